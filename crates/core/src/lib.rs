@@ -1,0 +1,29 @@
+//! `lineage-core`: the commitments every part of Lineage shares.
+//!
+//! - [`poseidon`]: halo2-base's Poseidon permutation over BN254 `Fr`, domain-tagged hashes
+//!   and the one-permutation Merkle node;
+//! - [`record`]: records (content hash, creator, license, features, label) and leaves;
+//! - [`merkle`]: fixed-depth Merkle trees with inclusion proofs;
+//! - [`manifest`]: the versioned dataset manifest and inclusion-proof files;
+//! - [`content`] and [`ingest`]: SHA-256 of files in parallel, folders and JSONL in;
+//! - [`sample`]: a small deterministic corpus for tests and the demo.
+//!
+//! This crate must never talk to a network or a chain, and never depends on a proving
+//! system; the only IO it does is reading the files it is asked to hash.
+
+pub mod content;
+mod error;
+pub mod field;
+pub mod ingest;
+pub mod manifest;
+pub mod merkle;
+pub mod poseidon;
+pub mod record;
+pub mod sample;
+
+pub use alloy_primitives::Address;
+pub use error::{Error, Result};
+pub use field::Fr;
+pub use manifest::{DatasetManifest, InclusionProof, ManifestRecord, SourcedRecord};
+pub use merkle::{MerkleProof, MerkleTree};
+pub use record::{ContentHash, License, Record};

@@ -1,0 +1,104 @@
+//! A small sample corpus made by code (no downloads), used by tests and the demo.
+//!
+//! Two datasets of 24 works each, as a folder of files plus a `records.jsonl` that gives
+//! every work a creator, a license, an 8-dimensional feature vector and a 0/1 label:
+//! - `atelier/`: all by creator A under license 1;
+//! - `harbor/`: 18 works by creator B under license 0 and 6 by creator C under license 2.
+//!
+//! Labels follow a noisy linear rule of the features, so a classifier trained on the
+//! sample learns something real. The creators are anvil's well-known dev accounts 1-3
+//! (addresses only; no keys live here).
+
+use serde_json::json;
+
+/// Creator of the `atelier` dataset (anvil dev account 1).
+pub const CREATOR_A: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+/// Main creator of the `harbor` dataset (anvil dev account 2).
+pub const CREATOR_B: &str = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+/// Second creator in `harbor` (anvil dev account 3).
+pub const CREATOR_C: &str = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
+/// Works per sample dataset.
+pub const WORKS_PER_DATASET: usize = 24;
+/// Feature dimension of the sample records.
+pub const FEATURES: usize = 8;
+/// The sample datasets' folder names.
+pub const DATASETS: [&str; 2] = ["atelier", "harbor"];
+
+/// One file of the sample, by path relative to the sample's root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SampleFile {
+    /// Relative path with `/` separators.
+    pub path: String,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// SplitMix64: a tiny deterministic generator, enough for sample data.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [-1, 1), on a 1/1024 grid so values print exactly.
+    fn unit(&mut self) -> f64 {
+        ((self.next() >> 53) as f64 - 1024.0) / 1024.0
+    }
+}
+
+/// Every file of the sample corpus, in a fixed order.
+pub fn sample_files() -> Vec<SampleFile> {
+    let weights = [0.9, -0.7, 0.5, 0.3, -0.4, 0.6, -0.2, 0.1];
+    let mut rng = SplitMix(0x11_4E_A6E);
+    let mut files = Vec::new();
+    for (d, name) in DATASETS.iter().enumerate() {
+        let mut lines = Vec::new();
+        for i in 0..WORKS_PER_DATASET {
+            let path = format!("works/{name}-{i:03}.txt");
+            let mut body = format!("Lineage sample work {name}/{i:03}\n");
+            for _ in 0..(4 + rng.next() % 12) {
+                body.push_str(&format!("{:016x}{:016x}\n", rng.next(), rng.next()));
+            }
+            files.push(SampleFile { path: format!("{name}/{path}"), bytes: body.into_bytes() });
+
+            let features: Vec<f64> = (0..FEATURES).map(|_| rng.unit()).collect();
+            let score: f64 = features.iter().zip(weights).map(|(x, w)| x * w).sum::<f64>() + 0.15 * rng.unit();
+            let (creator, license) = match (d, i % 4) {
+                (0, _) => (CREATOR_A, 1),
+                (_, 3) => (CREATOR_C, 2),
+                _ => (CREATOR_B, 0),
+            };
+            let line = json!({
+                "path": path,
+                "creator": creator,
+                "license": license,
+                "features": features,
+                "label": u32::from(score > 0.0),
+            });
+            lines.push(line.to_string());
+        }
+        let jsonl = lines.join("\n") + "\n";
+        files.push(SampleFile { path: format!("{name}/records.jsonl"), bytes: jsonl.into_bytes() });
+    }
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deterministic_and_mixed() {
+        let a = sample_files();
+        assert_eq!(a, sample_files());
+        assert_eq!(a.len(), 2 * (WORKS_PER_DATASET + 1));
+        let jsonl = String::from_utf8(a[WORKS_PER_DATASET].bytes.clone()).unwrap();
+        let ones = jsonl.matches("\"label\":1").count();
+        assert!(ones > 4 && ones < 20, "labels should be mixed, got {ones} ones");
+    }
+}
