@@ -1,1 +1,18 @@
-fn main() {}
+//! `lineage`: the command-line tool. Thin: parse, run, report.
+
+use clap::Parser;
+use std::process::ExitCode;
+
+mod cmd;
+mod io;
+
+fn main() -> ExitCode {
+    let cli = cmd::Cli::parse();
+    match cli.run() {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,8 +1,9 @@
 //! Reading a dataset's records from a folder of works or from a JSONL file.
 //!
-//! A folder: every regular file below it (hidden files and folders skipped, symlinks not
-//! followed) is one work; records are ordered by relative path (byte order), so the root
-//! does not depend on the order the file system lists entries in.
+//! A folder: every regular file below it is one work. Hidden files and folders are
+//! skipped; symlinks are followed, and a dangling link or a loop is an error, never
+//! silently dropped. Records are ordered by relative path (byte order), so the root does
+//! not depend on the order the file system lists entries in.
 //!
 //! A JSONL file: one record per non-empty line, in file order:
 //! `{"path": "works/a.png", "creator": "0x…", "license": 1, "features": [0.5, -1.25], "label": 1}`
@@ -77,7 +78,7 @@ pub fn quantize(x: f64, frac_bits: u32) -> Result<i64> {
 
 fn from_dir(dir: &Path, defaults: &Defaults, progress: &dyn Progress) -> Result<Vec<SourcedRecord>> {
     let mut files: Vec<(String, PathBuf)> = Vec::new();
-    let walker = walkdir::WalkDir::new(dir).follow_links(false).into_iter().filter_entry(|e| {
+    let walker = walkdir::WalkDir::new(dir).follow_links(true).into_iter().filter_entry(|e| {
         e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
     });
     for entry in walker {

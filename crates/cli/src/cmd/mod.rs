@@ -1,0 +1,35 @@
+//! Subcommands, one file each.
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+mod dataset;
+mod sample;
+
+/// Lineage: prove what a model was trained on, without revealing the data.
+#[derive(Debug, Parser)]
+#[command(name = "lineage", version, about, propagate_version = true)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Commit to datasets and prove a record's inclusion.
+    #[command(subcommand)]
+    Dataset(dataset::DatasetCommand),
+    /// Write the bundled sample corpus (two small datasets) to a folder.
+    Sample(sample::Args),
+}
+
+impl Cli {
+    /// Runs the chosen subcommand; the exit code distinguishes verdicts where one applies.
+    pub(crate) fn run(self) -> Result<ExitCode> {
+        match self.command {
+            Command::Dataset(cmd) => cmd.run(),
+            Command::Sample(args) => args.run().map(|()| ExitCode::SUCCESS),
+        }
+    }
+}
