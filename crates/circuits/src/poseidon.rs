@@ -12,11 +12,8 @@
 //! of the circuit (never a witness), so a prover cannot move a value between domains.
 
 use halo2_base::{
-    gates::GateInstructions,
-    halo2_proofs::halo2curves::bn256::Fr,
-    poseidon::hasher::spec::OptimizedPoseidonSpec,
-    AssignedValue, Context,
-    QuantumCell::Constant,
+    gates::GateInstructions, halo2_proofs::halo2curves::bn256::Fr,
+    poseidon::hasher::spec::OptimizedPoseidonSpec, AssignedValue, Context, QuantumCell::Constant,
 };
 use lineage_core::poseidon::{Domain, RATE, R_F, R_P, T};
 
@@ -42,7 +39,12 @@ impl PoseidonChip {
     }
 
     /// The Poseidon permutation of `state` (about 2.2k advice cells).
-    pub fn permute(&self, ctx: &mut Context<Fr>, gate: &impl GateInstructions<Fr>, state: State) -> State {
+    pub fn permute(
+        &self,
+        ctx: &mut Context<Fr>,
+        gate: &impl GateInstructions<Fr>,
+        state: State,
+    ) -> State {
         let consts = self.spec.constants();
         let matrices = self.spec.mds_matrices();
         let mds = matrices.mds().as_ref();
@@ -132,7 +134,12 @@ impl PoseidonChip {
     }
 }
 
-fn pow5_plus(ctx: &mut Context<Fr>, gate: &impl GateInstructions<Fr>, x: AssignedValue<Fr>, c: Fr) -> AssignedValue<Fr> {
+fn pow5_plus(
+    ctx: &mut Context<Fr>,
+    gate: &impl GateInstructions<Fr>,
+    x: AssignedValue<Fr>,
+    c: Fr,
+) -> AssignedValue<Fr> {
     let x2 = gate.mul(ctx, x, x);
     let x4 = gate.mul(ctx, x2, x2);
     gate.mul_add(ctx, x, x4, Constant(c))
@@ -144,7 +151,12 @@ fn sbox_full(ctx: &mut Context<Fr>, gate: &impl GateInstructions<Fr>, s: &mut St
     }
 }
 
-fn apply_mds(ctx: &mut Context<Fr>, gate: &impl GateInstructions<Fr>, s: &mut State, m: &[[Fr; T]; T]) {
+fn apply_mds(
+    ctx: &mut Context<Fr>,
+    gate: &impl GateInstructions<Fr>,
+    s: &mut State,
+    m: &[[Fr; T]; T],
+) {
     let cur = *s;
     *s = std::array::from_fn(|i| gate.inner_product(ctx, cur, m[i].iter().map(|c| Constant(*c))));
 }

@@ -1,7 +1,7 @@
 //! The native Poseidon of `lineage-core` and the in-circuit one agree, and a Merkle node
 //! costs one permutation.
 
-#![allow(missing_docs)]
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use halo2_base::{
     gates::{circuit::builder::BaseCircuitBuilder, GateChip},
@@ -31,7 +31,8 @@ fn mock(
     build: impl FnOnce(&mut Context<Fr>, &GateChip<Fr>) -> Vec<AssignedValue<Fr>>,
     instances: Vec<Fr>,
 ) -> bool {
-    let mut builder = BaseCircuitBuilder::<Fr>::new(false).use_k(K as usize).use_instance_columns(1);
+    let mut builder =
+        BaseCircuitBuilder::<Fr>::new(false).use_k(K as usize).use_instance_columns(1);
     let gate = GateChip::default();
     let outs = build(builder.main(0), &gate);
     builder.assigned_instances[0].extend(outs);
@@ -54,7 +55,8 @@ fn native_permutation_matches_halo2_base_in_circuit_hasher() {
     let vs = vectors();
     let expected: Vec<Fr> = vs.iter().map(|v| native::halo2_base_sponge(v)).collect();
     let circuit = |ctx: &mut Context<Fr>, gate: &GateChip<Fr>| {
-        let mut hasher = PoseidonHasher::<Fr, T, RATE>::new(OptimizedPoseidonSpec::new::<R_F, R_P, 0>());
+        let mut hasher =
+            PoseidonHasher::<Fr, T, RATE>::new(OptimizedPoseidonSpec::new::<R_F, R_P, 0>());
         hasher.initialize_consts(ctx, gate);
         vs.iter()
             .map(|v| {
@@ -117,7 +119,8 @@ fn merkle_node_costs_one_permutation() {
     chip.merkle_node(ctx, &gate, a, b);
     let node = ctx.advice.len() - before;
 
-    let mut hasher = PoseidonHasher::<Fr, T, RATE>::new(OptimizedPoseidonSpec::new::<R_F, R_P, 0>());
+    let mut hasher =
+        PoseidonHasher::<Fr, T, RATE>::new(OptimizedPoseidonSpec::new::<R_F, R_P, 0>());
     hasher.initialize_consts(ctx, &gate);
     let before = ctx.advice.len();
     hasher.hash_fix_len_array(ctx, &gate, &[a, b]);
@@ -128,4 +131,3 @@ fn merkle_node_costs_one_permutation() {
     assert!(padded_sponge * 10 >= permutation * 19, "halo2-base's padded sponge spends two");
     assert!((2000..2400).contains(&permutation), "about 2.2k cells per permutation");
 }
-

@@ -1,7 +1,7 @@
 //! `lineage dataset …` end to end through the real binary: the happy path on the sample
 //! corpus, and bad input that must fail loudly without leaving a manifest behind.
 
-#![allow(missing_docs)]
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::{
     path::{Path, PathBuf},
@@ -62,8 +62,18 @@ fn build_prove_verify_on_the_sample() {
 
     // The same works as a folder, with the same creator and license, but no features:
     // a different commitment, built deterministically.
-    let folder = lineage(&["dataset", "build", s(&root_dir.join("atelier/works")), "--creator", CREATOR,
-        "--license", "1", "--json", "-o", s(&dir.path().join("out/folder.json"))]);
+    let folder = lineage(&[
+        "dataset",
+        "build",
+        s(&root_dir.join("atelier/works")),
+        "--creator",
+        CREATOR,
+        "--license",
+        "1",
+        "--json",
+        "-o",
+        s(&dir.path().join("out/folder.json")),
+    ]);
     assert!(folder.status.success(), "{folder:?}");
     let summary: serde_json::Value = serde_json::from_slice(&folder.stdout).expect("json summary");
     assert_eq!(summary["leaf_count"], 24);
@@ -71,10 +81,26 @@ fn build_prove_verify_on_the_sample() {
 
     let work = root_dir.join("atelier/works/atelier-007.txt");
     let proof = dir.path().join("proof.json");
-    let out = lineage(&["dataset", "prove-inclusion", s(&manifest), "--content", s(&work), "-o", s(&proof)]);
+    let out = lineage(&[
+        "dataset",
+        "prove-inclusion",
+        s(&manifest),
+        "--content",
+        s(&work),
+        "-o",
+        s(&proof),
+    ]);
     assert!(out.status.success(), "{out:?}");
 
-    let ok = lineage(&["dataset", "verify-inclusion", s(&proof), "--root", &root, "--content", s(&work)]);
+    let ok = lineage(&[
+        "dataset",
+        "verify-inclusion",
+        s(&proof),
+        "--root",
+        &root,
+        "--content",
+        s(&work),
+    ]);
     assert!(ok.status.success(), "{ok:?}");
     assert!(stdout(&ok).starts_with("valid: record 7"));
 
@@ -89,7 +115,8 @@ fn build_prove_verify_on_the_sample() {
     std::fs::write(&proof, text.replacen("\"license\": 1", "\"license\": 2", 1)).expect("write");
     let tampered = lineage(&["dataset", "verify-inclusion", s(&proof), "--json"]);
     assert_eq!(tampered.status.code(), Some(1));
-    let verdict: serde_json::Value = serde_json::from_slice(&tampered.stdout).expect("json verdict");
+    let verdict: serde_json::Value =
+        serde_json::from_slice(&tampered.stdout).expect("json verdict");
     assert_eq!(verdict["valid"], false);
 }
 
@@ -102,7 +129,8 @@ fn bad_input_fails_clearly_and_leaves_nothing() {
     let m = out_dir.join("m.json");
     let works = root_dir.join("harbor/works");
     let build = |source: &Path, extra: &[&str]| -> Vec<String> {
-        let mut v = vec!["dataset".into(), "build".into(), s(source).into(), "-o".into(), s(&m).into()];
+        let mut v =
+            vec!["dataset".into(), "build".into(), s(source).into(), "-o".into(), s(&m).into()];
         v.extend(extra.iter().map(|x| x.to_string()));
         v
     };
@@ -139,7 +167,8 @@ fn bad_input_fails_clearly_and_leaves_nothing() {
     run(build(&root_dir.join("dir.jsonl"), &ok_flags), "harbor");
     std::fs::write(&jsonl, format!("{good_line}\n{good_line}\n")).expect("write");
     run(build(&jsonl, &ok_flags), "appears twice");
-    std::fs::write(&jsonl, format!("{{\"content\": \"0x{}\", \"licence\": 1}}\n", "ab".repeat(32))).expect("write");
+    std::fs::write(&jsonl, format!("{{\"content\": \"0x{}\", \"licence\": 1}}\n", "ab".repeat(32)))
+        .expect("write");
     run(build(&jsonl, &ok_flags), "unknown field");
 
     // A depth too small for the record count (24 records need depth 5).
@@ -147,13 +176,27 @@ fn bad_input_fails_clearly_and_leaves_nothing() {
 
     // Invalid addresses and licenses, from flags and from JSONL lines.
     run(build(&works, &["--creator", "0x1234", "--license", "1"]), "invalid address");
-    run(build(&works, &["--creator", "0x70997970c51812dc3A010C7d01b50e0d17dc79C8", "--license", "1"]), "checksum");
+    run(
+        build(
+            &works,
+            &["--creator", "0x70997970c51812dc3A010C7d01b50e0d17dc79C8", "--license", "1"],
+        ),
+        "checksum",
+    );
     run(build(&works, &["--creator", CREATOR, "--license", "64"]), "invalid license");
     run(build(&works, &["--creator", CREATOR, "--license", "cc-by"]), "invalid license");
     run(build(&works, &["--license", "1"]), "no creator");
-    std::fs::write(&jsonl, format!("{good_line}\n{{\"content\": \"0x{}\", \"license\": 99}}\n", "cd".repeat(32))).expect("write");
+    std::fs::write(
+        &jsonl,
+        format!("{good_line}\n{{\"content\": \"0x{}\", \"license\": 99}}\n", "cd".repeat(32)),
+    )
+    .expect("write");
     run(build(&jsonl, &ok_flags), "bad.jsonl:2: invalid license");
-    std::fs::write(&jsonl, format!("{{\"content\": \"0x{}\", \"creator\": \"bob\"}}\n", "cd".repeat(32))).expect("write");
+    std::fs::write(
+        &jsonl,
+        format!("{{\"content\": \"0x{}\", \"creator\": \"bob\"}}\n", "cd".repeat(32)),
+    )
+    .expect("write");
     run(build(&jsonl, &ok_flags), "bad.jsonl:1: invalid address");
 }
 
@@ -162,7 +205,13 @@ fn prove_inclusion_refuses_a_tampered_manifest_and_unknown_content() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root_dir = sample(dir.path());
     let manifest = dir.path().join("m.json");
-    let out = lineage(&["dataset", "build", s(&root_dir.join("harbor/records.jsonl")), "-o", s(&manifest)]);
+    let out = lineage(&[
+        "dataset",
+        "build",
+        s(&root_dir.join("harbor/records.jsonl")),
+        "-o",
+        s(&manifest),
+    ]);
     assert!(out.status.success(), "{out:?}");
 
     let stranger = dir.path().join("stranger.txt");

@@ -11,7 +11,9 @@ fn permutation(c: &mut Criterion) {
     let mut g = c.benchmark_group("poseidon");
     g.throughput(Throughput::Elements(1));
     let mut state = [Fr::from(1u64), Fr::from(2u64), Fr::from(3u64)];
-    g.bench_function("permutation", |b| b.iter(|| poseidon::permute(std::hint::black_box(&mut state))));
+    g.bench_function("permutation", |b| {
+        b.iter(|| poseidon::permute(std::hint::black_box(&mut state)))
+    });
     g.finish();
 }
 

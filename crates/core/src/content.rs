@@ -6,7 +6,11 @@
 use crate::{record::ContentHash, Error, Result};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use std::{fs::File, io::Read, path::{Path, PathBuf}};
+use std::{
+    fs::File,
+    io::Read,
+    path::{Path, PathBuf},
+};
 
 /// SHA-256 of a byte slice.
 pub fn hash_bytes(bytes: &[u8]) -> ContentHash {

@@ -17,7 +17,7 @@ pub fn fr_to_hex(x: &Fr) -> String {
 
 /// Encodes `x` as 32 big-endian bytes (the EVM's `uint256` layout).
 pub fn fr_to_be_bytes(x: &Fr) -> [u8; 32] {
-    let mut bytes: [u8; 32] = x.to_repr().into();
+    let mut bytes: [u8; 32] = x.to_repr();
     bytes.reverse();
     bytes
 }
@@ -26,14 +26,17 @@ pub fn fr_to_be_bytes(x: &Fr) -> [u8; 32] {
 pub fn fr_from_be_bytes(be: [u8; 32]) -> Option<Fr> {
     let mut le = be;
     le.reverse();
-    Option::from(Fr::from_repr(le.into()))
+    Option::from(Fr::from_repr(le))
 }
 
 /// Parses a `0x`-prefixed (or bare) hex string of at most 64 digits as a canonical field
 /// element. Values at or above the modulus are refused rather than reduced, so every
 /// element has exactly one accepted spelling.
 pub fn fr_from_hex(s: &str) -> Result<Fr> {
-    let invalid = |reason: &str| Error::InvalidFieldElement { value: s.to_owned(), reason: reason.to_owned() };
+    let invalid = |reason: &str| Error::InvalidFieldElement {
+        value: s.to_owned(),
+        reason: reason.to_owned(),
+    };
     let digits = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")).unwrap_or(s);
     if digits.is_empty() || digits.len() > 64 {
         return Err(invalid("expected 1 to 64 hex digits"));

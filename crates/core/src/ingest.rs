@@ -48,7 +48,11 @@ pub trait Progress: Sync {
 impl Progress for () {}
 
 /// Reads records from a folder or a `.jsonl` file.
-pub fn read_records(source: &Path, defaults: &Defaults, progress: &dyn Progress) -> Result<Vec<SourcedRecord>> {
+pub fn read_records(
+    source: &Path,
+    defaults: &Defaults,
+    progress: &dyn Progress,
+) -> Result<Vec<SourcedRecord>> {
     if defaults.frac_bits > MAX_FRAC_BITS {
         return Err(Error::InvalidFeature {
             value: f64::from(defaults.frac_bits),
@@ -76,19 +80,31 @@ pub fn quantize(x: f64, frac_bits: u32) -> Result<i64> {
     Ok(scaled as i64)
 }
 
-fn from_dir(dir: &Path, defaults: &Defaults, progress: &dyn Progress) -> Result<Vec<SourcedRecord>> {
+fn from_dir(
+    dir: &Path,
+    defaults: &Defaults,
+    progress: &dyn Progress,
+) -> Result<Vec<SourcedRecord>> {
     let mut files: Vec<(String, PathBuf)> = Vec::new();
-    let walker = walkdir::WalkDir::new(dir).follow_links(true).into_iter().filter_entry(|e| {
-        e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
-    });
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(dir).to_path_buf();
-            Error::io(path, e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop")))
+            Error::io(
+                path,
+                e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop")),
+            )
         })?;
         if entry.file_type().is_file() {
             let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
             files.push((rel, entry.into_path()));
         }
     }
@@ -130,7 +146,11 @@ enum Content {
     File(PathBuf),
 }
 
-fn from_jsonl(path: &Path, defaults: &Defaults, progress: &dyn Progress) -> Result<Vec<SourcedRecord>> {
+fn from_jsonl(
+    path: &Path,
+    defaults: &Defaults,
+    progress: &dyn Progress,
+) -> Result<Vec<SourcedRecord>> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let base = path.parent().unwrap_or(Path::new("."));
     let mut pending: Vec<(Content, Record, String)> = Vec::new();
@@ -139,7 +159,8 @@ fn from_jsonl(path: &Path, defaults: &Defaults, progress: &dyn Progress) -> Resu
         if raw.trim().is_empty() {
             continue;
         }
-        let bad = |message: String| Error::Jsonl { path: path.to_path_buf(), line: line_no, message };
+        let bad =
+            |message: String| Error::Jsonl { path: path.to_path_buf(), line: line_no, message };
         let line: Line = serde_json::from_str(raw).map_err(|e| bad(e.to_string()))?;
         let at = format!("{}:{line_no}", path.display());
         let (content, source) = match (line.path, line.content) {
@@ -156,7 +177,10 @@ fn from_jsonl(path: &Path, defaults: &Defaults, progress: &dyn Progress) -> Resu
         };
         let license = match line.license {
             Some(code) => u32::try_from(code)
-                .map_err(|_| Error::InvalidLicense { value: code.to_string(), max: License::BITS - 1 })
+                .map_err(|_| Error::InvalidLicense {
+                    value: code.to_string(),
+                    max: License::BITS - 1,
+                })
                 .and_then(License::new)
                 .map_err(|e| bad(e.to_string()))?,
             None => defaults.license.ok_or_else(|| missing(at.clone(), "license"))?,
@@ -167,7 +191,13 @@ fn from_jsonl(path: &Path, defaults: &Defaults, progress: &dyn Progress) -> Resu
             .map(|&x| quantize(x, defaults.frac_bits))
             .collect::<Result<Vec<_>>>()
             .map_err(|e| bad(e.to_string()))?;
-        let record = Record { content: ContentHash::default(), creator, license, features, label: line.label };
+        let record = Record {
+            content: ContentHash::default(),
+            creator,
+            license,
+            features,
+            label: line.label,
+        };
         pending.push((content, record, source));
     }
     if pending.is_empty() {

@@ -92,7 +92,11 @@ pub struct SourcedRecord {
 impl DatasetManifest {
     /// Commits `records` (in this order) in a tree of `depth`. Refuses duplicate content
     /// and more records than the depth holds.
-    pub fn build(records: Vec<SourcedRecord>, depth: u32, frac_bits: u32) -> Result<(Self, MerkleTree)> {
+    pub fn build(
+        records: Vec<SourcedRecord>,
+        depth: u32,
+        frac_bits: u32,
+    ) -> Result<(Self, MerkleTree)> {
         check_capacity(records.len(), depth)?;
         let mut seen: HashMap<ContentHash, usize> = HashMap::with_capacity(records.len());
         for (i, r) in records.iter().enumerate() {
@@ -137,7 +141,11 @@ impl DatasetManifest {
         if let Some((i, (r, leaf))) =
             self.records.iter().zip(&leaves).enumerate().find(|(_, (r, l))| r.leaf != **l)
         {
-            return Err(mismatch(format!("leaf of record {i}"), fr_to_hex(&r.leaf), fr_to_hex(leaf)));
+            return Err(mismatch(
+                format!("leaf of record {i}"),
+                fr_to_hex(&r.leaf),
+                fr_to_hex(leaf),
+            ));
         }
         let tree = MerkleTree::new(leaves, self.depth)?;
         if tree.root() != self.root {
@@ -152,7 +160,11 @@ impl DatasetManifest {
         }
         let counts = Counts::of(self.records.iter().map(|r| &r.record));
         if counts != self.counts {
-            return Err(mismatch("counts".into(), format!("{:?}", self.counts), format!("{counts:?}")));
+            return Err(mismatch(
+                "counts".into(),
+                format!("{:?}", self.counts),
+                format!("{counts:?}"),
+            ));
         }
         Ok(tree)
     }
@@ -226,7 +238,11 @@ impl InclusionProof {
         }
         let leaf = self.record.leaf();
         if leaf != self.leaf {
-            return reject(format!("the record hashes to leaf {}, not {}", fr_to_hex(&leaf), fr_to_hex(&self.leaf)));
+            return reject(format!(
+                "the record hashes to leaf {}, not {}",
+                fr_to_hex(&leaf),
+                fr_to_hex(&self.leaf)
+            ));
         }
         if self.siblings.len() != self.depth as usize {
             return reject(format!("{} siblings for depth {}", self.siblings.len(), self.depth));
@@ -236,12 +252,18 @@ impl InclusionProof {
             return reject(format!("index {} does not fit depth {}", self.index, self.depth));
         };
         if root != self.root {
-            return reject(format!("the path opens to {}, not the stated root {}", fr_to_hex(&root), fr_to_hex(&self.root)));
+            return reject(format!(
+                "the path opens to {}, not the stated root {}",
+                fr_to_hex(&root),
+                fr_to_hex(&self.root)
+            ));
         }
         match expected_root {
-            Some(expected) if expected != root => {
-                reject(format!("the proof is for root {}, not {}", fr_to_hex(&root), fr_to_hex(&expected)))
-            }
+            Some(expected) if expected != root => reject(format!(
+                "the proof is for root {}, not {}",
+                fr_to_hex(&root),
+                fr_to_hex(&expected)
+            )),
             _ => Ok(()),
         }
     }

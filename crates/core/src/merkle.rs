@@ -182,7 +182,10 @@ mod tests {
         let l = leaves(5);
         let mut dense = l.clone();
         dense.resize(16, Fr::ZERO);
-        assert_eq!(MerkleTree::new(l, 4).unwrap().root(), MerkleTree::new(dense, 4).unwrap().root());
+        assert_eq!(
+            MerkleTree::new(l, 4).unwrap().root(),
+            MerkleTree::new(dense, 4).unwrap().root()
+        );
     }
 
     #[test]

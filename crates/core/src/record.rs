@@ -43,9 +43,8 @@ impl FromStr for ContentHash {
     fn from_str(s: &str) -> Result<Self> {
         let digits = s.strip_prefix("0x").unwrap_or(s);
         let mut out = [0u8; 32];
-        hex::decode_to_slice(digits, &mut out).map_err(|_| Error::InvalidContentHash {
-            value: s.to_owned(),
-        })?;
+        hex::decode_to_slice(digits, &mut out)
+            .map_err(|_| Error::InvalidContentHash { value: s.to_owned() })?;
         Ok(Self(out))
     }
 }
@@ -66,7 +65,8 @@ impl<'de> Deserialize<'de> for ContentHash {
 /// Parses an Ethereum address: 40 hex digits with `0x`; mixed case must be a valid
 /// EIP-55 checksum (an all-lower or all-upper spelling carries no checksum).
 pub fn parse_address(s: &str) -> Result<Address> {
-    let invalid = |reason: &str| Error::InvalidAddress { value: s.to_owned(), reason: reason.to_owned() };
+    let invalid =
+        |reason: &str| Error::InvalidAddress { value: s.to_owned(), reason: reason.to_owned() };
     let digits = s.strip_prefix("0x").ok_or_else(|| invalid("missing 0x prefix"))?;
     if digits.len() != 40 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(invalid("expected 0x followed by 40 hex digits"));
@@ -132,10 +132,10 @@ impl From<License> for u32 {
 impl FromStr for License {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
-        let code: u32 = s.trim().parse().map_err(|_| Error::InvalidLicense {
-            value: s.to_owned(),
-            max: Self::BITS - 1,
-        })?;
+        let code: u32 = s
+            .trim()
+            .parse()
+            .map_err(|_| Error::InvalidLicense { value: s.to_owned(), max: Self::BITS - 1 })?;
         Self::new(code)
     }
 }
@@ -247,6 +247,7 @@ mod tests {
         let r = record();
         let json = serde_json::to_string(&r).unwrap();
         assert_eq!(serde_json::from_str::<Record>(&json).unwrap(), r);
-        assert!(serde_json::from_str::<Record>(&json.replace("\"license\":3", "\"license\":99")).is_err());
+        assert!(serde_json::from_str::<Record>(&json.replace("\"license\":3", "\"license\":99"))
+            .is_err());
     }
 }

@@ -54,7 +54,7 @@ impl SplitMix {
 /// Every file of the sample corpus, in a fixed order.
 pub fn sample_files() -> Vec<SampleFile> {
     let weights = [0.9, -0.7, 0.5, 0.3, -0.4, 0.6, -0.2, 0.1];
-    let mut rng = SplitMix(0x11_4E_A6E);
+    let mut rng = SplitMix(0x0114_EA6E);
     let mut files = Vec::new();
     for (d, name) in DATASETS.iter().enumerate() {
         let mut lines = Vec::new();
@@ -67,7 +67,8 @@ pub fn sample_files() -> Vec<SampleFile> {
             files.push(SampleFile { path: format!("{name}/{path}"), bytes: body.into_bytes() });
 
             let features: Vec<f64> = (0..FEATURES).map(|_| rng.unit()).collect();
-            let score: f64 = features.iter().zip(weights).map(|(x, w)| x * w).sum::<f64>() + 0.15 * rng.unit();
+            let score: f64 =
+                features.iter().zip(weights).map(|(x, w)| x * w).sum::<f64>() + 0.15 * rng.unit();
             let (creator, license) = match (d, i % 4) {
                 (0, _) => (CREATOR_A, 1),
                 (_, 3) => (CREATOR_C, 2),

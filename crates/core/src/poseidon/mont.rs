@@ -18,7 +18,8 @@ use crate::field::Fr;
 use halo2curves_axiom::serde::SerdeObject;
 
 /// The modulus `p`, little-endian limbs.
-const P: [u64; 4] = [0x43e1_f593_f000_0001, 0x2833_e848_79b9_7091, 0xb850_45b6_8181_585d, 0x3064_4e72_e131_a029];
+const P: [u64; 4] =
+    [0x43e1_f593_f000_0001, 0x2833_e848_79b9_7091, 0xb850_45b6_8181_585d, 0x3064_4e72_e131_a029];
 /// `-p^-1 mod 2^64`.
 const INV: u64 = 0xc2e1_f593_efff_ffff;
 
@@ -55,7 +56,12 @@ fn reduce_once(r: [u64; 4]) -> Elem {
     let (d2, b) = sbb(r[2], P[2], b);
     let (d3, b) = sbb(r[3], P[3], b);
     // b is all ones when r < p: keep r, else keep r - p.
-    Elem([(r[0] & b) | (d0 & !b), (r[1] & b) | (d1 & !b), (r[2] & b) | (d2 & !b), (r[3] & b) | (d3 & !b)])
+    Elem([
+        (r[0] & b) | (d0 & !b),
+        (r[1] & b) | (d1 & !b),
+        (r[2] & b) | (d2 & !b),
+        (r[3] & b) | (d3 & !b),
+    ])
 }
 
 impl Elem {

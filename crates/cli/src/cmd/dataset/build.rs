@@ -38,7 +38,8 @@ pub(crate) struct Args {
 
 impl Args {
     pub(crate) fn run(self) -> Result<()> {
-        let defaults = Defaults { creator: self.creator, license: self.license, frac_bits: self.frac_bits };
+        let defaults =
+            Defaults { creator: self.creator, license: self.license, frac_bits: self.frac_bits };
         let bar = Bar::new("hashing");
         let records = read_records(&self.source, &defaults, &bar);
         bar.finish();

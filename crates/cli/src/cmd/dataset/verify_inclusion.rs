@@ -49,7 +49,11 @@ impl Args {
         match verdict {
             Ok(()) => {
                 if !self.json {
-                    println!("valid: record {} opens to root {}", proof.index, fr_to_hex(&proof.root));
+                    println!(
+                        "valid: record {} opens to root {}",
+                        proof.index,
+                        fr_to_hex(&proof.root)
+                    );
                 }
                 Ok(ExitCode::SUCCESS)
             }
