@@ -268,3 +268,86 @@ impl InclusionProof {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::License;
+    use ff::Field;
+
+    fn built() -> (DatasetManifest, MerkleTree) {
+        let records = (0..5u8)
+            .map(|i| SourcedRecord {
+                record: Record {
+                    content: ContentHash([i; 32]),
+                    creator: Address::from([i % 2; 20]),
+                    license: License::new(u32::from(i % 3)).unwrap(),
+                    features: vec![],
+                    label: 0,
+                },
+                source: None,
+            })
+            .collect();
+        DatasetManifest::build(records, 3, 16).unwrap()
+    }
+
+    #[test]
+    fn verify_refuses_every_stored_value_that_disagrees() {
+        let (m, _) = built();
+        assert!(m.verify().is_ok());
+        let mut bad = m.clone();
+        bad.root += Fr::ONE;
+        assert!(
+            matches!(bad.verify(), Err(Error::ManifestMismatch { what, .. }) if what == "root")
+        );
+        let mut bad = m.clone();
+        bad.leaf_count += 1;
+        assert!(
+            matches!(bad.verify(), Err(Error::ManifestMismatch { what, .. }) if what == "leaf_count")
+        );
+        let mut bad = m.clone();
+        *bad.counts.by_license.entry(0).or_default() += 1;
+        assert!(
+            matches!(bad.verify(), Err(Error::ManifestMismatch { what, .. }) if what == "counts")
+        );
+        let mut bad = m.clone();
+        bad.records[2].leaf += Fr::ONE;
+        assert!(
+            matches!(bad.verify(), Err(Error::ManifestMismatch { what, .. }) if what == "leaf of record 2")
+        );
+        let mut bad = m;
+        bad.version = 2;
+        assert!(matches!(bad.verify(), Err(Error::UnsupportedVersion { found: 2, .. })));
+    }
+
+    #[test]
+    fn inclusion_proof_shape_is_checked() {
+        let (m, tree) = built();
+        let good = m.inclusion_proof(&tree, 4).unwrap();
+        assert!(good.verify(Some(m.root)).is_ok());
+        let mut bad = good.clone();
+        bad.siblings.pop();
+        assert!(bad.verify(None).unwrap_err().to_string().contains("siblings for depth"));
+        let mut bad = good.clone();
+        bad.index = 8;
+        assert!(bad.verify(None).unwrap_err().to_string().contains("does not fit depth"));
+        let mut bad = good;
+        bad.version = 0;
+        assert!(matches!(bad.verify(None), Err(Error::UnsupportedVersion { .. })));
+    }
+
+    #[test]
+    fn duplicate_content_is_refused() {
+        let (m, _) = built();
+        let mut records: Vec<SourcedRecord> = m
+            .records
+            .iter()
+            .map(|r| SourcedRecord { record: r.record.clone(), source: r.source.clone() })
+            .collect();
+        records.push(records[1].clone());
+        assert!(matches!(
+            DatasetManifest::build(records, 3, 16),
+            Err(Error::DuplicateContent { first, second, .. }) if first == "record 1" && second == "record 5"
+        ));
+    }
+}

@@ -6,7 +6,7 @@
 //! about 100 + 20 hashes, and a full 2^20-leaf tree about 2^20, spread over all cores.
 
 use crate::{
-    field::{fr_hex, fr_hex_vec, Fr},
+    field::{fr_hex_vec, Fr},
     poseidon::merkle_node,
     Error, Result,
 };
@@ -155,10 +155,6 @@ impl MerkleProof {
         self.root_from(leaf) == Some(root)
     }
 }
-
-/// A root as it appears in files (`{"root": "0x…"}` helpers).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Root(#[serde(with = "fr_hex")] pub Fr);
 
 #[cfg(test)]
 mod tests {
