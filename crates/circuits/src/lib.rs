@@ -3,10 +3,18 @@
 //! Circuits take plain witness structs (built natively from `lineage-core`) and return
 //! assigned cells; they never read files, the environment or a chain.
 //!
+//! - [`layout`]: the public instances of each circuit and of the aggregated proof, defined
+//!   once (and rendered for Solidity);
+//! - [`profile`]: the fixed circuit shapes (`demo`, `standard`);
 //! - [`poseidon`]: Lineage's domain-tagged Poseidon in-circuit (the one-permutation Merkle
-//!   node), bit-for-bit `lineage_core::poseidon`.
+//!   node), bit-for-bit `lineage_core::poseidon`;
+//! - [`merkle`]: record leaves, Merkle roots and openings in-circuit.
 
+pub mod layout;
+pub mod merkle;
 pub mod poseidon;
+pub mod profile;
 
 pub use halo2_base;
 pub use poseidon::PoseidonChip;
+pub use profile::Profile;

@@ -1,0 +1,194 @@
+//! The public instances of every circuit and of the aggregated proof, defined once.
+//!
+//! The prover, the Rust tests, the registry contract and its forge tests all read their
+//! positions from here: the Solidity side through `contracts/generated/PublicLayout.sol`,
+//! which [`solidity`] renders and a test keeps in sync byte for byte.
+//!
+//! Every profile has [`SLOTS`] dataset slots, so one registry encodes the public values of
+//! every profile the same way. An unused slot has root 0 and count 0.
+
+use std::fmt::Write as _;
+
+/// Dataset slots per attestation (`M`), the same in every profile.
+pub const SLOTS: usize = 4;
+
+/// Field elements of the KZG accumulator the aggregation exposes first (4 coordinates of
+/// 3 limbs each).
+pub const ACCUMULATOR_LEN: usize = 12;
+
+/// Positions of the dataset circuit's public instances:
+/// `cert_root[M] ‖ count[M] ‖ train_root ‖ license_mask ‖ n_records`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DatasetLayout;
+
+impl DatasetLayout {
+    /// The certified root in slot `s`.
+    pub const fn cert_root(s: usize) -> usize {
+        assert!(s < SLOTS);
+        s
+    }
+    /// The number of active records from slot `s`.
+    pub const fn count(s: usize) -> usize {
+        assert!(s < SLOTS);
+        SLOTS + s
+    }
+    /// The Merkle root of the active records' leaves.
+    pub const TRAIN_ROOT: usize = 2 * SLOTS;
+    /// The allowed licenses, one bit per code.
+    pub const LICENSE_MASK: usize = 2 * SLOTS + 1;
+    /// The number of active records.
+    pub const N_RECORDS: usize = 2 * SLOTS + 2;
+    /// Number of instances.
+    pub const LEN: usize = 2 * SLOTS + 3;
+}
+
+/// Positions of the training circuit's public instances:
+/// `train_root ‖ w0_hash ‖ w_hash ‖ hyper_hash`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TrainingLayout;
+
+impl TrainingLayout {
+    /// The Merkle root of the training samples' leaves (the dataset circuit's `train_root`).
+    pub const TRAIN_ROOT: usize = 0;
+    /// Commitment to the initial weights.
+    pub const W0_HASH: usize = 1;
+    /// Commitment to the trained weights (the model).
+    pub const W_HASH: usize = 2;
+    /// Commitment to the hyperparameters.
+    pub const HYPER_HASH: usize = 3;
+    /// Number of instances.
+    pub const LEN: usize = 4;
+}
+
+/// Positions of the aggregated proof's public instances: the accumulator, the dataset
+/// instances, then the training instances except `train_root` (constrained equal to the
+/// dataset's and exposed once).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AggregateLayout;
+
+impl AggregateLayout {
+    /// First accumulator limb.
+    pub const ACCUMULATOR: usize = 0;
+    /// Offset of the dataset instances.
+    pub const DATASET: usize = ACCUMULATOR_LEN;
+    /// The certified root in slot `s`.
+    pub const fn cert_root(s: usize) -> usize {
+        Self::DATASET + DatasetLayout::cert_root(s)
+    }
+    /// The number of active records from slot `s`.
+    pub const fn count(s: usize) -> usize {
+        Self::DATASET + DatasetLayout::count(s)
+    }
+    /// `train_root`, shared by both proofs.
+    pub const TRAIN_ROOT: usize = Self::DATASET + DatasetLayout::TRAIN_ROOT;
+    /// `license_mask`.
+    pub const LICENSE_MASK: usize = Self::DATASET + DatasetLayout::LICENSE_MASK;
+    /// `n_records`.
+    pub const N_RECORDS: usize = Self::DATASET + DatasetLayout::N_RECORDS;
+    /// `w0_hash`.
+    pub const W0_HASH: usize = Self::DATASET + DatasetLayout::LEN;
+    /// `w_hash`.
+    pub const W_HASH: usize = Self::W0_HASH + 1;
+    /// `hyper_hash`.
+    pub const HYPER_HASH: usize = Self::W0_HASH + 2;
+    /// Number of instances.
+    pub const LEN: usize = Self::HYPER_HASH + 1;
+
+    /// Where each training instance goes in the aggregated instances.
+    pub const fn from_training(i: usize) -> usize {
+        match i {
+            TrainingLayout::TRAIN_ROOT => Self::TRAIN_ROOT,
+            TrainingLayout::W0_HASH => Self::W0_HASH,
+            TrainingLayout::W_HASH => Self::W_HASH,
+            TrainingLayout::HYPER_HASH => Self::HYPER_HASH,
+            _ => panic!("no such training instance"),
+        }
+    }
+}
+
+/// Path of the rendered Solidity library, relative to the repository root.
+pub const SOLIDITY_PATH: &str = "contracts/generated/PublicLayout.sol";
+
+/// The Solidity library of [`AggregateLayout`]'s positions (indices into the verifier's
+/// instance words), as committed at [`SOLIDITY_PATH`].
+pub fn solidity() -> String {
+    let consts: [(&str, usize, &str); 13] = [
+        ("SLOTS", SLOTS, "Dataset slots per attestation; an unused slot has root 0 and count 0."),
+        ("ACCUMULATOR", AggregateLayout::ACCUMULATOR, "First of the KZG accumulator limbs."),
+        ("ACCUMULATOR_LEN", ACCUMULATOR_LEN, "Number of accumulator limbs."),
+        (
+            "CERT_ROOT",
+            AggregateLayout::cert_root(0),
+            "Certified root of slot 0; slot s is at CERT_ROOT + s.",
+        ),
+        (
+            "COUNT",
+            AggregateLayout::count(0),
+            "Proven record count of slot 0; slot s is at COUNT + s.",
+        ),
+        (
+            "TRAIN_ROOT",
+            AggregateLayout::TRAIN_ROOT,
+            "Poseidon Merkle root of the training records.",
+        ),
+        (
+            "LICENSE_MASK",
+            AggregateLayout::LICENSE_MASK,
+            "Allowed licenses, bit c for license code c.",
+        ),
+        ("N_RECORDS", AggregateLayout::N_RECORDS, "Number of training records."),
+        ("W0_HASH", AggregateLayout::W0_HASH, "Commitment to the initial weights."),
+        ("W_HASH", AggregateLayout::W_HASH, "Commitment to the trained weights (the model)."),
+        ("HYPER_HASH", AggregateLayout::HYPER_HASH, "Commitment to the training hyperparameters."),
+        (
+            "LEN",
+            AggregateLayout::LEN,
+            "Number of instance words before the proof in the verifier calldata.",
+        ),
+        ("DATASET_LEN", DatasetLayout::LEN, "Number of dataset-circuit instances."),
+    ];
+    let mut s = String::new();
+    s.push_str("// SPDX-License-Identifier: MIT\n");
+    s.push_str("// GENERATED by lineage-circuits (crates/circuits/src/layout.rs). Do not edit:\n");
+    s.push_str("// `LINEAGE_BLESS=1 cargo test -p lineage-circuits --test layout` rewrites it.\n");
+    s.push_str("pragma solidity ^0.8.24;\n\n");
+    s.push_str("/// @title PublicLayout\n");
+    s.push_str(
+        "/// @notice Positions of the aggregated proof's public values: the verifier's calldata\n",
+    );
+    s.push_str("///         is these LEN words (32 bytes each, big-endian field elements), then the proof.\n");
+    s.push_str("library PublicLayout {\n");
+    for (i, (name, value, doc)) in consts.iter().enumerate() {
+        if i > 0 {
+            s.push('\n');
+        }
+        let _ = writeln!(s, "    /// @dev {doc}");
+        let _ = writeln!(s, "    uint256 internal constant {name} = {value};");
+    }
+    s.push_str("}\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layouts_are_dense_and_disjoint() {
+        let mut seen = vec![false; AggregateLayout::LEN];
+        let mut mark = |i: usize| {
+            assert!(!seen[i], "position {i} used twice");
+            seen[i] = true;
+        };
+        (0..ACCUMULATOR_LEN).for_each(|i| mark(AggregateLayout::ACCUMULATOR + i));
+        (0..DatasetLayout::LEN).for_each(|i| mark(AggregateLayout::DATASET + i));
+        [TrainingLayout::W0_HASH, TrainingLayout::W_HASH, TrainingLayout::HYPER_HASH]
+            .into_iter()
+            .for_each(|i| mark(AggregateLayout::from_training(i)));
+        assert!(seen.iter().all(|&b| b));
+        assert_eq!(
+            AggregateLayout::from_training(TrainingLayout::TRAIN_ROOT),
+            AggregateLayout::DATASET + DatasetLayout::TRAIN_ROOT
+        );
+    }
+}

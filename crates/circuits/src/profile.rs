@@ -1,0 +1,99 @@
+//! Circuit profiles: the fixed shapes (and so the keys and the verifier) of the dataset
+//! and training circuits. Both circuits of a profile commit the training set with the
+//! same capacity `records`, so their `train_root`s talk about the same records.
+
+use crate::layout::SLOTS;
+
+/// Shape of the dataset circuit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DatasetShape {
+    /// Dataset slots `M` (always [`SLOTS`]).
+    pub slots: usize,
+    /// Depth `D` of every certified dataset's tree.
+    pub depth: u32,
+    /// Circuit size: 2^k rows.
+    pub k: u32,
+    /// Bits of the range-check lookup table.
+    pub lookup_bits: usize,
+}
+
+/// Shape of the training circuit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TrainingShape {
+    /// Features per sample `d`.
+    pub features: usize,
+    /// Epochs `E`.
+    pub epochs: u32,
+    /// Fractional bits `F` of the fixed-point arithmetic.
+    pub frac_bits: u32,
+    /// Circuit size: 2^k rows.
+    pub k: u32,
+    /// Bits of the range-check lookup table.
+    pub lookup_bits: usize,
+}
+
+/// A profile: one pair of circuit shapes, one set of keys, one verifier contract.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Profile {
+    /// Name used on the command line and in artifact paths.
+    pub name: &'static str,
+    /// Id under which the registry maps this profile to its verifier.
+    pub id: u32,
+    /// Training-set capacity `N` (a power of two): at most this many records per model.
+    pub records: usize,
+    /// The dataset circuit.
+    pub dataset: DatasetShape,
+    /// The training circuit.
+    pub training: TrainingShape,
+}
+
+impl Profile {
+    /// Depth of the training-set tree: `log2(records)`.
+    pub const fn train_depth(&self) -> u32 {
+        self.records.trailing_zeros()
+    }
+}
+
+/// Seconds to a minute on 2 cores: tests and the demo.
+pub const DEMO: Profile = Profile {
+    name: "demo",
+    id: 1,
+    records: 64,
+    dataset: DatasetShape { slots: SLOTS, depth: 16, k: 20, lookup_bits: 8 },
+    training: TrainingShape { features: 8, epochs: 2, frac_bits: 16, k: 18, lookup_bits: 17 },
+};
+
+/// Larger shapes, benchmarked; not run in CI.
+pub const STANDARD: Profile = Profile {
+    name: "standard",
+    id: 2,
+    records: 1024,
+    dataset: DatasetShape { slots: SLOTS, depth: 20, k: 23, lookup_bits: 8 },
+    training: TrainingShape { features: 16, epochs: 4, frac_bits: 16, k: 21, lookup_bits: 20 },
+};
+
+/// Every profile.
+pub const ALL: [Profile; 2] = [DEMO, STANDARD];
+
+/// The profile called `name`.
+pub fn by_name(name: &str) -> Option<Profile> {
+    ALL.into_iter().find(|p| p.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profiles_are_well_formed() {
+        for p in ALL {
+            assert!(p.records.is_power_of_two(), "{}", p.name);
+            assert_eq!(p.dataset.slots, SLOTS);
+            assert!(p.dataset.lookup_bits < p.dataset.k as usize);
+            assert!(p.training.lookup_bits < p.training.k as usize);
+            assert_eq!(by_name(p.name), Some(p));
+        }
+        let ids: std::collections::BTreeSet<u32> = ALL.iter().map(|p| p.id).collect();
+        assert_eq!(ids.len(), ALL.len());
+    }
+}
