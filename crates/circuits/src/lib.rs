@@ -3,6 +3,7 @@
 //! Circuits take plain witness structs (built natively from `lineage-core`) and return
 //! assigned cells; they never read files, the environment or a chain.
 //!
+//! - [`circuit`]: the [`LineageCircuit`] trait and the keygen / prover / mock builders;
 //! - [`layout`]: the public instances of each circuit and of the aggregated proof, defined
 //!   once (and rendered for Solidity);
 //! - [`profile`]: the fixed circuit shapes (`demo`, `standard`);
@@ -10,11 +11,13 @@
 //!   node), bit-for-bit `lineage_core::poseidon`;
 //! - [`merkle`]: record leaves, Merkle roots and openings in-circuit.
 
+pub mod circuit;
 pub mod layout;
 pub mod merkle;
 pub mod poseidon;
 pub mod profile;
 
+pub use circuit::LineageCircuit;
 pub use halo2_base;
 pub use poseidon::PoseidonChip;
 pub use profile::Profile;

@@ -1,0 +1,117 @@
+//! Key generation, proving and verification (SHPLONK over KZG, Blake2b transcript) of one
+//! Lineage circuit.
+
+use halo2_base::{
+    gates::{circuit::BaseCircuitParams, flex_gate::MultiPhaseThreadBreakPoints},
+    halo2_proofs::{
+        halo2curves::bn256::{Bn256, Fr, G1Affine},
+        plonk::{create_proof, keygen_pk, keygen_vk, verify_proof, ProvingKey, VerifyingKey},
+        poly::{
+            commitment::ParamsProver,
+            kzg::{
+                commitment::{KZGCommitmentScheme, ParamsKZG},
+                multiopen::{ProverSHPLONK, VerifierSHPLONK},
+                strategy::SingleStrategy,
+            },
+        },
+        transcript::{
+            Blake2bRead, Blake2bWrite, Challenge255, TranscriptReadBuffer, TranscriptWriterBuffer,
+        },
+    },
+};
+use lineage_circuits::{circuit, LineageCircuit};
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+
+/// A circuit's proving key with the layout pinned at key generation.
+#[derive(Debug)]
+pub struct Keys {
+    /// The proving key (it holds the verifying key).
+    pub pk: ProvingKey<G1Affine>,
+    /// Column configuration computed at key generation.
+    pub config: BaseCircuitParams,
+    /// Where the witness breaks across columns, computed at key generation.
+    pub break_points: MultiPhaseThreadBreakPoints,
+}
+
+impl Keys {
+    /// The verifying key.
+    pub fn vk(&self) -> &VerifyingKey<G1Affine> {
+        self.pk.get_vk()
+    }
+}
+
+/// Errors of key generation and proving.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// halo2 refused (for example the witness does not satisfy the circuit).
+    #[error("halo2: {0}")]
+    Halo2(#[from] halo2_base::halo2_proofs::plonk::Error),
+    /// The params are for a different circuit size.
+    #[error("params are for k = {params}, the circuit needs k = {circuit}")]
+    WrongK {
+        /// k of the params.
+        params: u32,
+        /// k of the circuit.
+        circuit: u32,
+    },
+}
+
+/// Generates the keys of `circuit` (laid out on its sample witness).
+pub fn keygen<C: LineageCircuit>(params: &ParamsKZG<Bn256>, circuit: &C) -> Result<Keys, Error> {
+    check_k(params, circuit)?;
+    let builder = circuit::keygen(circuit);
+    let vk = keygen_vk(params, &builder)?;
+    let pk = keygen_pk(params, vk, &builder)?;
+    let config = builder.config_params.clone();
+    let break_points = builder.break_points();
+    Ok(Keys { pk, config, break_points })
+}
+
+/// Proves `circuit` on `witness`; returns the proof and the public instances.
+pub fn prove<C: LineageCircuit>(
+    params: &ParamsKZG<Bn256>,
+    keys: &Keys,
+    circuit: &C,
+    witness: &C::Witness,
+) -> Result<(Vec<u8>, Vec<Fr>), Error> {
+    check_k(params, circuit)?;
+    let (builder, instances) =
+        circuit::prover(circuit, witness, keys.config.clone(), keys.break_points.clone());
+    let mut transcript = Blake2bWrite::<_, G1Affine, Challenge255<_>>::init(vec![]);
+    create_proof::<KZGCommitmentScheme<Bn256>, ProverSHPLONK<'_, Bn256>, _, _, _, _>(
+        params,
+        &keys.pk,
+        &[builder],
+        &[&[&instances]],
+        ChaCha20Rng::from_entropy(),
+        &mut transcript,
+    )?;
+    Ok((transcript.finalize(), instances))
+}
+
+/// Whether `proof` verifies for `instances` under `vk`.
+pub fn verify(
+    params: &ParamsKZG<Bn256>,
+    vk: &VerifyingKey<G1Affine>,
+    proof: &[u8],
+    instances: &[Fr],
+) -> bool {
+    let mut transcript = Blake2bRead::<_, G1Affine, Challenge255<_>>::init(proof);
+    verify_proof::<KZGCommitmentScheme<Bn256>, VerifierSHPLONK<'_, Bn256>, _, _, _>(
+        params.verifier_params(),
+        vk,
+        SingleStrategy::new(params),
+        &[&[instances]],
+        &mut transcript,
+    )
+    .is_ok()
+}
+
+fn check_k<C: LineageCircuit>(params: &ParamsKZG<Bn256>, circuit: &C) -> Result<(), Error> {
+    use halo2_base::halo2_proofs::poly::commitment::Params;
+    if params.k() != circuit.k() {
+        return Err(Error::WrongK { params: params.k(), circuit: circuit.k() });
+    }
+    Ok(())
+}
