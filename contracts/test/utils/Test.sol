@@ -94,6 +94,45 @@ abstract contract Test {
         }
     }
 
+    function assertEq(string memory left, string memory right) internal pure {
+        assertEq(left, right, "");
+    }
+
+    function assertEq(string memory left, string memory right, string memory message)
+        internal
+        pure
+    {
+        if (keccak256(bytes(left)) != keccak256(bytes(right))) {
+            _fail(string.concat("assertEq(string): ", left, " != ", right), message);
+        }
+    }
+
+    function assertLe(uint256 left, uint256 right) internal pure {
+        assertLe(left, right, "");
+    }
+
+    function assertLe(uint256 left, uint256 right, string memory message) internal pure {
+        if (left > right) {
+            _fail(
+                string.concat("assertLe(uint256): ", vm.toString(left), " > ", vm.toString(right)),
+                message
+            );
+        }
+    }
+
+    function assertLt(uint256 left, uint256 right) internal pure {
+        assertLt(left, right, "");
+    }
+
+    function assertLt(uint256 left, uint256 right, string memory message) internal pure {
+        if (left >= right) {
+            _fail(
+                string.concat("assertLt(uint256): ", vm.toString(left), " >= ", vm.toString(right)),
+                message
+            );
+        }
+    }
+
     function _fail(string memory what, string memory message) private pure {
         revert(bytes(message).length == 0 ? what : string.concat(what, ": ", message));
     }

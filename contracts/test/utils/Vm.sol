@@ -20,6 +20,9 @@ interface Vm {
     /// @notice Sets the ETH balance of `account`.
     function deal(address account, uint256 newBalance) external;
 
+    /// @notice Sets the runtime code of `target`.
+    function etch(address target, bytes calldata newRuntimeBytecode) external;
+
     /// @notice Makes the next call's `msg.sender` be `msgSender`.
     function prank(address msgSender) external;
 
@@ -44,6 +47,9 @@ interface Vm {
     ///         (all topics and data).
     function expectEmit() external;
 
+    /// @notice As `expectEmit()`, requiring `emitter` to be the emitting contract.
+    function expectEmit(address emitter) external;
+
     /// @notice As `expectEmit()`, checking only the selected topics and data, and requiring
     ///         `emitter` to be the emitting contract.
     function expectEmit(
@@ -58,6 +64,54 @@ interface Vm {
 
     /// @notice Discards the current fuzz input when `condition` is false.
     function assume(bool condition) external pure;
+
+    // ---------------------------------------------------------------- scripts
+
+    /// @notice Broadcasts the following calls and creations as transactions signed by
+    ///         `privateKey`, until `stopBroadcast`.
+    function startBroadcast(uint256 privateKey) external;
+
+    /// @notice Ends a `startBroadcast`.
+    function stopBroadcast() external;
+
+    /// @notice Deploys the contract of the artifact `artifactPath` (e.g. `Foo.sol:Foo`).
+    function deployCode(string calldata artifactPath) external returns (address deployedAddress);
+
+    /// @notice The environment variable `name` as a uint256, or `defaultValue` if unset.
+    function envOr(string calldata name, uint256 defaultValue) external view returns (uint256 value);
+
+    /// @notice The environment variable `name` as an address, or `defaultValue` if unset.
+    function envOr(string calldata name, address defaultValue) external view returns (address value);
+
+    /// @notice Whether the environment variable `name` is set.
+    function envExists(string calldata name) external view returns (bool result);
+
+    /// @notice Whether `path` exists (relative to the project root).
+    function exists(string calldata path) external view returns (bool result);
+
+    /// @notice Creates the directory `path`.
+    function createDir(string calldata path, bool recursive) external;
+
+    /// @notice Adds `valueKey: value` to the JSON object `objectKey` and returns it so far.
+    function serializeAddress(string calldata objectKey, string calldata valueKey, address value)
+        external
+        returns (string memory json);
+
+    /// @notice Adds `valueKey: value` to the JSON object `objectKey` and returns it so far.
+    function serializeUint(string calldata objectKey, string calldata valueKey, uint256 value)
+        external
+        returns (string memory json);
+
+    /// @notice Adds `valueKey: value` (raw JSON when `value` is an object) to the JSON object
+    ///         `objectKey` and returns it so far.
+    function serializeString(
+        string calldata objectKey,
+        string calldata valueKey,
+        string calldata value
+    ) external returns (string memory json);
+
+    /// @notice Writes `json` to the file `path`.
+    function writeJson(string calldata json, string calldata path) external;
 
     // ---------------------------------------------------------------- keys and labels
 

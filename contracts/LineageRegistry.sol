@@ -1,0 +1,595 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+
+import {PublicLayout} from "./generated/PublicLayout.sol";
+import {ILineageRegistry} from "./interfaces/ILineageRegistry.sol";
+import {OutputMerkle} from "./libraries/OutputMerkle.sol";
+
+/// @title LineageRegistry
+/// @notice Datasets and their certification, per-profile verifiers, model attestations that
+///         exist only because their aggregated proof verified in the same transaction, and
+///         anchored batches of model outputs.
+/// @dev The verifier of a profile is a generated contract with no function selector: its
+///      calldata is the `PublicLayout.LEN` public values as 32-byte big-endian words, then the
+///      proof; it returns if the proof verifies and reverts otherwise. The registry builds
+///      those words from storage (the certified roots) and the request, with the positions
+///      from `PublicLayout`; slots beyond the named datasets get root 0 and count 0.
+contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
+    // ---------------------------------------------------------------- constants
+
+    /// @notice The BN254 scalar field modulus: every public value must be below it.
+    uint256 public constant FIELD_MODULUS =
+        21888242871839275222246405745257275088548364400416034343698204186575808495617;
+
+    /// @notice EIP-712 type of a signed attestation (`attestBySig`). Arrays are hashed as
+    ///         EIP-712 prescribes: keccak256 of the elements, each as a 32-byte word.
+    bytes32 public constant ATTEST_TYPEHASH = keccak256(
+        "Attest(address publisher,uint32 profileId,uint64[] datasetIds,uint32[] counts,"
+        "uint256 trainRoot,uint64 licenseMask,uint32 nRecords,uint256 w0Hash,uint256 wHash,"
+        "uint256 hyperHash,uint256 nonce,uint256 deadline)"
+    );
+
+    // ---------------------------------------------------------------- storage
+
+    /// @dev Storage form of a dataset; slot 0 is the root and slot 1 the status, the two
+    ///      slots `attest` reads per dataset.
+    struct DatasetRecord {
+        uint256 root;
+        address curator;
+        uint64 leafCount;
+        DatasetStatus status;
+        uint32 creatorCount;
+        uint64 totalWeight;
+        uint40 registeredAt;
+        uint40 certifiedAt;
+        uint40 revokedAt;
+        string uri;
+    }
+
+    /// @dev Storage form of an attestation: three slots. Slot `s` of the dataset ids lives in
+    ///      bits `[64s, 64s + 64)` of `packedDatasetIds`, its count in bits `[32s, 32s + 32)`
+    ///      of `packedCounts`.
+    struct AttestationRecord {
+        address publisher;
+        uint32 profileId;
+        uint32 nRecords;
+        uint8 datasetCount;
+        bool revoked;
+        uint64 licenseMask;
+        uint40 attestedAt;
+        uint128 packedCounts;
+        uint256 packedDatasetIds;
+    }
+
+    /// @dev Datasets by id; ids start at 1.
+    mapping(uint64 datasetId => DatasetRecord) private _datasets;
+
+    /// @dev Creator weights per dataset.
+    mapping(uint64 datasetId => mapping(address creator => uint64)) private _weights;
+
+    /// @dev Number of datasets registered so far (the last id).
+    uint64 private _datasetCount;
+
+    /// @dev The certifier role.
+    mapping(address account => bool) private _certifiers;
+
+    /// @dev The verifier per profile.
+    mapping(uint32 profileId => address) private _verifiers;
+
+    /// @dev Attestations by model id.
+    mapping(bytes32 modelId => AttestationRecord) private _attestations;
+
+    /// @dev Next signed-attestation nonce per publisher.
+    mapping(address publisher => uint256) private _nonces;
+
+    /// @dev Anchored output batches per model, by index.
+    mapping(bytes32 modelId => mapping(uint256 batchIndex => OutputBatch)) private _batches;
+
+    /// @dev Number of anchored output batches per model.
+    mapping(bytes32 modelId => uint256) private _batchCounts;
+
+    // ---------------------------------------------------------------- modifiers
+
+    modifier onlyCertifier() {
+        if (!_certifiers[msg.sender]) revert RegistryNotCertifier(msg.sender);
+        _;
+    }
+
+    // ---------------------------------------------------------------- constructor
+
+    /// @param initialOwner The owner: manages certifiers and verifiers.
+    constructor(address initialOwner) Ownable(initialOwner) EIP712("LineageRegistry", "1") {}
+
+    // ---------------------------------------------------------------- external: datasets
+
+    /// @inheritdoc ILineageRegistry
+    function registerDataset(
+        uint256 root,
+        uint64 leafCount,
+        string calldata uri,
+        address[] calldata creators,
+        uint64[] calldata weights
+    ) external returns (uint64 datasetId) {
+        if (root == 0 || root >= FIELD_MODULUS) {
+            revert RegistryRootInvalid(root);
+        }
+        if (leafCount == 0) revert RegistryLeafCountZero();
+        if (creators.length == 0) revert RegistryCreatorsEmpty();
+        if (creators.length != weights.length) {
+            revert RegistryCreatorsLengthMismatch(creators.length, weights.length);
+        }
+
+        datasetId = ++_datasetCount;
+        uint256 totalWeight;
+        address previous = address(0);
+        for (uint256 i = 0; i < creators.length; ++i) {
+            address creator = creators[i];
+            // Strictly ascending from above 0: no zero address and no duplicates.
+            if (creator <= previous) revert RegistryCreatorsNotSorted(i, creator);
+            if (weights[i] == 0) revert RegistryWeightZero(creator);
+            previous = creator;
+            totalWeight += weights[i];
+            _weights[datasetId][creator] = weights[i];
+        }
+        if (totalWeight > type(uint64).max) revert RegistryTotalWeightTooLarge(totalWeight);
+
+        DatasetRecord storage d = _datasets[datasetId];
+        d.root = root;
+        d.curator = msg.sender;
+        d.leafCount = leafCount;
+        d.status = DatasetStatus.Registered;
+        d.creatorCount = uint32(creators.length);
+        // forge-lint: disable-next-line(unsafe-typecast) checked against uint64's max above
+        d.totalWeight = uint64(totalWeight);
+        d.registeredAt = uint40(block.timestamp);
+        d.uri = uri;
+        emit DatasetRegistered(
+            datasetId, msg.sender, root, leafCount, d.totalWeight, uri, creators, weights
+        );
+    }
+
+    /// @inheritdoc ILineageRegistry
+    function certify(uint64 datasetId) external onlyCertifier {
+        DatasetRecord storage d = _datasets[datasetId];
+        DatasetStatus status = d.status;
+        if (status == DatasetStatus.None) revert RegistryDatasetUnknown(datasetId);
+        if (status == DatasetStatus.Certified) revert RegistryDatasetAlreadyCertified(datasetId);
+        if (status == DatasetStatus.Revoked) revert RegistryDatasetRevoked(datasetId);
+        d.status = DatasetStatus.Certified;
+        d.certifiedAt = uint40(block.timestamp);
+        emit DatasetCertified(datasetId, msg.sender, d.root);
+    }
+
+    /// @inheritdoc ILineageRegistry
+    function revokeDataset(uint64 datasetId, string calldata reason) external onlyCertifier {
+        DatasetRecord storage d = _datasets[datasetId];
+        DatasetStatus status = d.status;
+        if (status == DatasetStatus.None) revert RegistryDatasetUnknown(datasetId);
+        if (status == DatasetStatus.Revoked) revert RegistryDatasetRevoked(datasetId);
+        d.status = DatasetStatus.Revoked;
+        d.revokedAt = uint40(block.timestamp);
+        emit DatasetRevoked(datasetId, msg.sender, reason);
+    }
+
+    /// @inheritdoc ILineageRegistry
+    function setCertifier(address account, bool enabled) external onlyOwner {
+        if (account == address(0)) revert RegistryZeroAddress();
+        _certifiers[account] = enabled;
+        emit CertifierUpdated(account, enabled);
+    }
+
+    /// @inheritdoc ILineageRegistry
+    function setVerifier(uint32 profileId, address verifier) external onlyOwner {
+        if (verifier != address(0) && verifier.code.length == 0) {
+            revert RegistryVerifierNoCode(verifier);
+        }
+        address previous = _verifiers[profileId];
+        _verifiers[profileId] = verifier;
+        emit VerifierUpdated(profileId, previous, verifier);
+    }
+
+    // ---------------------------------------------------------------- external: attestations
+
+    /// @inheritdoc ILineageRegistry
+    function attest(AttestRequest calldata request, bytes calldata proof)
+        external
+        returns (bytes32 modelId)
+    {
+        return _attest(request, proof, msg.sender);
+    }
+
+    /// @inheritdoc ILineageRegistry
+    function attestBySig(
+        AttestRequest calldata request,
+        bytes calldata proof,
+        address publisher,
+        uint256 deadline,
+        bytes calldata signature
+    ) external returns (bytes32 modelId) {
+        if (publisher == address(0)) revert RegistryZeroAddress();
+        // forge-lint: disable-next-line(block-timestamp) a deadline is a timestamp by design
+        if (block.timestamp > deadline) revert RegistrySignatureExpired(deadline);
+        uint256 nonce = _nonces[publisher]++;
+        bytes32 digest = _attestDigest(request, publisher, nonce, deadline);
+        if (!SignatureChecker.isValidSignatureNowCalldata(publisher, digest, signature)) {
+            revert RegistrySignatureInvalid(publisher);
+        }
+        return _attest(request, proof, publisher);
+    }
+
+    /// @inheritdoc ILineageRegistry
+    function revokeAttestation(bytes32 modelId) external {
+        AttestationRecord storage a = _publishedBy(modelId, msg.sender);
+        a.revoked = true;
+        emit AttestationRevoked(modelId, msg.sender);
+    }
+
+    /// @inheritdoc ILineageRegistry
+    function anchorOutputs(bytes32 modelId, bytes32 batchRoot, uint64 count, string calldata uri)
+        external
+        returns (uint256 batchIndex)
+    {
+        _publishedBy(modelId, msg.sender);
+        if (batchRoot == bytes32(0)) revert RegistryBatchRootZero();
+        if (count == 0) revert RegistryBatchCountZero();
+        batchIndex = _batchCounts[modelId]++;
+        _batches[modelId][batchIndex] =
+            OutputBatch({root: batchRoot, count: count, anchoredAt: uint40(block.timestamp)});
+        emit OutputsAnchored(modelId, batchIndex, batchRoot, count, uri);
+    }
+
+    // ---------------------------------------------------------------- external: views
+
+    /// @inheritdoc ILineageRegistry
+    function isCertifier(address account) external view returns (bool) {
+        return _certifiers[account];
+    }
+
+    /// @inheritdoc ILineageRegistry
+    function verifierOf(uint32 profileId) external view returns (address) {
+        return _verifiers[profileId];
+    }
+
+    /// @inheritdoc ILineageRegistry
+    function datasetCount() external view returns (uint64) {
+        return _datasetCount;
+    }
+
+    /// @inheritdoc ILineageRegistry
+    function dataset(uint64 datasetId) external view returns (Dataset memory) {
+        DatasetRecord storage d = _datasets[datasetId];
+        return Dataset({
+            root: d.root,
+            curator: d.curator,
+            leafCount: d.leafCount,
+            status: d.status,
+            creatorCount: d.creatorCount,
+            totalWeight: d.totalWeight,
+            registeredAt: d.registeredAt,
+            certifiedAt: d.certifiedAt,
+            revokedAt: d.revokedAt,
+            uri: d.uri
+        });
+    }
+
+    /// @inheritdoc ILineageRegistry
+    function creatorWeight(uint64 datasetId, address creator)
+        external
+        view
+        returns (uint64 weight, uint64 totalWeight)
+    {
+        return (_weights[datasetId][creator], _datasets[datasetId].totalWeight);
+    }
+
+    /// @inheritdoc ILineageRegistry
+    function modelIdOf(address publisher, uint256 wHash) external pure returns (bytes32) {
+        return _modelId(publisher, wHash);
+    }
+
+    /// @inheritdoc ILineageRegistry
+    function attestation(bytes32 modelId) external view returns (Attestation memory info) {
+        AttestationRecord storage a = _attestations[modelId];
+        info.publisher = a.publisher;
+        info.profileId = a.profileId;
+        info.nRecords = a.nRecords;
+        info.licenseMask = a.licenseMask;
+        info.attestedAt = a.attestedAt;
+        info.revoked = a.revoked;
+        (info.datasetIds, info.counts) = _unpack(a);
+    }
+
+    /// @inheritdoc ILineageRegistry
+    function attestationStatus(bytes32 modelId) external view returns (AttestationStatus status) {
+        (status,,,,) = _split(modelId);
+    }
+
+    /// @inheritdoc ILineageRegistry
+    function royaltySplit(bytes32 modelId)
+        external
+        view
+        returns (
+            AttestationStatus status,
+            uint64[] memory datasetIds,
+            uint32[] memory counts,
+            bool[] memory datasetRevoked,
+            uint32 nRecords
+        )
+    {
+        return _split(modelId);
+    }
+
+    /// @inheritdoc ILineageRegistry
+    function nonces(address publisher) external view returns (uint256) {
+        return _nonces[publisher];
+    }
+
+    /// @inheritdoc ILineageRegistry
+    function attestDigest(
+        AttestRequest calldata request,
+        address publisher,
+        uint256 nonce,
+        uint256 deadline
+    ) external view returns (bytes32) {
+        return _attestDigest(request, publisher, nonce, deadline);
+    }
+
+    /// @notice The EIP-712 domain separator (name "LineageRegistry", version "1", this chain,
+    ///         this contract).
+    /// @return The separator.
+    // solhint-disable-next-line func-name-mixedcase
+    function DOMAIN_SEPARATOR() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    /// @inheritdoc ILineageRegistry
+    function outputBatchCount(bytes32 modelId) external view returns (uint256) {
+        return _batchCounts[modelId];
+    }
+
+    /// @inheritdoc ILineageRegistry
+    function outputBatch(bytes32 modelId, uint256 batchIndex)
+        external
+        view
+        returns (OutputBatch memory)
+    {
+        if (batchIndex >= _batchCounts[modelId]) {
+            revert RegistryBatchUnknown(modelId, batchIndex);
+        }
+        return _batches[modelId][batchIndex];
+    }
+
+    /// @inheritdoc ILineageRegistry
+    function verifyOutput(
+        bytes32 modelId,
+        uint256 batchIndex,
+        bytes32 outputHash,
+        uint256 index,
+        bytes32[] calldata proof
+    ) external view returns (bool) {
+        if (batchIndex >= _batchCounts[modelId]) {
+            revert RegistryBatchUnknown(modelId, batchIndex);
+        }
+        OutputBatch storage batch = _batches[modelId][batchIndex];
+        uint64 count = batch.count;
+        // Pinning the proof length and the index keeps an inner node or a padding position
+        // from passing as an output (see OutputMerkle).
+        if (index >= count || proof.length != OutputMerkle.treeDepth(count)) return false;
+        return OutputMerkle.verify(batch.root, outputHash, index, proof);
+    }
+
+    // ---------------------------------------------------------------- internal
+
+    /// @dev Checks the request against storage, records the attestation, then has the
+    ///      profile's verifier check the proof, reverting everything if it rejects it.
+    ///      Effects come before the verifier call (checks-effects-interactions): a reentrant
+    ///      attest of the same model finds it recorded.
+    function _attest(AttestRequest calldata request, bytes calldata proof, address publisher)
+        private
+        returns (bytes32 modelId)
+    {
+        uint32 profileId = request.profileId;
+        address verifier = _verifiers[profileId];
+        if (verifier == address(0)) revert RegistryVerifierMissing(profileId);
+        // A call to an account without code would succeed and accept any proof.
+        if (verifier.code.length == 0) revert RegistryVerifierNoCode(verifier);
+
+        uint256 n = request.datasetIds.length;
+        if (n == 0 || n > PublicLayout.SLOTS) revert RegistryDatasetCountOutOfRange(n);
+        if (request.counts.length != n) {
+            revert RegistryCountsLengthMismatch(n, request.counts.length);
+        }
+
+        modelId = _modelId(publisher, request.wHash);
+        AttestationRecord storage a = _attestations[modelId];
+        if (a.publisher != address(0)) revert RegistryModelExists(modelId);
+
+        if (request.accumulator.length != PublicLayout.ACCUMULATOR_LEN) {
+            revert RegistryAccumulatorLength(request.accumulator.length);
+        }
+        uint256[] memory words = new uint256[](PublicLayout.LEN);
+        for (uint256 i = 0; i < PublicLayout.ACCUMULATOR_LEN; ++i) {
+            words[PublicLayout.ACCUMULATOR + i] = request.accumulator[i];
+        }
+        words[PublicLayout.TRAIN_ROOT] = request.trainRoot;
+        words[PublicLayout.LICENSE_MASK] = request.licenseMask;
+        words[PublicLayout.N_RECORDS] = request.nRecords;
+        words[PublicLayout.W0_HASH] = request.w0Hash;
+        words[PublicLayout.W_HASH] = request.wHash;
+        words[PublicLayout.HYPER_HASH] = request.hyperHash;
+
+        uint256 packedIds;
+        uint256 packedCounts;
+        uint256 sum;
+        for (uint256 s = 0; s < n; ++s) {
+            uint64 datasetId = request.datasetIds[s];
+            uint32 count = request.counts[s];
+            uint256 root = _certifiedRoot(datasetId);
+            if (count == 0) revert RegistryCountZero(datasetId);
+            // Distinct roots imply distinct ids; two registrations of one root may not share
+            // an attestation either, or the prover could pick which of them gets the records.
+            for (uint256 t = 0; t < s; ++t) {
+                if (words[PublicLayout.CERT_ROOT + t] == root) {
+                    revert RegistryDatasetDuplicated(datasetId);
+                }
+            }
+            words[PublicLayout.CERT_ROOT + s] = root;
+            words[PublicLayout.COUNT + s] = count;
+            packedIds |= uint256(datasetId) << (64 * s);
+            packedCounts |= uint256(count) << (32 * s);
+            sum += count;
+        }
+        if (sum != request.nRecords) revert RegistryCountSumMismatch(sum, request.nRecords);
+        // Roots are below the modulus by registration and the counts, mask and nRecords by
+        // their types; the rest comes from the caller.
+        for (uint256 i = 0; i < PublicLayout.LEN; ++i) {
+            if (words[i] >= FIELD_MODULUS) revert RegistryWordOutOfField(i, words[i]);
+        }
+
+        a.publisher = publisher;
+        a.profileId = profileId;
+        a.nRecords = request.nRecords;
+        // forge-lint: disable-next-line(unsafe-typecast) n <= PublicLayout.SLOTS
+        a.datasetCount = uint8(n);
+        a.licenseMask = request.licenseMask;
+        a.attestedAt = uint40(block.timestamp);
+        // forge-lint: disable-next-line(unsafe-typecast) SLOTS (4) counts of 32 bits
+        a.packedCounts = uint128(packedCounts);
+        a.packedDatasetIds = packedIds;
+
+        (bool verified,) = verifier.call(abi.encodePacked(words, proof));
+        if (!verified) revert RegistryProofRejected(profileId, verifier);
+
+        _emitAttested(modelId, request, publisher, verifier);
+    }
+
+    /// @dev Emits `ModelAttested` (a function of its own to keep `_attest`'s stack small).
+    function _emitAttested(
+        bytes32 modelId,
+        AttestRequest calldata request,
+        address publisher,
+        address verifier
+    ) private {
+        emit ModelAttested(
+            modelId,
+            publisher,
+            request.profileId,
+            request.wHash,
+            request.datasetIds,
+            request.counts,
+            request.trainRoot,
+            request.licenseMask,
+            request.nRecords,
+            request.w0Hash,
+            request.hyperHash,
+            verifier,
+            msg.sender
+        );
+    }
+
+    /// @dev The root of a certified dataset; reverts for an unknown, uncertified or revoked one.
+    function _certifiedRoot(uint64 datasetId) private view returns (uint256) {
+        DatasetRecord storage d = _datasets[datasetId];
+        DatasetStatus status = d.status;
+        if (status != DatasetStatus.Certified) {
+            if (status == DatasetStatus.None) revert RegistryDatasetUnknown(datasetId);
+            if (status == DatasetStatus.Revoked) revert RegistryDatasetRevoked(datasetId);
+            revert RegistryDatasetNotCertified(datasetId);
+        }
+        return d.root;
+    }
+
+    /// @dev The attestation of `modelId`, which `account` must have published and not revoked.
+    function _publishedBy(bytes32 modelId, address account)
+        private
+        view
+        returns (AttestationRecord storage a)
+    {
+        a = _attestations[modelId];
+        address publisher = a.publisher;
+        if (publisher == address(0)) revert RegistryModelUnknown(modelId);
+        if (publisher != account) revert RegistryNotPublisher(modelId, account);
+        if (a.revoked) revert RegistryAttestationRevoked(modelId);
+    }
+
+    /// @dev Status, datasets, counts, per-dataset revocation and nRecords of an attestation.
+    function _split(bytes32 modelId)
+        private
+        view
+        returns (
+            AttestationStatus status,
+            uint64[] memory datasetIds,
+            uint32[] memory counts,
+            bool[] memory datasetRevoked,
+            uint32 nRecords
+        )
+    {
+        AttestationRecord storage a = _attestations[modelId];
+        if (a.publisher == address(0)) {
+            return (AttestationStatus.None, datasetIds, counts, datasetRevoked, 0);
+        }
+        (datasetIds, counts) = _unpack(a);
+        datasetRevoked = new bool[](datasetIds.length);
+        bool tainted;
+        for (uint256 s = 0; s < datasetIds.length; ++s) {
+            if (_datasets[datasetIds[s]].status == DatasetStatus.Revoked) {
+                datasetRevoked[s] = true;
+                tainted = true;
+            }
+        }
+        if (a.revoked) status = AttestationStatus.Revoked;
+        else if (tainted) status = AttestationStatus.Tainted;
+        else status = AttestationStatus.Valid;
+        nRecords = a.nRecords;
+    }
+
+    /// @dev The dataset ids and counts packed in an attestation record.
+    function _unpack(AttestationRecord storage a)
+        private
+        view
+        returns (uint64[] memory datasetIds, uint32[] memory counts)
+    {
+        uint256 n = a.datasetCount;
+        uint256 packedIds = a.packedDatasetIds;
+        uint256 packedCounts = a.packedCounts;
+        datasetIds = new uint64[](n);
+        counts = new uint32[](n);
+        for (uint256 s = 0; s < n; ++s) {
+            // forge-lint: disable-next-line(unsafe-typecast) unpacking: truncation intended
+            datasetIds[s] = uint64(packedIds >> (64 * s));
+            // forge-lint: disable-next-line(unsafe-typecast) unpacking: truncation intended
+            counts[s] = uint32(packedCounts >> (32 * s));
+        }
+    }
+
+    /// @dev `keccak256(abi.encode(publisher, wHash))`.
+    function _modelId(address publisher, uint256 wHash) private pure returns (bytes32) {
+        return keccak256(abi.encode(publisher, wHash));
+    }
+
+    /// @dev The EIP-712 digest of a signed attestation.
+    function _attestDigest(
+        AttestRequest calldata request,
+        address publisher,
+        uint256 nonce,
+        uint256 deadline
+    ) private view returns (bytes32) {
+        bytes memory head = abi.encode(
+            ATTEST_TYPEHASH,
+            publisher,
+            request.profileId,
+            keccak256(abi.encodePacked(request.datasetIds)),
+            keccak256(abi.encodePacked(request.counts)),
+            request.trainRoot,
+            request.licenseMask
+        );
+        bytes memory tail = abi.encode(
+            request.nRecords, request.w0Hash, request.wHash, request.hyperHash, nonce, deadline
+        );
+        return _hashTypedDataV4(keccak256(bytes.concat(head, tail)));
+    }
+}

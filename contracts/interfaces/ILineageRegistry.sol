@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {PublicLayout} from "../generated/PublicLayout.sol";
+
+/// @title ILineageRegistry
+/// @notice Datasets and their certification, per-profile proof verifiers, model attestations
+///         recorded only when their aggregated proof verifies, and anchored output batches.
+/// @dev A model id is `keccak256(abi.encode(publisher, wHash))` (see `modelIdOf`): the
+///      publisher is part of it, so a proof copied from the mempool can only attest the
+///      copier's own model id, never take over the honest publisher's.
+interface ILineageRegistry {
+    // ---------------------------------------------------------------- types
+
+    /// @notice Life cycle of a dataset: registered by its curator, certified by a certifier,
+    ///         and possibly revoked by a certifier afterwards. Revocation is final.
+    enum DatasetStatus {
+        None,
+        Registered,
+        Certified,
+        Revoked
+    }
+
+    /// @notice Derived status of an attestation. `Revoked`: withdrawn by its publisher.
+    ///         `Tainted`: not revoked, but a dataset it names has had its certification
+    ///         revoked since. `None`: no attestation has this id.
+    enum AttestationStatus {
+        None,
+        Valid,
+        Revoked,
+        Tainted
+    }
+
+    /// @notice A registered dataset (the creators and weights are in `creatorWeight` and in
+    ///         the `DatasetRegistered` event).
+    /// @param root Poseidon Merkle root of the dataset's records (a BN254 field element).
+    /// @param curator The account that registered it.
+    /// @param leafCount Number of records.
+    /// @param status Where it is in its life cycle.
+    /// @param creatorCount Number of creators.
+    /// @param totalWeight Sum of the creators' weights.
+    /// @param registeredAt Block timestamp of registration.
+    /// @param certifiedAt Block timestamp of certification, 0 if never certified.
+    /// @param revokedAt Block timestamp of revocation, 0 if not revoked.
+    /// @param uri Where the dataset's manifest can be found.
+    struct Dataset {
+        uint256 root;
+        address curator;
+        uint64 leafCount;
+        DatasetStatus status;
+        uint32 creatorCount;
+        uint64 totalWeight;
+        uint40 registeredAt;
+        uint40 certifiedAt;
+        uint40 revokedAt;
+        string uri;
+    }
+
+    /// @notice What a publisher claims and the prover proved; the arguments of `attest`
+    ///         other than the proof bytes.
+    /// @param profileId The circuit profile (1 = demo, 2 = standard), which picks the verifier.
+    /// @param datasetIds The certified datasets the training records came from: 1 to
+    ///        `PublicLayout.SLOTS` distinct ids, slot `s` holding `datasetIds[s]`.
+    /// @param counts Proven number of training records from each dataset, same order.
+    /// @param trainRoot Poseidon Merkle root of the training records.
+    /// @param licenseMask Allowed licenses: bit `c` set allows license code `c`.
+    /// @param nRecords Number of training records: the sum of `counts`.
+    /// @param w0Hash Commitment to the initial weights.
+    /// @param wHash Commitment to the trained weights: the model.
+    /// @param hyperHash Commitment to the training hyperparameters.
+    /// @param accumulator The aggregated proof's KZG accumulator limbs, exactly
+    ///        `PublicLayout.ACCUMULATOR_LEN` of them.
+    struct AttestRequest {
+        uint32 profileId;
+        uint64[] datasetIds;
+        uint32[] counts;
+        uint256 trainRoot;
+        uint64 licenseMask;
+        uint32 nRecords;
+        uint256 w0Hash;
+        uint256 wHash;
+        uint256 hyperHash;
+        uint256[] accumulator;
+    }
+
+    /// @notice A recorded attestation.
+    /// @param publisher Who attested (and may revoke and anchor outputs).
+    /// @param profileId The circuit profile whose verifier accepted the proof.
+    /// @param nRecords Number of training records.
+    /// @param licenseMask Allowed licenses.
+    /// @param attestedAt Block timestamp of the attestation.
+    /// @param revoked Whether the publisher revoked it.
+    /// @param datasetIds The datasets named, in slot order.
+    /// @param counts The proven counts, same order.
+    struct Attestation {
+        address publisher;
+        uint32 profileId;
+        uint32 nRecords;
+        uint64 licenseMask;
+        uint40 attestedAt;
+        bool revoked;
+        uint64[] datasetIds;
+        uint32[] counts;
+    }
+
+    /// @notice An anchored batch of outputs of a model.
+    /// @param root Keccak Merkle root of the outputs' content hashes (see `OutputMerkle`).
+    /// @param count Number of outputs in the batch.
+    /// @param anchoredAt Block timestamp of anchoring.
+    struct OutputBatch {
+        bytes32 root;
+        uint64 count;
+        uint40 anchoredAt;
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    /// @notice `account` is not a certifier.
+    error RegistryNotCertifier(address account);
+
+    /// @notice The zero address was given where an account is needed.
+    error RegistryZeroAddress();
+
+    /// @notice A dataset root must be a non-zero BN254 field element (0 marks an unused slot).
+    error RegistryRootInvalid(uint256 root);
+
+    /// @notice A dataset must have at least one record.
+    error RegistryLeafCountZero();
+
+    /// @notice A dataset must have at least one creator.
+    error RegistryCreatorsEmpty();
+
+    /// @notice `creators` and `weights` differ in length.
+    error RegistryCreatorsLengthMismatch(uint256 creators, uint256 weights);
+
+    /// @notice Creators must be non-zero addresses in strictly ascending order (no duplicates);
+    ///         the one at `index` is not.
+    error RegistryCreatorsNotSorted(uint256 index, address creator);
+
+    /// @notice Every creator needs a non-zero weight.
+    error RegistryWeightZero(address creator);
+
+    /// @notice The creators' weights add up to more than `type(uint64).max`.
+    error RegistryTotalWeightTooLarge(uint256 totalWeight);
+
+    /// @notice No dataset has this id.
+    error RegistryDatasetUnknown(uint64 datasetId);
+
+    /// @notice The dataset is registered but not certified.
+    error RegistryDatasetNotCertified(uint64 datasetId);
+
+    /// @notice The dataset is already certified.
+    error RegistryDatasetAlreadyCertified(uint64 datasetId);
+
+    /// @notice The dataset's certification was revoked.
+    error RegistryDatasetRevoked(uint64 datasetId);
+
+    /// @notice The dataset (or another one with the same root) is named twice.
+    error RegistryDatasetDuplicated(uint64 datasetId);
+
+    /// @notice An attestation names 1 to `PublicLayout.SLOTS` datasets; it named `count`.
+    error RegistryDatasetCountOutOfRange(uint256 count);
+
+    /// @notice `datasetIds` and `counts` differ in length.
+    error RegistryCountsLengthMismatch(uint256 datasets, uint256 counts);
+
+    /// @notice A named dataset must contribute at least one record.
+    error RegistryCountZero(uint64 datasetId);
+
+    /// @notice The counts add up to `sum`, not to `nRecords`.
+    error RegistryCountSumMismatch(uint256 sum, uint256 nRecords);
+
+    /// @notice The public value at `position` (see `PublicLayout`) is not below the BN254
+    ///         scalar field modulus.
+    error RegistryWordOutOfField(uint256 position, uint256 value);
+
+    /// @notice The accumulator has `length` limbs instead of `PublicLayout.ACCUMULATOR_LEN`.
+    error RegistryAccumulatorLength(uint256 length);
+
+    /// @notice No verifier is set for this profile.
+    error RegistryVerifierMissing(uint32 profileId);
+
+    /// @notice The verifier address holds no code.
+    error RegistryVerifierNoCode(address verifier);
+
+    /// @notice The profile's verifier rejected the proof.
+    error RegistryProofRejected(uint32 profileId, address verifier);
+
+    /// @notice This publisher already attested a model with these weights.
+    error RegistryModelExists(bytes32 modelId);
+
+    /// @notice No attestation has this model id.
+    error RegistryModelUnknown(bytes32 modelId);
+
+    /// @notice Only the model's publisher may do this.
+    error RegistryNotPublisher(bytes32 modelId, address account);
+
+    /// @notice The attestation was revoked by its publisher.
+    error RegistryAttestationRevoked(bytes32 modelId);
+
+    /// @notice The signed attestation's deadline has passed.
+    error RegistrySignatureExpired(uint256 deadline);
+
+    /// @notice The signature is not the publisher's over this attestation and nonce.
+    error RegistrySignatureInvalid(address publisher);
+
+    /// @notice An output batch needs a non-zero root.
+    error RegistryBatchRootZero();
+
+    /// @notice An output batch needs at least one output.
+    error RegistryBatchCountZero();
+
+    /// @notice The model has no output batch with this index.
+    error RegistryBatchUnknown(bytes32 modelId, uint256 batchIndex);
+
+    // ---------------------------------------------------------------- events
+
+    /// @notice A dataset was registered (creators strictly ascending, weights in the same
+    ///         order).
+    event DatasetRegistered(
+        uint64 indexed datasetId,
+        address indexed curator,
+        uint256 indexed root,
+        uint64 leafCount,
+        uint64 totalWeight,
+        string uri,
+        address[] creators,
+        uint64[] weights
+    );
+
+    /// @notice `account` was made a certifier (`enabled`) or stopped being one.
+    event CertifierUpdated(address indexed account, bool enabled);
+
+    /// @notice A certifier certified a dataset.
+    event DatasetCertified(
+        uint64 indexed datasetId, address indexed certifier, uint256 indexed root
+    );
+
+    /// @notice A certifier revoked a dataset; attestations naming it are tainted from now on and
+    ///         royalties reaching it are held.
+    event DatasetRevoked(uint64 indexed datasetId, address indexed certifier, string reason);
+
+    /// @notice The verifier of a profile changed (`verifier` 0: the profile is disabled).
+    event VerifierUpdated(
+        uint32 indexed profileId, address indexed previousVerifier, address indexed verifier
+    );
+
+    /// @notice A model was attested: its proof verified against the certified roots of
+    ///         `datasetIds`. `submitter` is `publisher`, or the relayer of a signed attestation.
+    event ModelAttested(
+        bytes32 indexed modelId,
+        address indexed publisher,
+        uint32 indexed profileId,
+        uint256 wHash,
+        uint64[] datasetIds,
+        uint32[] counts,
+        uint256 trainRoot,
+        uint64 licenseMask,
+        uint32 nRecords,
+        uint256 w0Hash,
+        uint256 hyperHash,
+        address verifier,
+        address submitter
+    );
+
+    /// @notice The publisher revoked the attestation.
+    event AttestationRevoked(bytes32 indexed modelId, address indexed publisher);
+
+    /// @notice The publisher anchored a batch of outputs of the model.
+    event OutputsAnchored(
+        bytes32 indexed modelId,
+        uint256 indexed batchIndex,
+        bytes32 indexed batchRoot,
+        uint64 count,
+        string uri
+    );
+
+    // ---------------------------------------------------------------- datasets
+
+    /// @notice Registers a dataset with the caller as curator. It can be attested against
+    ///         once a certifier certifies it.
+    /// @param root Poseidon Merkle root of the records: non-zero and below the field modulus.
+    /// @param leafCount Number of records, at least 1.
+    /// @param uri Where the manifest can be found.
+    /// @param creators The creators, non-zero and strictly ascending.
+    /// @param weights Each creator's share weight (e.g. their number of records), non-zero;
+    ///        they must add up to at most `type(uint64).max`.
+    /// @return datasetId The new dataset's id (ids start at 1).
+    function registerDataset(
+        uint256 root,
+        uint64 leafCount,
+        string calldata uri,
+        address[] calldata creators,
+        uint64[] calldata weights
+    ) external returns (uint64 datasetId);
+
+    /// @notice Certifies a registered dataset. Only a certifier.
+    /// @param datasetId The dataset.
+    function certify(uint64 datasetId) external;
+
+    /// @notice Revokes a dataset, certified or not. Only a certifier. Final.
+    /// @param datasetId The dataset.
+    /// @param reason Free text for people and the indexer.
+    function revokeDataset(uint64 datasetId, string calldata reason) external;
+
+    /// @notice Grants or removes the certifier role. Only the owner.
+    /// @param account The account.
+    /// @param enabled Whether it is a certifier afterwards.
+    function setCertifier(address account, bool enabled) external;
+
+    /// @notice Sets the verifier of a profile; the zero address disables the profile.
+    ///         Only the owner.
+    /// @param profileId The circuit profile.
+    /// @param verifier The generated verifier contract (it must hold code), or 0.
+    function setVerifier(uint32 profileId, address verifier) external;
+
+    // ---------------------------------------------------------------- attestations
+
+    /// @notice Attests the caller's model: builds the verifier's public values from the
+    ///         named datasets' certified roots and `request`, calls the profile's verifier with
+    ///         them and `proof`, and records the attestation if it verifies.
+    /// @param request The claimed public values.
+    /// @param proof The aggregated proof bytes (after the public values in the calldata).
+    /// @return modelId `modelIdOf(msg.sender, request.wHash)`.
+    function attest(AttestRequest calldata request, bytes calldata proof)
+        external
+        returns (bytes32 modelId);
+
+    /// @notice As `attest`, for `publisher`, submitted by anyone holding the publisher's
+    ///         EIP-712 signature (an EOA's, or an ERC-1271 contract's) over the request's
+    ///         public values other than the accumulator, `nonces(publisher)` and `deadline`.
+    /// @param request The claimed public values.
+    /// @param proof The aggregated proof bytes.
+    /// @param publisher The publisher the model is attested for.
+    /// @param deadline Last block timestamp at which the signature is accepted.
+    /// @param signature The publisher's signature over `attestDigest(...)`.
+    /// @return modelId `modelIdOf(publisher, request.wHash)`.
+    function attestBySig(
+        AttestRequest calldata request,
+        bytes calldata proof,
+        address publisher,
+        uint256 deadline,
+        bytes calldata signature
+    ) external returns (bytes32 modelId);
+
+    /// @notice Revokes the caller's attestation. Final; royalties can no longer be paid to it.
+    /// @param modelId The model.
+    function revokeAttestation(bytes32 modelId) external;
+
+    /// @notice Anchors a batch of outputs of the caller's model.
+    /// @param modelId The model (its attestation must not be revoked).
+    /// @param batchRoot Keccak Merkle root of the outputs' content hashes (`OutputMerkle`).
+    /// @param count Number of outputs in the batch, at least 1.
+    /// @param uri Where the batch's outputs or their list can be found.
+    /// @return batchIndex The batch's index among the model's batches (from 0).
+    function anchorOutputs(bytes32 modelId, bytes32 batchRoot, uint64 count, string calldata uri)
+        external
+        returns (uint256 batchIndex);
+
+    // ---------------------------------------------------------------- views
+
+    /// @notice The owner-appointed certifier role.
+    /// @param account The account.
+    /// @return Whether `account` is a certifier.
+    function isCertifier(address account) external view returns (bool);
+
+    /// @notice The verifier of a profile.
+    /// @param profileId The circuit profile.
+    /// @return The verifier, or 0 if none is set.
+    function verifierOf(uint32 profileId) external view returns (address);
+
+    /// @notice Number of datasets registered; ids run from 1 to this.
+    /// @return The number.
+    function datasetCount() external view returns (uint64);
+
+    /// @notice A dataset.
+    /// @param datasetId The dataset.
+    /// @return The dataset (all zero if unknown).
+    function dataset(uint64 datasetId) external view returns (Dataset memory);
+
+    /// @notice A creator's weight in a dataset, and the dataset's total weight.
+    /// @param datasetId The dataset.
+    /// @param creator The creator.
+    /// @return weight The creator's weight (0 if not a creator of it).
+    /// @return totalWeight The sum of all its creators' weights (0 if the dataset is unknown).
+    function creatorWeight(uint64 datasetId, address creator)
+        external
+        view
+        returns (uint64 weight, uint64 totalWeight);
+
+    /// @notice The model id a publisher gets for weights committed to by `wHash`.
+    /// @param publisher The publisher.
+    /// @param wHash The commitment to the trained weights.
+    /// @return `keccak256(abi.encode(publisher, wHash))`.
+    function modelIdOf(address publisher, uint256 wHash) external pure returns (bytes32);
+
+    /// @notice A recorded attestation.
+    /// @param modelId The model.
+    /// @return The attestation (publisher 0 if unknown).
+    function attestation(bytes32 modelId) external view returns (Attestation memory);
+
+    /// @notice The attestation's derived status.
+    /// @param modelId The model.
+    /// @return None, Valid, Revoked (by the publisher) or Tainted (a named dataset was
+    ///         revoked since); Revoked wins over Tainted.
+    function attestationStatus(bytes32 modelId) external view returns (AttestationStatus);
+
+    /// @notice What the royalty vault needs to split a payment, in one call.
+    /// @param modelId The model.
+    /// @return status The attestation's derived status.
+    /// @return datasetIds The named datasets.
+    /// @return counts Their proven counts.
+    /// @return datasetRevoked Whether each dataset is revoked now.
+    /// @return nRecords The sum of the counts.
+    function royaltySplit(bytes32 modelId)
+        external
+        view
+        returns (
+            AttestationStatus status,
+            uint64[] memory datasetIds,
+            uint32[] memory counts,
+            bool[] memory datasetRevoked,
+            uint32 nRecords
+        );
+
+    /// @notice The next nonce a signed attestation by `publisher` must carry.
+    /// @param publisher The publisher.
+    /// @return The nonce.
+    function nonces(address publisher) external view returns (uint256);
+
+    /// @notice The EIP-712 digest a publisher signs for `attestBySig`.
+    /// @param request The claimed public values (the accumulator is not signed).
+    /// @param publisher The publisher.
+    /// @param nonce The publisher's nonce.
+    /// @param deadline Last accepted block timestamp.
+    /// @return The digest.
+    function attestDigest(
+        AttestRequest calldata request,
+        address publisher,
+        uint256 nonce,
+        uint256 deadline
+    ) external view returns (bytes32);
+
+    /// @notice Number of output batches the model has anchored.
+    /// @param modelId The model.
+    /// @return The number.
+    function outputBatchCount(bytes32 modelId) external view returns (uint256);
+
+    /// @notice An anchored output batch.
+    /// @param modelId The model.
+    /// @param batchIndex The batch's index.
+    /// @return The batch.
+    function outputBatch(bytes32 modelId, uint256 batchIndex)
+        external
+        view
+        returns (OutputBatch memory);
+
+    /// @notice Whether `outputHash` is output number `index` of an anchored batch.
+    /// @param modelId The model.
+    /// @param batchIndex The batch.
+    /// @param outputHash The output's content hash (the Merkle leaf).
+    /// @param index Its position in the batch.
+    /// @param proof The Merkle siblings, leaf level first; exactly
+    ///        `OutputMerkle.treeDepth(count)` of them.
+    /// @return True when the proof leads to the batch root; false for a wrong proof, an index
+    ///         not below the batch's count, or a proof of the wrong length.
+    function verifyOutput(
+        bytes32 modelId,
+        uint256 batchIndex,
+        bytes32 outputHash,
+        uint256 index,
+        bytes32[] calldata proof
+    ) external view returns (bool);
+}

@@ -1,0 +1,1039 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+
+import {PublicLayout} from "../generated/PublicLayout.sol";
+import {ILineageRegistry} from "../interfaces/ILineageRegistry.sol";
+import {LineageRegistry} from "../LineageRegistry.sol";
+import {MockVerifier} from "./mocks/MockVerifier.sol";
+import {LineageFixture} from "./utils/LineageFixture.sol";
+
+/// @dev An ERC-1271 wallet that accepts signatures of its `signer` key.
+contract SmartWallet {
+    address internal immutable signer;
+
+    constructor(address signer_) {
+        signer = signer_;
+    }
+
+    function isValidSignature(bytes32 digest, bytes calldata signature)
+        external
+        view
+        returns (bytes4)
+    {
+        (uint8 v, bytes32 r, bytes32 s) =
+            (uint8(signature[64]), bytes32(signature[0:32]), bytes32(signature[32:64]));
+        return ecrecover(digest, v, r, s) == signer ? this.isValidSignature.selector : bytes4(0);
+    }
+}
+
+contract LineageRegistryTest is LineageFixture {
+    bytes internal constant PROOF = hex"c0ffee";
+
+    // ================================================================ registerDataset
+
+    function test_registerDataset_storesEverythingAndEmits() public {
+        address[] memory creators = _creators(3, 7);
+        uint64[] memory weights = _weights(3);
+        vm.warp(1000);
+        vm.expectEmit(address(registry));
+        emit ILineageRegistry.DatasetRegistered(
+            1, curator, 42, 1000, 6, "ipfs://dataset", creators, weights
+        );
+        uint64 id = _register(42, creators, weights);
+
+        assertEq(id, 1);
+        assertEq(registry.datasetCount(), 1);
+        ILineageRegistry.Dataset memory d = registry.dataset(id);
+        assertEq(d.root, 42);
+        assertEq(d.curator, curator);
+        assertEq(d.leafCount, 1000);
+        assertEq(uint256(d.status), uint256(ILineageRegistry.DatasetStatus.Registered));
+        assertEq(d.creatorCount, 3);
+        assertEq(d.totalWeight, 6);
+        assertEq(d.registeredAt, 1000);
+        assertEq(d.certifiedAt, 0);
+        assertEq(d.revokedAt, 0);
+        assertEq(d.uri, "ipfs://dataset");
+        for (uint256 i = 0; i < 3; ++i) {
+            (uint64 w, uint64 total) = registry.creatorWeight(id, creators[i]);
+            assertEq(w, weights[i]);
+            assertEq(total, 6);
+        }
+        (uint64 none,) = registry.creatorWeight(id, stranger);
+        assertEq(none, 0);
+    }
+
+    function test_registerDataset_idsIncrement() public {
+        assertEq(_register(1, _creators(1, 0), _weights(1)), 1);
+        assertEq(_register(2, _creators(1, 0), _weights(1)), 2);
+        assertEq(registry.datasetCount(), 2);
+    }
+
+    function test_registerDataset_acceptsLargestFieldElement() public {
+        assertEq(_register(FIELD_MODULUS - 1, _creators(1, 0), _weights(1)), 1);
+    }
+
+    function test_registerDataset_revertsOnRootZero() public {
+        vm.expectRevert(abi.encodeWithSelector(ILineageRegistry.RegistryRootInvalid.selector, 0));
+        _register(0, _creators(1, 0), _weights(1));
+    }
+
+    function test_registerDataset_revertsOnRootOutOfField() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistryRootInvalid.selector, FIELD_MODULUS)
+        );
+        _register(FIELD_MODULUS, _creators(1, 0), _weights(1));
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistryRootInvalid.selector, type(uint256).max)
+        );
+        _register(type(uint256).max, _creators(1, 0), _weights(1));
+    }
+
+    function test_registerDataset_revertsOnLeafCountZero() public {
+        vm.expectRevert(ILineageRegistry.RegistryLeafCountZero.selector);
+        registry.registerDataset(1, 0, "", _creators(1, 0), _weights(1));
+    }
+
+    function test_registerDataset_revertsOnNoCreators() public {
+        vm.expectRevert(ILineageRegistry.RegistryCreatorsEmpty.selector);
+        _register(1, new address[](0), new uint64[](0));
+    }
+
+    function test_registerDataset_revertsOnLengthMismatch() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistryCreatorsLengthMismatch.selector, 2, 3)
+        );
+        _register(1, _creators(2, 0), _weights(3));
+    }
+
+    function test_registerDataset_revertsOnZeroCreator() public {
+        address[] memory creators = new address[](1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILineageRegistry.RegistryCreatorsNotSorted.selector, 0, address(0)
+            )
+        );
+        _register(1, creators, _weights(1));
+    }
+
+    function test_registerDataset_revertsOnDuplicateCreator() public {
+        address[] memory creators = _creators(3, 0);
+        creators[2] = creators[1];
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILineageRegistry.RegistryCreatorsNotSorted.selector, 2, creators[1]
+            )
+        );
+        _register(1, creators, _weights(3));
+    }
+
+    function test_registerDataset_revertsOnDescendingCreators() public {
+        address[] memory creators = _creators(2, 0);
+        (creators[0], creators[1]) = (creators[1], creators[0]);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILineageRegistry.RegistryCreatorsNotSorted.selector, 1, creators[1]
+            )
+        );
+        _register(1, creators, _weights(2));
+    }
+
+    function test_registerDataset_revertsOnZeroWeight() public {
+        address[] memory creators = _creators(2, 0);
+        uint64[] memory weights = _weights(2);
+        weights[1] = 0;
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistryWeightZero.selector, creators[1])
+        );
+        _register(1, creators, weights);
+    }
+
+    function test_registerDataset_revertsOnTotalWeightOverflow() public {
+        uint64[] memory weights = new uint64[](2);
+        weights[0] = type(uint64).max;
+        weights[1] = 1;
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILineageRegistry.RegistryTotalWeightTooLarge.selector, uint256(type(uint64).max) + 1
+            )
+        );
+        _register(1, _creators(2, 0), weights);
+    }
+
+    // ================================================================ certifiers
+
+    function test_setCertifier_grantsAndRemoves() public {
+        vm.expectEmit(address(registry));
+        emit ILineageRegistry.CertifierUpdated(stranger, true);
+        vm.prank(owner);
+        registry.setCertifier(stranger, true);
+        assertTrue(registry.isCertifier(stranger));
+
+        vm.expectEmit(address(registry));
+        emit ILineageRegistry.CertifierUpdated(stranger, false);
+        vm.prank(owner);
+        registry.setCertifier(stranger, false);
+        assertFalse(registry.isCertifier(stranger));
+    }
+
+    function test_setCertifier_revertsForNonOwner() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, stranger)
+        );
+        vm.prank(stranger);
+        registry.setCertifier(stranger, true);
+    }
+
+    function test_setCertifier_revertsOnZeroAddress() public {
+        vm.expectRevert(ILineageRegistry.RegistryZeroAddress.selector);
+        vm.prank(owner);
+        registry.setCertifier(address(0), true);
+    }
+
+    function test_ownership_transfersInTwoSteps() public {
+        vm.prank(owner);
+        registry.transferOwnership(stranger);
+        assertEq(registry.owner(), owner);
+        assertEq(registry.pendingOwner(), stranger);
+        vm.prank(stranger);
+        registry.acceptOwnership();
+        assertEq(registry.owner(), stranger);
+    }
+
+    // ================================================================ certify / revoke
+
+    function test_certify_certifiesAndEmits() public {
+        uint64 id = _register(77, _creators(1, 0), _weights(1));
+        vm.warp(5000);
+        vm.expectEmit(address(registry));
+        emit ILineageRegistry.DatasetCertified(id, certifier, 77);
+        vm.prank(certifier);
+        registry.certify(id);
+        ILineageRegistry.Dataset memory d = registry.dataset(id);
+        assertEq(uint256(d.status), uint256(ILineageRegistry.DatasetStatus.Certified));
+        assertEq(d.certifiedAt, 5000);
+    }
+
+    function test_certify_revertsForNonCertifier() public {
+        uint64 id = _register(77, _creators(1, 0), _weights(1));
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistryNotCertifier.selector, stranger)
+        );
+        vm.prank(stranger);
+        registry.certify(id);
+    }
+
+    function test_certify_revertsForUnknownDataset() public {
+        vm.expectRevert(abi.encodeWithSelector(ILineageRegistry.RegistryDatasetUnknown.selector, 9));
+        vm.prank(certifier);
+        registry.certify(9);
+    }
+
+    function test_certify_revertsWhenAlreadyCertified() public {
+        uint64 id = _registerCertified(77, _creators(1, 0), _weights(1));
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistryDatasetAlreadyCertified.selector, id)
+        );
+        vm.prank(certifier);
+        registry.certify(id);
+    }
+
+    function test_certify_revertsWhenRevoked() public {
+        uint64 id = _registerCertified(77, _creators(1, 0), _weights(1));
+        vm.prank(certifier);
+        registry.revokeDataset(id, "stolen works");
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistryDatasetRevoked.selector, id)
+        );
+        vm.prank(certifier);
+        registry.certify(id);
+    }
+
+    function test_revokeDataset_revokesAndEmits() public {
+        uint64 id = _registerCertified(77, _creators(1, 0), _weights(1));
+        vm.warp(9000);
+        vm.expectEmit(address(registry));
+        emit ILineageRegistry.DatasetRevoked(id, certifier, "stolen works");
+        vm.prank(certifier);
+        registry.revokeDataset(id, "stolen works");
+        ILineageRegistry.Dataset memory d = registry.dataset(id);
+        assertEq(uint256(d.status), uint256(ILineageRegistry.DatasetStatus.Revoked));
+        assertEq(d.revokedAt, 9000);
+    }
+
+    function test_revokeDataset_worksBeforeCertification() public {
+        uint64 id = _register(77, _creators(1, 0), _weights(1));
+        vm.prank(certifier);
+        registry.revokeDataset(id, "spam");
+        assertEq(
+            uint256(registry.dataset(id).status), uint256(ILineageRegistry.DatasetStatus.Revoked)
+        );
+    }
+
+    function test_revokeDataset_revertsForNonCertifier() public {
+        uint64 id = _registerCertified(77, _creators(1, 0), _weights(1));
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistryNotCertifier.selector, curator)
+        );
+        vm.prank(curator);
+        registry.revokeDataset(id, "");
+    }
+
+    function test_revokeDataset_revertsForUnknownDataset() public {
+        vm.expectRevert(abi.encodeWithSelector(ILineageRegistry.RegistryDatasetUnknown.selector, 3));
+        vm.prank(certifier);
+        registry.revokeDataset(3, "");
+    }
+
+    function test_revokeDataset_revertsWhenAlreadyRevoked() public {
+        uint64 id = _registerCertified(77, _creators(1, 0), _weights(1));
+        vm.startPrank(certifier);
+        registry.revokeDataset(id, "");
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistryDatasetRevoked.selector, id)
+        );
+        registry.revokeDataset(id, "");
+        vm.stopPrank();
+    }
+
+    // ================================================================ setVerifier
+
+    function test_setVerifier_setsReplacesAndDisables() public {
+        MockVerifier other = new MockVerifier();
+        vm.expectEmit(address(registry));
+        emit ILineageRegistry.VerifierUpdated(DEMO, address(verifier), address(other));
+        vm.prank(owner);
+        registry.setVerifier(DEMO, address(other));
+        assertEq(registry.verifierOf(DEMO), address(other));
+
+        vm.expectEmit(address(registry));
+        emit ILineageRegistry.VerifierUpdated(DEMO, address(other), address(0));
+        vm.prank(owner);
+        registry.setVerifier(DEMO, address(0));
+        assertEq(registry.verifierOf(DEMO), address(0));
+    }
+
+    function test_setVerifier_revertsOnAddressWithoutCode() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistryVerifierNoCode.selector, stranger)
+        );
+        vm.prank(owner);
+        registry.setVerifier(STANDARD, stranger);
+    }
+
+    function test_setVerifier_revertsForNonOwner() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, stranger)
+        );
+        vm.prank(stranger);
+        registry.setVerifier(STANDARD, address(verifier));
+    }
+
+    // ================================================================ attest
+
+    function test_attest_recordsCallsVerifierWithLayoutAndEmits() public {
+        uint64[] memory ids = _certifiedDatasets(2);
+        uint32[] memory counts = _u32(7, 5);
+        ILineageRegistry.AttestRequest memory r = _request(ids, counts);
+        bytes32 expectedId = keccak256(abi.encode(publisher, r.wHash));
+        vm.warp(12345);
+
+        vm.expectEmit(address(registry));
+        emit ILineageRegistry.ModelAttested(
+            expectedId,
+            publisher,
+            DEMO,
+            r.wHash,
+            ids,
+            counts,
+            r.trainRoot,
+            r.licenseMask,
+            12,
+            r.w0Hash,
+            r.hyperHash,
+            address(verifier),
+            publisher
+        );
+        vm.prank(publisher);
+        bytes32 modelId = registry.attest(r, PROOF);
+
+        assertEq(modelId, expectedId);
+        assertEq(registry.modelIdOf(publisher, r.wHash), expectedId);
+        assertEq(verifier.acceptedCalls(), 1);
+        assertEq(verifier.lastCalldataHash(), keccak256(_expectedCalldata(r, PROOF)));
+
+        ILineageRegistry.Attestation memory a = registry.attestation(modelId);
+        assertEq(a.publisher, publisher);
+        assertEq(a.profileId, DEMO);
+        assertEq(a.nRecords, 12);
+        assertEq(a.licenseMask, 3);
+        assertEq(a.attestedAt, 12345);
+        assertFalse(a.revoked);
+        assertEq(a.datasetIds.length, 2);
+        assertEq(a.datasetIds[0], ids[0]);
+        assertEq(a.datasetIds[1], ids[1]);
+        assertEq(a.counts[0], 7);
+        assertEq(a.counts[1], 5);
+        assertEq(
+            uint256(registry.attestationStatus(modelId)),
+            uint256(ILineageRegistry.AttestationStatus.Valid)
+        );
+    }
+
+    function test_attest_calldataLayoutForEveryDatasetCount() public {
+        uint64[] memory all = _certifiedDatasets(PublicLayout.SLOTS);
+        for (uint256 n = 1; n <= PublicLayout.SLOTS; ++n) {
+            uint64[] memory ids = new uint64[](n);
+            for (uint256 i = 0; i < n; ++i) {
+                ids[i] = all[i];
+            }
+            ILineageRegistry.AttestRequest memory r = _request(ids, _counts(n));
+            r.wHash = 0x5000 + n; // a new model each time
+            vm.prank(publisher);
+            registry.attest(r, PROOF);
+            assertEq(verifier.lastCalldataHash(), keccak256(_expectedCalldata(r, PROOF)));
+        }
+    }
+
+    /// @dev The calldata words sit where PublicLayout says: each position checked on its own
+    ///      by giving it a distinct value.
+    function test_attest_eachPublicValueReachesItsPosition() public {
+        uint64[] memory ids = _certifiedDatasets(1);
+        ILineageRegistry.AttestRequest memory r = _request(ids, _u32(9));
+        r.trainRoot = 0xAAAA01;
+        r.licenseMask = 0xAAAA02;
+        r.w0Hash = 0xAAAA03;
+        r.wHash = 0xAAAA04;
+        r.hyperHash = 0xAAAA05;
+        vm.prank(publisher);
+        registry.attest(r, PROOF);
+        bytes memory data = _expectedCalldata(r, PROOF);
+        assertEq(_word(data, PublicLayout.TRAIN_ROOT), 0xAAAA01);
+        assertEq(_word(data, PublicLayout.LICENSE_MASK), 0xAAAA02);
+        assertEq(_word(data, PublicLayout.W0_HASH), 0xAAAA03);
+        assertEq(_word(data, PublicLayout.W_HASH), 0xAAAA04);
+        assertEq(_word(data, PublicLayout.HYPER_HASH), 0xAAAA05);
+        assertEq(_word(data, PublicLayout.N_RECORDS), 9);
+        assertEq(_word(data, PublicLayout.CERT_ROOT), 1000);
+        assertEq(_word(data, PublicLayout.COUNT), 9);
+        assertEq(_word(data, PublicLayout.CERT_ROOT + 1), 0);
+        assertEq(_word(data, PublicLayout.COUNT + 1), 0);
+        assertEq(verifier.lastCalldataHash(), keccak256(data));
+    }
+
+    function test_attest_rejectedProofRecordsNothing() public {
+        uint64[] memory ids = _certifiedDatasets(1);
+        verifier.setAccept(false);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILineageRegistry.RegistryProofRejected.selector, DEMO, address(verifier)
+            )
+        );
+        _attest(ids, _u32(5));
+        bytes32 modelId = registry.modelIdOf(publisher, 0x3333);
+        assertEq(registry.attestation(modelId).publisher, address(0));
+        assertEq(
+            uint256(registry.attestationStatus(modelId)),
+            uint256(ILineageRegistry.AttestationStatus.None)
+        );
+    }
+
+    function test_attest_revertsWithoutVerifier() public {
+        uint64[] memory ids = _certifiedDatasets(1);
+        ILineageRegistry.AttestRequest memory r = _request(ids, _u32(5));
+        r.profileId = STANDARD;
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistryVerifierMissing.selector, STANDARD)
+        );
+        vm.prank(publisher);
+        registry.attest(r, PROOF);
+    }
+
+    function test_attest_revertsWhenVerifierLostItsCode() public {
+        uint64[] memory ids = _certifiedDatasets(1);
+        vm.etch(address(verifier), "");
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILineageRegistry.RegistryVerifierNoCode.selector, address(verifier)
+            )
+        );
+        _attest(ids, _u32(5));
+    }
+
+    function test_attest_revertsOnNoDatasets() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistryDatasetCountOutOfRange.selector, 0)
+        );
+        _attest(new uint64[](0), new uint32[](0));
+    }
+
+    function test_attest_revertsOnTooManyDatasets() public {
+        uint256 n = PublicLayout.SLOTS + 1;
+        uint64[] memory ids = _certifiedDatasets(n);
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistryDatasetCountOutOfRange.selector, n)
+        );
+        _attest(ids, _counts(n));
+    }
+
+    function test_attest_revertsOnCountsLengthMismatch() public {
+        uint64[] memory ids = _certifiedDatasets(2);
+        ILineageRegistry.AttestRequest memory r = _request(ids, _u32(1, 2));
+        r.counts = _u32(3);
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistryCountsLengthMismatch.selector, 2, 1)
+        );
+        vm.prank(publisher);
+        registry.attest(r, PROOF);
+    }
+
+    function test_attest_revertsOnAccumulatorLength() public {
+        uint64[] memory ids = _certifiedDatasets(1);
+        ILineageRegistry.AttestRequest memory r = _request(ids, _u32(1));
+        r.accumulator = new uint256[](PublicLayout.ACCUMULATOR_LEN - 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILineageRegistry.RegistryAccumulatorLength.selector,
+                PublicLayout.ACCUMULATOR_LEN - 1
+            )
+        );
+        vm.prank(publisher);
+        registry.attest(r, PROOF);
+    }
+
+    function test_attest_revertsWhenModelExists() public {
+        uint64[] memory ids = _certifiedDatasets(1);
+        bytes32 modelId = _attest(ids, _u32(5));
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistryModelExists.selector, modelId)
+        );
+        _attest(ids, _u32(5));
+    }
+
+    function test_attest_sameWeightsByAnotherPublisherIsAnotherModel() public {
+        uint64[] memory ids = _certifiedDatasets(1);
+        bytes32 first = _attest(ids, _u32(5));
+        vm.prank(stranger);
+        bytes32 second = registry.attest(_request(ids, _u32(5)), PROOF);
+        assertTrue(first != second);
+        assertEq(registry.attestation(second).publisher, stranger);
+    }
+
+    function test_attest_revertsOnUnknownDataset() public {
+        vm.expectRevert(abi.encodeWithSelector(ILineageRegistry.RegistryDatasetUnknown.selector, 4));
+        _attest(_ids(4), _u32(5));
+    }
+
+    function test_attest_revertsOnUncertifiedDataset() public {
+        uint64 id = _register(5, _creators(1, 0), _weights(1));
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistryDatasetNotCertified.selector, id)
+        );
+        _attest(_ids(id), _u32(5));
+    }
+
+    function test_attest_revertsOnRevokedDataset() public {
+        uint64[] memory ids = _certifiedDatasets(1);
+        vm.prank(certifier);
+        registry.revokeDataset(ids[0], "");
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistryDatasetRevoked.selector, ids[0])
+        );
+        _attest(ids, _u32(5));
+    }
+
+    function test_attest_revertsOnDuplicatedDataset() public {
+        uint64[] memory ids = _certifiedDatasets(1);
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistryDatasetDuplicated.selector, ids[0])
+        );
+        _attest(_ids(ids[0], ids[0]), _u32(1, 2));
+    }
+
+    function test_attest_revertsOnTwoDatasetsWithTheSameRoot() public {
+        uint64 a = _registerCertified(99, _creators(1, 0), _weights(1));
+        uint64 b = _registerCertified(99, _creators(1, 1), _weights(1));
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistryDatasetDuplicated.selector, b)
+        );
+        _attest(_ids(a, b), _u32(1, 2));
+    }
+
+    function test_attest_revertsOnZeroCount() public {
+        uint64[] memory ids = _certifiedDatasets(2);
+        vm.expectRevert(abi.encodeWithSelector(ILineageRegistry.RegistryCountZero.selector, ids[1]));
+        _attest(ids, _u32(4, 0));
+    }
+
+    function test_attest_revertsWhenCountsDoNotSumToNRecords() public {
+        uint64[] memory ids = _certifiedDatasets(2);
+        ILineageRegistry.AttestRequest memory r = _request(ids, _u32(4, 6));
+        r.nRecords = 11;
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistryCountSumMismatch.selector, 10, 11)
+        );
+        vm.prank(publisher);
+        registry.attest(r, PROOF);
+    }
+
+    function test_attest_revertsOnWordsOutOfField() public {
+        uint64[] memory ids = _certifiedDatasets(1);
+        for (uint256 field = 0; field < 5; ++field) {
+            ILineageRegistry.AttestRequest memory r = _request(ids, _u32(5));
+            uint256 position;
+            if (field == 0) {
+                (r.trainRoot, position) = (FIELD_MODULUS, PublicLayout.TRAIN_ROOT);
+            } else if (field == 1) {
+                (r.w0Hash, position) = (FIELD_MODULUS, PublicLayout.W0_HASH);
+            } else if (field == 2) {
+                (r.wHash, position) = (FIELD_MODULUS, PublicLayout.W_HASH);
+            } else if (field == 3) {
+                (r.hyperHash, position) = (FIELD_MODULUS, PublicLayout.HYPER_HASH);
+            } else {
+                r.accumulator[PublicLayout.ACCUMULATOR_LEN - 1] = FIELD_MODULUS;
+                position = PublicLayout.ACCUMULATOR + PublicLayout.ACCUMULATOR_LEN - 1;
+            }
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    ILineageRegistry.RegistryWordOutOfField.selector, position, FIELD_MODULUS
+                )
+            );
+            vm.prank(publisher);
+            registry.attest(r, PROOF);
+        }
+        assertEq(verifier.acceptedCalls(), 0);
+    }
+
+    function test_attest_acceptsLargestFieldElements() public {
+        uint64[] memory ids = _certifiedDatasets(1);
+        ILineageRegistry.AttestRequest memory r = _request(ids, _u32(5));
+        r.trainRoot = FIELD_MODULUS - 1;
+        r.wHash = FIELD_MODULUS - 1;
+        r.accumulator[0] = FIELD_MODULUS - 1;
+        vm.prank(publisher);
+        registry.attest(r, PROOF);
+        assertEq(verifier.acceptedCalls(), 1);
+    }
+
+    // ================================================================ attestBySig
+
+    uint256 internal constant SIGNER_KEY = 0xA11CE5EC12E7;
+
+    function _signed(ILineageRegistry.AttestRequest memory r, address who, uint256 key)
+        internal
+        view
+        returns (bytes memory)
+    {
+        bytes32 digest = registry.attestDigest(r, who, registry.nonces(who), block.timestamp);
+        (uint8 v, bytes32 rr, bytes32 s) = vm.sign(key, digest);
+        return abi.encodePacked(rr, s, v);
+    }
+
+    function test_attestDigest_matchesEip712() public view {
+        uint64[] memory ids = new uint64[](2);
+        (ids[0], ids[1]) = (3, 4);
+        ILineageRegistry.AttestRequest memory r = _request(ids, _u32(1, 2));
+        address who = vm.addr(SIGNER_KEY);
+        bytes32 typeHash = keccak256(
+            "Attest(address publisher,uint32 profileId,uint64[] datasetIds,uint32[] counts,uint256 trainRoot,uint64 licenseMask,uint32 nRecords,uint256 w0Hash,uint256 wHash,uint256 hyperHash,uint256 nonce,uint256 deadline)"
+        );
+        assertEq(registry.ATTEST_TYPEHASH(), typeHash);
+        bytes32 domain = keccak256(
+            abi.encode(
+                keccak256(
+                    "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+                ),
+                keccak256("LineageRegistry"),
+                keccak256("1"),
+                block.chainid,
+                address(registry)
+            )
+        );
+        assertEq(registry.DOMAIN_SEPARATOR(), domain);
+        bytes32 structHash = keccak256(
+            bytes.concat(
+                abi.encode(
+                    typeHash,
+                    who,
+                    uint256(DEMO),
+                    keccak256(abi.encode(uint256(3), uint256(4))),
+                    keccak256(abi.encode(uint256(1), uint256(2))),
+                    r.trainRoot,
+                    r.licenseMask
+                ),
+                abi.encode(r.nRecords, r.w0Hash, r.wHash, r.hyperHash, uint256(7), uint256(99))
+            )
+        );
+        assertEq(
+            registry.attestDigest(r, who, 7, 99),
+            keccak256(abi.encodePacked("\x19\x01", domain, structHash))
+        );
+    }
+
+    function test_attestBySig_relayerSubmitsForPublisher() public {
+        uint64[] memory ids = _certifiedDatasets(1);
+        ILineageRegistry.AttestRequest memory r = _request(ids, _u32(5));
+        address who = vm.addr(SIGNER_KEY);
+        bytes memory sig = _signed(r, who, SIGNER_KEY);
+        bytes32 expectedId = registry.modelIdOf(who, r.wHash);
+
+        vm.expectEmit(address(registry));
+        emit ILineageRegistry.ModelAttested(
+            expectedId,
+            who,
+            DEMO,
+            r.wHash,
+            ids,
+            r.counts,
+            r.trainRoot,
+            r.licenseMask,
+            5,
+            r.w0Hash,
+            r.hyperHash,
+            address(verifier),
+            stranger
+        );
+        vm.prank(stranger);
+        bytes32 modelId = registry.attestBySig(r, PROOF, who, block.timestamp, sig);
+        assertEq(modelId, expectedId);
+        assertEq(registry.attestation(modelId).publisher, who);
+        assertEq(registry.nonces(who), 1);
+    }
+
+    function test_attestBySig_acceptsErc1271Wallet() public {
+        uint64[] memory ids = _certifiedDatasets(1);
+        ILineageRegistry.AttestRequest memory r = _request(ids, _u32(5));
+        SmartWallet wallet = new SmartWallet(vm.addr(SIGNER_KEY));
+        bytes memory sig = _signed(r, address(wallet), SIGNER_KEY);
+        bytes32 modelId = registry.attestBySig(r, PROOF, address(wallet), block.timestamp, sig);
+        assertEq(registry.attestation(modelId).publisher, address(wallet));
+    }
+
+    function test_attestBySig_revertsAfterDeadline() public {
+        uint64[] memory ids = _certifiedDatasets(1);
+        ILineageRegistry.AttestRequest memory r = _request(ids, _u32(5));
+        address who = vm.addr(SIGNER_KEY);
+        bytes memory sig = _signed(r, who, SIGNER_KEY);
+        uint256 deadline = block.timestamp;
+        vm.warp(deadline + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistrySignatureExpired.selector, deadline)
+        );
+        registry.attestBySig(r, PROOF, who, deadline, sig);
+    }
+
+    function test_attestBySig_revertsOnWrongSigner() public {
+        uint64[] memory ids = _certifiedDatasets(1);
+        ILineageRegistry.AttestRequest memory r = _request(ids, _u32(5));
+        address who = vm.addr(SIGNER_KEY);
+        bytes memory sig = _signed(r, who, SIGNER_KEY + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistrySignatureInvalid.selector, who)
+        );
+        registry.attestBySig(r, PROOF, who, block.timestamp, sig);
+    }
+
+    function test_attestBySig_revertsWhenRequestDiffersFromSigned() public {
+        uint64[] memory ids = _certifiedDatasets(2);
+        ILineageRegistry.AttestRequest memory r = _request(ids, _u32(5, 5));
+        address who = vm.addr(SIGNER_KEY);
+        bytes memory sig = _signed(r, who, SIGNER_KEY);
+        r.counts = _u32(6, 4);
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistrySignatureInvalid.selector, who)
+        );
+        registry.attestBySig(r, PROOF, who, block.timestamp, sig);
+    }
+
+    function test_attestBySig_revertsOnReplay() public {
+        uint64[] memory ids = _certifiedDatasets(1);
+        ILineageRegistry.AttestRequest memory r = _request(ids, _u32(5));
+        address who = vm.addr(SIGNER_KEY);
+        bytes memory sig = _signed(r, who, SIGNER_KEY);
+        registry.attestBySig(r, PROOF, who, block.timestamp, sig);
+        r.wHash = 0x9999; // even for another model: the nonce moved on
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistrySignatureInvalid.selector, who)
+        );
+        registry.attestBySig(r, PROOF, who, block.timestamp, sig);
+    }
+
+    function test_attestBySig_revertsOnZeroPublisher() public {
+        uint64[] memory ids = _certifiedDatasets(1);
+        vm.expectRevert(ILineageRegistry.RegistryZeroAddress.selector);
+        registry.attestBySig(_request(ids, _u32(5)), PROOF, address(0), block.timestamp, "");
+    }
+
+    function test_attestBySig_failedVerificationKeepsTheNonce() public {
+        uint64[] memory ids = _certifiedDatasets(1);
+        ILineageRegistry.AttestRequest memory r = _request(ids, _u32(5));
+        address who = vm.addr(SIGNER_KEY);
+        bytes memory sig = _signed(r, who, SIGNER_KEY);
+        verifier.setAccept(false);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILineageRegistry.RegistryProofRejected.selector, DEMO, address(verifier)
+            )
+        );
+        registry.attestBySig(r, PROOF, who, block.timestamp, sig);
+        assertEq(registry.nonces(who), 0);
+    }
+
+    // ================================================================ revocation and status
+
+    function test_revokeAttestation_revokesAndEmits() public {
+        bytes32 modelId = _attest(_certifiedDatasets(1), _u32(5));
+        vm.expectEmit(address(registry));
+        emit ILineageRegistry.AttestationRevoked(modelId, publisher);
+        vm.prank(publisher);
+        registry.revokeAttestation(modelId);
+        assertTrue(registry.attestation(modelId).revoked);
+        assertEq(
+            uint256(registry.attestationStatus(modelId)),
+            uint256(ILineageRegistry.AttestationStatus.Revoked)
+        );
+    }
+
+    function test_revokeAttestation_revertsForUnknownModel() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistryModelUnknown.selector, keccak256("x"))
+        );
+        vm.prank(publisher);
+        registry.revokeAttestation(keccak256("x"));
+    }
+
+    function test_revokeAttestation_revertsForOthers() public {
+        bytes32 modelId = _attest(_certifiedDatasets(1), _u32(5));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILineageRegistry.RegistryNotPublisher.selector, modelId, stranger
+            )
+        );
+        vm.prank(stranger);
+        registry.revokeAttestation(modelId);
+    }
+
+    function test_revokeAttestation_revertsWhenAlreadyRevoked() public {
+        bytes32 modelId = _attest(_certifiedDatasets(1), _u32(5));
+        vm.startPrank(publisher);
+        registry.revokeAttestation(modelId);
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistryAttestationRevoked.selector, modelId)
+        );
+        registry.revokeAttestation(modelId);
+        vm.stopPrank();
+    }
+
+    function test_attestationStatus_taintedWhenADatasetIsRevokedLater() public {
+        uint64[] memory ids = _certifiedDatasets(2);
+        bytes32 modelId = _attest(ids, _u32(5, 6));
+        vm.prank(certifier);
+        registry.revokeDataset(ids[1], "");
+        assertEq(
+            uint256(registry.attestationStatus(modelId)),
+            uint256(ILineageRegistry.AttestationStatus.Tainted)
+        );
+        (
+            ILineageRegistry.AttestationStatus status,
+            uint64[] memory gotIds,
+            uint32[] memory counts,
+            bool[] memory revoked,
+            uint32 nRecords
+        ) = registry.royaltySplit(modelId);
+        assertEq(uint256(status), uint256(ILineageRegistry.AttestationStatus.Tainted));
+        assertEq(gotIds[1], ids[1]);
+        assertEq(counts[1], 6);
+        assertFalse(revoked[0]);
+        assertTrue(revoked[1]);
+        assertEq(nRecords, 11);
+
+        // A publisher's revocation wins over the taint.
+        vm.prank(publisher);
+        registry.revokeAttestation(modelId);
+        assertEq(
+            uint256(registry.attestationStatus(modelId)),
+            uint256(ILineageRegistry.AttestationStatus.Revoked)
+        );
+    }
+
+    function test_royaltySplit_unknownModelIsNone() public view {
+        (ILineageRegistry.AttestationStatus status, uint64[] memory ids,,, uint32 n) =
+            registry.royaltySplit(keccak256("nope"));
+        assertEq(uint256(status), uint256(ILineageRegistry.AttestationStatus.None));
+        assertEq(ids.length, 0);
+        assertEq(n, 0);
+    }
+
+    // ================================================================ outputs
+
+    function _leaves(uint256 n) internal pure returns (bytes32[] memory leaves) {
+        leaves = new bytes32[](n);
+        for (uint256 i = 0; i < n; ++i) {
+            leaves[i] = keccak256(abi.encode("output", i));
+        }
+    }
+
+    /// @dev The root and the proof of `index`, per OutputMerkle's convention.
+    function _tree(bytes32[] memory leaves, uint256 index)
+        internal
+        pure
+        returns (bytes32 root, bytes32[] memory proof)
+    {
+        bytes32[] memory level = leaves;
+        bytes32[] memory siblings = new bytes32[](256);
+        uint256 depth;
+        while (level.length > 1) {
+            uint256 width = (level.length + 1) / 2;
+            bytes32[] memory next = new bytes32[](width);
+            uint256 sibling = index ^ 1;
+            siblings[depth] = sibling < level.length ? level[sibling] : bytes32(0);
+            for (uint256 i = 0; i < width; ++i) {
+                bytes32 right = 2 * i + 1 < level.length ? level[2 * i + 1] : bytes32(0);
+                next[i] = keccak256(abi.encodePacked(level[2 * i], right));
+            }
+            level = next;
+            index >>= 1;
+            ++depth;
+        }
+        root = level[0];
+        proof = new bytes32[](depth);
+        for (uint256 i = 0; i < depth; ++i) {
+            proof[i] = siblings[i];
+        }
+    }
+
+    function test_anchorOutputs_storesBatchesAndEmits() public {
+        bytes32 modelId = _attest(_certifiedDatasets(1), _u32(5));
+        vm.warp(777);
+        vm.expectEmit(address(registry));
+        emit ILineageRegistry.OutputsAnchored(modelId, 0, keccak256("root0"), 5, "ipfs://b0");
+        vm.prank(publisher);
+        assertEq(registry.anchorOutputs(modelId, keccak256("root0"), 5, "ipfs://b0"), 0);
+        vm.prank(publisher);
+        assertEq(registry.anchorOutputs(modelId, keccak256("root1"), 1, "ipfs://b1"), 1);
+
+        assertEq(registry.outputBatchCount(modelId), 2);
+        ILineageRegistry.OutputBatch memory b = registry.outputBatch(modelId, 0);
+        assertEq(b.root, keccak256("root0"));
+        assertEq(b.count, 5);
+        assertEq(b.anchoredAt, 777);
+        assertEq(registry.outputBatch(modelId, 1).root, keccak256("root1"));
+    }
+
+    function test_anchorOutputs_allowedWhenTainted() public {
+        uint64[] memory ids = _certifiedDatasets(1);
+        bytes32 modelId = _attest(ids, _u32(5));
+        vm.prank(certifier);
+        registry.revokeDataset(ids[0], "");
+        vm.prank(publisher);
+        registry.anchorOutputs(modelId, keccak256("r"), 1, "");
+        assertEq(registry.outputBatchCount(modelId), 1);
+    }
+
+    function test_anchorOutputs_revertsForOthers() public {
+        bytes32 modelId = _attest(_certifiedDatasets(1), _u32(5));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILineageRegistry.RegistryNotPublisher.selector, modelId, stranger
+            )
+        );
+        vm.prank(stranger);
+        registry.anchorOutputs(modelId, keccak256("r"), 1, "");
+    }
+
+    function test_anchorOutputs_revertsForUnknownModel() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistryModelUnknown.selector, keccak256("m"))
+        );
+        vm.prank(publisher);
+        registry.anchorOutputs(keccak256("m"), keccak256("r"), 1, "");
+    }
+
+    function test_anchorOutputs_revertsForRevokedAttestation() public {
+        bytes32 modelId = _attest(_certifiedDatasets(1), _u32(5));
+        vm.startPrank(publisher);
+        registry.revokeAttestation(modelId);
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistryAttestationRevoked.selector, modelId)
+        );
+        registry.anchorOutputs(modelId, keccak256("r"), 1, "");
+        vm.stopPrank();
+    }
+
+    function test_anchorOutputs_revertsOnZeroRoot() public {
+        bytes32 modelId = _attest(_certifiedDatasets(1), _u32(5));
+        vm.expectRevert(ILineageRegistry.RegistryBatchRootZero.selector);
+        vm.prank(publisher);
+        registry.anchorOutputs(modelId, bytes32(0), 1, "");
+    }
+
+    function test_anchorOutputs_revertsOnZeroCount() public {
+        bytes32 modelId = _attest(_certifiedDatasets(1), _u32(5));
+        vm.expectRevert(ILineageRegistry.RegistryBatchCountZero.selector);
+        vm.prank(publisher);
+        registry.anchorOutputs(modelId, keccak256("r"), 0, "");
+    }
+
+    function test_verifyOutput_acceptsEveryOutputOfABatch() public {
+        bytes32 modelId = _attest(_certifiedDatasets(1), _u32(5));
+        bytes32[] memory leaves = _leaves(5);
+        (bytes32 root,) = _tree(leaves, 0);
+        vm.prank(publisher);
+        registry.anchorOutputs(modelId, root, 5, "");
+        for (uint256 i = 0; i < 5; ++i) {
+            (, bytes32[] memory proof) = _tree(leaves, i);
+            assertTrue(registry.verifyOutput(modelId, 0, leaves[i], i, proof));
+            assertFalse(registry.verifyOutput(modelId, 0, leaves[(i + 1) % 5], i, proof));
+        }
+    }
+
+    function test_verifyOutput_singleOutputBatch() public {
+        bytes32 modelId = _attest(_certifiedDatasets(1), _u32(5));
+        bytes32 leaf = keccak256("only");
+        vm.prank(publisher);
+        registry.anchorOutputs(modelId, leaf, 1, "");
+        assertTrue(registry.verifyOutput(modelId, 0, leaf, 0, new bytes32[](0)));
+        assertFalse(registry.verifyOutput(modelId, 0, leaf, 1, new bytes32[](0)));
+    }
+
+    function test_verifyOutput_rejectsPaddingIndexAndWrongProofLength() public {
+        bytes32 modelId = _attest(_certifiedDatasets(1), _u32(5));
+        bytes32[] memory leaves = _leaves(3);
+        (bytes32 root, bytes32[] memory proof) = _tree(leaves, 2);
+        vm.prank(publisher);
+        registry.anchorOutputs(modelId, root, 3, "");
+        // Position 3 is padding (bytes32(0)); index 3 is not below the count.
+        (, bytes32[] memory padProof) = _tree(leaves, 3);
+        assertFalse(registry.verifyOutput(modelId, 0, bytes32(0), 3, padProof));
+        // An inner node with a short proof does not pass as an output.
+        bytes32 inner = keccak256(abi.encodePacked(leaves[0], leaves[1]));
+        bytes32[] memory short = new bytes32[](1);
+        short[0] = proof[1];
+        assertFalse(registry.verifyOutput(modelId, 0, inner, 0, short));
+        assertTrue(registry.verifyOutput(modelId, 0, leaves[2], 2, proof));
+    }
+
+    function test_verifyOutput_revertsForUnknownBatch() public {
+        bytes32 modelId = _attest(_certifiedDatasets(1), _u32(5));
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistryBatchUnknown.selector, modelId, 0)
+        );
+        registry.verifyOutput(modelId, 0, bytes32(0), 0, new bytes32[](0));
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistryBatchUnknown.selector, modelId, 0)
+        );
+        registry.outputBatch(modelId, 0);
+    }
+
+    // ================================================================ helpers
+
+    function _word(bytes memory data, uint256 position) internal pure returns (uint256 w) {
+        bytes32 b;
+        for (uint256 i = 0; i < 32; ++i) {
+            b |= bytes32(data[32 * position + i]) >> (8 * i);
+        }
+        w = uint256(b);
+    }
+}
