@@ -175,7 +175,7 @@ mod tests {
 
     #[test]
     fn layouts_are_dense_and_disjoint() {
-        let mut seen = vec![false; AggregateLayout::LEN];
+        let mut seen = [false; AggregateLayout::LEN];
         let mut mark = |i: usize| {
             assert!(!seen[i], "position {i} used twice");
             seen[i] = true;

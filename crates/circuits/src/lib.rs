@@ -4,6 +4,7 @@
 //! assigned cells; they never read files, the environment or a chain.
 //!
 //! - [`circuit`]: the [`LineageCircuit`] trait and the keygen / prover / mock builders;
+//! - [`dataset`]: the dataset circuit and its native witness builder;
 //! - [`layout`]: the public instances of each circuit and of the aggregated proof, defined
 //!   once (and rendered for Solidity);
 //! - [`profile`]: the fixed circuit shapes (`demo`, `standard`);
@@ -12,6 +13,7 @@
 //! - [`merkle`]: record leaves, Merkle roots and openings in-circuit.
 
 pub mod circuit;
+pub mod dataset;
 pub mod layout;
 pub mod merkle;
 pub mod poseidon;

@@ -1,0 +1,377 @@
+//! The dataset circuit: MockProver accepts honest witnesses and rejects each tampering,
+//! and each negative test is shown to target its constraint: with that constraint relaxed
+//! (`Relax`), the same tampered witness is accepted.
+
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use halo2_base::halo2_proofs::{dev::MockProver, halo2curves::bn256::Fr};
+use lineage_circuits::{
+    circuit,
+    dataset::{license_mask, DatasetCircuit, DatasetWitness, RecordWitness, Relax, WitnessError},
+    layout::{DatasetLayout, SLOTS},
+    profile::{DatasetShape, DEMO},
+};
+use lineage_core::{
+    content::hash_bytes,
+    manifest::{DatasetManifest, SourcedRecord},
+    merkle::MerkleTree,
+    poseidon::{self, Domain},
+    Address, License, Record,
+};
+
+const DEPTH: u32 = 4;
+const CAPACITY: usize = 8;
+
+fn small() -> DatasetCircuit {
+    DatasetCircuit {
+        capacity: CAPACITY,
+        shape: DatasetShape { slots: SLOTS, depth: DEPTH, k: 15, lookup_bits: 8 },
+        relax: Relax::default(),
+    }
+}
+
+fn relaxed(f: impl FnOnce(&mut Relax)) -> DatasetCircuit {
+    let mut c = small();
+    f(&mut c.relax);
+    c
+}
+
+fn record(dataset: &str, i: usize, creator: u8, license: u32) -> Record {
+    Record {
+        content: hash_bytes(format!("{dataset}/{i}").as_bytes()),
+        creator: Address::repeat_byte(creator),
+        license: License::new(license).unwrap(),
+        features: vec![i as i64 - 3, -(1 << 16), 42],
+        label: (i % 2) as u32,
+    }
+}
+
+/// Dataset `name` with `n` records by creator `creator`, licenses cycling through
+/// `licenses`.
+fn dataset(name: &str, n: usize, creator: u8, licenses: &[u32]) -> DatasetManifest {
+    let recs = (0..n)
+        .map(|i| SourcedRecord {
+            record: record(name, i, creator, licenses[i % licenses.len()]),
+            source: None,
+        })
+        .collect();
+    DatasetManifest::build(recs, DEPTH, 16).unwrap().0
+}
+
+/// Three datasets: A (licenses 0, 1), B (license 2), C (license 0).
+fn datasets() -> Vec<DatasetManifest> {
+    vec![dataset("a", 5, 0xa, &[0, 1]), dataset("b", 6, 0xb, &[2]), dataset("c", 3, 0xc, &[0])]
+}
+
+fn pick(ds: &[DatasetManifest], picks: &[(usize, usize)]) -> Vec<Record> {
+    picks.iter().map(|&(d, i)| ds[d].records[i].record.clone()).collect()
+}
+
+const ALL_THREE: u64 = 0b111;
+
+/// Five records from A, B and C (partial use: 5 of 8 positions).
+fn honest() -> DatasetWitness {
+    let ds = datasets();
+    let training = pick(&ds, &[(0, 1), (1, 0), (0, 4), (2, 2), (1, 5)]);
+    small().witness(&ds, &training, ALL_THREE).unwrap()
+}
+
+fn accepts(c: &DatasetCircuit, w: &DatasetWitness) -> bool {
+    let (builder, instances) = circuit::mock(c, w);
+    assert_eq!(instances, w.public.to_instances(), "exposed instances are the claimed ones");
+    MockProver::run(c.shape.k, &builder, vec![instances]).unwrap().verify().is_ok()
+}
+
+/// `w` is rejected, and accepted once `relax` removes the constraint the test targets.
+fn rejected_by(w: &DatasetWitness, relax: impl FnOnce(&mut Relax)) {
+    assert!(!accepts(&small(), w), "the circuit must reject this witness");
+    assert!(
+        accepts(&relaxed(relax), w),
+        "without the targeted constraint the witness must pass (else the test targets nothing)"
+    );
+}
+
+fn leaf_of(preimage: &[Fr; 6]) -> Fr {
+    poseidon::hash(Domain::RecordLeaf, preimage)
+}
+
+/// Recomputes the claimed `train_root` over the positions `include` keeps (others are 0).
+fn reroot(w: &mut DatasetWitness, include: impl Fn(&RecordWitness) -> bool) {
+    let leaves = w
+        .records
+        .iter()
+        .map(|r| if include(r) { leaf_of(&r.preimage) } else { Fr::zero() })
+        .collect();
+    w.public.train_root = MerkleTree::new(leaves, CAPACITY.trailing_zeros()).unwrap().root();
+}
+
+fn slot_of(r: &RecordWitness) -> usize {
+    r.selector.iter().position(|b| *b == Fr::one()).unwrap()
+}
+
+fn move_to_slot(w: &mut DatasetWitness, i: usize, slot: usize) {
+    let from = slot_of(&w.records[i]);
+    w.records[i].selector = [Fr::zero(); SLOTS];
+    w.records[i].selector[slot] = Fr::one();
+    w.public.counts[from] -= 1;
+    w.public.counts[slot] += 1;
+}
+
+// ------------------------------------------------------------------ honest witnesses
+
+#[test]
+fn accepts_partial_use_of_several_slots() {
+    let w = honest();
+    assert_eq!(w.public.n_records, 5);
+    assert_eq!(w.public.counts, [2, 2, 1, 0]);
+    assert_eq!(w.public.cert_roots[3], Fr::zero());
+    assert!(accepts(&small(), &w));
+}
+
+#[test]
+fn accepts_full_use_of_one_slot() {
+    let ds = vec![dataset("full", 8, 1, &[5])];
+    let training: Vec<Record> = ds[0].records.iter().rev().map(|r| r.record.clone()).collect();
+    let w = small().witness(&ds, &training, 1 << 5).unwrap();
+    assert_eq!(w.public.counts, [8, 0, 0, 0]);
+    assert!(accepts(&small(), &w));
+}
+
+#[test]
+fn accepts_an_empty_training_set() {
+    let w = small().witness(&datasets(), &[], ALL_THREE).unwrap();
+    assert_eq!(w.public.train_root, MerkleTree::new(vec![], 3).unwrap().root());
+    assert!(accepts(&small(), &w));
+}
+
+#[test]
+fn train_root_is_the_native_training_set_root() {
+    let ds = datasets();
+    let training = pick(&ds, &[(0, 1), (1, 0), (0, 4), (2, 2), (1, 5)]);
+    let w = small().witness(&ds, &training, ALL_THREE).unwrap();
+    let leaves = training.iter().map(Record::leaf).collect();
+    assert_eq!(w.public.train_root, MerkleTree::new(leaves, 3).unwrap().root());
+    let inst = w.public.to_instances();
+    assert_eq!(inst[DatasetLayout::TRAIN_ROOT], w.public.train_root);
+    assert_eq!(inst[DatasetLayout::cert_root(1)], ds[1].root);
+    assert_eq!(inst[DatasetLayout::count(0)], Fr::from(2));
+}
+
+#[test]
+fn the_sample_witness_is_accepted() {
+    use lineage_circuits::LineageCircuit;
+    let c = small();
+    assert!(accepts(&c, &c.sample_witness()));
+}
+
+// ------------------------------------------------------------------ tampered witnesses
+
+#[test]
+fn rejects_a_leaf_not_in_its_dataset() {
+    let mut w = honest();
+    w.records[2].preimage[0] += Fr::one();
+    reroot(&mut w, |r| r.active);
+    rejected_by(&w, |r| r.opening = true);
+}
+
+#[test]
+fn rejects_a_wrong_slot() {
+    let mut w = honest();
+    move_to_slot(&mut w, 0, 1); // an A record counted for B
+    rejected_by(&w, |r| r.opening = true);
+}
+
+#[test]
+fn rejects_a_non_boolean_slot_selector() {
+    // With the same root in slots 0 and 1, selectors of 1/2 keep every opening valid.
+    let ds = vec![dataset("a", 5, 0xa, &[0])];
+    let training = pick(&ds, &[(0, 0), (0, 1), (0, 2)]);
+    let mut w = small().witness(&ds, &training, 1).unwrap();
+    w.public.cert_roots[1] = w.public.cert_roots[0];
+    let half = Fr::from(2).invert().unwrap();
+    for i in 0..2 {
+        w.records[i].selector[0] = half;
+        w.records[i].selector[1] = half;
+    }
+    w.public.counts = [2, 1, 0, 0];
+    rejected_by(&w, |r| r.selector = true);
+}
+
+#[test]
+fn rejects_a_license_outside_the_mask() {
+    let mut w = honest();
+    w.public.license_mask = 0b011; // B's records have license 2
+    rejected_by(&w, |r| r.license = true);
+}
+
+#[test]
+fn rejects_a_license_code_out_of_range() {
+    // A leaf whose license field is 66 = 64 + 2: only the 6-bit range check stops bit 2 of
+    // the mask from being read for it.
+    let mut pre = record("x", 0, 1, 2).leaf_preimage();
+    pre[3] = Fr::from(66);
+    let tree = MerkleTree::new(vec![leaf_of(&pre)], DEPTH).unwrap();
+    let path = tree.proof(0).unwrap();
+    let mut w = small().witness(&[], &[], 0).unwrap();
+    let mut selector = [Fr::zero(); SLOTS];
+    selector[0] = Fr::one();
+    w.records[0] =
+        RecordWitness { active: true, preimage: pre, selector, index: 0, siblings: path.siblings };
+    w.public.cert_roots[0] = tree.root();
+    w.public.counts[0] = 1;
+    w.public.n_records = 1;
+    w.public.license_mask = 1 << 2;
+    reroot(&mut w, |r| r.active);
+    rejected_by(&w, |r| r.license = true);
+}
+
+#[test]
+fn rejects_a_tampered_count() {
+    let mut w = honest();
+    w.public.counts[1] += 1;
+    rejected_by(&w, |r| r.counts = true);
+}
+
+#[test]
+fn rejects_a_tampered_train_root() {
+    let mut w = honest();
+    w.public.train_root += Fr::one();
+    rejected_by(&w, |r| r.train_root = true);
+}
+
+#[test]
+fn rejects_a_padding_record_smuggled_into_the_root() {
+    // Position 5 is padding; its preimage is an uncertified work the model was trained on.
+    // The claimed root takes every position's leaf, as a circuit that forgot to zero
+    // padding leaves would.
+    let mut w = honest();
+    w.records[5].preimage = record("uncertified", 0, 9, 0).leaf_preimage();
+    reroot(&mut w, |_| true);
+    rejected_by(&w, |r| r.padding_leaf = true);
+}
+
+#[test]
+fn rejects_a_padding_record_smuggled_into_a_count() {
+    let mut w = honest();
+    w.records[6].selector[2] = Fr::one();
+    w.public.counts[2] += 1;
+    rejected_by(&w, |r| r.padding_count = true);
+}
+
+#[test]
+fn rejects_a_record_opening_to_an_unused_slot() {
+    // Slot 3 is unused (root 0). Two constraints stop this independently: the opening (no
+    // leaf opens to root 0) and "an unused slot has count 0"; only without both it passes.
+    let mut w = honest();
+    move_to_slot(&mut w, 3, 3);
+    assert!(!accepts(&small(), &w));
+    assert!(!accepts(&relaxed(|r| r.unused_slot = true), &w), "the opening still rejects");
+    assert!(!accepts(&relaxed(|r| r.opening = true), &w), "the unused-slot rule rejects");
+    assert!(accepts(
+        &relaxed(|r| {
+            r.opening = true;
+            r.unused_slot = true;
+        }),
+        &w
+    ));
+}
+
+#[test]
+fn rejects_n_records_above_capacity() {
+    let ds = vec![dataset("full", 8, 1, &[0])];
+    let training: Vec<Record> = ds[0].records.iter().map(|r| r.record.clone()).collect();
+    let mut w = small().witness(&ds, &training, 1).unwrap();
+    w.public.n_records = CAPACITY as u64 + 1;
+    rejected_by(&w, |r| r.n_records = true);
+}
+
+#[test]
+fn rejects_padding_before_an_active_record() {
+    let mut w = honest();
+    w.records.swap(4, 5);
+    reroot(&mut w, |r| r.active);
+    rejected_by(&w, |r| r.prefix = true);
+}
+
+// ------------------------------------------------------------------ native refusals
+
+#[test]
+fn builder_refuses_a_record_in_no_dataset() {
+    let ds = datasets();
+    let mut training = pick(&ds, &[(0, 0)]);
+    training.push(record("nowhere", 0, 1, 0));
+    let err = small().witness(&ds, &training, ALL_THREE).unwrap_err();
+    assert!(matches!(err, WitnessError::NotCertified { index: 1, .. }), "{err}");
+}
+
+#[test]
+fn builder_refuses_a_disallowed_license() {
+    let ds = datasets();
+    let training = pick(&ds, &[(0, 0), (1, 0)]);
+    let err = small().witness(&ds, &training, license_mask([License::new(0).unwrap()]));
+    let err = err.unwrap_err();
+    assert!(matches!(err, WitnessError::LicenseNotAllowed { index: 1, license: 2, .. }), "{err}");
+    assert!(err.to_string().contains("license 2"));
+}
+
+#[test]
+fn builder_refuses_more_records_than_the_profile_holds() {
+    let ds = vec![dataset("big", 9, 1, &[0])];
+    let training: Vec<Record> = ds[0].records.iter().map(|r| r.record.clone()).collect();
+    let err = small().witness(&ds, &training, 1).unwrap_err();
+    assert!(matches!(err, WitnessError::TooManyRecords { given: 9, capacity: 8 }), "{err}");
+}
+
+#[test]
+fn builder_refuses_more_datasets_than_slots() {
+    let ds: Vec<_> = (0..SLOTS + 1).map(|i| dataset(&format!("d{i}"), 1, 1, &[0])).collect();
+    let err = small().witness(&ds, &[], 1).unwrap_err();
+    assert!(matches!(err, WitnessError::TooManyDatasets { given: 5, slots: 4 }), "{err}");
+}
+
+#[test]
+fn builder_refuses_a_dataset_of_another_depth() {
+    let recs = vec![SourcedRecord { record: record("d", 0, 1, 0), source: None }];
+    let other = DatasetManifest::build(recs, DEPTH + 1, 16).unwrap().0;
+    let err = small().witness(&[other], &[], 1).unwrap_err();
+    assert!(matches!(err, WitnessError::WrongDepth { slot: 0, .. }), "{err}");
+}
+
+#[test]
+fn builder_refuses_a_dataset_named_twice() {
+    let a = dataset("a", 2, 1, &[0]);
+    let err = small().witness(&[a.clone(), a], &[], 1).unwrap_err();
+    assert!(matches!(err, WitnessError::DuplicateDataset { first: 0, second: 1 }), "{err}");
+}
+
+#[test]
+fn builder_refuses_a_record_differing_from_its_dataset_entry() {
+    let ds = datasets();
+    let mut training = pick(&ds, &[(0, 0)]);
+    training[0].label += 1;
+    let err = small().witness(&ds, &training, ALL_THREE).unwrap_err();
+    assert!(matches!(err, WitnessError::RecordMismatch { index: 0, slot: 0, .. }), "{err}");
+}
+
+#[test]
+fn builder_refuses_a_work_twice() {
+    let ds = datasets();
+    let training = pick(&ds, &[(0, 0), (1, 1), (0, 0)]);
+    let err = small().witness(&ds, &training, ALL_THREE).unwrap_err();
+    assert!(matches!(err, WitnessError::DuplicateRecord { first: 0, second: 2, .. }), "{err}");
+}
+
+#[test]
+fn builder_refuses_a_tampered_manifest() {
+    let mut ds = datasets();
+    ds[1].records[0].record.label += 1;
+    let err = small().witness(&ds, &[], ALL_THREE).unwrap_err();
+    assert!(matches!(err, WitnessError::InvalidManifest { slot: 1, .. }), "{err}");
+}
+
+#[test]
+fn demo_profile_capacity_matches_the_training_tree() {
+    let c = DatasetCircuit::new(&DEMO);
+    assert_eq!(c.capacity, DEMO.records);
+    assert_eq!(c.shape.depth, DEMO.dataset.depth);
+}
