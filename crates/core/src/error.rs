@@ -150,6 +150,9 @@ pub enum Error {
         /// The content hash looked for.
         content: String,
     },
+    /// The trainer refused its inputs or stopped (see [`crate::train::TrainError`]).
+    #[error(transparent)]
+    Training(#[from] crate::train::TrainError),
     /// An inclusion proof that does not check out.
     #[error("inclusion proof rejected: {reason}")]
     InclusionRejected {

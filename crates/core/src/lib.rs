@@ -6,7 +6,9 @@
 //! - [`merkle`]: fixed-depth Merkle trees with inclusion proofs;
 //! - [`manifest`]: the versioned dataset manifest and inclusion-proof files;
 //! - [`content`] and [`ingest`]: SHA-256 of files in parallel, folders and JSONL in;
-//! - [`sample`]: a small deterministic corpus for tests and the demo.
+//! - [`sample`]: a small deterministic corpus for tests and the demo;
+//! - [`train`]: the bit-exact fixed-point logistic-regression trainer the training circuit
+//!   re-executes, and the weight and hyperparameter commitments.
 //!
 //! This crate must never talk to a network or a chain, and never depends on a proving
 //! system; the only IO it does is reading the files it is asked to hash.
@@ -20,6 +22,7 @@ pub mod merkle;
 pub mod poseidon;
 pub mod record;
 pub mod sample;
+pub mod train;
 
 pub use alloy_primitives::Address;
 pub use error::{Error, Result};

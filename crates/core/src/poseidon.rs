@@ -47,6 +47,11 @@ pub enum Domain {
     RecordLeaf = 2,
     /// A record's fixed-point feature vector.
     Features = 3,
+    /// A model's fixed-point weights then its bias (`lineage_core::train::Weights::hash`).
+    Weights = 4,
+    /// Training hyperparameters `(lr, epochs, frac_bits, features, samples)`
+    /// (`lineage_core::train::Hyper::hash`).
+    Hyper = 5,
 }
 
 impl Domain {
