@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {LineageRegistry} from "../../LineageRegistry.sol";
+import {RoyaltyVault} from "../../RoyaltyVault.sol";
+import {MockVerifier} from "../mocks/MockVerifier.sol";
+import {Test} from "../utils/Test.sol";
+import {LineageHandler} from "./LineageHandler.sol";
+
+/// @dev forge's shape for `targetSelectors()` (forge-std's StdInvariant.FuzzSelector).
+struct FuzzSelector {
+    address addr;
+    bytes4[] selectors;
+}
+
+/// @title LineageInvariantTest
+/// @notice Random sequences of attestations (accepted or rejected by the verifier), payments
+///         in ETH and a token, claims, dataset and attestation revocations and releases of
+///         held royalties, through `LineageHandler`.
+contract LineageInvariantTest is Test {
+    LineageRegistry internal registry;
+    RoyaltyVault internal vault;
+    MockVerifier internal verifier;
+    LineageHandler internal handler;
+
+    function setUp() public {
+        address owner = address(0x0A11CE);
+        address certifier = address(0xCE27);
+        registry = new LineageRegistry(owner);
+        vault = new RoyaltyVault(registry, owner);
+        verifier = new MockVerifier();
+        vm.startPrank(owner);
+        registry.setCertifier(certifier, true);
+        registry.setVerifier(1, address(verifier));
+        vm.stopPrank();
+        handler = new LineageHandler(registry, vault, verifier, owner, certifier);
+    }
+
+    /// @dev Read by forge: only the handler is called.
+    function targetContracts() public view returns (address[] memory targets) {
+        targets = new address[](1);
+        targets[0] = address(handler);
+    }
+
+    /// @dev Read by forge: only the handler's actions are called.
+    function targetSelectors() public view returns (FuzzSelector[] memory targets) {
+        bytes4[] memory selectors = new bytes4[](7);
+        selectors[0] = LineageHandler.attest.selector;
+        selectors[1] = LineageHandler.pay.selector;
+        selectors[2] = LineageHandler.claim.selector;
+        selectors[3] = LineageHandler.claimMany.selector;
+        selectors[4] = LineageHandler.revokeDataset.selector;
+        selectors[5] = LineageHandler.revokeAttestation.selector;
+        selectors[6] = LineageHandler.releaseHeld.selector;
+        targets = new FuzzSelector[](1);
+        targets[0] = FuzzSelector({addr: address(handler), selectors: selectors});
+    }
+
+    /// @notice Every wei (and token unit) paid is in the vault or was claimed or released;
+    ///         per dataset, creators' claimed + claimable never exceeds what was credited, and
+    ///         the rounding dust stays below one unit per creator.
+    function invariant_fundsAreConserved() public view {
+        address[2] memory tokens = [address(0), address(handler.token())];
+        uint64[] memory ids = handler.datasetIds();
+        for (uint256 t = 0; t < 2; ++t) {
+            address token = tokens[t];
+            uint256 balance = token == address(0)
+                ? address(vault).balance
+                : handler.token().balanceOf(address(vault));
+            assertEq(
+                balance + handler.ghostClaimed(token) + handler.ghostReleased(token),
+                handler.ghostPaid(token),
+                "vault balance + claimed + released != paid"
+            );
+            uint256 credited;
+            for (uint256 d = 0; d < ids.length; ++d) {
+                uint256 distributed = vault.distributed(ids[d], token);
+                credited += distributed + vault.held(ids[d], token) + vault.released(ids[d], token);
+                address[] memory creators = handler.creatorsOf(d);
+                uint256 owed;
+                for (uint256 i = 0; i < creators.length; ++i) {
+                    owed += vault.claimable(ids[d], token, creators[i])
+                    + vault.claimed(ids[d], token, creators[i]);
+                }
+                assertLe(owed, distributed, "creators owed more than credited");
+                assertLt(distributed - owed, creators.length, "dust >= 1 per creator");
+            }
+            assertEq(credited, handler.ghostPaid(token), "credited + held + released != paid");
+        }
+    }
+
+    /// @notice An attestation is recorded only together with a verifier call that succeeded,
+    ///         with the calldata the layout prescribes.
+    function invariant_attestationOnlyWithASuccessfulVerifierCall() public view {
+        assertFalse(handler.ghostMismatch(), "verifier call and attest outcome disagree");
+        bytes32[] memory ids = handler.tried();
+        uint256 recorded;
+        for (uint256 i = 0; i < ids.length; ++i) {
+            if (registry.attestation(ids[i]).publisher != address(0)) {
+                assertTrue(handler.ghostVerified(ids[i]), "recorded without verification");
+                ++recorded;
+            }
+        }
+        assertEq(recorded, handler.ghostAttested());
+        assertEq(verifier.acceptedCalls(), recorded, "accepted verifier calls != attestations");
+    }
+
+    /// @notice Nothing paid after a dataset's revocation reaches its creators: its credit is
+    ///         frozen at the revocation and its creators' claims stay within it.
+    function invariant_revokedDatasetCreditIsFrozen() public view {
+        address[2] memory tokens = [address(0), address(handler.token())];
+        uint64[] memory ids = handler.datasetIds();
+        for (uint256 d = 0; d < ids.length; ++d) {
+            if (!handler.ghostRevoked(ids[d])) continue;
+            address[] memory creators = handler.creatorsOf(d);
+            for (uint256 t = 0; t < 2; ++t) {
+                uint256 frozen = handler.ghostCreditedAtRevocation(ids[d], tokens[t]);
+                assertEq(vault.distributed(ids[d], tokens[t]), frozen, "credited after revocation");
+                uint256 owed;
+                for (uint256 i = 0; i < creators.length; ++i) {
+                    owed += vault.claimable(ids[d], tokens[t], creators[i])
+                    + vault.claimed(ids[d], tokens[t], creators[i]);
+                }
+                assertLe(owed, frozen, "claims beyond the credit at revocation");
+            }
+        }
+    }
+}

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {PublicLayout} from "../../generated/PublicLayout.sol";
+import {ILineageRegistry} from "../../interfaces/ILineageRegistry.sol";
+import {LineageRegistry} from "../../LineageRegistry.sol";
+import {RoyaltyVault} from "../../RoyaltyVault.sol";
+import {MockERC20} from "../mocks/MockERC20.sol";
+import {MockVerifier} from "../mocks/MockVerifier.sol";
+import {Test} from "../utils/Test.sol";
+
+/// @title LineageHandler
+/// @notice Drives the registry and the vault with bounded random actions for the invariant
+///         tests, and keeps ghost books to check them against: what was paid, claimed and
+///         released per token, what each dataset had been credited when it was revoked, and
+///         which model ids passed through a verifier call that succeeded.
+contract LineageHandler is Test {
+    uint256 internal constant DATASETS = 6;
+    uint256 internal constant POOL = 5; // creators; dataset d has creators d..d+2 mod POOL
+    uint256 internal constant PUBLISHERS = 3;
+    uint256 internal constant MAX_REVOKED = 3;
+
+    LineageRegistry public immutable registry;
+    RoyaltyVault public immutable vault;
+    MockVerifier public immutable verifier;
+    MockERC20 public immutable token;
+    address internal immutable owner;
+    address internal immutable certifier;
+
+    uint64[] internal _datasetIds;
+    address[] internal _pool;
+    bytes32[] internal _tried;
+    mapping(bytes32 modelId => bool) internal _seen;
+    bytes32[] internal _models;
+    uint256 internal _revokedCount;
+
+    mapping(address token => uint256) public ghostPaid;
+    mapping(address token => uint256) public ghostClaimed;
+    mapping(address token => uint256) public ghostReleased;
+    mapping(uint64 datasetId => bool) public ghostRevoked;
+    mapping(uint64 datasetId => mapping(address token => uint256)) public ghostCreditedAtRevocation;
+    mapping(bytes32 modelId => bool) public ghostVerified;
+    uint256 public ghostAttested;
+    /// @dev Set if the verifier saw other calldata than the layout prescribes, or an
+    ///      attest call's outcome disagreed with the verifier's.
+    bool public ghostMismatch;
+
+    constructor(
+        LineageRegistry registry_,
+        RoyaltyVault vault_,
+        MockVerifier verifier_,
+        address owner_,
+        address certifier_
+    ) {
+        registry = registry_;
+        vault = vault_;
+        verifier = verifier_;
+        owner = owner_;
+        certifier = certifier_;
+        token = new MockERC20();
+        for (uint256 i = 0; i < POOL; ++i) {
+            // forge-lint: disable-next-line(unsafe-typecast) small values
+            _pool.push(address(uint160(0xC12EA7012 + i)));
+        }
+        for (uint256 d = 0; d < DATASETS; ++d) {
+            address[] memory creators = new address[](3);
+            uint64[] memory weights = new uint64[](3);
+            for (uint256 i = 0; i < 3; ++i) {
+                creators[i] = _pool[(d + i) % POOL];
+                // forge-lint: disable-next-line(unsafe-typecast) small values
+                weights[i] = uint64(1 + (d * 7 + i * 13) % 10);
+            }
+            _sort(creators);
+            uint64 id = registry.registerDataset(0x7000 + d, 100, "", creators, weights);
+            vm.prank(certifier);
+            registry.certify(id);
+            _datasetIds.push(id);
+        }
+    }
+
+    // ---------------------------------------------------------------- actions
+
+    /// @dev Attests a model on 1..SLOTS datasets (revoked ones make it fail) with the
+    ///      verifier accepting or not.
+    function attest(uint256 seed, bool accept, uint256 publisherIndex) external {
+        uint256 n = 1 + seed % PublicLayout.SLOTS;
+        uint256 start = (seed >> 8) % DATASETS;
+        ILineageRegistry.AttestRequest memory r;
+        r.profileId = 1;
+        r.datasetIds = new uint64[](n);
+        r.counts = new uint32[](n);
+        uint256 sum;
+        for (uint256 s = 0; s < n; ++s) {
+            r.datasetIds[s] = _datasetIds[(start + s) % DATASETS];
+            // forge-lint: disable-next-line(unsafe-typecast) below 2^20
+            r.counts[s] = uint32(1 + (seed >> (16 + 20 * s)) % (1 << 20));
+            sum += r.counts[s];
+        }
+        // forge-lint: disable-next-line(unsafe-typecast) at most 4 * 2^20
+        r.nRecords = uint32(sum);
+        r.trainRoot = seed % 1000;
+        r.licenseMask = 1;
+        r.wHash = seed % 50; // repeats make some attempts hit RegistryModelExists
+        r.accumulator = new uint256[](PublicLayout.ACCUMULATOR_LEN);
+        // forge-lint: disable-next-line(unsafe-typecast) small values
+        address publisher = address(uint160(0xB0B000 + publisherIndex % PUBLISHERS));
+        bytes32 modelId = registry.modelIdOf(publisher, r.wHash);
+        bool existed = registry.attestation(modelId).publisher != address(0);
+
+        verifier.setAccept(accept);
+        uint256 callsBefore = verifier.acceptedCalls();
+        vm.prank(publisher);
+        try registry.attest(r, hex"0123") returns (bytes32 id) {
+            // Recorded: the verifier must have accepted exactly this call.
+            if (
+                id != modelId || existed || verifier.acceptedCalls() != callsBefore + 1
+                    || verifier.lastCalldataHash() != _expectedCalldataHash(r, hex"0123")
+            ) ghostMismatch = true;
+            ghostVerified[modelId] = true;
+            ++ghostAttested;
+            _models.push(modelId);
+        } catch {
+            if (verifier.acceptedCalls() != callsBefore) ghostMismatch = true;
+        }
+        if (!_seen[modelId]) {
+            _seen[modelId] = true;
+            _tried.push(modelId);
+        }
+    }
+
+    /// @dev Pays ETH or the token to a recorded model.
+    function pay(uint256 modelIndex, uint256 amount, bool useToken) external {
+        if (_models.length == 0) return;
+        bytes32 modelId = _models[modelIndex % _models.length];
+        if (registry.attestationStatus(modelId) == ILineageRegistry.AttestationStatus.Revoked) {
+            return;
+        }
+        amount = bound(amount, 1, 1e24);
+        address payer = address(0xFA7E12);
+        if (useToken) {
+            token.mint(payer, amount);
+            vm.startPrank(payer);
+            token.approve(address(vault), amount);
+            vault.payRoyaltyToken(modelId, token, amount);
+            vm.stopPrank();
+            ghostPaid[address(token)] += amount;
+        } else {
+            vm.deal(payer, amount);
+            vm.prank(payer);
+            vault.payRoyalty{value: amount}(modelId);
+            ghostPaid[address(0)] += amount;
+        }
+    }
+
+    /// @dev A creator claims one dataset.
+    function claim(uint256 datasetIndex, uint256 creatorIndex, bool useToken) external {
+        uint256 d = datasetIndex % DATASETS;
+        address creator = _pool[(d + creatorIndex % 3) % POOL];
+        address t = useToken ? address(token) : address(0);
+        uint64 id = _datasetIds[d];
+        uint256 amount = vault.claimable(id, t, creator);
+        if (amount == 0) return;
+        vm.prank(creator);
+        ghostClaimed[t] += vault.claim(id, t);
+    }
+
+    /// @dev A creator claims every dataset they are in.
+    function claimMany(uint256 creatorIndex, bool useToken) external {
+        address creator = _pool[creatorIndex % POOL];
+        address t = useToken ? address(token) : address(0);
+        uint64[] memory mine = new uint64[](DATASETS);
+        uint256 n;
+        uint256 total;
+        for (uint256 d = 0; d < DATASETS; ++d) {
+            (uint64 w,) = registry.creatorWeight(_datasetIds[d], creator);
+            if (w == 0) continue;
+            mine[n++] = _datasetIds[d];
+            total += vault.claimable(_datasetIds[d], t, creator);
+        }
+        if (total == 0) return;
+        uint64[] memory list = new uint64[](n);
+        for (uint256 i = 0; i < n; ++i) {
+            list[i] = mine[i];
+        }
+        vm.prank(creator);
+        ghostClaimed[t] += vault.claimMany(list, t);
+    }
+
+    /// @dev A certifier revokes a dataset (at most MAX_REVOKED, so activity goes on).
+    function revokeDataset(uint256 datasetIndex) external {
+        uint64 id = _datasetIds[datasetIndex % DATASETS];
+        if (ghostRevoked[id] || _revokedCount >= MAX_REVOKED) return;
+        vm.prank(certifier);
+        registry.revokeDataset(id, "");
+        ghostRevoked[id] = true;
+        ++_revokedCount;
+        ghostCreditedAtRevocation[id][address(0)] = vault.distributed(id, address(0));
+        ghostCreditedAtRevocation[id][address(token)] = vault.distributed(id, address(token));
+    }
+
+    /// @dev A publisher revokes their attestation.
+    function revokeAttestation(uint256 modelIndex) external {
+        if (_models.length == 0) return;
+        bytes32 modelId = _models[modelIndex % _models.length];
+        ILineageRegistry.Attestation memory a = registry.attestation(modelId);
+        if (a.revoked) return;
+        vm.prank(a.publisher);
+        registry.revokeAttestation(modelId);
+    }
+
+    /// @dev The owner releases part of what a dataset holds.
+    function releaseHeld(uint256 datasetIndex, uint256 amount, bool useToken) external {
+        uint64 id = _datasetIds[datasetIndex % DATASETS];
+        address t = useToken ? address(token) : address(0);
+        uint256 available = vault.held(id, t);
+        if (available == 0) return;
+        amount = bound(amount, 1, available);
+        vm.prank(owner);
+        vault.releaseHeld(id, t, address(0xDEAD), amount);
+        ghostReleased[t] += amount;
+    }
+
+    // ---------------------------------------------------------------- views for invariants
+
+    function datasetIds() external view returns (uint64[] memory) {
+        return _datasetIds;
+    }
+
+    function tried() external view returns (bytes32[] memory) {
+        return _tried;
+    }
+
+    function creatorsOf(uint256 d) external view returns (address[] memory creators) {
+        creators = new address[](3);
+        for (uint256 i = 0; i < 3; ++i) {
+            creators[i] = _pool[(d + i) % POOL];
+        }
+    }
+
+    // ---------------------------------------------------------------- internal
+
+    function _expectedCalldataHash(ILineageRegistry.AttestRequest memory r, bytes memory proof)
+        internal
+        view
+        returns (bytes32)
+    {
+        uint256[] memory words = new uint256[](PublicLayout.LEN);
+        for (uint256 s = 0; s < r.datasetIds.length; ++s) {
+            words[PublicLayout.CERT_ROOT + s] = registry.dataset(r.datasetIds[s]).root;
+            words[PublicLayout.COUNT + s] = r.counts[s];
+        }
+        words[PublicLayout.TRAIN_ROOT] = r.trainRoot;
+        words[PublicLayout.LICENSE_MASK] = r.licenseMask;
+        words[PublicLayout.N_RECORDS] = r.nRecords;
+        words[PublicLayout.W0_HASH] = r.w0Hash;
+        words[PublicLayout.W_HASH] = r.wHash;
+        words[PublicLayout.HYPER_HASH] = r.hyperHash;
+        bytes memory out;
+        for (uint256 i = 0; i < words.length; ++i) {
+            out = bytes.concat(out, bytes32(words[i]));
+        }
+        return keccak256(bytes.concat(out, proof));
+    }
+
+    function _sort(address[] memory xs) internal pure {
+        for (uint256 i = 1; i < xs.length; ++i) {
+            for (uint256 j = i; j > 0 && xs[j - 1] > xs[j]; --j) {
+                (xs[j - 1], xs[j]) = (xs[j], xs[j - 1]);
+            }
+        }
+    }
+}
