@@ -10,7 +10,9 @@
 //! - [`profile`]: the fixed circuit shapes (`demo`, `standard`);
 //! - [`poseidon`]: Lineage's domain-tagged Poseidon in-circuit (the one-permutation Merkle
 //!   node), bit-for-bit `lineage_core::poseidon`;
-//! - [`merkle`]: record leaves, Merkle roots and openings in-circuit.
+//! - [`merkle`]: record leaves, Merkle roots and openings in-circuit;
+//! - [`training`]: the training circuit (fixed-point logistic-regression SGD re-executed
+//!   bit for bit) and its native witness builder.
 
 pub mod circuit;
 pub mod dataset;
@@ -18,6 +20,7 @@ pub mod layout;
 pub mod merkle;
 pub mod poseidon;
 pub mod profile;
+pub mod training;
 
 pub use circuit::LineageCircuit;
 pub use halo2_base;

@@ -387,6 +387,14 @@ pub enum TrainError {
     /// No training samples.
     #[error("no training samples")]
     NoSamples,
+    /// More samples than the training circuit's capacity.
+    #[error("{samples} training samples do not fit the capacity of {capacity}")]
+    Capacity {
+        /// Samples given.
+        samples: usize,
+        /// The capacity `N`.
+        capacity: usize,
+    },
     /// The hyperparameters name another number of samples.
     #[error("the hyperparameters say {expected} samples but {got} were given")]
     SampleCount {
