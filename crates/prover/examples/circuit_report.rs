@@ -1,0 +1,55 @@
+//! Measures one circuit of a profile: dev SRS, keygen, proving and verification times, and
+//! the circuit's layout (advice columns, cells). Used for BENCHMARKS.md:
+//!
+//! ```text
+//! /usr/bin/time -v cargo run --release -p lineage-prover --example circuit_report -- dataset demo
+//! ```
+
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use lineage_circuits::{circuit, dataset::DatasetCircuit, profile, LineageCircuit};
+use lineage_prover::{kzg, srs};
+use std::time::Instant;
+
+fn report<C: LineageCircuit>(name: &str, c: &C) {
+    let t = Instant::now();
+    let params = srs::dev_params(c.k());
+    println!("{name}: dev SRS k={} in {:.1?}", c.k(), t.elapsed());
+
+    let builder = circuit::keygen(c);
+    let stats = builder.statistics();
+    let cells: usize = stats.gate.total_advice_per_phase.iter().sum();
+    let lookups: usize = stats.total_lookup_advice_per_phase.iter().sum();
+    println!("{name}: config {:?}", builder.config_params);
+    println!(
+        "{name}: advice cells {cells}, lookup cells {lookups}, fixed cells {}",
+        stats.gate.total_fixed
+    );
+    drop(builder);
+
+    let t = Instant::now();
+    let keys = kzg::keygen(&params, c).unwrap();
+    println!("{name}: keygen {:.1?}", t.elapsed());
+
+    let witness = c.sample_witness();
+    let t = Instant::now();
+    let (proof, instances) = kzg::prove(&params, &keys, c, &witness).unwrap();
+    println!("{name}: prove {:.1?} ({} B proof)", t.elapsed(), proof.len());
+
+    let t = Instant::now();
+    assert!(kzg::verify(&params, keys.vk(), &proof, &instances));
+    println!("{name}: verify {:.1?}", t.elapsed());
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (which, name) = match args.as_slice() {
+        [w, p] => (w.as_str(), p.as_str()),
+        _ => panic!("usage: circuit_report dataset|training PROFILE"),
+    };
+    let p = profile::by_name(name).unwrap_or_else(|| panic!("no profile {name}"));
+    match which {
+        "dataset" => report(&format!("dataset/{name}"), &DatasetCircuit::new(&p)),
+        other => panic!("unknown circuit {other}"),
+    }
+}
