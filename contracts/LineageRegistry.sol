@@ -29,15 +29,14 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
     /// @notice EIP-712 type of a signed attestation (`attestBySig`). Arrays are hashed as
     ///         EIP-712 prescribes: keccak256 of the elements, each as a 32-byte word.
     bytes32 public constant ATTEST_TYPEHASH = keccak256(
-        "Attest(address publisher,uint32 profileId,uint64[] datasetIds,uint32[] counts,"
+        "Attest(address publisher,uint32 profileId,uint32[] datasetIds,uint32[] counts,"
         "uint256 trainRoot,uint64 licenseMask,uint32 nRecords,uint256 w0Hash,uint256 wHash,"
         "uint256 hyperHash,uint256 nonce,uint256 deadline)"
     );
 
     // ---------------------------------------------------------------- storage
 
-    /// @dev Storage form of a dataset; slot 0 is the root and slot 1 the status, the two
-    ///      slots `attest` reads per dataset.
+    /// @dev Storage form of a dataset.
     struct DatasetRecord {
         uint256 root;
         address curator;
@@ -51,29 +50,36 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
         string uri;
     }
 
-    /// @dev Storage form of an attestation: three slots. Slot `s` of the dataset ids lives in
-    ///      bits `[64s, 64s + 64)` of `packedDatasetIds`, its count in bits `[32s, 32s + 32)`
-    ///      of `packedCounts`.
+    /// @dev Storage form of an attestation: two slots, the fewest that hold it (its time is
+    ///      the block of its `ModelAttested` event; `nRecords` is the sum of the counts).
+    ///      Slot `s`'s dataset id and count live in bits `[32s, 32s + 32)` of
+    ///      `packedDatasetIds` and `packedCounts`; unused slots hold id 0, which no dataset has.
     struct AttestationRecord {
         address publisher;
         uint32 profileId;
-        uint32 nRecords;
-        uint8 datasetCount;
-        bool revoked;
         uint64 licenseMask;
-        uint40 attestedAt;
+        uint128 packedDatasetIds;
         uint128 packedCounts;
-        uint256 packedDatasetIds;
+    }
+
+    /// @dev A creator's weight and their dataset's total, in one slot for `creatorWeight`.
+    struct Share {
+        uint64 weight;
+        uint64 totalWeight;
     }
 
     /// @dev Datasets by id; ids start at 1.
-    mapping(uint64 datasetId => DatasetRecord) private _datasets;
+    mapping(uint32 datasetId => DatasetRecord) private _datasets;
 
-    /// @dev Creator weights per dataset.
-    mapping(uint64 datasetId => mapping(address creator => uint64)) private _weights;
+    /// @dev The root of each certified dataset; 0 when not certified (or revoked), so
+    ///      `attest` reads one slot per dataset.
+    mapping(uint32 datasetId => uint256) private _certifiedRoots;
+
+    /// @dev Creator shares per dataset.
+    mapping(uint32 datasetId => mapping(address creator => Share)) private _shares;
 
     /// @dev Number of datasets registered so far (the last id).
-    uint64 private _datasetCount;
+    uint32 private _datasetCount;
 
     /// @dev The certifier role.
     mapping(address account => bool) private _certifiers;
@@ -83,6 +89,9 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
 
     /// @dev Attestations by model id.
     mapping(bytes32 modelId => AttestationRecord) private _attestations;
+
+    /// @dev Whether the publisher revoked the attestation.
+    mapping(bytes32 modelId => bool) private _attestationRevoked;
 
     /// @dev Next signed-attestation nonce per publisher.
     mapping(address publisher => uint256) private _nonces;
@@ -114,7 +123,7 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
         string calldata uri,
         address[] calldata creators,
         uint64[] calldata weights
-    ) external returns (uint64 datasetId) {
+    ) external returns (uint32 datasetId) {
         if (root == 0 || root >= FIELD_MODULUS) {
             revert RegistryRootInvalid(root);
         }
@@ -124,19 +133,11 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
             revert RegistryCreatorsLengthMismatch(creators.length, weights.length);
         }
 
+        uint64 totalWeight = _totalWeight(creators, weights);
         datasetId = ++_datasetCount;
-        uint256 totalWeight;
-        address previous = address(0);
         for (uint256 i = 0; i < creators.length; ++i) {
-            address creator = creators[i];
-            // Strictly ascending from above 0: no zero address and no duplicates.
-            if (creator <= previous) revert RegistryCreatorsNotSorted(i, creator);
-            if (weights[i] == 0) revert RegistryWeightZero(creator);
-            previous = creator;
-            totalWeight += weights[i];
-            _weights[datasetId][creator] = weights[i];
+            _shares[datasetId][creators[i]] = Share({weight: weights[i], totalWeight: totalWeight});
         }
-        if (totalWeight > type(uint64).max) revert RegistryTotalWeightTooLarge(totalWeight);
 
         DatasetRecord storage d = _datasets[datasetId];
         d.root = root;
@@ -144,17 +145,16 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
         d.leafCount = leafCount;
         d.status = DatasetStatus.Registered;
         d.creatorCount = uint32(creators.length);
-        // forge-lint: disable-next-line(unsafe-typecast) checked against uint64's max above
-        d.totalWeight = uint64(totalWeight);
+        d.totalWeight = totalWeight;
         d.registeredAt = uint40(block.timestamp);
         d.uri = uri;
         emit DatasetRegistered(
-            datasetId, msg.sender, root, leafCount, d.totalWeight, uri, creators, weights
+            datasetId, msg.sender, root, leafCount, totalWeight, uri, creators, weights
         );
     }
 
     /// @inheritdoc ILineageRegistry
-    function certify(uint64 datasetId) external onlyCertifier {
+    function certify(uint32 datasetId) external onlyCertifier {
         DatasetRecord storage d = _datasets[datasetId];
         DatasetStatus status = d.status;
         if (status == DatasetStatus.None) revert RegistryDatasetUnknown(datasetId);
@@ -162,17 +162,20 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
         if (status == DatasetStatus.Revoked) revert RegistryDatasetRevoked(datasetId);
         d.status = DatasetStatus.Certified;
         d.certifiedAt = uint40(block.timestamp);
-        emit DatasetCertified(datasetId, msg.sender, d.root);
+        uint256 root = d.root;
+        _certifiedRoots[datasetId] = root;
+        emit DatasetCertified(datasetId, msg.sender, root);
     }
 
     /// @inheritdoc ILineageRegistry
-    function revokeDataset(uint64 datasetId, string calldata reason) external onlyCertifier {
+    function revokeDataset(uint32 datasetId, string calldata reason) external onlyCertifier {
         DatasetRecord storage d = _datasets[datasetId];
         DatasetStatus status = d.status;
         if (status == DatasetStatus.None) revert RegistryDatasetUnknown(datasetId);
         if (status == DatasetStatus.Revoked) revert RegistryDatasetRevoked(datasetId);
         d.status = DatasetStatus.Revoked;
         d.revokedAt = uint40(block.timestamp);
+        delete _certifiedRoots[datasetId];
         emit DatasetRevoked(datasetId, msg.sender, reason);
     }
 
@@ -224,8 +227,8 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
 
     /// @inheritdoc ILineageRegistry
     function revokeAttestation(bytes32 modelId) external {
-        AttestationRecord storage a = _publishedBy(modelId, msg.sender);
-        a.revoked = true;
+        _publishedBy(modelId, msg.sender);
+        _attestationRevoked[modelId] = true;
         emit AttestationRevoked(modelId, msg.sender);
     }
 
@@ -256,12 +259,12 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
     }
 
     /// @inheritdoc ILineageRegistry
-    function datasetCount() external view returns (uint64) {
+    function datasetCount() external view returns (uint32) {
         return _datasetCount;
     }
 
     /// @inheritdoc ILineageRegistry
-    function dataset(uint64 datasetId) external view returns (Dataset memory) {
+    function dataset(uint32 datasetId) external view returns (Dataset memory) {
         DatasetRecord storage d = _datasets[datasetId];
         return Dataset({
             root: d.root,
@@ -278,12 +281,13 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
     }
 
     /// @inheritdoc ILineageRegistry
-    function creatorWeight(uint64 datasetId, address creator)
+    function creatorWeight(uint32 datasetId, address creator)
         external
         view
         returns (uint64 weight, uint64 totalWeight)
     {
-        return (_weights[datasetId][creator], _datasets[datasetId].totalWeight);
+        Share storage share = _shares[datasetId][creator];
+        return (share.weight, share.totalWeight);
     }
 
     /// @inheritdoc ILineageRegistry
@@ -296,11 +300,9 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
         AttestationRecord storage a = _attestations[modelId];
         info.publisher = a.publisher;
         info.profileId = a.profileId;
-        info.nRecords = a.nRecords;
         info.licenseMask = a.licenseMask;
-        info.attestedAt = a.attestedAt;
-        info.revoked = a.revoked;
-        (info.datasetIds, info.counts) = _unpack(a);
+        info.revoked = _attestationRevoked[modelId];
+        (info.datasetIds, info.counts, info.nRecords) = _unpack(a);
     }
 
     /// @inheritdoc ILineageRegistry
@@ -314,7 +316,7 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
         view
         returns (
             AttestationStatus status,
-            uint64[] memory datasetIds,
+            uint32[] memory datasetIds,
             uint32[] memory counts,
             bool[] memory datasetRevoked,
             uint32 nRecords
@@ -426,9 +428,10 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
         uint256 packedCounts;
         uint256 sum;
         for (uint256 s = 0; s < n; ++s) {
-            uint64 datasetId = request.datasetIds[s];
+            uint32 datasetId = request.datasetIds[s];
             uint32 count = request.counts[s];
-            uint256 root = _certifiedRoot(datasetId);
+            uint256 root = _certifiedRoots[datasetId];
+            if (root == 0) _revertNotCertified(datasetId);
             if (count == 0) revert RegistryCountZero(datasetId);
             // Distinct roots imply distinct ids; two registrations of one root may not share
             // an attestation either, or the prover could pick which of them gets the records.
@@ -439,7 +442,7 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
             }
             words[PublicLayout.CERT_ROOT + s] = root;
             words[PublicLayout.COUNT + s] = count;
-            packedIds |= uint256(datasetId) << (64 * s);
+            packedIds |= uint256(datasetId) << (32 * s);
             packedCounts |= uint256(count) << (32 * s);
             sum += count;
         }
@@ -452,14 +455,11 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
 
         a.publisher = publisher;
         a.profileId = profileId;
-        a.nRecords = request.nRecords;
-        // forge-lint: disable-next-line(unsafe-typecast) n <= PublicLayout.SLOTS
-        a.datasetCount = uint8(n);
         a.licenseMask = request.licenseMask;
-        a.attestedAt = uint40(block.timestamp);
-        // forge-lint: disable-next-line(unsafe-typecast) SLOTS (4) counts of 32 bits
+        // forge-lint: disable-next-line(unsafe-typecast) SLOTS (4) values of 32 bits
+        a.packedDatasetIds = uint128(packedIds);
+        // forge-lint: disable-next-line(unsafe-typecast) SLOTS (4) values of 32 bits
         a.packedCounts = uint128(packedCounts);
-        a.packedDatasetIds = packedIds;
 
         (bool verified,) = verifier.call(abi.encodePacked(words, proof));
         if (!verified) revert RegistryProofRejected(profileId, verifier);
@@ -491,16 +491,34 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
         );
     }
 
-    /// @dev The root of a certified dataset; reverts for an unknown, uncertified or revoked one.
-    function _certifiedRoot(uint64 datasetId) private view returns (uint256) {
-        DatasetRecord storage d = _datasets[datasetId];
-        DatasetStatus status = d.status;
-        if (status != DatasetStatus.Certified) {
-            if (status == DatasetStatus.None) revert RegistryDatasetUnknown(datasetId);
-            if (status == DatasetStatus.Revoked) revert RegistryDatasetRevoked(datasetId);
-            revert RegistryDatasetNotCertified(datasetId);
+    /// @dev Checks the creators (non-zero, strictly ascending) and weights (non-zero) and
+    ///      returns the weights' sum, which must fit in 64 bits.
+    function _totalWeight(address[] calldata creators, uint64[] calldata weights)
+        private
+        pure
+        returns (uint64)
+    {
+        uint256 total;
+        address previous = address(0);
+        for (uint256 i = 0; i < creators.length; ++i) {
+            address creator = creators[i];
+            // Strictly ascending from above 0: no zero address and no duplicates.
+            if (creator <= previous) revert RegistryCreatorsNotSorted(i, creator);
+            if (weights[i] == 0) revert RegistryWeightZero(creator);
+            previous = creator;
+            total += weights[i];
         }
-        return d.root;
+        if (total > type(uint64).max) revert RegistryTotalWeightTooLarge(total);
+        // forge-lint: disable-next-line(unsafe-typecast) checked against uint64's max above
+        return uint64(total);
+    }
+
+    /// @dev Reverts with why a dataset has no certified root: unknown, uncertified or revoked.
+    function _revertNotCertified(uint32 datasetId) private view {
+        DatasetStatus status = _datasets[datasetId].status;
+        if (status == DatasetStatus.None) revert RegistryDatasetUnknown(datasetId);
+        if (status == DatasetStatus.Revoked) revert RegistryDatasetRevoked(datasetId);
+        revert RegistryDatasetNotCertified(datasetId);
     }
 
     /// @dev The attestation of `modelId`, which `account` must have published and not revoked.
@@ -513,7 +531,7 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
         address publisher = a.publisher;
         if (publisher == address(0)) revert RegistryModelUnknown(modelId);
         if (publisher != account) revert RegistryNotPublisher(modelId, account);
-        if (a.revoked) revert RegistryAttestationRevoked(modelId);
+        if (_attestationRevoked[modelId]) revert RegistryAttestationRevoked(modelId);
     }
 
     /// @dev Status, datasets, counts, per-dataset revocation and nRecords of an attestation.
@@ -522,7 +540,7 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
         view
         returns (
             AttestationStatus status,
-            uint64[] memory datasetIds,
+            uint32[] memory datasetIds,
             uint32[] memory counts,
             bool[] memory datasetRevoked,
             uint32 nRecords
@@ -532,7 +550,7 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
         if (a.publisher == address(0)) {
             return (AttestationStatus.None, datasetIds, counts, datasetRevoked, 0);
         }
-        (datasetIds, counts) = _unpack(a);
+        (datasetIds, counts, nRecords) = _unpack(a);
         datasetRevoked = new bool[](datasetIds.length);
         bool tainted;
         for (uint256 s = 0; s < datasetIds.length; ++s) {
@@ -541,28 +559,30 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
                 tainted = true;
             }
         }
-        if (a.revoked) status = AttestationStatus.Revoked;
+        if (_attestationRevoked[modelId]) status = AttestationStatus.Revoked;
         else if (tainted) status = AttestationStatus.Tainted;
         else status = AttestationStatus.Valid;
-        nRecords = a.nRecords;
     }
 
-    /// @dev The dataset ids and counts packed in an attestation record.
+    /// @dev The dataset ids and counts packed in an attestation record, and their sum.
     function _unpack(AttestationRecord storage a)
         private
         view
-        returns (uint64[] memory datasetIds, uint32[] memory counts)
+        returns (uint32[] memory datasetIds, uint32[] memory counts, uint32 nRecords)
     {
-        uint256 n = a.datasetCount;
         uint256 packedIds = a.packedDatasetIds;
         uint256 packedCounts = a.packedCounts;
-        datasetIds = new uint64[](n);
+        uint256 n = 0;
+        while (n < PublicLayout.SLOTS && (packedIds >> (32 * n)) & type(uint32).max != 0) ++n;
+        datasetIds = new uint32[](n);
         counts = new uint32[](n);
         for (uint256 s = 0; s < n; ++s) {
             // forge-lint: disable-next-line(unsafe-typecast) unpacking: truncation intended
-            datasetIds[s] = uint64(packedIds >> (64 * s));
+            datasetIds[s] = uint32(packedIds >> (32 * s));
             // forge-lint: disable-next-line(unsafe-typecast) unpacking: truncation intended
             counts[s] = uint32(packedCounts >> (32 * s));
+            // The counts add up to nRecords, a uint32 (attest checks it).
+            nRecords += counts[s];
         }
     }
 

@@ -30,17 +30,17 @@ contract RoyaltyVault is IRoyaltyVault, Ownable2Step, ReentrancyGuardTransient {
     ILineageRegistry private immutable _registry;
 
     /// @dev Everything credited to a dataset's creators, per token (the accumulator).
-    mapping(uint64 datasetId => mapping(address token => uint256)) private _distributed;
+    mapping(uint32 datasetId => mapping(address token => uint256)) private _distributed;
 
     /// @dev What each creator claimed so far, per dataset and token.
-    mapping(uint64 datasetId => mapping(address token => mapping(address creator => uint256)))
+    mapping(uint32 datasetId => mapping(address token => mapping(address creator => uint256)))
         private _claimed;
 
     /// @dev Held royalties of revoked datasets, per token.
-    mapping(uint64 datasetId => mapping(address token => uint256)) private _held;
+    mapping(uint32 datasetId => mapping(address token => uint256)) private _held;
 
     /// @dev Held royalties released by the owner so far, per token.
-    mapping(uint64 datasetId => mapping(address token => uint256)) private _released;
+    mapping(uint32 datasetId => mapping(address token => uint256)) private _released;
 
     // ---------------------------------------------------------------- constructor
 
@@ -75,14 +75,14 @@ contract RoyaltyVault is IRoyaltyVault, Ownable2Step, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IRoyaltyVault
-    function claim(uint64 datasetId, address token) external nonReentrant returns (uint256 amount) {
+    function claim(uint32 datasetId, address token) external nonReentrant returns (uint256 amount) {
         amount = _settle(datasetId, token, msg.sender);
         if (amount == 0) revert RoyaltyNothingToClaim(msg.sender);
         _send(token, msg.sender, amount);
     }
 
     /// @inheritdoc IRoyaltyVault
-    function claimMany(uint64[] calldata datasetIds, address token)
+    function claimMany(uint32[] calldata datasetIds, address token)
         external
         nonReentrant
         returns (uint256 amount)
@@ -95,7 +95,7 @@ contract RoyaltyVault is IRoyaltyVault, Ownable2Step, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IRoyaltyVault
-    function releaseHeld(uint64 datasetId, address token, address to, uint256 amount)
+    function releaseHeld(uint32 datasetId, address token, address to, uint256 amount)
         external
         onlyOwner
         nonReentrant
@@ -120,7 +120,7 @@ contract RoyaltyVault is IRoyaltyVault, Ownable2Step, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IRoyaltyVault
-    function claimable(uint64 datasetId, address token, address creator)
+    function claimable(uint32 datasetId, address token, address creator)
         external
         view
         returns (uint256)
@@ -132,12 +132,12 @@ contract RoyaltyVault is IRoyaltyVault, Ownable2Step, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IRoyaltyVault
-    function distributed(uint64 datasetId, address token) external view returns (uint256) {
+    function distributed(uint32 datasetId, address token) external view returns (uint256) {
         return _distributed[datasetId][token];
     }
 
     /// @inheritdoc IRoyaltyVault
-    function claimed(uint64 datasetId, address token, address creator)
+    function claimed(uint32 datasetId, address token, address creator)
         external
         view
         returns (uint256)
@@ -146,12 +146,12 @@ contract RoyaltyVault is IRoyaltyVault, Ownable2Step, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IRoyaltyVault
-    function held(uint64 datasetId, address token) external view returns (uint256) {
+    function held(uint32 datasetId, address token) external view returns (uint256) {
         return _held[datasetId][token];
     }
 
     /// @inheritdoc IRoyaltyVault
-    function released(uint64 datasetId, address token) external view returns (uint256) {
+    function released(uint32 datasetId, address token) external view returns (uint256) {
         return _released[datasetId][token];
     }
 
@@ -162,7 +162,7 @@ contract RoyaltyVault is IRoyaltyVault, Ownable2Step, ReentrancyGuardTransient {
     function _credit(bytes32 modelId, address token, uint256 amount) private {
         (
             ILineageRegistry.AttestationStatus status,
-            uint64[] memory datasetIds,
+            uint32[] memory datasetIds,
             uint32[] memory counts,
             bool[] memory datasetRevoked,
             uint32 nRecords
@@ -180,7 +180,7 @@ contract RoyaltyVault is IRoyaltyVault, Ownable2Step, ReentrancyGuardTransient {
             uint256 share = s == last ? rest : Math.mulDiv(amount, counts[s], nRecords);
             if (share == 0) continue;
             rest -= share;
-            uint64 datasetId = datasetIds[s];
+            uint32 datasetId = datasetIds[s];
             if (datasetRevoked[s]) {
                 _held[datasetId][token] += share;
                 emit RoyaltyHeld(modelId, datasetId, token, share);
@@ -194,7 +194,7 @@ contract RoyaltyVault is IRoyaltyVault, Ownable2Step, ReentrancyGuardTransient {
 
     /// @dev Books `creator`'s claim on a dataset as claimed and returns its amount (0 if
     ///      there is nothing new); reverts if `creator` is not a creator of the dataset.
-    function _settle(uint64 datasetId, address token, address creator)
+    function _settle(uint32 datasetId, address token, address creator)
         private
         returns (uint256 amount)
     {
@@ -210,7 +210,7 @@ contract RoyaltyVault is IRoyaltyVault, Ownable2Step, ReentrancyGuardTransient {
 
     /// @dev A creator's share of everything credited to the dataset: rounded down, and never
     ///      overflowing (512-bit intermediate product).
-    function _entitled(uint64 datasetId, address token, uint64 weight, uint64 totalWeight)
+    function _entitled(uint32 datasetId, address token, uint64 weight, uint64 totalWeight)
         private
         view
         returns (uint256)

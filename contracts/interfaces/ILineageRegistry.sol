@@ -72,7 +72,7 @@ interface ILineageRegistry {
     ///        `PublicLayout.ACCUMULATOR_LEN` of them.
     struct AttestRequest {
         uint32 profileId;
-        uint64[] datasetIds;
+        uint32[] datasetIds;
         uint32[] counts;
         uint256 trainRoot;
         uint64 licenseMask;
@@ -88,7 +88,6 @@ interface ILineageRegistry {
     /// @param profileId The circuit profile whose verifier accepted the proof.
     /// @param nRecords Number of training records.
     /// @param licenseMask Allowed licenses.
-    /// @param attestedAt Block timestamp of the attestation.
     /// @param revoked Whether the publisher revoked it.
     /// @param datasetIds The datasets named, in slot order.
     /// @param counts The proven counts, same order.
@@ -97,9 +96,8 @@ interface ILineageRegistry {
         uint32 profileId;
         uint32 nRecords;
         uint64 licenseMask;
-        uint40 attestedAt;
         bool revoked;
-        uint64[] datasetIds;
+        uint32[] datasetIds;
         uint32[] counts;
     }
 
@@ -144,19 +142,19 @@ interface ILineageRegistry {
     error RegistryTotalWeightTooLarge(uint256 totalWeight);
 
     /// @notice No dataset has this id.
-    error RegistryDatasetUnknown(uint64 datasetId);
+    error RegistryDatasetUnknown(uint32 datasetId);
 
     /// @notice The dataset is registered but not certified.
-    error RegistryDatasetNotCertified(uint64 datasetId);
+    error RegistryDatasetNotCertified(uint32 datasetId);
 
     /// @notice The dataset is already certified.
-    error RegistryDatasetAlreadyCertified(uint64 datasetId);
+    error RegistryDatasetAlreadyCertified(uint32 datasetId);
 
     /// @notice The dataset's certification was revoked.
-    error RegistryDatasetRevoked(uint64 datasetId);
+    error RegistryDatasetRevoked(uint32 datasetId);
 
     /// @notice The dataset (or another one with the same root) is named twice.
-    error RegistryDatasetDuplicated(uint64 datasetId);
+    error RegistryDatasetDuplicated(uint32 datasetId);
 
     /// @notice An attestation names 1 to `PublicLayout.SLOTS` datasets; it named `count`.
     error RegistryDatasetCountOutOfRange(uint256 count);
@@ -165,7 +163,7 @@ interface ILineageRegistry {
     error RegistryCountsLengthMismatch(uint256 datasets, uint256 counts);
 
     /// @notice A named dataset must contribute at least one record.
-    error RegistryCountZero(uint64 datasetId);
+    error RegistryCountZero(uint32 datasetId);
 
     /// @notice The counts add up to `sum`, not to `nRecords`.
     error RegistryCountSumMismatch(uint256 sum, uint256 nRecords);
@@ -218,7 +216,7 @@ interface ILineageRegistry {
     /// @notice A dataset was registered (creators strictly ascending, weights in the same
     ///         order).
     event DatasetRegistered(
-        uint64 indexed datasetId,
+        uint32 indexed datasetId,
         address indexed curator,
         uint256 indexed root,
         uint64 leafCount,
@@ -233,12 +231,12 @@ interface ILineageRegistry {
 
     /// @notice A certifier certified a dataset.
     event DatasetCertified(
-        uint64 indexed datasetId, address indexed certifier, uint256 indexed root
+        uint32 indexed datasetId, address indexed certifier, uint256 indexed root
     );
 
     /// @notice A certifier revoked a dataset; attestations naming it are tainted from now on and
     ///         royalties reaching it are held.
-    event DatasetRevoked(uint64 indexed datasetId, address indexed certifier, string reason);
+    event DatasetRevoked(uint32 indexed datasetId, address indexed certifier, string reason);
 
     /// @notice The verifier of a profile changed (`verifier` 0: the profile is disabled).
     event VerifierUpdated(
@@ -252,7 +250,7 @@ interface ILineageRegistry {
         address indexed publisher,
         uint32 indexed profileId,
         uint256 wHash,
-        uint64[] datasetIds,
+        uint32[] datasetIds,
         uint32[] counts,
         uint256 trainRoot,
         uint64 licenseMask,
@@ -292,16 +290,16 @@ interface ILineageRegistry {
         string calldata uri,
         address[] calldata creators,
         uint64[] calldata weights
-    ) external returns (uint64 datasetId);
+    ) external returns (uint32 datasetId);
 
     /// @notice Certifies a registered dataset. Only a certifier.
     /// @param datasetId The dataset.
-    function certify(uint64 datasetId) external;
+    function certify(uint32 datasetId) external;
 
     /// @notice Revokes a dataset, certified or not. Only a certifier. Final.
     /// @param datasetId The dataset.
     /// @param reason Free text for people and the indexer.
-    function revokeDataset(uint64 datasetId, string calldata reason) external;
+    function revokeDataset(uint32 datasetId, string calldata reason) external;
 
     /// @notice Grants or removes the certifier role. Only the owner.
     /// @param account The account.
@@ -371,19 +369,19 @@ interface ILineageRegistry {
 
     /// @notice Number of datasets registered; ids run from 1 to this.
     /// @return The number.
-    function datasetCount() external view returns (uint64);
+    function datasetCount() external view returns (uint32);
 
     /// @notice A dataset.
     /// @param datasetId The dataset.
     /// @return The dataset (all zero if unknown).
-    function dataset(uint64 datasetId) external view returns (Dataset memory);
+    function dataset(uint32 datasetId) external view returns (Dataset memory);
 
     /// @notice A creator's weight in a dataset, and the dataset's total weight.
     /// @param datasetId The dataset.
     /// @param creator The creator.
     /// @return weight The creator's weight (0 if not a creator of it).
     /// @return totalWeight The sum of all its creators' weights (0 if the dataset is unknown).
-    function creatorWeight(uint64 datasetId, address creator)
+    function creatorWeight(uint32 datasetId, address creator)
         external
         view
         returns (uint64 weight, uint64 totalWeight);
@@ -417,7 +415,7 @@ interface ILineageRegistry {
         view
         returns (
             AttestationStatus status,
-            uint64[] memory datasetIds,
+            uint32[] memory datasetIds,
             uint32[] memory counts,
             bool[] memory datasetRevoked,
             uint32 nRecords

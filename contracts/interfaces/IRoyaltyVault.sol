@@ -43,7 +43,7 @@ interface IRoyaltyVault {
     error RoyaltyModelRevoked(bytes32 modelId);
 
     /// @notice `account` is not a creator of the dataset.
-    error RoyaltyNotCreator(uint64 datasetId, address account);
+    error RoyaltyNotCreator(uint32 datasetId, address account);
 
     /// @notice There is nothing to claim.
     error RoyaltyNothingToClaim(address creator);
@@ -52,7 +52,7 @@ interface IRoyaltyVault {
     error RoyaltyTransferFailed(address to, uint256 amount);
 
     /// @notice Only `held` is held for this dataset and token; `amount` was asked for.
-    error RoyaltyHeldInsufficient(uint64 datasetId, address token, uint256 held, uint256 amount);
+    error RoyaltyHeldInsufficient(uint32 datasetId, address token, uint256 held, uint256 amount);
 
     /// @notice The zero address was given where an account is needed.
     error RoyaltyZeroAddress();
@@ -68,22 +68,22 @@ interface IRoyaltyVault {
 
     /// @notice `amount` of a payment to a model was credited to a dataset's creators.
     event RoyaltyDistributed(
-        bytes32 indexed modelId, uint64 indexed datasetId, address indexed token, uint256 amount
+        bytes32 indexed modelId, uint32 indexed datasetId, address indexed token, uint256 amount
     );
 
     /// @notice `amount` of a payment to a model reached a revoked dataset and is held.
     event RoyaltyHeld(
-        bytes32 indexed modelId, uint64 indexed datasetId, address indexed token, uint256 amount
+        bytes32 indexed modelId, uint32 indexed datasetId, address indexed token, uint256 amount
     );
 
     /// @notice A creator claimed `amount` of `token` from a dataset.
     event RoyaltyClaimed(
-        uint64 indexed datasetId, address indexed token, address indexed creator, uint256 amount
+        uint32 indexed datasetId, address indexed token, address indexed creator, uint256 amount
     );
 
     /// @notice The owner released `amount` of the held `token` of a revoked dataset to `to`.
     event HeldRoyaltyReleased(
-        uint64 indexed datasetId, address indexed token, address indexed to, uint256 amount
+        uint32 indexed datasetId, address indexed token, address indexed to, uint256 amount
     );
 
     // ---------------------------------------------------------------- external
@@ -103,14 +103,14 @@ interface IRoyaltyVault {
     /// @param datasetId The dataset.
     /// @param token The token, 0 for ETH.
     /// @return amount What was sent.
-    function claim(uint64 datasetId, address token) external returns (uint256 amount);
+    function claim(uint32 datasetId, address token) external returns (uint256 amount);
 
     /// @notice Sends the caller what they can claim from several datasets in `token`, in one
     ///         transfer. Datasets with nothing to claim are skipped.
     /// @param datasetIds The datasets.
     /// @param token The token, 0 for ETH.
     /// @return amount What was sent in total.
-    function claimMany(uint64[] calldata datasetIds, address token)
+    function claimMany(uint32[] calldata datasetIds, address token)
         external
         returns (uint256 amount);
 
@@ -119,7 +119,7 @@ interface IRoyaltyVault {
     /// @param token The token, 0 for ETH.
     /// @param to The recipient.
     /// @param amount How much, at most `held(datasetId, token)`.
-    function releaseHeld(uint64 datasetId, address token, address to, uint256 amount) external;
+    function releaseHeld(uint32 datasetId, address token, address to, uint256 amount) external;
 
     // ---------------------------------------------------------------- views
 
@@ -132,7 +132,7 @@ interface IRoyaltyVault {
     /// @param token The token, 0 for ETH.
     /// @param creator The creator.
     /// @return The amount.
-    function claimable(uint64 datasetId, address token, address creator)
+    function claimable(uint32 datasetId, address token, address creator)
         external
         view
         returns (uint256);
@@ -141,14 +141,14 @@ interface IRoyaltyVault {
     /// @param datasetId The dataset.
     /// @param token The token, 0 for ETH.
     /// @return The amount.
-    function distributed(uint64 datasetId, address token) external view returns (uint256);
+    function distributed(uint32 datasetId, address token) external view returns (uint256);
 
     /// @notice What `creator` has claimed from a dataset in `token` so far.
     /// @param datasetId The dataset.
     /// @param token The token, 0 for ETH.
     /// @param creator The creator.
     /// @return The amount.
-    function claimed(uint64 datasetId, address token, address creator)
+    function claimed(uint32 datasetId, address token, address creator)
         external
         view
         returns (uint256);
@@ -157,11 +157,11 @@ interface IRoyaltyVault {
     /// @param datasetId The dataset.
     /// @param token The token, 0 for ETH.
     /// @return The amount.
-    function held(uint64 datasetId, address token) external view returns (uint256);
+    function held(uint32 datasetId, address token) external view returns (uint256);
 
     /// @notice Everything released from a dataset's held `token` so far.
     /// @param datasetId The dataset.
     /// @param token The token, 0 for ETH.
     /// @return The amount.
-    function released(uint64 datasetId, address token) external view returns (uint256);
+    function released(uint32 datasetId, address token) external view returns (uint256);
 }

@@ -41,7 +41,7 @@ contract LineageRegistryTest is LineageFixture {
         emit ILineageRegistry.DatasetRegistered(
             1, curator, 42, 1000, 6, "ipfs://dataset", creators, weights
         );
-        uint64 id = _register(42, creators, weights);
+        uint32 id = _register(42, creators, weights);
 
         assertEq(id, 1);
         assertEq(registry.datasetCount(), 1);
@@ -205,7 +205,7 @@ contract LineageRegistryTest is LineageFixture {
     // ================================================================ certify / revoke
 
     function test_certify_certifiesAndEmits() public {
-        uint64 id = _register(77, _creators(1, 0), _weights(1));
+        uint32 id = _register(77, _creators(1, 0), _weights(1));
         vm.warp(5000);
         vm.expectEmit(address(registry));
         emit ILineageRegistry.DatasetCertified(id, certifier, 77);
@@ -217,7 +217,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_certify_revertsForNonCertifier() public {
-        uint64 id = _register(77, _creators(1, 0), _weights(1));
+        uint32 id = _register(77, _creators(1, 0), _weights(1));
         vm.expectRevert(
             abi.encodeWithSelector(ILineageRegistry.RegistryNotCertifier.selector, stranger)
         );
@@ -232,7 +232,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_certify_revertsWhenAlreadyCertified() public {
-        uint64 id = _registerCertified(77, _creators(1, 0), _weights(1));
+        uint32 id = _registerCertified(77, _creators(1, 0), _weights(1));
         vm.expectRevert(
             abi.encodeWithSelector(ILineageRegistry.RegistryDatasetAlreadyCertified.selector, id)
         );
@@ -241,7 +241,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_certify_revertsWhenRevoked() public {
-        uint64 id = _registerCertified(77, _creators(1, 0), _weights(1));
+        uint32 id = _registerCertified(77, _creators(1, 0), _weights(1));
         vm.prank(certifier);
         registry.revokeDataset(id, "stolen works");
         vm.expectRevert(
@@ -252,7 +252,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_revokeDataset_revokesAndEmits() public {
-        uint64 id = _registerCertified(77, _creators(1, 0), _weights(1));
+        uint32 id = _registerCertified(77, _creators(1, 0), _weights(1));
         vm.warp(9000);
         vm.expectEmit(address(registry));
         emit ILineageRegistry.DatasetRevoked(id, certifier, "stolen works");
@@ -264,7 +264,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_revokeDataset_worksBeforeCertification() public {
-        uint64 id = _register(77, _creators(1, 0), _weights(1));
+        uint32 id = _register(77, _creators(1, 0), _weights(1));
         vm.prank(certifier);
         registry.revokeDataset(id, "spam");
         assertEq(
@@ -273,7 +273,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_revokeDataset_revertsForNonCertifier() public {
-        uint64 id = _registerCertified(77, _creators(1, 0), _weights(1));
+        uint32 id = _registerCertified(77, _creators(1, 0), _weights(1));
         vm.expectRevert(
             abi.encodeWithSelector(ILineageRegistry.RegistryNotCertifier.selector, curator)
         );
@@ -288,7 +288,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_revokeDataset_revertsWhenAlreadyRevoked() public {
-        uint64 id = _registerCertified(77, _creators(1, 0), _weights(1));
+        uint32 id = _registerCertified(77, _creators(1, 0), _weights(1));
         vm.startPrank(certifier);
         registry.revokeDataset(id, "");
         vm.expectRevert(
@@ -334,7 +334,7 @@ contract LineageRegistryTest is LineageFixture {
     // ================================================================ attest
 
     function test_attest_recordsCallsVerifierWithLayoutAndEmits() public {
-        uint64[] memory ids = _certifiedDatasets(2);
+        uint32[] memory ids = _certifiedDatasets(2);
         uint32[] memory counts = _u32(7, 5);
         ILineageRegistry.AttestRequest memory r = _request(ids, counts);
         bytes32 expectedId = keccak256(abi.encode(publisher, r.wHash));
@@ -369,7 +369,6 @@ contract LineageRegistryTest is LineageFixture {
         assertEq(a.profileId, DEMO);
         assertEq(a.nRecords, 12);
         assertEq(a.licenseMask, 3);
-        assertEq(a.attestedAt, 12345);
         assertFalse(a.revoked);
         assertEq(a.datasetIds.length, 2);
         assertEq(a.datasetIds[0], ids[0]);
@@ -383,9 +382,9 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_attest_calldataLayoutForEveryDatasetCount() public {
-        uint64[] memory all = _certifiedDatasets(PublicLayout.SLOTS);
+        uint32[] memory all = _certifiedDatasets(PublicLayout.SLOTS);
         for (uint256 n = 1; n <= PublicLayout.SLOTS; ++n) {
-            uint64[] memory ids = new uint64[](n);
+            uint32[] memory ids = new uint32[](n);
             for (uint256 i = 0; i < n; ++i) {
                 ids[i] = all[i];
             }
@@ -400,7 +399,7 @@ contract LineageRegistryTest is LineageFixture {
     /// @dev The calldata words sit where PublicLayout says: each position checked on its own
     ///      by giving it a distinct value.
     function test_attest_eachPublicValueReachesItsPosition() public {
-        uint64[] memory ids = _certifiedDatasets(1);
+        uint32[] memory ids = _certifiedDatasets(1);
         ILineageRegistry.AttestRequest memory r = _request(ids, _u32(9));
         r.trainRoot = 0xAAAA01;
         r.licenseMask = 0xAAAA02;
@@ -424,7 +423,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_attest_rejectedProofRecordsNothing() public {
-        uint64[] memory ids = _certifiedDatasets(1);
+        uint32[] memory ids = _certifiedDatasets(1);
         verifier.setAccept(false);
         vm.expectRevert(
             abi.encodeWithSelector(
@@ -441,7 +440,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_attest_revertsWithoutVerifier() public {
-        uint64[] memory ids = _certifiedDatasets(1);
+        uint32[] memory ids = _certifiedDatasets(1);
         ILineageRegistry.AttestRequest memory r = _request(ids, _u32(5));
         r.profileId = STANDARD;
         vm.expectRevert(
@@ -452,7 +451,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_attest_revertsWhenVerifierLostItsCode() public {
-        uint64[] memory ids = _certifiedDatasets(1);
+        uint32[] memory ids = _certifiedDatasets(1);
         vm.etch(address(verifier), "");
         vm.expectRevert(
             abi.encodeWithSelector(
@@ -466,12 +465,12 @@ contract LineageRegistryTest is LineageFixture {
         vm.expectRevert(
             abi.encodeWithSelector(ILineageRegistry.RegistryDatasetCountOutOfRange.selector, 0)
         );
-        _attest(new uint64[](0), new uint32[](0));
+        _attest(new uint32[](0), new uint32[](0));
     }
 
     function test_attest_revertsOnTooManyDatasets() public {
         uint256 n = PublicLayout.SLOTS + 1;
-        uint64[] memory ids = _certifiedDatasets(n);
+        uint32[] memory ids = _certifiedDatasets(n);
         vm.expectRevert(
             abi.encodeWithSelector(ILineageRegistry.RegistryDatasetCountOutOfRange.selector, n)
         );
@@ -479,7 +478,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_attest_revertsOnCountsLengthMismatch() public {
-        uint64[] memory ids = _certifiedDatasets(2);
+        uint32[] memory ids = _certifiedDatasets(2);
         ILineageRegistry.AttestRequest memory r = _request(ids, _u32(1, 2));
         r.counts = _u32(3);
         vm.expectRevert(
@@ -490,7 +489,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_attest_revertsOnAccumulatorLength() public {
-        uint64[] memory ids = _certifiedDatasets(1);
+        uint32[] memory ids = _certifiedDatasets(1);
         ILineageRegistry.AttestRequest memory r = _request(ids, _u32(1));
         r.accumulator = new uint256[](PublicLayout.ACCUMULATOR_LEN - 1);
         vm.expectRevert(
@@ -504,7 +503,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_attest_revertsWhenModelExists() public {
-        uint64[] memory ids = _certifiedDatasets(1);
+        uint32[] memory ids = _certifiedDatasets(1);
         bytes32 modelId = _attest(ids, _u32(5));
         vm.expectRevert(
             abi.encodeWithSelector(ILineageRegistry.RegistryModelExists.selector, modelId)
@@ -513,7 +512,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_attest_sameWeightsByAnotherPublisherIsAnotherModel() public {
-        uint64[] memory ids = _certifiedDatasets(1);
+        uint32[] memory ids = _certifiedDatasets(1);
         bytes32 first = _attest(ids, _u32(5));
         vm.prank(stranger);
         bytes32 second = registry.attest(_request(ids, _u32(5)), PROOF);
@@ -527,7 +526,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_attest_revertsOnUncertifiedDataset() public {
-        uint64 id = _register(5, _creators(1, 0), _weights(1));
+        uint32 id = _register(5, _creators(1, 0), _weights(1));
         vm.expectRevert(
             abi.encodeWithSelector(ILineageRegistry.RegistryDatasetNotCertified.selector, id)
         );
@@ -535,7 +534,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_attest_revertsOnRevokedDataset() public {
-        uint64[] memory ids = _certifiedDatasets(1);
+        uint32[] memory ids = _certifiedDatasets(1);
         vm.prank(certifier);
         registry.revokeDataset(ids[0], "");
         vm.expectRevert(
@@ -545,7 +544,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_attest_revertsOnDuplicatedDataset() public {
-        uint64[] memory ids = _certifiedDatasets(1);
+        uint32[] memory ids = _certifiedDatasets(1);
         vm.expectRevert(
             abi.encodeWithSelector(ILineageRegistry.RegistryDatasetDuplicated.selector, ids[0])
         );
@@ -553,8 +552,8 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_attest_revertsOnTwoDatasetsWithTheSameRoot() public {
-        uint64 a = _registerCertified(99, _creators(1, 0), _weights(1));
-        uint64 b = _registerCertified(99, _creators(1, 1), _weights(1));
+        uint32 a = _registerCertified(99, _creators(1, 0), _weights(1));
+        uint32 b = _registerCertified(99, _creators(1, 1), _weights(1));
         vm.expectRevert(
             abi.encodeWithSelector(ILineageRegistry.RegistryDatasetDuplicated.selector, b)
         );
@@ -562,13 +561,13 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_attest_revertsOnZeroCount() public {
-        uint64[] memory ids = _certifiedDatasets(2);
+        uint32[] memory ids = _certifiedDatasets(2);
         vm.expectRevert(abi.encodeWithSelector(ILineageRegistry.RegistryCountZero.selector, ids[1]));
         _attest(ids, _u32(4, 0));
     }
 
     function test_attest_revertsWhenCountsDoNotSumToNRecords() public {
-        uint64[] memory ids = _certifiedDatasets(2);
+        uint32[] memory ids = _certifiedDatasets(2);
         ILineageRegistry.AttestRequest memory r = _request(ids, _u32(4, 6));
         r.nRecords = 11;
         vm.expectRevert(
@@ -579,7 +578,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_attest_revertsOnWordsOutOfField() public {
-        uint64[] memory ids = _certifiedDatasets(1);
+        uint32[] memory ids = _certifiedDatasets(1);
         for (uint256 field = 0; field < 5; ++field) {
             ILineageRegistry.AttestRequest memory r = _request(ids, _u32(5));
             uint256 position;
@@ -607,7 +606,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_attest_acceptsLargestFieldElements() public {
-        uint64[] memory ids = _certifiedDatasets(1);
+        uint32[] memory ids = _certifiedDatasets(1);
         ILineageRegistry.AttestRequest memory r = _request(ids, _u32(5));
         r.trainRoot = FIELD_MODULUS - 1;
         r.wHash = FIELD_MODULUS - 1;
@@ -632,12 +631,12 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_attestDigest_matchesEip712() public view {
-        uint64[] memory ids = new uint64[](2);
+        uint32[] memory ids = new uint32[](2);
         (ids[0], ids[1]) = (3, 4);
         ILineageRegistry.AttestRequest memory r = _request(ids, _u32(1, 2));
         address who = vm.addr(SIGNER_KEY);
         bytes32 typeHash = keccak256(
-            "Attest(address publisher,uint32 profileId,uint64[] datasetIds,uint32[] counts,uint256 trainRoot,uint64 licenseMask,uint32 nRecords,uint256 w0Hash,uint256 wHash,uint256 hyperHash,uint256 nonce,uint256 deadline)"
+            "Attest(address publisher,uint32 profileId,uint32[] datasetIds,uint32[] counts,uint256 trainRoot,uint64 licenseMask,uint32 nRecords,uint256 w0Hash,uint256 wHash,uint256 hyperHash,uint256 nonce,uint256 deadline)"
         );
         assertEq(registry.ATTEST_TYPEHASH(), typeHash);
         bytes32 domain = keccak256(
@@ -673,7 +672,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_attestBySig_relayerSubmitsForPublisher() public {
-        uint64[] memory ids = _certifiedDatasets(1);
+        uint32[] memory ids = _certifiedDatasets(1);
         ILineageRegistry.AttestRequest memory r = _request(ids, _u32(5));
         address who = vm.addr(SIGNER_KEY);
         bytes memory sig = _signed(r, who, SIGNER_KEY);
@@ -703,7 +702,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_attestBySig_acceptsErc1271Wallet() public {
-        uint64[] memory ids = _certifiedDatasets(1);
+        uint32[] memory ids = _certifiedDatasets(1);
         ILineageRegistry.AttestRequest memory r = _request(ids, _u32(5));
         SmartWallet wallet = new SmartWallet(vm.addr(SIGNER_KEY));
         bytes memory sig = _signed(r, address(wallet), SIGNER_KEY);
@@ -712,7 +711,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_attestBySig_revertsAfterDeadline() public {
-        uint64[] memory ids = _certifiedDatasets(1);
+        uint32[] memory ids = _certifiedDatasets(1);
         ILineageRegistry.AttestRequest memory r = _request(ids, _u32(5));
         address who = vm.addr(SIGNER_KEY);
         bytes memory sig = _signed(r, who, SIGNER_KEY);
@@ -725,7 +724,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_attestBySig_revertsOnWrongSigner() public {
-        uint64[] memory ids = _certifiedDatasets(1);
+        uint32[] memory ids = _certifiedDatasets(1);
         ILineageRegistry.AttestRequest memory r = _request(ids, _u32(5));
         address who = vm.addr(SIGNER_KEY);
         bytes memory sig = _signed(r, who, SIGNER_KEY + 1);
@@ -736,7 +735,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_attestBySig_revertsWhenRequestDiffersFromSigned() public {
-        uint64[] memory ids = _certifiedDatasets(2);
+        uint32[] memory ids = _certifiedDatasets(2);
         ILineageRegistry.AttestRequest memory r = _request(ids, _u32(5, 5));
         address who = vm.addr(SIGNER_KEY);
         bytes memory sig = _signed(r, who, SIGNER_KEY);
@@ -748,7 +747,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_attestBySig_revertsOnReplay() public {
-        uint64[] memory ids = _certifiedDatasets(1);
+        uint32[] memory ids = _certifiedDatasets(1);
         ILineageRegistry.AttestRequest memory r = _request(ids, _u32(5));
         address who = vm.addr(SIGNER_KEY);
         bytes memory sig = _signed(r, who, SIGNER_KEY);
@@ -761,13 +760,13 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_attestBySig_revertsOnZeroPublisher() public {
-        uint64[] memory ids = _certifiedDatasets(1);
+        uint32[] memory ids = _certifiedDatasets(1);
         vm.expectRevert(ILineageRegistry.RegistryZeroAddress.selector);
         registry.attestBySig(_request(ids, _u32(5)), PROOF, address(0), block.timestamp, "");
     }
 
     function test_attestBySig_failedVerificationKeepsTheNonce() public {
-        uint64[] memory ids = _certifiedDatasets(1);
+        uint32[] memory ids = _certifiedDatasets(1);
         ILineageRegistry.AttestRequest memory r = _request(ids, _u32(5));
         address who = vm.addr(SIGNER_KEY);
         bytes memory sig = _signed(r, who, SIGNER_KEY);
@@ -827,7 +826,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_attestationStatus_taintedWhenADatasetIsRevokedLater() public {
-        uint64[] memory ids = _certifiedDatasets(2);
+        uint32[] memory ids = _certifiedDatasets(2);
         bytes32 modelId = _attest(ids, _u32(5, 6));
         vm.prank(certifier);
         registry.revokeDataset(ids[1], "");
@@ -837,7 +836,7 @@ contract LineageRegistryTest is LineageFixture {
         );
         (
             ILineageRegistry.AttestationStatus status,
-            uint64[] memory gotIds,
+            uint32[] memory gotIds,
             uint32[] memory counts,
             bool[] memory revoked,
             uint32 nRecords
@@ -859,7 +858,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_royaltySplit_unknownModelIsNone() public view {
-        (ILineageRegistry.AttestationStatus status, uint64[] memory ids,,, uint32 n) =
+        (ILineageRegistry.AttestationStatus status, uint32[] memory ids,,, uint32 n) =
             registry.royaltySplit(keccak256("nope"));
         assertEq(uint256(status), uint256(ILineageRegistry.AttestationStatus.None));
         assertEq(ids.length, 0);
@@ -923,7 +922,7 @@ contract LineageRegistryTest is LineageFixture {
     }
 
     function test_anchorOutputs_allowedWhenTainted() public {
-        uint64[] memory ids = _certifiedDatasets(1);
+        uint32[] memory ids = _certifiedDatasets(1);
         bytes32 modelId = _attest(ids, _u32(5));
         vm.prank(certifier);
         registry.revokeDataset(ids[0], "");

@@ -15,7 +15,7 @@ contract RoyaltyVaultTest is LineageFixture {
     address internal payer = address(0xFA7E12);
     address internal constant ETH = address(0);
 
-    uint64[] internal ids;
+    uint32[] internal ids;
     bytes32 internal modelId;
     MockERC20 internal token;
 
@@ -232,7 +232,7 @@ contract RoyaltyVaultTest is LineageFixture {
         RejectingReceiver receiver = new RejectingReceiver();
         address[] memory creators = new address[](1);
         creators[0] = address(receiver);
-        uint64 id = _registerCertified(5555, creators, _weights(1));
+        uint32 id = _registerCertified(5555, creators, _weights(1));
         vm.prank(stranger);
         bytes32 model = registry.attest(_request(_ids(id), _u32(1)), hex"00");
         vm.prank(payer);
@@ -250,7 +250,7 @@ contract RoyaltyVaultTest is LineageFixture {
         ReentrantClaimer attacker = new ReentrantClaimer();
         address[] memory creators = new address[](1);
         creators[0] = address(attacker);
-        uint64 id = _registerCertified(6666, creators, _weights(1));
+        uint32 id = _registerCertified(6666, creators, _weights(1));
         vm.prank(stranger);
         bytes32 model = registry.attest(_request(_ids(id), _u32(1)), hex"00");
         vm.prank(payer);
@@ -283,14 +283,14 @@ contract RoyaltyVaultTest is LineageFixture {
     function test_claimMany_claimsSeveralDatasetsInOneTransfer() public {
         // The same creator in datasets 0 and 2.
         address[] memory creators = _creators(1, 99);
-        uint64 a = _registerCertified(7001, creators, _weights(1));
-        uint64 b = _registerCertified(7002, creators, _weights(1));
+        uint32 a = _registerCertified(7001, creators, _weights(1));
+        uint32 b = _registerCertified(7002, creators, _weights(1));
         vm.prank(stranger);
         bytes32 model = registry.attest(_request(_ids(a, b), _u32(1, 3)), hex"00");
         vm.prank(payer);
         vault.payRoyalty{value: 400}(model);
 
-        uint64[] memory list = new uint64[](3);
+        uint32[] memory list = new uint32[](3);
         (list[0], list[1], list[2]) = (a, b, a); // a repeat adds nothing
         vm.expectEmit(address(vault));
         emit IRoyaltyVault.RoyaltyClaimed(a, ETH, creators[0], 100);
@@ -312,7 +312,7 @@ contract RoyaltyVaultTest is LineageFixture {
             abi.encodeWithSelector(IRoyaltyVault.RoyaltyNothingToClaim.selector, creator)
         );
         vm.prank(creator);
-        vault.claimMany(new uint64[](0), ETH);
+        vault.claimMany(new uint32[](0), ETH);
     }
 
     function test_claimMany_revertsWhenNotACreatorOfOne() public {
@@ -405,7 +405,7 @@ contract RoyaltyVaultTest is LineageFixture {
         uint8 revokedMask,
         uint8 claimMask
     ) public {
-        uint64[] memory fuzzIds = new uint64[](4);
+        uint32[] memory fuzzIds = new uint32[](4);
         uint32[] memory counts = new uint32[](4);
         uint64[][] memory weights = new uint64[][](4);
         for (uint256 s = 0; s < 4; ++s) {
@@ -451,7 +451,7 @@ contract RoyaltyVaultTest is LineageFixture {
         assertEq(address(vault).balance + _claimedTotal(fuzzIds), paid, "vault balance");
     }
 
-    function _revokeAndClaim(uint64[] memory fuzzIds, uint8 revokedMask, uint8 claimMask) internal {
+    function _revokeAndClaim(uint32[] memory fuzzIds, uint8 revokedMask, uint8 claimMask) internal {
         for (uint256 s = 0; s < 4; ++s) {
             if ((claimMask >> s) & 1 == 1) {
                 address creator = _creators(3, 50 + s)[s % 3];
@@ -467,7 +467,7 @@ contract RoyaltyVaultTest is LineageFixture {
         }
     }
 
-    function _claimedTotal(uint64[] memory fuzzIds) internal view returns (uint256 sum) {
+    function _claimedTotal(uint32[] memory fuzzIds) internal view returns (uint256 sum) {
         for (uint256 s = 0; s < 4; ++s) {
             for (uint256 i = 0; i < 3; ++i) {
                 sum += vault.claimed(fuzzIds[s], ETH, _creators(3, 50 + s)[i]);

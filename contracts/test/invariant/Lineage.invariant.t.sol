@@ -61,7 +61,7 @@ contract LineageInvariantTest is Test {
     ///         the rounding dust stays below one unit per creator.
     function invariant_fundsAreConserved() public view {
         address[2] memory tokens = [address(0), address(handler.token())];
-        uint64[] memory ids = handler.datasetIds();
+        uint32[] memory ids = handler.datasetIds();
         for (uint256 t = 0; t < 2; ++t) {
             address token = tokens[t];
             uint256 balance = token == address(0)
@@ -109,7 +109,7 @@ contract LineageInvariantTest is Test {
     ///         frozen at the revocation and its creators' claims stay within it.
     function invariant_revokedDatasetCreditIsFrozen() public view {
         address[2] memory tokens = [address(0), address(handler.token())];
-        uint64[] memory ids = handler.datasetIds();
+        uint32[] memory ids = handler.datasetIds();
         for (uint256 d = 0; d < ids.length; ++d) {
             if (!handler.ghostRevoked(ids[d])) continue;
             address[] memory creators = handler.creatorsOf(d);

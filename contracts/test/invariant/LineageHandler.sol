@@ -27,7 +27,7 @@ contract LineageHandler is Test {
     address internal immutable owner;
     address internal immutable certifier;
 
-    uint64[] internal _datasetIds;
+    uint32[] internal _datasetIds;
     address[] internal _pool;
     bytes32[] internal _tried;
     mapping(bytes32 modelId => bool) internal _seen;
@@ -37,8 +37,8 @@ contract LineageHandler is Test {
     mapping(address token => uint256) public ghostPaid;
     mapping(address token => uint256) public ghostClaimed;
     mapping(address token => uint256) public ghostReleased;
-    mapping(uint64 datasetId => bool) public ghostRevoked;
-    mapping(uint64 datasetId => mapping(address token => uint256)) public ghostCreditedAtRevocation;
+    mapping(uint32 datasetId => bool) public ghostRevoked;
+    mapping(uint32 datasetId => mapping(address token => uint256)) public ghostCreditedAtRevocation;
     mapping(bytes32 modelId => bool) public ghostVerified;
     uint256 public ghostAttested;
     /// @dev Set if the verifier saw other calldata than the layout prescribes, or an
@@ -71,7 +71,7 @@ contract LineageHandler is Test {
                 weights[i] = uint64(1 + (d * 7 + i * 13) % 10);
             }
             _sort(creators);
-            uint64 id = registry.registerDataset(0x7000 + d, 100, "", creators, weights);
+            uint32 id = registry.registerDataset(0x7000 + d, 100, "", creators, weights);
             vm.prank(certifier);
             registry.certify(id);
             _datasetIds.push(id);
@@ -87,7 +87,7 @@ contract LineageHandler is Test {
         uint256 start = (seed >> 8) % DATASETS;
         ILineageRegistry.AttestRequest memory r;
         r.profileId = 1;
-        r.datasetIds = new uint64[](n);
+        r.datasetIds = new uint32[](n);
         r.counts = new uint32[](n);
         uint256 sum;
         for (uint256 s = 0; s < n; ++s) {
@@ -157,7 +157,7 @@ contract LineageHandler is Test {
         uint256 d = datasetIndex % DATASETS;
         address creator = _pool[(d + creatorIndex % 3) % POOL];
         address t = useToken ? address(token) : address(0);
-        uint64 id = _datasetIds[d];
+        uint32 id = _datasetIds[d];
         uint256 amount = vault.claimable(id, t, creator);
         if (amount == 0) return;
         vm.prank(creator);
@@ -168,7 +168,7 @@ contract LineageHandler is Test {
     function claimMany(uint256 creatorIndex, bool useToken) external {
         address creator = _pool[creatorIndex % POOL];
         address t = useToken ? address(token) : address(0);
-        uint64[] memory mine = new uint64[](DATASETS);
+        uint32[] memory mine = new uint32[](DATASETS);
         uint256 n;
         uint256 total;
         for (uint256 d = 0; d < DATASETS; ++d) {
@@ -178,7 +178,7 @@ contract LineageHandler is Test {
             total += vault.claimable(_datasetIds[d], t, creator);
         }
         if (total == 0) return;
-        uint64[] memory list = new uint64[](n);
+        uint32[] memory list = new uint32[](n);
         for (uint256 i = 0; i < n; ++i) {
             list[i] = mine[i];
         }
@@ -188,7 +188,7 @@ contract LineageHandler is Test {
 
     /// @dev A certifier revokes a dataset (at most MAX_REVOKED, so activity goes on).
     function revokeDataset(uint256 datasetIndex) external {
-        uint64 id = _datasetIds[datasetIndex % DATASETS];
+        uint32 id = _datasetIds[datasetIndex % DATASETS];
         if (ghostRevoked[id] || _revokedCount >= MAX_REVOKED) return;
         vm.prank(certifier);
         registry.revokeDataset(id, "");
@@ -210,7 +210,7 @@ contract LineageHandler is Test {
 
     /// @dev The owner releases part of what a dataset holds.
     function releaseHeld(uint256 datasetIndex, uint256 amount, bool useToken) external {
-        uint64 id = _datasetIds[datasetIndex % DATASETS];
+        uint32 id = _datasetIds[datasetIndex % DATASETS];
         address t = useToken ? address(token) : address(0);
         uint256 available = vault.held(id, t);
         if (available == 0) return;
@@ -222,7 +222,7 @@ contract LineageHandler is Test {
 
     // ---------------------------------------------------------------- views for invariants
 
-    function datasetIds() external view returns (uint64[] memory) {
+    function datasetIds() external view returns (uint32[] memory) {
         return _datasetIds;
     }
 

@@ -7,7 +7,7 @@ import {IRoyaltyVault} from "../../interfaces/IRoyaltyVault.sol";
 /// @notice A creator contract that refuses ETH.
 contract RejectingReceiver {
     /// @notice Claims from `vault` (the ETH transfer will fail).
-    function claim(IRoyaltyVault vault, uint64 datasetId) external returns (uint256) {
+    function claim(IRoyaltyVault vault, uint32 datasetId) external returns (uint256) {
         return vault.claim(datasetId, address(0));
     }
 
@@ -23,10 +23,10 @@ contract ReentrantClaimer {
     IRoyaltyVault public vault;
 
     /// @notice The dataset claimed from.
-    uint64 public datasetId;
+    uint32 public datasetId;
 
     /// @notice Claims from `vault_`; `receive` tries to claim again.
-    function claim(IRoyaltyVault vault_, uint64 datasetId_) external returns (uint256) {
+    function claim(IRoyaltyVault vault_, uint32 datasetId_) external returns (uint256) {
         vault = vault_;
         datasetId = datasetId_;
         return vault_.claim(datasetId_, address(0));

@@ -59,7 +59,7 @@ abstract contract LineageFixture is Test {
 
     function _register(uint256 root, address[] memory creators, uint64[] memory weights)
         internal
-        returns (uint64 id)
+        returns (uint32 id)
     {
         vm.prank(curator);
         id = registry.registerDataset(root, 1000, "ipfs://dataset", creators, weights);
@@ -67,7 +67,7 @@ abstract contract LineageFixture is Test {
 
     function _registerCertified(uint256 root, address[] memory creators, uint64[] memory weights)
         internal
-        returns (uint64 id)
+        returns (uint32 id)
     {
         id = _register(root, creators, weights);
         vm.prank(certifier);
@@ -75,8 +75,8 @@ abstract contract LineageFixture is Test {
     }
 
     /// @dev `m` certified datasets with roots 1000+i, 3 creators each (weights 1, 2, 3).
-    function _certifiedDatasets(uint256 m) internal returns (uint64[] memory ids) {
-        ids = new uint64[](m);
+    function _certifiedDatasets(uint256 m) internal returns (uint32[] memory ids) {
+        ids = new uint32[](m);
         for (uint256 i = 0; i < m; ++i) {
             ids[i] = _registerCertified(1000 + i, _creators(3, i), _weights(3));
         }
@@ -85,7 +85,7 @@ abstract contract LineageFixture is Test {
     // ---------------------------------------------------------------- attestations
 
     /// @dev A request naming `ids` with `counts` and fixed other public values.
-    function _request(uint64[] memory ids, uint32[] memory counts)
+    function _request(uint32[] memory ids, uint32[] memory counts)
         internal
         pure
         returns (ILineageRegistry.AttestRequest memory r)
@@ -118,7 +118,7 @@ abstract contract LineageFixture is Test {
         }
     }
 
-    function _attest(uint64[] memory ids, uint32[] memory counts) internal returns (bytes32) {
+    function _attest(uint32[] memory ids, uint32[] memory counts) internal returns (bytes32) {
         vm.prank(publisher);
         return registry.attest(_request(ids, counts), hex"c0ffee");
     }
@@ -153,13 +153,13 @@ abstract contract LineageFixture is Test {
         return bytes.concat(out, proof);
     }
 
-    function _ids(uint64 a) internal pure returns (uint64[] memory ids) {
-        ids = new uint64[](1);
+    function _ids(uint32 a) internal pure returns (uint32[] memory ids) {
+        ids = new uint32[](1);
         ids[0] = a;
     }
 
-    function _ids(uint64 a, uint64 b) internal pure returns (uint64[] memory ids) {
-        ids = new uint64[](2);
+    function _ids(uint32 a, uint32 b) internal pure returns (uint32[] memory ids) {
+        ids = new uint32[](2);
         ids[0] = a;
         ids[1] = b;
     }

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {PublicLayout} from "../../generated/PublicLayout.sol";
+import {AcceptingVerifier} from "../mocks/MockVerifier.sol";
+import {LineageFixture} from "../utils/LineageFixture.sol";
+
+/// @title LineageGasTest
+/// @notice The scenarios behind BENCHMARKS.md's gas table, with M = PublicLayout.SLOTS (4)
+///         datasets of 4 creators each. Verification is excluded: the profile's verifier is
+///         `AcceptingVerifier`, which returns at once.
+///         `forge test --match-contract LineageGasTest --gas-report`
+contract LineageGasTest is LineageFixture {
+    uint256 internal constant M = PublicLayout.SLOTS;
+
+    uint32[] internal ids;
+    bytes32 internal modelId;
+    address internal payer = address(0xFA7E12);
+
+    function setUp() public override {
+        super.setUp();
+        address accepting = address(new AcceptingVerifier());
+        vm.prank(owner);
+        registry.setVerifier(DEMO, accepting);
+        ids = new uint32[](M);
+        for (uint256 i = 0; i < M; ++i) {
+            ids[i] = _registerCertified(1000 + i, _creators(4, i), _weights(4));
+        }
+        vm.deal(payer, 100 ether);
+    }
+
+    function _attestM() internal {
+        modelId = _attest(ids, _counts(M));
+    }
+
+    function test_gas_registerDataset_fourCreators() public {
+        _register(4242, _creators(4, 99), _weights(4));
+    }
+
+    function test_gas_certify() public {
+        uint32 id = _register(4242, _creators(4, 99), _weights(4));
+        vm.prank(certifier);
+        registry.certify(id);
+    }
+
+    function test_gas_attest() public {
+        _attestM();
+    }
+
+    function test_gas_anchorOutputs() public {
+        _attestM();
+        vm.prank(publisher);
+        registry.anchorOutputs(modelId, keccak256("batch"), 1000, "ipfs://outputs/0");
+    }
+
+    /// @dev Two payments: the first writes fresh slots (max), the second is the steady state
+    ///      (min).
+    function test_gas_payRoyalty() public {
+        _attestM();
+        vm.startPrank(payer);
+        vault.payRoyalty{value: 1 ether}(modelId);
+        vault.payRoyalty{value: 1 ether}(modelId);
+        vm.stopPrank();
+    }
+
+    /// @dev A creator's first claim of a dataset (fresh slot, max) and a later one (min).
+    function test_gas_claim() public {
+        _attestM();
+        vm.prank(payer);
+        vault.payRoyalty{value: 1 ether}(modelId);
+        address creator = _creators(4, 0)[3];
+        vm.prank(creator);
+        vault.claim(ids[0], address(0));
+        vm.prank(payer);
+        vault.payRoyalty{value: 1 ether}(modelId);
+        vm.prank(creator);
+        vault.claim(ids[0], address(0));
+    }
+
+    /// @dev One creator in all M datasets claims them at once.
+    function test_gas_claimMany() public {
+        address[] memory creators = _creators(1, 77);
+        uint32[] memory mine = new uint32[](M);
+        for (uint256 i = 0; i < M; ++i) {
+            mine[i] = _registerCertified(2000 + i, creators, _weights(1));
+        }
+        modelId = _attest(mine, _counts(M));
+        vm.prank(payer);
+        vault.payRoyalty{value: 1 ether}(modelId);
+        vm.prank(creators[0]);
+        vault.claimMany(mine, address(0));
+    }
+}
