@@ -110,6 +110,21 @@ interface Vm {
         string calldata value
     ) external returns (string memory json);
 
+    /// @notice The contents of the file `path`.
+    function readFile(string calldata path) external view returns (string memory data);
+
+    /// @notice The address at `key` (e.g. `.registry`) in `json`.
+    function parseJsonAddress(string calldata json, string calldata key)
+        external
+        pure
+        returns (address);
+
+    /// @notice The unsigned integer at `key` in `json`.
+    function parseJsonUint(string calldata json, string calldata key)
+        external
+        pure
+        returns (uint256);
+
     /// @notice Writes `json` to the file `path`.
     function writeJson(string calldata json, string calldata path) external;
 

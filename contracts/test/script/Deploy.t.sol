@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {Deploy} from "../../../script/Deploy.s.sol";
+import {Test} from "../utils/Test.sol";
+
+/// @notice Runs the deployment script in-process (chain 31337, anvil's dev key) and checks the
+///         wiring and the deployments JSON the Rust side reads.
+contract DeployTest is Test {
+    function test_run_deploysWiresAndWritesTheDeploymentsJson() public {
+        Deploy.Deployment memory d = new Deploy().run();
+        assertEq(d.deployer, 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266);
+        assertEq(d.registry.owner(), d.deployer);
+        assertEq(d.vault.owner(), d.deployer);
+        assertEq(address(d.vault.registry()), address(d.registry));
+        assertTrue(d.registry.isCertifier(d.deployer));
+        assertEq(d.registry.verifierOf(1), d.verifierDemo);
+        assertEq(d.registry.verifierOf(2), d.verifierStandard);
+
+        string memory json = vm.readFile("deployments/31337.json");
+        assertEq(vm.parseJsonUint(json, ".chainId"), 31337);
+        assertEq(vm.parseJsonAddress(json, ".registry"), address(d.registry));
+        assertEq(vm.parseJsonAddress(json, ".vault"), address(d.vault));
+        assertEq(vm.parseJsonAddress(json, ".deployer"), d.deployer);
+        assertEq(vm.parseJsonAddress(json, ".owner"), d.owner);
+        assertEq(vm.parseJsonAddress(json, ".certifier"), d.certifier);
+        assertEq(vm.parseJsonAddress(json, ".verifiers.demo"), d.verifierDemo);
+        assertEq(vm.parseJsonAddress(json, ".verifiers.standard"), d.verifierStandard);
+        assertEq(vm.parseJsonUint(json, ".startBlock"), block.number);
+    }
+}
