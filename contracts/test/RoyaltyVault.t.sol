@@ -48,6 +48,15 @@ contract RoyaltyVaultTest is LineageFixture {
         assertEq(vault.owner(), owner);
     }
 
+    function test_ownership_transfersInTwoSteps() public {
+        vm.prank(owner);
+        vault.transferOwnership(stranger);
+        assertEq(vault.pendingOwner(), stranger);
+        vm.prank(stranger);
+        vault.acceptOwnership();
+        assertEq(vault.owner(), stranger);
+    }
+
     function test_constructor_revertsOnZeroRegistry() public {
         vm.expectRevert(IRoyaltyVault.RoyaltyZeroAddress.selector);
         new RoyaltyVault(ILineageRegistry(address(0)), owner);
@@ -165,6 +174,15 @@ contract RoyaltyVaultTest is LineageFixture {
         vm.expectRevert();
         vm.prank(stranger);
         vault.payRoyaltyToken(modelId, token, 1);
+    }
+
+    function test_payRoyaltyToken_revertsForRevokedModelAndKeepsTheTokens() public {
+        vm.prank(publisher);
+        registry.revokeAttestation(modelId);
+        vm.expectRevert(abi.encodeWithSelector(IRoyaltyVault.RoyaltyModelRevoked.selector, modelId));
+        vm.prank(payer);
+        vault.payRoyaltyToken(modelId, token, 100);
+        assertEq(token.balanceOf(address(vault)), 0);
     }
 
     function test_payRoyaltyToken_revertsForUnknownModel() public {
