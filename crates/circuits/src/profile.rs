@@ -59,7 +59,7 @@ pub const DEMO: Profile = Profile {
     name: "demo",
     id: 1,
     records: 64,
-    dataset: DatasetShape { slots: SLOTS, depth: 16, k: 20, lookup_bits: 8 },
+    dataset: DatasetShape { slots: SLOTS, depth: 10, k: 19, lookup_bits: 8 },
     training: TrainingShape { features: 8, epochs: 2, frac_bits: 16, k: 18, lookup_bits: 17 },
 };
 
