@@ -473,6 +473,48 @@ pub enum TrainError {
     },
 }
 
+/// Format version of [`ModelFile`] written and read by this build.
+pub const MODEL_VERSION: u32 = 1;
+
+/// A trained model as `lineage train` writes it (`model.json`): the weights in fixed point
+/// and as reals, the three commitments a training proof exposes for it, and how it was
+/// trained.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelFile {
+    /// Format version ([`MODEL_VERSION`]).
+    pub version: u32,
+    /// The circuit profile whose training proof fits this run.
+    pub profile: String,
+    /// The hyperparameters (committed as `hyper_hash`).
+    pub hyper: Hyper,
+    /// The learning rate as a real (`hyper.lr / 2^F`).
+    pub lr: f64,
+    /// Training-set capacity `N` of the profile.
+    pub capacity: usize,
+    /// The trained weights as reals (`weights.w / 2^F`).
+    pub weights_real: Vec<f64>,
+    /// The trained bias as a real.
+    pub bias_real: f64,
+    /// The trained weights in fixed point (committed as `w_hash`).
+    pub weights: Weights,
+    /// The initial weights in fixed point (committed as `w0_hash`).
+    pub w0: Weights,
+    /// Poseidon Merkle root of the training records' leaves (depth `log2 N`).
+    #[serde(with = "crate::field::fr_hex")]
+    pub train_root: Fr,
+    /// [`Weights::hash`] of `w0`.
+    #[serde(with = "crate::field::fr_hex")]
+    pub w0_hash: Fr,
+    /// [`Weights::hash`] of `weights`: the model commitment.
+    #[serde(with = "crate::field::fr_hex")]
+    pub w_hash: Fr,
+    /// [`Hyper::hash`] of `hyper`.
+    #[serde(with = "crate::field::fr_hex")]
+    pub hyper_hash: Fr,
+    /// Fraction of the training records the model classifies right.
+    pub training_accuracy: f64,
+}
+
 /// The f64 reference: the same SGD (same order, same initialisation, same update rule) in
 /// floating point with the true sigmoid `1 / (1 + e^-z)`. Used to show the fixed-point
 /// model is as good as real logistic regression.

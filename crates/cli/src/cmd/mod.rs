@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 mod dataset;
 mod sample;
+mod train;
 
 /// Lineage: prove what a model was trained on, without revealing the data.
 #[derive(Debug, Parser)]
@@ -22,6 +23,8 @@ enum Command {
     Dataset(dataset::DatasetCommand),
     /// Write the bundled sample corpus (two small datasets) to a folder.
     Sample(sample::Args),
+    /// Train the fixed-point logistic-regression model a training proof can re-execute.
+    Train(train::Args),
 }
 
 impl Cli {
@@ -30,6 +33,7 @@ impl Cli {
         match self.command {
             Command::Dataset(cmd) => cmd.run(),
             Command::Sample(args) => args.run().map(|()| ExitCode::SUCCESS),
+            Command::Train(args) => args.run().map(|()| ExitCode::SUCCESS),
         }
     }
 }

@@ -1,0 +1,133 @@
+//! `lineage train`: the fixed-point logistic-regression trainer whose run the training
+//! proof re-executes.
+//!
+//! Training data: one or more `--data` sources, concatenated in order (that order is the
+//! SGD order and the `train_root` leaf order). A `.json` file is a dataset manifest
+//! (`lineage dataset build`; verified, and its `frac_bits` must be the profile's); any
+//! other file is JSONL records as `dataset build` ingests them, with features quantised
+//! at the profile's fractional bits.
+
+use crate::io::{print_json, read_json, write_json, Bar};
+use anyhow::{bail, Context, Result};
+use lineage_circuits::{layout::TrainingLayout, profile, training::TrainingCircuit};
+use lineage_core::{
+    field::fr_to_hex,
+    ingest::{quantize, read_records, Defaults},
+    record::parse_address,
+    train::{to_real, ModelFile, Weights, MODEL_VERSION},
+    DatasetManifest, License, Record,
+};
+use std::path::{Path, PathBuf};
+
+/// Arguments of `lineage train`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// Training records: a JSONL of records or a dataset manifest (`.json`); repeat to
+    /// concatenate several in order.
+    #[arg(long, required = true)]
+    data: Vec<PathBuf>,
+    /// Circuit profile: fixes features, epochs, fractional bits and capacity.
+    #[arg(long, env = "LINEAGE_PROFILE", default_value = "demo")]
+    profile: String,
+    /// Epochs (must be the profile's; defaults to it).
+    #[arg(long)]
+    epochs: Option<u32>,
+    /// Learning rate, a real in (0, 1]; stored in fixed point at the profile's bits.
+    #[arg(long)]
+    lr: f64,
+    /// Creator for JSONL records that do not name one.
+    #[arg(long, env = "LINEAGE_CREATOR", value_parser = parse_address)]
+    creator: Option<lineage_core::Address>,
+    /// License code for JSONL records that do not name one.
+    #[arg(long, env = "LINEAGE_LICENSE")]
+    license: Option<License>,
+    /// Where to write the model.
+    #[arg(short, long)]
+    out: PathBuf,
+    /// Print the model as JSON on stdout instead of the bare `w_hash`.
+    #[arg(long)]
+    json: bool,
+}
+
+impl Args {
+    pub(crate) fn run(self) -> Result<()> {
+        let Some(p) = profile::by_name(&self.profile) else {
+            let names: Vec<&str> = profile::ALL.iter().map(|p| p.name).collect();
+            bail!("unknown profile {:?} (profiles: {})", self.profile, names.join(", "));
+        };
+        let shape = p.training;
+        if let Some(e) = self.epochs.filter(|&e| e != shape.epochs) {
+            bail!(
+                "the {} profile trains (and proves) exactly {} epochs, not {e}",
+                p.name,
+                shape.epochs
+            );
+        }
+        let lr = quantize(self.lr, shape.frac_bits).context("--lr")?;
+
+        let mut records = Vec::new();
+        for path in &self.data {
+            records.extend(self.load(path, shape.frac_bits)?);
+        }
+        let circuit = TrainingCircuit::new(&p);
+        let witness = circuit
+            .witness(records, lr, Weights::zeros(shape.features))
+            .context("the training data or hyperparameters cannot be trained (or proved)")?;
+        let instances = circuit.instances(&witness);
+        let f = shape.frac_bits;
+        let model = ModelFile {
+            version: MODEL_VERSION,
+            profile: p.name.to_owned(),
+            hyper: circuit.hyper(lr, witness.records.len()),
+            lr: to_real(lr, f),
+            capacity: p.records,
+            weights_real: witness.weights.w.iter().map(|&w| to_real(w, f)).collect(),
+            bias_real: to_real(witness.weights.bias, f),
+            training_accuracy: witness.weights.accuracy(&witness.records, f),
+            weights: witness.weights,
+            w0: witness.w0,
+            train_root: instances[TrainingLayout::TRAIN_ROOT],
+            w0_hash: instances[TrainingLayout::W0_HASH],
+            w_hash: instances[TrainingLayout::W_HASH],
+            hyper_hash: instances[TrainingLayout::HYPER_HASH],
+        };
+        write_json(&self.out, &model).context("writing the model")?;
+        if self.json {
+            print_json(&model)?;
+        } else {
+            eprintln!(
+                "trained on {} records ({} epochs, lr {}, profile {}): training accuracy {:.1}% -> {}",
+                model.hyper.samples,
+                model.hyper.epochs,
+                model.lr,
+                model.profile,
+                100.0 * model.training_accuracy,
+                self.out.display()
+            );
+            println!("{}", fr_to_hex(&model.w_hash));
+        }
+        Ok(())
+    }
+
+    fn load(&self, path: &Path, frac_bits: u32) -> Result<Vec<Record>> {
+        if path.extension().is_some_and(|e| e == "json") {
+            let manifest: DatasetManifest = read_json(path, "dataset manifest")?;
+            manifest.verify().with_context(|| format!("{}", path.display()))?;
+            if manifest.frac_bits != frac_bits {
+                bail!(
+                    "{}: features have frac_bits {}, the {} profile trains at {frac_bits} \
+                     (rebuild the dataset with --frac-bits {frac_bits})",
+                    path.display(),
+                    manifest.frac_bits,
+                    self.profile
+                );
+            }
+            return Ok(manifest.records.into_iter().map(|r| r.record).collect());
+        }
+        let defaults = Defaults { creator: self.creator, license: self.license, frac_bits };
+        let bar = Bar::new("hashing");
+        let records = read_records(path, &defaults, &bar);
+        bar.finish();
+        Ok(records?.into_iter().map(|r| r.record).collect())
+    }
+}

@@ -1,0 +1,128 @@
+//! `lineage train` through the real binary: a real model on the sample corpus whose
+//! commitments check out natively and whose `train_root` is the dataset commitment of the
+//! same records, and bad input refused clearly without leaving a model behind.
+
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use lineage_core::{field::fr_to_hex, train::ModelFile};
+use std::{
+    path::Path,
+    process::{Command, Output},
+};
+
+fn lineage(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lineage"))
+        .args(args)
+        .env_remove("LINEAGE_CREATOR")
+        .env_remove("LINEAGE_LICENSE")
+        .env_remove("LINEAGE_PROFILE")
+        .env_remove("LINEAGE_FRAC_BITS")
+        .output()
+        .expect("runs lineage")
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = lineage(args);
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+#[test]
+fn trains_a_real_model_on_the_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(&["sample", "-o", s(&dir.path().join("s"))]);
+    let atelier = dir.path().join("s/atelier/records.jsonl");
+    let harbor = dir.path().join("s/harbor/records.jsonl");
+    let model_path = dir.path().join("out/model.json");
+
+    let stdout = ok(&[
+        "train",
+        "--data",
+        s(&atelier),
+        "--data",
+        s(&harbor),
+        "--lr",
+        "0.25",
+        "--epochs",
+        "2",
+        "-o",
+        s(&model_path),
+        "--json",
+    ]);
+    let printed: ModelFile = serde_json::from_str(&stdout).unwrap();
+    let model: ModelFile =
+        serde_json::from_str(&std::fs::read_to_string(&model_path).unwrap()).unwrap();
+    assert_eq!(printed, model);
+    assert_eq!(model.hyper.samples, 48);
+    assert_eq!((model.hyper.epochs, model.hyper.features, model.hyper.frac_bits), (2, 8, 16));
+    assert_eq!(model.hyper.lr, 1 << 14);
+    assert!(model.training_accuracy >= 0.85, "accuracy {}", model.training_accuracy);
+    // The commitments are the native ones of the written values.
+    assert_eq!(model.w_hash, model.weights.hash());
+    assert_eq!(model.w0_hash, model.w0.hash());
+    assert_eq!(model.hyper_hash, model.hyper.hash());
+    assert!(model.weights.w.iter().any(|&w| w < 0) && model.weights.w.iter().any(|&w| w > 0));
+
+    // Without --json: the bare w_hash.
+    let plain = ok(&["train", "--data", s(&atelier), "--lr", "0.25", "-o", s(&model_path)]);
+    let atelier_model: ModelFile =
+        serde_json::from_str(&std::fs::read_to_string(&model_path).unwrap()).unwrap();
+    assert_eq!(plain, fr_to_hex(&atelier_model.w_hash));
+
+    // train_root is the dataset commitment of the same records at depth log2(N) = 6, and a
+    // manifest trains exactly as its JSONL.
+    let manifest = dir.path().join("atelier.json");
+    let root = ok(&["dataset", "build", s(&atelier), "--depth", "6", "-o", s(&manifest)]);
+    assert_eq!(fr_to_hex(&atelier_model.train_root), root);
+    let from_manifest =
+        ok(&["train", "--data", s(&manifest), "--lr", "0.25", "-o", s(&model_path)]);
+    assert_eq!(from_manifest, plain);
+}
+
+#[test]
+fn refuses_what_cannot_be_trained_or_proved() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(&["sample", "-o", s(&dir.path().join("s"))]);
+    let atelier = dir.path().join("s/atelier/records.jsonl");
+    let model = dir.path().join("model.json");
+    let fails = |args: &[&str], expect: &str| {
+        let mut all = vec!["train", "-o", s(&model)];
+        all.extend(args);
+        let out = lineage(&all);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "should fail: {args:?}");
+        assert!(err.contains(expect), "stderr {err:?} should mention {expect:?}");
+        assert!(!model.exists(), "a refused run must not write a model");
+    };
+    let a = s(&atelier);
+    fails(&["--data", a, "--lr", "0.25", "--epochs", "3"], "exactly 2 epochs");
+    fails(&["--data", a, "--lr", "2"], "outside [2^-16, 1]");
+    fails(&["--data", a, "--lr", "0"], "outside [2^-16, 1]");
+    fails(&["--data", a, "--lr", "0.25", "--profile", "huge"], "unknown profile");
+    fails(
+        &["--data", a, "--data", a, "--data", a, "--lr", "0.25"],
+        "72 training samples do not fit the capacity of 64",
+    );
+
+    let manifest = dir.path().join("coarse.json");
+    ok(&["dataset", "build", a, "--frac-bits", "8", "-o", s(&manifest)]);
+    fails(&["--data", s(&manifest), "--lr", "0.25"], "--frac-bits 16");
+
+    let content = format!("\"content\": \"0x{}\"", "ab".repeat(32));
+    let creator = "\"creator\": \"0x70997970C51812dc3A010C7d01b50e0d17dc79C8\", \"license\": 1";
+    let write = |name: &str, line: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, format!("{{{content}, {creator}, {line}}}\n")).unwrap();
+        p
+    };
+    let label = write("label.jsonl", "\"features\": [0, 0, 0, 0, 0, 0, 0, 0], \"label\": 2");
+    fails(&["--data", s(&label), "--lr", "0.25"], "labels 0 and 1");
+    let short = write("short.jsonl", "\"features\": [0.5, 0.25], \"label\": 1");
+    fails(&["--data", s(&short), "--lr", "0.25"], "has 2 features, expected 8");
+    let big = write("big.jsonl", "\"features\": [16, 0, 0, 0, 0, 0, 0, 0], \"label\": 1");
+    fails(&["--data", s(&big), "--lr", "0.25"], "outside the fixed-point bound");
+}
