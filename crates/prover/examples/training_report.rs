@@ -41,7 +41,8 @@ fn main() {
 
     let builder = circuit::keygen(&c);
     let stats = builder.statistics();
-    let (advice, lookups) = cells(&c);
+    let advice: usize = stats.gate.total_advice_per_phase.iter().sum();
+    let lookups: usize = stats.total_lookup_advice_per_phase.iter().sum();
     println!("config {:?}", builder.config_params);
     println!(
         "advice cells {advice}, lookup cells {lookups}, fixed cells {}",
@@ -49,36 +50,36 @@ fn main() {
     );
     drop(builder);
 
-    // SGD cost by difference: one more epoch is N more steps; one more feature adds its
-    // multiply-accumulate, rescale and update to every step (and its share of hashing,
-    // which the same difference on a one-epoch circuit removes).
+    // SGD cost by difference, on a 4-slot circuit of the same d and F (a step's cost does
+    // not depend on N): one more epoch is 4 more steps; one more feature adds its
+    // multiply-accumulate, rescale, update and range checks to every step (and its share
+    // of hashing, which the same difference on a one-epoch circuit cancels).
+    const SLOTS: usize = 4;
     let with = |epochs: u32, features: usize| {
-        let mut v = c.clone();
+        let mut v = TrainingCircuit::with_shape(SLOTS, s);
         v.shape.epochs = epochs;
         v.shape.features = features;
-        v.shape.k = 22;
-        v.shape.lookup_bits = s.lookup_bits;
         cells(&v)
     };
     let (a1, l1) = with(1, s.features);
     let (a2, l2) = with(2, s.features);
     let (b1, m1) = with(1, s.features + 1);
     let (b2, m2) = with(2, s.features + 1);
-    let step = (a2 - a1) as f64 / c.records as f64;
-    let step_lookups = (l2 - l1) as f64 / c.records as f64;
-    let feature = ((b2 - b1) - (a2 - a1)) as f64 / c.records as f64;
-    let feature_lookups = ((m2 - m1) - (l2 - l1)) as f64 / c.records as f64;
-    let sgd = step * (c.records as f64) * f64::from(s.epochs);
+    let per = |x: usize| x as f64 / SLOTS as f64;
+    let (step, step_lookups) = (per(a2 - a1), per(l2 - l1));
+    let (feature, feature_lookups) = (per(b2 - b1) - step, per(m2 - m1) - step_lookups);
+    let steps = (c.records as f64) * f64::from(s.epochs);
     println!(
-        "per SGD step: {step:.0} advice + {step_lookups:.0} lookup cells; per feature per step: \
-         {feature:.0} advice + {feature_lookups:.0} lookup cells; per step per feature (step / d): \
-         {:.0} advice",
+        "per SGD step: {step:.0} advice + {step_lookups:.0} lookup cells; each feature adds \
+         {feature:.0} advice + {feature_lookups:.0} lookup cells per step; step / d = {:.0}",
         step / s.features as f64
     );
     println!(
-        "SGD share: {sgd:.0} of {advice} advice cells ({:.1}%), the rest hashing (leaves, tree, \
-         commitments)",
-        100.0 * sgd / advice as f64
+        "SGD: {} steps, {:.0} advice cells ({:.1}% of {advice}); the rest is hashing (leaves, \
+         tree, commitments)",
+        steps,
+        step * steps,
+        100.0 * step * steps / advice as f64
     );
     if layout_only {
         return;
