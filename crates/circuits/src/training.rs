@@ -110,6 +110,8 @@ pub struct Tamper {
     pub train_record: Option<(usize, Record)>,
     /// `(t, k)`: at step `t` the logit's rescale is witnessed as `(q + k, r − k·2^(F+2))`.
     pub rounding: Option<(usize, i64)>,
+    /// Mark this slot inactive although it holds a record (a hole in the prefix).
+    pub hole: Option<usize>,
 }
 
 /// Test-only: constraints to remove.
@@ -128,6 +130,8 @@ pub struct Ablate {
     pub feature_range: bool,
     /// Rescale remainders within `[0, 2^k)`.
     pub remainder_range: bool,
+    /// Active flags prefix-shaped.
+    pub prefix: bool,
 }
 
 impl TrainingCircuit {
@@ -272,9 +276,10 @@ impl Synth<'_> {
         for i in 0..self.c.records {
             let pad = padding(d);
             let record = self.w.records.get(i).unwrap_or(&pad);
-            let active = ctx.load_witness(Fr::from(u64::from(i < self.w.records.len())));
+            let is_active = i < self.w.records.len() && self.w.tamper.hole != Some(i);
+            let active = ctx.load_witness(Fr::from(u64::from(is_active)));
             gate.assert_bit(ctx, active);
-            if let Some(prev) = slots.last() {
+            if let Some(prev) = slots.last().filter(|_| !self.c.ablate.prefix) {
                 // a_i · (1 − a_{i−1}) = 0: no active slot after an inactive one.
                 let gap = gate.mul_not(ctx, prev.active, active);
                 gate.assert_is_const(ctx, &gap, &Fr::zero());

@@ -288,3 +288,54 @@ fn sample_witness_is_valid_and_independent_of_data() {
         Err(TrainError::Capacity { samples: 5, capacity: 4 })
     ));
 }
+
+#[test]
+fn train_root_is_the_dataset_circuits() {
+    use lineage_circuits::dataset::DatasetCircuit;
+    use lineage_core::manifest::{DatasetManifest, SourcedRecord};
+    // Two certified datasets of records with features and labels; the model trains on a
+    // subset of both, in an order of its own.
+    let mut rng = Rng64::seed_from_u64(11);
+    let mut datasets = Vec::new();
+    for (k, license) in [(0usize, 1u32), (1, 0)] {
+        let records = (0..20)
+            .map(|i| {
+                let x = (0..8).map(|_| rng.gen_range(-ONE..=ONE)).collect();
+                let mut r = record(100 * k + i, x, rng.gen_range(0..=1));
+                r.license = License::new(license).unwrap();
+                SourcedRecord { record: r, source: None }
+            })
+            .collect();
+        datasets.push(DatasetManifest::build(records, DEMO.dataset.depth, F).unwrap().0);
+    }
+    let training: Vec<Record> =
+        (0..30).map(|i| datasets[i % 2].records[(7 * (i / 2)) % 20].record.clone()).collect();
+
+    let data = DatasetCircuit::new(&DEMO).witness(&datasets, &training, 0b11).unwrap();
+    let c = TrainingCircuit::new(&DEMO);
+    let w = c.witness(training, ONE / 4, Weights::zeros(8)).unwrap();
+    let native = c.instances(&w);
+    assert_eq!(native[TrainingLayout::TRAIN_ROOT], data.public.train_root);
+    let (_, in_circuit) = circuit::mock(&c, &w);
+    assert_eq!(in_circuit[TrainingLayout::TRAIN_ROOT], data.public.train_root);
+}
+
+#[test]
+fn a_hole_in_the_active_prefix_is_rejected() {
+    // Slot 1 of n = 3+ marked inactive: the root would have a 0 leaf between records,
+    // which no `train_root` of the dataset circuit (active records in order) can match.
+    let (c, mut w) = honest(8);
+    let kept: Vec<Record> =
+        w.records.iter().enumerate().filter(|(i, _)| *i != 1).map(|(_, r)| r.clone()).collect();
+    w.weights = run(&c, &w, &kept, w.lr, |_, _| {}, |_| 0);
+    let mut leaves: Vec<Fr> = w.records.iter().map(Record::leaf).collect();
+    leaves[1] = Fr::zero();
+    let mut inst = c.instances(&w);
+    inst[TrainingLayout::TRAIN_ROOT] =
+        lineage_core::MerkleTree::new(leaves, c.depth()).unwrap().root();
+    inst[TrainingLayout::HYPER_HASH] = c.hyper(w.lr, w.records.len() - 1).hash();
+    w.tamper = Tamper { hole: Some(1), ..Tamper::default() };
+    assert!(!accepts(&c, &w, &inst));
+    let ablated = TrainingCircuit { ablate: Ablate { prefix: true, ..Ablate::default() }, ..c };
+    assert!(accepts(&ablated, &w, &inst), "must pass once the prefix constraint is removed");
+}
