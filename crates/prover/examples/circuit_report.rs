@@ -45,11 +45,13 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (which, name) = match args.as_slice() {
         [w, p] => (w.as_str(), p.as_str()),
-        _ => panic!("usage: circuit_report dataset|training PROFILE"),
+        _ => panic!("usage: circuit_report dataset PROFILE"),
     };
     let p = profile::by_name(name).unwrap_or_else(|| panic!("no profile {name}"));
     match which {
         "dataset" => report(&format!("dataset/{name}"), &DatasetCircuit::new(&p)),
-        other => panic!("unknown circuit {other}"),
+        other => {
+            panic!("unknown circuit {other} (the training circuit has its own training_report)")
+        }
     }
 }
