@@ -14,5 +14,11 @@ cargo test --workspace --locked
 
 step "forge test${CI:+ (ci profile)}"
 if [[ -n ${CI:-} ]]; then export FOUNDRY_PROFILE=ci; fi
-forge fmt --check
+# forge 1.7.1's `fmt --check` prints the diff but exits 0: fail on the diff itself.
+fmt_out=$(forge fmt --check 2>&1)
+if grep -q '^Diff in' <<<"$fmt_out"; then
+    printf '%s\n' "$fmt_out"
+    echo "forge fmt: the files above need formatting (run: source script/env.sh && forge fmt)" >&2
+    exit 1
+fi
 forge test

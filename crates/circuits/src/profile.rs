@@ -45,6 +45,9 @@ pub struct Profile {
     pub dataset: DatasetShape,
     /// The training circuit.
     pub training: TrainingShape,
+    /// The aggregation circuit has 2^k rows (k = 21 keeps it at few advice columns, and
+    /// its verifier under EIP-170's 24,576 bytes).
+    pub aggregation_k: u32,
 }
 
 impl Profile {
@@ -63,6 +66,7 @@ pub const DEMO: Profile = Profile {
     // 1.25M advice cells: 3 advice columns at k = 19 (34 s to prove on 2 cores). k = 18
     // proves in 21 s but needs 5 columns, and the aggregation's cost follows the width.
     training: TrainingShape { features: 8, epochs: 2, frac_bits: 16, k: 19, lookup_bits: 18 },
+    aggregation_k: 21,
 };
 
 /// Larger shapes, benchmarked; not run in CI.
@@ -74,6 +78,7 @@ pub const STANDARD: Profile = Profile {
     // 31.2M advice cells (89% Poseidon): 8 advice columns at k = 22. Its keygen passes
     // 20 GB: not proved on the 24 GiB dev machine (BENCHMARKS.md).
     training: TrainingShape { features: 16, epochs: 4, frac_bits: 16, k: 22, lookup_bits: 21 },
+    aggregation_k: 22,
 };
 
 /// Every profile.

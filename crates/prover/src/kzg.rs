@@ -1,5 +1,6 @@
-//! Key generation, proving and verification (SHPLONK over KZG, Blake2b transcript) of one
-//! Lineage circuit.
+//! Key generation, proving and verification of one Lineage circuit: SHPLONK over KZG with
+//! snark-verifier's Poseidon transcript, so every proof made here can be aggregated
+//! ([`crate::aggregate`]).
 
 use halo2_base::{
     gates::{circuit::BaseCircuitParams, flex_gate::MultiPhaseThreadBreakPoints},
@@ -14,14 +15,16 @@ use halo2_base::{
                 strategy::SingleStrategy,
             },
         },
-        transcript::{
-            Blake2bRead, Blake2bWrite, Challenge255, TranscriptReadBuffer, TranscriptWriterBuffer,
-        },
     },
 };
 use lineage_circuits::{circuit, LineageCircuit};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
+use snark_verifier_sdk::{
+    halo2::{PoseidonTranscript, POSEIDON_SPEC},
+    snark_verifier::system::halo2::{compile, Config},
+    NativeLoader, Snark,
+};
 
 /// A circuit's proving key with the layout pinned at key generation.
 #[derive(Debug)]
@@ -47,6 +50,9 @@ pub enum Error {
     /// halo2 refused (for example the witness does not satisfy the circuit).
     #[error("halo2: {0}")]
     Halo2(#[from] halo2_base::halo2_proofs::plonk::Error),
+    /// The dataset and training proofs commit different training sets.
+    #[error("the dataset proof and the training proof have different train_root values: they are not about the same records")]
+    TrainRootMismatch,
     /// The params are for a different circuit size.
     #[error("params are for k = {params}, the circuit needs k = {circuit}")]
     WrongK {
@@ -78,7 +84,8 @@ pub fn prove<C: LineageCircuit>(
     check_k(params, circuit)?;
     let (builder, instances) =
         circuit::prover(circuit, witness, keys.config.clone(), keys.break_points.clone());
-    let mut transcript = Blake2bWrite::<_, G1Affine, Challenge255<_>>::init(vec![]);
+    let mut transcript =
+        PoseidonTranscript::<NativeLoader, Vec<u8>>::from_spec(vec![], POSEIDON_SPEC.clone());
     create_proof::<KZGCommitmentScheme<Bn256>, ProverSHPLONK<'_, Bn256>, _, _, _, _>(
         params,
         &keys.pk,
@@ -97,7 +104,8 @@ pub fn verify(
     proof: &[u8],
     instances: &[Fr],
 ) -> bool {
-    let mut transcript = Blake2bRead::<_, G1Affine, Challenge255<_>>::init(proof);
+    let mut transcript =
+        PoseidonTranscript::<NativeLoader, &[u8]>::from_spec(proof, POSEIDON_SPEC.clone());
     verify_proof::<KZGCommitmentScheme<Bn256>, VerifierSHPLONK<'_, Bn256>, _, _, _>(
         params.verifier_params(),
         vk,
@@ -106,6 +114,18 @@ pub fn verify(
         &mut transcript,
     )
     .is_ok()
+}
+
+/// A proof with what the aggregation needs to verify it in-circuit: the circuit's
+/// compiled protocol and its instances.
+pub fn snark(
+    params: &ParamsKZG<Bn256>,
+    vk: &VerifyingKey<G1Affine>,
+    proof: Vec<u8>,
+    instances: Vec<Fr>,
+) -> Snark {
+    let protocol = compile(params, vk, Config::kzg().with_num_instance(vec![instances.len()]));
+    Snark::new(protocol, vec![instances], proof)
 }
 
 fn check_k<C: LineageCircuit>(params: &ParamsKZG<Bn256>, circuit: &C) -> Result<(), Error> {

@@ -2,9 +2,14 @@
 //! circuits.
 //!
 //! - [`srs`]: the deterministic, INSECURE development SRS, generated fast;
-//! - [`kzg`]: key generation, proving and verification of a [`LineageCircuit`].
+//! - [`kzg`]: key generation, proving and verification of a [`LineageCircuit`];
+//! - [`aggregate`]: the dataset and training proofs aggregated into one EVM-verifiable
+//!   proof, its Solidity verifier and its native verification;
+//! - [`pipeline`]: a profile's whole setup and the path from witnesses to that one proof.
 //!
 //! [`LineageCircuit`]: lineage_circuits::LineageCircuit
 
+pub mod aggregate;
 pub mod kzg;
+pub mod pipeline;
 pub mod srs;
