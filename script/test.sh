@@ -12,6 +12,9 @@ cargo fmt --all -- --check
 step "cargo test (dependencies optimised; see [profile.dev.package.\"*\"])"
 cargo test --workspace --locked
 
+step "end to end: lineage setup / prove / verify (demo, dev SRS), forge on the same calldata"
+script/e2e.sh
+
 step "forge test${CI:+ (ci profile)}"
 if [[ -n ${CI:-} ]]; then export FOUNDRY_PROFILE=ci; fi
 # forge 1.7.1's `fmt --check` prints the diff but exits 0: fail on the diff itself.

@@ -83,6 +83,18 @@ interface Vm {
     /// @notice The environment variable `name` as an address, or `defaultValue` if unset.
     function envOr(string calldata name, address defaultValue) external view returns (address value);
 
+    /// @notice The environment variable `name` as a string, or `defaultValue` if unset.
+    function envOr(string calldata name, string calldata defaultValue)
+        external
+        view
+        returns (string memory value);
+
+    /// @notice `text` (`0x` hex) as bytes.
+    function parseBytes(string calldata text) external pure returns (bytes memory parsed);
+
+    /// @notice Skips the current test when `skipTest` is true.
+    function skip(bool skipTest) external;
+
     /// @notice Whether the environment variable `name` is set.
     function envExists(string calldata name) external view returns (bool result);
 

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 mod cmd;
 mod io;
+mod records;
 
 fn main() -> ExitCode {
     let cli = cmd::Cli::parse();

@@ -7,12 +7,15 @@
 //! - [`manifest`]: the versioned dataset manifest and inclusion-proof files;
 //! - [`content`] and [`ingest`]: SHA-256 of files in parallel, folders and JSONL in;
 //! - [`sample`]: a small deterministic corpus for tests and the demo;
+//! - [`attestation`]: the attestation file format (an aggregated proof, its named public
+//!   values and calldata);
 //! - [`train`]: the bit-exact fixed-point logistic-regression trainer the training circuit
 //!   re-executes, and the weight and hyperparameter commitments.
 //!
 //! This crate must never talk to a network or a chain, and never depends on a proving
 //! system; the only IO it does is reading the files it is asked to hash.
 
+pub mod attestation;
 pub mod content;
 mod error;
 pub mod field;

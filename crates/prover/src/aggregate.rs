@@ -7,7 +7,7 @@
 //! `hyper_hash`. The two proofs' `train_root`s are constrained equal in-circuit and
 //! exposed once.
 
-use crate::kzg::Error;
+use crate::Error;
 use halo2_base::{
     gates::{circuit::CircuitBuilderStage, flex_gate::MultiPhaseThreadBreakPoints},
     halo2_proofs::{

@@ -2,6 +2,7 @@
 //! snark-verifier's Poseidon transcript, so every proof made here can be aggregated
 //! ([`crate::aggregate`]).
 
+pub use crate::error::Error;
 use halo2_base::{
     gates::{circuit::BaseCircuitParams, flex_gate::MultiPhaseThreadBreakPoints},
     halo2_proofs::{
@@ -44,25 +45,6 @@ impl Keys {
     }
 }
 
-/// Errors of key generation and proving.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// halo2 refused (for example the witness does not satisfy the circuit).
-    #[error("halo2: {0}")]
-    Halo2(#[from] halo2_base::halo2_proofs::plonk::Error),
-    /// The dataset and training proofs commit different training sets.
-    #[error("the dataset proof and the training proof have different train_root values: they are not about the same records")]
-    TrainRootMismatch,
-    /// The params are for a different circuit size.
-    #[error("params are for k = {params}, the circuit needs k = {circuit}")]
-    WrongK {
-        /// k of the params.
-        params: u32,
-        /// k of the circuit.
-        circuit: u32,
-    },
-}
-
 /// Generates the keys of `circuit` (laid out on its sample witness).
 pub fn keygen<C: LineageCircuit>(params: &ParamsKZG<Bn256>, circuit: &C) -> Result<Keys, Error> {
     check_k(params, circuit)?;
@@ -72,6 +54,16 @@ pub fn keygen<C: LineageCircuit>(params: &ParamsKZG<Bn256>, circuit: &C) -> Resu
     let config = builder.config_params.clone();
     let break_points = builder.break_points();
     Ok(Keys { pk, config, break_points })
+}
+
+/// The verifying key alone of `circuit` (no proving key): cheap enough to check that
+/// cached keys still match the circuit's code.
+pub fn vk<C: LineageCircuit>(
+    params: &ParamsKZG<Bn256>,
+    circuit: &C,
+) -> Result<VerifyingKey<G1Affine>, Error> {
+    check_k(params, circuit)?;
+    Ok(keygen_vk(params, &circuit::keygen(circuit))?)
 }
 
 /// Proves `circuit` on `witness`; returns the proof and the public instances.

@@ -5,11 +5,16 @@
 //! - [`kzg`]: key generation, proving and verification of a [`LineageCircuit`];
 //! - [`aggregate`]: the dataset and training proofs aggregated into one EVM-verifiable
 //!   proof, its Solidity verifier and its native verification;
+//! - [`artifacts`]: the SRS parameters and keys cached on disk, reused while consistent;
 //! - [`pipeline`]: a profile's whole setup and the path from witnesses to that one proof.
 //!
 //! [`LineageCircuit`]: lineage_circuits::LineageCircuit
 
 pub mod aggregate;
+pub mod artifacts;
+mod error;
 pub mod kzg;
 pub mod pipeline;
 pub mod srs;
+
+pub use error::Error;

@@ -3,22 +3,31 @@
 
 use crate::{
     aggregate::{self, AggregateKeys, AggregateProof},
-    kzg::{self, Error, Keys},
-    srs,
+    artifacts::{vk_sha256, SrsSource},
+    kzg::{self, Keys},
+    srs, Error,
 };
-use halo2_base::halo2_proofs::{halo2curves::bn256::Bn256, poly::kzg::commitment::ParamsKZG};
+use halo2_base::halo2_proofs::{
+    halo2curves::bn256::{Bn256, Fr},
+    poly::{commitment::Params, kzg::commitment::ParamsKZG},
+};
+use lineage_circuits::layout::{AggregateLayout, ACCUMULATOR_LEN, SLOTS};
 use lineage_circuits::{
     dataset::{DatasetCircuit, DatasetWitness},
     training::{TrainingCircuit, TrainingWitness},
     LineageCircuit, Profile,
 };
+use lineage_core::attestation::{Attestation, PublicValues, SrsInfo, ATTESTATION_VERSION};
 use std::collections::BTreeMap;
+use std::time::Instant;
 
 /// The parameters and keys of one profile.
 #[derive(Debug)]
 pub struct Setup {
     /// The profile.
     pub profile: Profile,
+    /// The SRS the keys were made under.
+    pub srs: SrsInfo,
     /// The dataset circuit.
     pub dataset: DatasetCircuit,
     /// The training circuit.
@@ -37,14 +46,42 @@ impl Setup {
     /// Generates everything for `profile` under the INSECURE dev SRS, reporting each stage
     /// to `progress`.
     pub fn dev(profile: &Profile, progress: &mut dyn FnMut(&str)) -> Result<Self, Error> {
+        Self::generate(profile, SrsSource::Dev.info()?, None, progress)
+    }
+
+    /// Generates everything for `profile`: from `ceremony` params (downsized to each
+    /// circuit) when given, else from the INSECURE dev SRS.
+    pub fn generate(
+        profile: &Profile,
+        srs_info: SrsInfo,
+        ceremony: Option<&ParamsKZG<Bn256>>,
+        progress: &mut dyn FnMut(&str),
+    ) -> Result<Self, Error> {
         let dataset = DatasetCircuit::new(profile);
         let training = TrainingCircuit::new(profile);
         let mut params = BTreeMap::new();
         for k in [dataset.k(), training.k(), profile.aggregation_k] {
-            if let std::collections::btree_map::Entry::Vacant(e) = params.entry(k) {
-                progress(&format!("dev SRS k={k} ({})", srs::DEV_WARNING));
-                e.insert(srs::dev_params(k));
+            if params.contains_key(&k) {
+                continue;
             }
+            let p = match ceremony {
+                None => {
+                    progress(&format!("dev SRS k={k} ({})", srs::DEV_WARNING));
+                    srs::dev_params(k)
+                }
+                Some(c) if c.k() < k => {
+                    return Err(Error::SrsTooSmall { available: c.k(), needed: k })
+                }
+                Some(c) => {
+                    progress(&format!("downsizing the ceremony SRS to k={k}"));
+                    let mut p = c.clone();
+                    if p.k() > k {
+                        p.downsize(k);
+                    }
+                    p
+                }
+            };
+            params.insert(k, p);
         }
         progress("dataset circuit keys");
         let dataset_keys = kzg::keygen(&params[&dataset.k()], &dataset)?;
@@ -58,15 +95,35 @@ impl Setup {
             &params[&training.k()],
             training_keys.vk(),
         )?;
-        Ok(Self {
-            profile: *profile,
-            dataset,
-            training,
+        Ok(Self::from_parts(
+            *profile,
+            srs_info,
             params,
             dataset_keys,
             training_keys,
             aggregate_keys,
-        })
+        ))
+    }
+
+    /// Assembles a setup from loaded parts.
+    pub fn from_parts(
+        profile: Profile,
+        srs: SrsInfo,
+        params: BTreeMap<u32, ParamsKZG<Bn256>>,
+        dataset_keys: Keys,
+        training_keys: Keys,
+        aggregate_keys: AggregateKeys,
+    ) -> Self {
+        Self {
+            dataset: DatasetCircuit::new(&profile),
+            training: TrainingCircuit::new(&profile),
+            profile,
+            srs,
+            params,
+            dataset_keys,
+            training_keys,
+            aggregate_keys,
+        }
     }
 
     /// The aggregation's parameters.
@@ -81,21 +138,63 @@ impl Setup {
         training: &TrainingWitness,
         progress: &mut dyn FnMut(&str),
     ) -> Result<AggregateProof, Error> {
+        self.prove_timed(dataset, training, progress).map(|(p, _)| p)
+    }
+
+    /// [`Self::prove`], with the milliseconds each stage took.
+    pub fn prove_timed(
+        &self,
+        dataset: &DatasetWitness,
+        training: &TrainingWitness,
+        progress: &mut dyn FnMut(&str),
+    ) -> Result<(AggregateProof, BTreeMap<String, u64>), Error> {
+        let mut timings = BTreeMap::new();
+        let mut lap = |name: &str, t: Instant| {
+            timings.insert(name.to_owned(), t.elapsed().as_millis() as u64);
+        };
         progress("dataset proof");
+        let t = Instant::now();
         let dp = &self.params[&self.dataset.k()];
         let (proof, inst) = kzg::prove(dp, &self.dataset_keys, &self.dataset, dataset)?;
         let dataset_snark = kzg::snark(dp, self.dataset_keys.vk(), proof, inst);
+        lap("dataset_proof", t);
         progress("training proof");
+        let t = Instant::now();
         let tp = &self.params[&self.training.k()];
         let (proof, inst) = kzg::prove(tp, &self.training_keys, &self.training, training)?;
         let training_snark = kzg::snark(tp, self.training_keys.vk(), proof, inst);
+        lap("training_proof", t);
         progress("aggregation proof");
-        aggregate::prove(
+        let t = Instant::now();
+        let proof = aggregate::prove(
             self.aggregate_params(),
             &self.aggregate_keys,
             dataset_snark,
             training_snark,
-        )
+        )?;
+        lap("aggregation_proof", t);
+        Ok((proof, timings))
+    }
+
+    /// The attestation file of `proof`.
+    pub fn attestation(
+        &self,
+        proof: &AggregateProof,
+        timings_ms: BTreeMap<String, u64>,
+    ) -> Attestation {
+        Attestation {
+            version: ATTESTATION_VERSION,
+            profile: self.profile.name.to_owned(),
+            profile_id: self.profile.id,
+            srs: self.srs.clone(),
+            vk_sha256: vk_sha256(self.aggregate_keys.vk()),
+            public: public_values(&proof.instances),
+            instances: proof.instances.clone(),
+            proof: proof.proof.clone(),
+            calldata: aggregate::calldata(proof),
+            versions: versions(),
+            timings_ms,
+        }
     }
 
     /// Whether an aggregated proof verifies under this setup.
@@ -127,4 +226,130 @@ pub fn verifier_contract_name(profile: &Profile) -> String {
     let mut chars = profile.name.chars();
     let first = chars.next().map(|c| c.to_ascii_uppercase()).into_iter();
     format!("LineageVerifier{}", first.chain(chars).collect::<String>())
+}
+
+/// The named public values of an aggregated proof's instances ([`AggregateLayout`]).
+/// Instances of another length give zeros where they fall short.
+pub fn public_values(instances: &[Fr]) -> PublicValues {
+    let at = |i: usize| instances.get(i).copied().unwrap_or_default();
+    let small = |i: usize| {
+        let bytes = at(i).to_bytes();
+        let mut low = [0u8; 8];
+        low.copy_from_slice(&bytes[..8]);
+        u64::from_le_bytes(low)
+    };
+    PublicValues {
+        accumulator: (0..ACCUMULATOR_LEN).map(|i| at(AggregateLayout::ACCUMULATOR + i)).collect(),
+        cert_roots: (0..SLOTS).map(|s| at(AggregateLayout::cert_root(s))).collect(),
+        counts: (0..SLOTS).map(|s| small(AggregateLayout::count(s))).collect(),
+        train_root: at(AggregateLayout::TRAIN_ROOT),
+        license_mask: small(AggregateLayout::LICENSE_MASK),
+        n_records: small(AggregateLayout::N_RECORDS),
+        w0_hash: at(AggregateLayout::W0_HASH),
+        w_hash: at(AggregateLayout::W_HASH),
+        hyper_hash: at(AggregateLayout::HYPER_HASH),
+    }
+}
+
+/// The instances of named public values, in [`AggregateLayout`] order.
+pub fn instances_of(v: &PublicValues) -> Vec<Fr> {
+    let mut out = vec![Fr::zero(); AggregateLayout::LEN];
+    for (i, x) in v.accumulator.iter().take(ACCUMULATOR_LEN).enumerate() {
+        out[AggregateLayout::ACCUMULATOR + i] = *x;
+    }
+    for s in 0..SLOTS {
+        out[AggregateLayout::cert_root(s)] = v.cert_roots.get(s).copied().unwrap_or_default();
+        out[AggregateLayout::count(s)] = Fr::from(v.counts.get(s).copied().unwrap_or_default());
+    }
+    out[AggregateLayout::TRAIN_ROOT] = v.train_root;
+    out[AggregateLayout::LICENSE_MASK] = Fr::from(v.license_mask);
+    out[AggregateLayout::N_RECORDS] = Fr::from(v.n_records);
+    out[AggregateLayout::W0_HASH] = v.w0_hash;
+    out[AggregateLayout::W_HASH] = v.w_hash;
+    out[AggregateLayout::HYPER_HASH] = v.hyper_hash;
+    out
+}
+
+fn versions() -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("lineage".to_owned(), env!("CARGO_PKG_VERSION").to_owned()),
+        ("snark-verifier-sdk".to_owned(), "0.2.7".to_owned()),
+        ("halo2-base".to_owned(), "0.5.5".to_owned()),
+    ])
+}
+
+/// Why an attestation does not verify.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum Rejection {
+    /// A format version this build does not read.
+    #[error("attestation format version {0} (this build reads {ATTESTATION_VERSION})")]
+    Version(u32),
+    /// The attestation names another profile than the verifier's.
+    #[error("the attestation is for profile {found:?} (id {found_id}), the verifier for {expected:?} (id {expected_id})")]
+    Profile {
+        /// Profile named by the attestation.
+        found: String,
+        /// Its id.
+        found_id: u32,
+        /// Profile of the verifier.
+        expected: String,
+        /// Its id.
+        expected_id: u32,
+    },
+    /// Made with other keys than the local verifier's.
+    #[error(
+        "the proof was made with aggregation key {found}, the local artifacts hold {expected}"
+    )]
+    Key {
+        /// Key hash in the attestation.
+        found: String,
+        /// Key hash of the local artifacts.
+        expected: String,
+    },
+    /// The instance list is not the named public values.
+    #[error("the instance list does not match the named public values")]
+    Instances,
+    /// The calldata is not the instances and the proof.
+    #[error("the calldata is not the instances followed by the proof")]
+    Calldata,
+    /// The proof does not verify for these public values.
+    #[error("the proof does not verify for these public values")]
+    Proof,
+}
+
+/// Checks an attestation against a profile's verifier artifacts: format, profile, key,
+/// that the named values, the instances and the calldata agree, and the proof itself.
+pub fn check_attestation(
+    profile: &Profile,
+    verifier: &crate::artifacts::VerifierArtifacts,
+    att: &Attestation,
+) -> Result<(), Rejection> {
+    if att.version != ATTESTATION_VERSION {
+        return Err(Rejection::Version(att.version));
+    }
+    if att.profile != profile.name || att.profile_id != profile.id {
+        return Err(Rejection::Profile {
+            found: att.profile.clone(),
+            found_id: att.profile_id,
+            expected: profile.name.to_owned(),
+            expected_id: profile.id,
+        });
+    }
+    if att.vk_sha256 != verifier.vk_sha256 {
+        return Err(Rejection::Key {
+            found: att.vk_sha256.clone(),
+            expected: verifier.vk_sha256.clone(),
+        });
+    }
+    if att.instances != instances_of(&att.public) || public_values(&att.instances) != att.public {
+        return Err(Rejection::Instances);
+    }
+    let proof = AggregateProof { instances: att.instances.clone(), proof: att.proof.clone() };
+    if att.calldata != aggregate::calldata(&proof) {
+        return Err(Rejection::Calldata);
+    }
+    if !aggregate::verify(&verifier.params, &verifier.vk, &proof) {
+        return Err(Rejection::Proof);
+    }
+    Ok(())
 }

@@ -5,8 +5,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod dataset;
+mod prove;
 mod sample;
+pub(crate) mod setup;
 mod train;
+mod verify;
 
 /// Lineage: prove what a model was trained on, without revealing the data.
 #[derive(Debug, Parser)]
@@ -25,6 +28,12 @@ enum Command {
     Sample(sample::Args),
     /// Train the fixed-point logistic-regression model a training proof can re-execute.
     Train(train::Args),
+    /// Generate (or load the cached) SRS parameters and keys of a profile.
+    Setup(setup::Args),
+    /// Prove a trained model's datasets and training run: one aggregated proof.
+    Prove(prove::Args),
+    /// Verify an attestation off-chain (exit 0: valid, 1: not, with the reason).
+    Verify(verify::Args),
 }
 
 impl Cli {
@@ -34,6 +43,9 @@ impl Cli {
             Command::Dataset(cmd) => cmd.run(),
             Command::Sample(args) => args.run().map(|()| ExitCode::SUCCESS),
             Command::Train(args) => args.run().map(|()| ExitCode::SUCCESS),
+            Command::Setup(args) => args.run().map(|()| ExitCode::SUCCESS),
+            Command::Prove(args) => args.run().map(|()| ExitCode::SUCCESS),
+            Command::Verify(args) => args.run(),
         }
     }
 }

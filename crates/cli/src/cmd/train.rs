@@ -7,17 +7,20 @@
 //! other file is JSONL records as `dataset build` ingests them, with features quantised
 //! at the profile's fractional bits.
 
-use crate::io::{print_json, read_json, write_json, Bar};
+use crate::{
+    io::{print_json, write_json},
+    records::Source,
+};
 use anyhow::{bail, Context, Result};
 use lineage_circuits::{layout::TrainingLayout, profile, training::TrainingCircuit};
 use lineage_core::{
     field::fr_to_hex,
-    ingest::{quantize, read_records, Defaults},
+    ingest::quantize,
     record::parse_address,
     train::{to_real, ModelFile, Weights, MODEL_VERSION},
-    DatasetManifest, License, Record,
+    License,
 };
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Arguments of `lineage train`.
 #[derive(Debug, clap::Args)]
@@ -65,10 +68,13 @@ impl Args {
         }
         let lr = quantize(self.lr, shape.frac_bits).context("--lr")?;
 
-        let mut records = Vec::new();
-        for path in &self.data {
-            records.extend(self.load(path, shape.frac_bits)?);
-        }
+        let source = Source {
+            profile: p.name,
+            frac_bits: shape.frac_bits,
+            creator: self.creator,
+            license: self.license,
+        };
+        let records = source.load_all(&self.data)?;
         let circuit = TrainingCircuit::new(&p);
         let witness = circuit
             .witness(records, lr, Weights::zeros(shape.features))
@@ -107,27 +113,5 @@ impl Args {
             println!("{}", fr_to_hex(&model.w_hash));
         }
         Ok(())
-    }
-
-    fn load(&self, path: &Path, frac_bits: u32) -> Result<Vec<Record>> {
-        if path.extension().is_some_and(|e| e == "json") {
-            let manifest: DatasetManifest = read_json(path, "dataset manifest")?;
-            manifest.verify().with_context(|| format!("{}", path.display()))?;
-            if manifest.frac_bits != frac_bits {
-                bail!(
-                    "{}: features have frac_bits {}, the {} profile trains at {frac_bits} \
-                     (rebuild the dataset with --frac-bits {frac_bits})",
-                    path.display(),
-                    manifest.frac_bits,
-                    self.profile
-                );
-            }
-            return Ok(manifest.records.into_iter().map(|r| r.record).collect());
-        }
-        let defaults = Defaults { creator: self.creator, license: self.license, frac_bits };
-        let bar = Bar::new("hashing");
-        let records = read_records(path, &defaults, &bar);
-        bar.finish();
-        Ok(records?.into_iter().map(|r| r.record).collect())
     }
 }

@@ -1,0 +1,129 @@
+//! `lineage setup / prove / verify` through the real binary, on what is refused before
+//! any key is loaded or generated (the full run is `script/e2e.sh`, which CI runs).
+
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use lineage_core::{
+    attestation::{Attestation, PublicValues, SrsInfo, ATTESTATION_VERSION},
+    Fr,
+};
+use std::{
+    path::Path,
+    process::{Command, Output},
+};
+
+fn lineage(cache: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lineage"))
+        .args(args)
+        .env("LINEAGE_CACHE", cache)
+        .env_remove("LINEAGE_CREATOR")
+        .env_remove("LINEAGE_LICENSE")
+        .env_remove("LINEAGE_PROFILE")
+        .env_remove("LINEAGE_SRS")
+        .output()
+        .expect("runs lineage")
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+fn fails(cache: &Path, args: &[&str], expect: &str) {
+    let out = lineage(cache, args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{args:?} should fail: {err}");
+    assert!(err.contains(expect), "stderr {err:?} should mention {expect:?}");
+}
+
+#[test]
+fn setup_needs_an_explicit_srs_choice() {
+    let dir = tempfile::tempdir().unwrap();
+    fails(dir.path(), &["setup", "--profile", "demo"], "--dev-srs");
+    fails(dir.path(), &["setup", "--profile", "nope", "--dev-srs"], "unknown profile");
+}
+
+#[test]
+fn prove_refuses_before_touching_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let d = |name: &str| dir.path().join(name);
+    let ok = |args: &[&str]| {
+        let out = lineage(&cache, args);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    ok(&["sample", "-o", s(&d("s"))]);
+    for name in ["atelier", "harbor"] {
+        let jsonl = d(&format!("s/{name}/records.jsonl"));
+        ok(&["dataset", "build", s(&jsonl), "--depth", "10", "-o", s(&d(&format!("{name}.json")))]);
+    }
+    let (a, h) = (d("atelier.json"), d("harbor.json"));
+    let both = format!("{},{}", s(&a), s(&h));
+    ok(&["train", "--data", s(&a), "--lr", "0.25", "-o", s(&d("atelier-model.json"))]);
+    ok(&["train", "--data", s(&a), "--data", s(&h), "--lr", "0.25", "-o", s(&d("model.json"))]);
+    let out = d("attestation.json");
+    let prove = |datasets: &str, model: &Path, extra: &[&str], expect: &str| {
+        let mut args = vec![
+            "prove",
+            "--dev-srs",
+            "--datasets",
+            datasets,
+            "--train",
+            &both,
+            "--model",
+            s(model),
+            "-o",
+            s(&out),
+        ];
+        args.extend(extra);
+        fails(&cache, &args, expect);
+        assert!(!out.exists(), "a refused run must not write an attestation");
+    };
+    // A model trained on other records.
+    prove(&both, &d("atelier-model.json"), &[], "does not give its weights");
+    // Records from a dataset that is not named.
+    prove(s(&a), &d("model.json"), &[], "do not all come from the named datasets");
+    // A license the policy does not allow (harbor has licenses 0 and 2).
+    prove(&both, &d("model.json"), &["--licenses", "1"], "allowed licenses");
+    assert!(!cache.exists(), "nothing was set up or loaded for refused input");
+}
+
+#[test]
+fn verify_says_why_it_cannot_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let zero = Fr::zero();
+    let att = Attestation {
+        version: ATTESTATION_VERSION,
+        profile: "demo".into(),
+        profile_id: 1,
+        srs: SrsInfo { kind: "dev".into(), sha256: "00".into(), insecure: true },
+        vk_sha256: "00".into(),
+        public: PublicValues {
+            accumulator: vec![zero; 12],
+            cert_roots: vec![zero; 4],
+            counts: vec![0; 4],
+            train_root: zero,
+            license_mask: 1,
+            n_records: 0,
+            w0_hash: zero,
+            w_hash: zero,
+            hyper_hash: zero,
+        },
+        instances: vec![zero; 26],
+        proof: vec![1, 2, 3],
+        calldata: vec![],
+        versions: Default::default(),
+        timings_ms: Default::default(),
+    };
+    let path = dir.path().join("attestation.json");
+    std::fs::write(&path, serde_json::to_vec(&att).unwrap()).unwrap();
+    fails(dir.path(), &["verify", s(&path)], "cannot check");
+
+    let out = lineage(dir.path(), &["verify", s(&path), "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["valid"], false);
+    assert!(v["reason"].as_str().unwrap().contains("lineage setup"));
+
+    std::fs::write(&path, b"{}").unwrap();
+    fails(dir.path(), &["verify", s(&path)], "not a valid attestation");
+}

@@ -1,0 +1,412 @@
+//! Artifacts: a profile's SRS parameters and keys, cached on disk under
+//! `<root>/v1/<profile>/<srs>/` and reused while present and consistent.
+//!
+//! `<root>` is `$LINEAGE_CACHE`, else `~/.cache/lineage`. `<srs>` is `dev` for the
+//! INSECURE dev SRS or `ceremony-<first 16 hex of its SHA-256>`. A directory holds
+//! `manifest.json` (format version, profile and its exact shape, SRS, column
+//! configurations, break points, SHA-256 of each verifying key), `params-k<k>.bin` per
+//! circuit size, `<circuit>.pk` for the dataset, training and aggregation circuits and
+//! `aggregate.vk` (what off-chain verification needs). A setup is written to a temporary
+//! directory and renamed into place once complete, so a crash never leaves half a setup.
+
+use crate::{
+    kzg::{Error, Keys},
+    pipeline::Setup,
+    srs,
+};
+use halo2_base::{
+    gates::circuit::{builder::BaseCircuitBuilder, BaseCircuitParams},
+    halo2_proofs::{
+        halo2curves::bn256::{Bn256, Fr, G1Affine},
+        plonk::{ProvingKey, VerifyingKey},
+        poly::{commitment::Params, kzg::commitment::ParamsKZG},
+        SerdeFormat,
+    },
+};
+use lineage_circuits::{LineageCircuit, Profile};
+use lineage_core::attestation::SrsInfo;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use snark_verifier_sdk::halo2::aggregation::{AggregationCircuit, AggregationConfigParams};
+use std::{
+    collections::BTreeMap,
+    fs::File,
+    io::{BufReader, BufWriter, Read, Write},
+    path::{Path, PathBuf},
+};
+
+/// Layout version of an artifacts directory.
+pub const ARTIFACTS_VERSION: u32 = 1;
+
+/// Where the SRS comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SrsSource {
+    /// The INSECURE development SRS ([`srs::dev_params`]).
+    Dev,
+    /// A ceremony SRS file in halo2's KZG format, downsized to each circuit.
+    Ceremony(PathBuf),
+}
+
+impl SrsSource {
+    /// What the SRS is, with its SHA-256 (of the file, or of the dev seed).
+    pub fn info(&self) -> Result<SrsInfo, Error> {
+        Ok(match self {
+            Self::Dev => SrsInfo {
+                kind: "dev".into(),
+                sha256: hex::encode(Sha256::digest(srs::DEV_SEED)),
+                insecure: true,
+            },
+            Self::Ceremony(path) => {
+                let mut f = File::open(path).map_err(|e| Error::io(path, e))?;
+                let mut h = Sha256::new();
+                let mut buf = vec![0u8; 1 << 20];
+                loop {
+                    let n = f.read(&mut buf).map_err(|e| Error::io(path, e))?;
+                    if n == 0 {
+                        break;
+                    }
+                    h.update(&buf[..n]);
+                }
+                SrsInfo {
+                    kind: "ceremony".into(),
+                    sha256: hex::encode(h.finalize()),
+                    insecure: false,
+                }
+            }
+        })
+    }
+}
+
+/// The directory name of an SRS under a profile.
+pub fn srs_dir_name(info: &SrsInfo) -> String {
+    if info.kind == "dev" {
+        "dev".into()
+    } else {
+        format!("ceremony-{}", &info.sha256[..16.min(info.sha256.len())])
+    }
+}
+
+/// `$LINEAGE_CACHE`, else `~/.cache/lineage`.
+pub fn default_root() -> PathBuf {
+    if let Some(dir) = std::env::var_os("LINEAGE_CACHE") {
+        return PathBuf::from(dir);
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    home.join(".cache").join("lineage")
+}
+
+/// The artifacts directory of `profile` under `srs`.
+pub fn dir(root: &Path, profile: &Profile, srs: &SrsInfo) -> PathBuf {
+    root.join(format!("v{ARTIFACTS_VERSION}")).join(profile.name).join(srs_dir_name(srs))
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct InnerMeta {
+    config: BaseCircuitParams,
+    break_points: Vec<Vec<usize>>,
+    vk_sha256: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct AggregateMeta {
+    config: AggregationConfigParams,
+    break_points: Vec<Vec<usize>>,
+    vk_sha256: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Manifest {
+    version: u32,
+    warning: Option<String>,
+    profile: String,
+    shape: String,
+    srs: SrsInfo,
+    params_k: Vec<u32>,
+    dataset: InnerMeta,
+    training: InnerMeta,
+    aggregate: AggregateMeta,
+    lineage: String,
+}
+
+/// SHA-256 of a verifying key's `RawBytes` encoding.
+pub fn vk_sha256(vk: &VerifyingKey<G1Affine>) -> String {
+    hex::encode(Sha256::digest(vk.to_bytes(SerdeFormat::RawBytes)))
+}
+
+fn shape(profile: &Profile) -> String {
+    format!("{profile:?}")
+}
+
+/// What [`open`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Opened {
+    /// The cached setup was consistent and loaded.
+    Loaded,
+    /// No (or no consistent) cached setup: generated and saved.
+    Generated,
+}
+
+/// Loads the setup of `profile` under `srs` from `root`, or generates and saves it when
+/// absent or inconsistent (another shape of the profile, a damaged file). With `force`,
+/// always regenerates.
+pub fn open(
+    root: &Path,
+    profile: &Profile,
+    srs: &SrsSource,
+    force: bool,
+    progress: &mut dyn FnMut(&str),
+) -> Result<(Setup, Opened, PathBuf), Error> {
+    let info = srs.info()?;
+    let dir = dir(root, profile, &info);
+    if !force && dir.join("manifest.json").exists() {
+        match load(&dir, profile, &info, progress) {
+            Ok(setup) => return Ok((setup, Opened::Loaded, dir)),
+            Err(e) => progress(&format!("cached setup unusable ({e}); regenerating")),
+        }
+    }
+    let params = match srs {
+        SrsSource::Dev => None,
+        SrsSource::Ceremony(path) => Some(read_ceremony(path)?),
+    };
+    let setup = Setup::generate(profile, info, params.as_ref(), progress)?;
+    progress(&format!("saving artifacts to {}", dir.display()));
+    save(&setup, &dir)?;
+    Ok((setup, Opened::Generated, dir))
+}
+
+fn read_ceremony(path: &Path) -> Result<ParamsKZG<Bn256>, Error> {
+    let mut r = BufReader::new(File::open(path).map_err(|e| Error::io(path, e))?);
+    ParamsKZG::<Bn256>::read(&mut r).map_err(|e| Error::io(path, e))
+}
+
+fn save(setup: &Setup, dir: &Path) -> Result<(), Error> {
+    let parent = dir.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    let tmp = parent.join(format!(".{}.tmp-{}", srs_dir_name(&setup.srs), std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    for (k, p) in &setup.params {
+        write_with(&tmp.join(format!("params-k{k}.bin")), |w| {
+            p.write_custom(w, SerdeFormat::RawBytesUnchecked)
+        })?;
+    }
+    write_with(&tmp.join("dataset.pk"), |w| {
+        setup.dataset_keys.pk.write(w, SerdeFormat::RawBytesUnchecked)
+    })?;
+    write_with(&tmp.join("training.pk"), |w| {
+        setup.training_keys.pk.write(w, SerdeFormat::RawBytesUnchecked)
+    })?;
+    write_with(&tmp.join("aggregate.pk"), |w| {
+        setup.aggregate_keys.pk.write(w, SerdeFormat::RawBytesUnchecked)
+    })?;
+    write_with(&tmp.join("aggregate.vk"), |w| {
+        setup.aggregate_keys.vk().write(w, SerdeFormat::RawBytes)
+    })?;
+    let inner = |k: &Keys| InnerMeta {
+        config: k.config.clone(),
+        break_points: k.break_points.clone(),
+        vk_sha256: vk_sha256(k.vk()),
+    };
+    let manifest = Manifest {
+        version: ARTIFACTS_VERSION,
+        warning: setup.srs.insecure.then(|| srs::DEV_WARNING.to_owned()),
+        profile: setup.profile.name.to_owned(),
+        shape: shape(&setup.profile),
+        srs: setup.srs.clone(),
+        params_k: setup.params.keys().copied().collect(),
+        dataset: inner(&setup.dataset_keys),
+        training: inner(&setup.training_keys),
+        aggregate: AggregateMeta {
+            config: setup.aggregate_keys.config,
+            break_points: setup.aggregate_keys.break_points.clone(),
+            vk_sha256: vk_sha256(setup.aggregate_keys.vk()),
+        },
+        lineage: env!("CARGO_PKG_VERSION").to_owned(),
+    };
+    let json = serde_json::to_vec_pretty(&manifest).map_err(Error::json)?;
+    write_with(&tmp.join("manifest.json"), |w| w.write_all(&json))?;
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::rename(&tmp, dir).map_err(|e| Error::io(dir, e))
+}
+
+fn write_with(
+    path: &Path,
+    f: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    let mut w = BufWriter::new(File::create(path).map_err(|e| Error::io(path, e))?);
+    f(&mut w).and_then(|()| w.flush()).map_err(|e| Error::io(path, e))
+}
+
+fn read_with<T>(
+    path: &Path,
+    f: impl FnOnce(&mut BufReader<File>) -> std::io::Result<T>,
+) -> Result<T, Error> {
+    let mut r = BufReader::new(File::open(path).map_err(|e| Error::io(path, e))?);
+    f(&mut r).map_err(|e| Error::io(path, e))
+}
+
+fn read_manifest(dir: &Path, profile: &Profile, srs: &SrsInfo) -> Result<Manifest, Error> {
+    let path = dir.join("manifest.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::Artifacts {
+            dir: dir.to_owned(),
+            what: "there are none (no manifest.json)".into(),
+        },
+        _ => Error::io(&path, e),
+    })?;
+    let m: Manifest = serde_json::from_str(&text).map_err(Error::json)?;
+    let mismatch = |what: String| Error::Artifacts { dir: dir.to_owned(), what };
+    if m.version != ARTIFACTS_VERSION {
+        return Err(mismatch(format!(
+            "format version {} (this build reads {ARTIFACTS_VERSION})",
+            m.version
+        )));
+    }
+    if m.profile != profile.name || m.shape != shape(profile) {
+        return Err(mismatch(format!(
+            "they are for profile {:?} of another shape or name",
+            m.profile
+        )));
+    }
+    if m.srs != *srs {
+        return Err(mismatch(format!(
+            "they were made under another SRS ({} {})",
+            m.srs.kind, m.srs.sha256
+        )));
+    }
+    Ok(m)
+}
+
+fn load(
+    dir: &Path,
+    profile: &Profile,
+    srs: &SrsInfo,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Setup, Error> {
+    let m = read_manifest(dir, profile, srs)?;
+    progress(&format!("loading artifacts from {}", dir.display()));
+    let mut params = BTreeMap::new();
+    for k in &m.params_k {
+        let p = read_with(&dir.join(format!("params-k{k}.bin")), |r| {
+            ParamsKZG::<Bn256>::read_custom(r, SerdeFormat::RawBytesUnchecked)
+        })?;
+        params.insert(*k, p);
+    }
+    let inner = |name: &str, meta: &InnerMeta| -> Result<Keys, Error> {
+        let pk = read_with(&dir.join(format!("{name}.pk")), |r| {
+            ProvingKey::<G1Affine>::read::<_, BaseCircuitBuilder<Fr>>(
+                r,
+                SerdeFormat::RawBytesUnchecked,
+                meta.config.clone(),
+            )
+        })?;
+        check_vk(dir, name, pk.get_vk(), &meta.vk_sha256)?;
+        Ok(Keys { pk, config: meta.config.clone(), break_points: meta.break_points.clone() })
+    };
+    let dataset_keys = inner("dataset", &m.dataset)?;
+    let training_keys = inner("training", &m.training)?;
+    progress("checking the cached keys against the circuits");
+    let dataset = lineage_circuits::dataset::DatasetCircuit::new(profile);
+    check_fresh(dir, "dataset", &params, &dataset, &m.dataset.vk_sha256)?;
+    let training = lineage_circuits::training::TrainingCircuit::new(profile);
+    check_fresh(dir, "training", &params, &training, &m.training.vk_sha256)?;
+    let pk = read_with(&dir.join("aggregate.pk"), |r| {
+        ProvingKey::<G1Affine>::read::<_, AggregationCircuit>(
+            r,
+            SerdeFormat::RawBytesUnchecked,
+            m.aggregate.config,
+        )
+    })?;
+    check_vk(dir, "aggregate", pk.get_vk(), &m.aggregate.vk_sha256)?;
+    let aggregate_keys = crate::aggregate::AggregateKeys {
+        pk,
+        config: m.aggregate.config,
+        break_points: m.aggregate.break_points.clone(),
+    };
+    let setup =
+        Setup::from_parts(*profile, m.srs, params, dataset_keys, training_keys, aggregate_keys);
+    for k in [setup.dataset.k(), setup.training.k(), profile.aggregation_k] {
+        if !setup.params.contains_key(&k) {
+            return Err(Error::Artifacts {
+                dir: dir.to_owned(),
+                what: format!("no params for k = {k}"),
+            });
+        }
+    }
+    Ok(setup)
+}
+
+/// Refuses cached keys of `circuit` made by other circuit code: the shape string cannot
+/// see a code change, so the verifying key is recomputed (seconds) and compared. The
+/// aggregation key is a function of the two inner keys and of the snark-verifier version
+/// (pinned exactly).
+fn check_fresh<C: LineageCircuit>(
+    dir: &Path,
+    name: &str,
+    params: &BTreeMap<u32, ParamsKZG<Bn256>>,
+    circuit: &C,
+    want: &str,
+) -> Result<(), Error> {
+    let artifacts = |what: String| Error::Artifacts { dir: dir.to_owned(), what };
+    let p = params
+        .get(&circuit.k())
+        .ok_or_else(|| artifacts(format!("no params for k = {}", circuit.k())))?;
+    if vk_sha256(&crate::kzg::vk(p, circuit)?) != want {
+        return Err(artifacts(format!("the {name} circuit changed since these keys were made")));
+    }
+    Ok(())
+}
+
+fn check_vk(dir: &Path, name: &str, vk: &VerifyingKey<G1Affine>, want: &str) -> Result<(), Error> {
+    if vk_sha256(vk) != want {
+        return Err(Error::Artifacts {
+            dir: dir.to_owned(),
+            what: format!("{name}.pk does not hold the verifying key the manifest pins"),
+        });
+    }
+    Ok(())
+}
+
+/// What off-chain verification of a profile needs: the aggregation's parameters and
+/// verifying key (not the multi-GB proving keys).
+#[derive(Debug)]
+pub struct VerifierArtifacts {
+    /// The aggregation's SRS parameters.
+    pub params: ParamsKZG<Bn256>,
+    /// The aggregation's verifying key.
+    pub vk: VerifyingKey<G1Affine>,
+    /// Its SHA-256.
+    pub vk_sha256: String,
+    /// The SRS.
+    pub srs: SrsInfo,
+}
+
+/// Loads the verifier artifacts of `profile` under `srs` (an [`SrsInfo`] as an attestation
+/// names it) from `root`.
+pub fn load_verifier(
+    root: &Path,
+    profile: &Profile,
+    srs: &SrsInfo,
+) -> Result<VerifierArtifacts, Error> {
+    let dir = dir(root, profile, srs);
+    let m = read_manifest(&dir, profile, srs)?;
+    let k = profile.aggregation_k;
+    let params = read_with(&dir.join(format!("params-k{k}.bin")), |r| {
+        ParamsKZG::<Bn256>::read_custom(r, SerdeFormat::RawBytesUnchecked)
+    })?;
+    if params.k() != k {
+        return Err(Error::Artifacts {
+            dir,
+            what: format!("params-k{k}.bin holds k = {}", params.k()),
+        });
+    }
+    let vk = read_with(&dir.join("aggregate.vk"), |r| {
+        VerifyingKey::<G1Affine>::read::<_, AggregationCircuit>(
+            r,
+            SerdeFormat::RawBytes,
+            m.aggregate.config,
+        )
+    })?;
+    check_vk(&dir, "aggregate", &vk, &m.aggregate.vk_sha256)?;
+    Ok(VerifierArtifacts { params, vk, vk_sha256: m.aggregate.vk_sha256, srs: m.srs })
+}

@@ -1,0 +1,60 @@
+//! The one error type of `lineage-prover`.
+
+use std::path::{Path, PathBuf};
+
+/// Everything that can go wrong while setting up, proving or verifying.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// halo2 refused (for example the witness does not satisfy the circuit).
+    #[error("halo2: {0}")]
+    Halo2(#[from] halo2_base::halo2_proofs::plonk::Error),
+    /// The params are for a different circuit size.
+    #[error("params are for k = {params}, the circuit needs k = {circuit}")]
+    WrongK {
+        /// k of the params.
+        params: u32,
+        /// k of the circuit.
+        circuit: u32,
+    },
+    /// The dataset and training proofs commit different training sets.
+    #[error("the dataset proof and the training proof have different train_root values: they are not about the same records")]
+    TrainRootMismatch,
+    /// A ceremony SRS too small for a circuit.
+    #[error("the SRS holds 2^{available} points but a circuit of this profile needs 2^{needed}")]
+    SrsTooSmall {
+        /// k of the SRS file.
+        available: u32,
+        /// k needed.
+        needed: u32,
+    },
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A JSON file is malformed.
+    #[error("malformed JSON: {0}")]
+    Json(#[source] serde_json::Error),
+    /// An artifacts directory does not fit what is asked of it.
+    #[error("artifacts in {}: {what}; run `lineage setup` for this profile and SRS", dir.display())]
+    Artifacts {
+        /// The directory.
+        dir: PathBuf,
+        /// What does not fit.
+        what: String,
+    },
+}
+
+impl Error {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
+        Self::Io { path: path.to_owned(), source }
+    }
+
+    pub(crate) fn json(source: serde_json::Error) -> Self {
+        Self::Json(source)
+    }
+}
