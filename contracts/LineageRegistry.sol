@@ -8,6 +8,7 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 
 import {PublicLayout} from "./generated/PublicLayout.sol";
 import {ILineageRegistry} from "./interfaces/ILineageRegistry.sol";
+import {IRoyaltyVault} from "./interfaces/IRoyaltyVault.sol";
 import {OutputMerkle} from "./libraries/OutputMerkle.sol";
 
 /// @title LineageRegistry
@@ -19,12 +20,25 @@ import {OutputMerkle} from "./libraries/OutputMerkle.sol";
 ///      proof; it returns if the proof verifies and reverts otherwise. The registry builds
 ///      those words from storage (the certified roots) and the request, with the positions
 ///      from `PublicLayout`; slots beyond the named datasets get root 0 and count 0.
+///      The verifier gets exactly `VERIFY_GAS`: a rejected proof can burn no more (a failing
+///      pairing or EC precompile call consumes all the gas it is given), and an honest
+///      attestation sent with too little gas fails with `RegistryVerifyGasTooLow` instead of
+///      looking like a rejected proof.
 contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
     // ---------------------------------------------------------------- constants
 
     /// @notice The BN254 scalar field modulus: every public value must be below it.
     uint256 public constant FIELD_MODULUS =
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
+
+    /// @notice The gas given to a profile's verifier, whatever the transaction's gas limit.
+    ///         The generated demo verifier needs about 369k for an honest proof.
+    uint256 public constant VERIFY_GAS = 1_000_000;
+
+    /// @dev The gas that must be left just before the verifier call for the verifier to get
+    ///      all of `VERIFY_GAS`: a call passes on at most 63/64 of what is left (EIP-150),
+    ///      plus a margin for the call's own cost and the few operations before it.
+    uint256 private constant _VERIFY_GAS_NEEDED = VERIFY_GAS + VERIFY_GAS / 63 + 5_000;
 
     /// @notice EIP-712 type of a signed attestation (`attestBySig`). Arrays are hashed as
     ///         EIP-712 prescribes: keccak256 of the elements, each as a 32-byte word.
@@ -96,6 +110,9 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
     /// @dev Next signed-attestation nonce per publisher.
     mapping(address publisher => uint256) private _nonces;
 
+    /// @dev The royalty vault `registerDataset` prepares (0: none).
+    address private _royaltyVault;
+
     /// @dev Anchored output batches per model, by index.
     mapping(bytes32 modelId => mapping(uint256 batchIndex => OutputBatch)) private _batches;
 
@@ -151,6 +168,10 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
         emit DatasetRegistered(
             datasetId, msg.sender, root, leafCount, totalWeight, uri, creators, weights
         );
+
+        // Last (checks-effects-interactions); the vault is the owner's, set after a check.
+        address vault = _royaltyVault;
+        if (vault != address(0)) IRoyaltyVault(vault).prepare(datasetId, address(0), creators);
     }
 
     /// @inheritdoc ILineageRegistry
@@ -194,6 +215,22 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
         address previous = _verifiers[profileId];
         _verifiers[profileId] = verifier;
         emit VerifierUpdated(profileId, previous, verifier);
+    }
+
+    /// @inheritdoc ILineageRegistry
+    function setRoyaltyVault(address vault) external onlyOwner {
+        if (vault != address(0)) {
+            // A low-level call, so that an account without code or without `registry()` gets
+            // the same error as a vault of another registry.
+            (bool ok, bytes memory ret) =
+                vault.staticcall(abi.encodeCall(IRoyaltyVault.registry, ()));
+            if (!ok || ret.length != 32 || abi.decode(ret, (address)) != address(this)) {
+                revert RegistryVaultMismatch(vault);
+            }
+        }
+        address previous = _royaltyVault;
+        _royaltyVault = vault;
+        emit RoyaltyVaultUpdated(previous, vault);
     }
 
     // ---------------------------------------------------------------- external: attestations
@@ -251,6 +288,11 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
     /// @inheritdoc ILineageRegistry
     function isCertifier(address account) external view returns (bool) {
         return _certifiers[account];
+    }
+
+    /// @inheritdoc ILineageRegistry
+    function royaltyVault() external view returns (address) {
+        return _royaltyVault;
     }
 
     /// @inheritdoc ILineageRegistry
@@ -461,10 +503,19 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
         // forge-lint: disable-next-line(unsafe-typecast) SLOTS (4) values of 32 bits
         a.packedCounts = uint128(packedCounts);
 
-        (bool verified,) = verifier.call(abi.encodePacked(words, proof));
-        if (!verified) revert RegistryProofRejected(profileId, verifier);
+        _verify(profileId, verifier, abi.encodePacked(words, proof));
 
         _emitAttested(modelId, request, publisher, verifier);
+    }
+
+    /// @dev Calls the verifier with `input` and exactly `VERIFY_GAS`; reverts unless it
+    ///      returns. With the full `VERIFY_GAS` a failed call is the verifier's verdict; with
+    ///      less it might only have run out of gas, so it refuses to call at all then.
+    function _verify(uint32 profileId, address verifier, bytes memory input) private {
+        uint256 left = gasleft();
+        if (left < _VERIFY_GAS_NEEDED) revert RegistryVerifyGasTooLow(left, _VERIFY_GAS_NEEDED);
+        (bool verified,) = verifier.call{gas: VERIFY_GAS}(input);
+        if (!verified) revert RegistryProofRejected(profileId, verifier);
     }
 
     /// @dev Emits `ModelAttested` (a function of its own to keep `_attest`'s stack small).

@@ -29,10 +29,12 @@ contract RoyaltyVault is IRoyaltyVault, Ownable2Step, ReentrancyGuardTransient {
     /// @dev The registry read for attestations, dataset status and creator weights.
     ILineageRegistry private immutable _registry;
 
-    /// @dev Everything credited to a dataset's creators, per token (the accumulator).
+    /// @dev Everything credited to a dataset's creators, per token (the accumulator), stored
+    ///      plus one once written or prepared; 0 means nothing was credited (see `_amount`).
     mapping(uint32 datasetId => mapping(address token => uint256)) private _distributed;
 
-    /// @dev What each creator claimed so far, per dataset and token.
+    /// @dev What each creator claimed so far, per dataset and token, stored like
+    ///      `_distributed`: plus one once written or prepared, 0 for nothing.
     mapping(uint32 datasetId => mapping(address token => mapping(address creator => uint256)))
         private _claimed;
 
@@ -95,6 +97,18 @@ contract RoyaltyVault is IRoyaltyVault, Ownable2Step, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IRoyaltyVault
+    /// @dev Writes only zero slots, with 1 (which reads as 0): no amount changes, so it needs
+    ///      neither the reentrancy guard nor an event.
+    function prepare(uint32 datasetId, address token, address[] calldata creators) external {
+        mapping(address => uint256) storage credited = _distributed[datasetId];
+        if (credited[token] == 0) credited[token] = 1;
+        mapping(address => uint256) storage claims = _claimed[datasetId][token];
+        for (uint256 i = 0; i < creators.length; ++i) {
+            if (claims[creators[i]] == 0) claims[creators[i]] = 1;
+        }
+    }
+
+    /// @inheritdoc IRoyaltyVault
     function releaseHeld(uint32 datasetId, address token, address to, uint256 amount)
         external
         onlyOwner
@@ -127,13 +141,13 @@ contract RoyaltyVault is IRoyaltyVault, Ownable2Step, ReentrancyGuardTransient {
     {
         (uint64 weight, uint64 totalWeight) = _registry.creatorWeight(datasetId, creator);
         if (weight == 0) return 0;
-        return
-            _entitled(datasetId, token, weight, totalWeight) - _claimed[datasetId][token][creator];
+        return _entitled(datasetId, token, weight, totalWeight)
+            - _amount(_claimed[datasetId][token][creator]);
     }
 
     /// @inheritdoc IRoyaltyVault
     function distributed(uint32 datasetId, address token) external view returns (uint256) {
-        return _distributed[datasetId][token];
+        return _amount(_distributed[datasetId][token]);
     }
 
     /// @inheritdoc IRoyaltyVault
@@ -142,7 +156,7 @@ contract RoyaltyVault is IRoyaltyVault, Ownable2Step, ReentrancyGuardTransient {
         view
         returns (uint256)
     {
-        return _claimed[datasetId][token][creator];
+        return _amount(_claimed[datasetId][token][creator]);
     }
 
     /// @inheritdoc IRoyaltyVault
@@ -185,11 +199,22 @@ contract RoyaltyVault is IRoyaltyVault, Ownable2Step, ReentrancyGuardTransient {
                 _held[datasetId][token] += share;
                 emit RoyaltyHeld(modelId, datasetId, token, share);
             } else {
-                _distributed[datasetId][token] += share;
+                _addDistributed(_distributed[datasetId], token, share);
                 emit RoyaltyDistributed(modelId, datasetId, token, share);
             }
         }
         emit RoyaltyPaid(modelId, token, msg.sender, amount);
+    }
+
+    /// @dev Adds `share` to a dataset's `_distributed` slot of `token`, stored plus one: a
+    ///      never written slot (0) becomes `share + 1`.
+    function _addDistributed(
+        mapping(address => uint256) storage credited,
+        address token,
+        uint256 share
+    ) private {
+        uint256 stored = credited[token];
+        credited[token] = (stored == 0 ? 1 : stored) + share;
     }
 
     /// @dev Books `creator`'s claim on a dataset as claimed and returns its amount (0 if
@@ -201,10 +226,11 @@ contract RoyaltyVault is IRoyaltyVault, Ownable2Step, ReentrancyGuardTransient {
         (uint64 weight, uint64 totalWeight) = _registry.creatorWeight(datasetId, creator);
         if (weight == 0) revert RoyaltyNotCreator(datasetId, creator);
         uint256 entitled = _entitled(datasetId, token, weight, totalWeight);
-        uint256 already = _claimed[datasetId][token][creator];
+        uint256 already = _amount(_claimed[datasetId][token][creator]);
         if (entitled == already) return 0;
         amount = entitled - already;
-        _claimed[datasetId][token][creator] = entitled;
+        // Stored plus one; entitled <= distributed, whose stored form fits, so this does too.
+        _claimed[datasetId][token][creator] = entitled + 1;
         emit RoyaltyClaimed(datasetId, token, creator, amount);
     }
 
@@ -215,7 +241,13 @@ contract RoyaltyVault is IRoyaltyVault, Ownable2Step, ReentrancyGuardTransient {
         view
         returns (uint256)
     {
-        return Math.mulDiv(_distributed[datasetId][token], weight, totalWeight);
+        return Math.mulDiv(_amount(_distributed[datasetId][token]), weight, totalWeight);
+    }
+
+    /// @dev The amount a `_distributed` or `_claimed` slot stands for: 0 if never written or
+    ///      only prepared, else the stored value minus one.
+    function _amount(uint256 stored) private pure returns (uint256) {
+        return stored == 0 ? 0 : stored - 1;
     }
 
     /// @dev Sends `amount` of `token` (0: ETH) to `to`.

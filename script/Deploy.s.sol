@@ -7,7 +7,8 @@ import {VM_ADDRESS, Vm} from "../contracts/test/utils/Vm.sol";
 
 /// @title Deploy
 /// @notice Deploys Lineage: the profiles' verifiers (when there are any), the registry and the
-///         royalty vault; wires each profile to its verifier; writes the addresses to
+///         royalty vault; wires each profile to its verifier and the registry to the vault
+///         (registration prepares the vault's ETH slots); writes the addresses to
 ///         `deployments/<chainid>.json` for the Rust side.
 /// @dev Run from the repository root:
 ///      `forge script script/Deploy.s.sol --rpc-url $RPC --broadcast`
@@ -80,6 +81,7 @@ contract Deploy {
         if (d.verifierStandard != address(0)) {
             d.registry.setVerifier(STANDARD, d.verifierStandard);
         }
+        d.registry.setRoyaltyVault(address(d.vault));
         d.registry.setCertifier(d.certifier, true);
         if (d.owner != d.deployer) d.registry.transferOwnership(d.owner);
         vm.stopBroadcast();

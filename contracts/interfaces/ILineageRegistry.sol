@@ -181,8 +181,18 @@ interface ILineageRegistry {
     /// @notice The verifier address holds no code.
     error RegistryVerifierNoCode(address verifier);
 
-    /// @notice The profile's verifier rejected the proof.
+    /// @notice The profile's verifier rejected the proof: its call failed although it was
+    ///         given the full `VERIFY_GAS` (so a failure is the verifier's verdict, or a
+    ///         verifier that needs more than the cap, never a shortage of the caller's gas).
     error RegistryProofRejected(uint32 profileId, address verifier);
+
+    /// @notice Not enough gas was left to give the verifier its full `VERIFY_GAS`: only
+    ///         `gasLeft` remained where `gasNeeded` is required before the call. Resend the
+    ///         transaction with a higher gas limit; the proof was not judged.
+    error RegistryVerifyGasTooLow(uint256 gasLeft, uint256 gasNeeded);
+
+    /// @notice The royalty vault must be a contract whose `registry()` is this registry.
+    error RegistryVaultMismatch(address vault);
 
     /// @notice This publisher already attested a model with these weights.
     error RegistryModelExists(bytes32 modelId);
@@ -243,6 +253,9 @@ interface ILineageRegistry {
         uint32 indexed profileId, address indexed previousVerifier, address indexed verifier
     );
 
+    /// @notice The royalty vault that registration prepares changed (`vault` 0: none).
+    event RoyaltyVaultUpdated(address indexed previousVault, address indexed vault);
+
     /// @notice A model was attested: its proof verified against the certified roots of
     ///         `datasetIds`. `submitter` is `publisher`, or the relayer of a signed attestation.
     event ModelAttested(
@@ -280,6 +293,10 @@ interface ILineageRegistry {
     /// @param root Poseidon Merkle root of the records: non-zero and below the field modulus.
     /// @param leafCount Number of records, at least 1.
     /// @param uri Where the manifest can be found.
+    ///         When a royalty vault is set (`setRoyaltyVault`), it also calls the vault's
+    ///         `prepare(datasetId, ETH, creators)`, so the registration pays for the storage
+    ///         that the dataset's first ETH royalty and each creator's first ETH claim would
+    ///         otherwise create (a fixed cost per dataset plus one per creator).
     /// @param creators The creators, non-zero and strictly ascending.
     /// @param weights Each creator's share weight (e.g. their number of records), non-zero;
     ///        they must add up to at most `type(uint64).max`.
@@ -311,6 +328,11 @@ interface ILineageRegistry {
     /// @param profileId The circuit profile.
     /// @param verifier The generated verifier contract (it must hold code), or 0.
     function setVerifier(uint32 profileId, address verifier) external;
+
+    /// @notice Sets the royalty vault that `registerDataset` prepares; 0 stops it. Only the
+    ///         owner. Preparing only saves gas later: a vault works the same without it.
+    /// @param vault A contract whose `registry()` is this registry, or 0.
+    function setRoyaltyVault(address vault) external;
 
     // ---------------------------------------------------------------- attestations
 
@@ -361,6 +383,10 @@ interface ILineageRegistry {
     /// @param account The account.
     /// @return Whether `account` is a certifier.
     function isCertifier(address account) external view returns (bool);
+
+    /// @notice The royalty vault that `registerDataset` prepares.
+    /// @return The vault, or 0 if none is set.
+    function royaltyVault() external view returns (address);
 
     /// @notice The verifier of a profile.
     /// @param profileId The circuit profile.

@@ -21,6 +21,9 @@ import {ILineageRegistry} from "./ILineageRegistry.sol";
 ///      dataset was certified.
 ///      So every wei paid is, per token: claimable + claimed + held + released + dust, where
 ///      the dust is the rounding of `floor` above, less than one wei per creator.
+///      Storage: `distributed` and `claimed` are stored plus one once written (0 stays 0), so
+///      `prepare` can create their slots ahead of the first payment and claim; the views
+///      return the amounts themselves.
 ///      A payment's split across datasets is `amount * count / nRecords` rounded down, and
 ///      the last dataset takes the remainder, so the split itself loses nothing.
 interface IRoyaltyVault {
@@ -113,6 +116,17 @@ interface IRoyaltyVault {
     function claimMany(uint32[] calldata datasetIds, address token)
         external
         returns (uint256 amount);
+
+    /// @notice Creates the storage that a dataset's first royalty in `token` and each listed
+    ///         creator's first claim of it would otherwise create, so that those calls only
+    ///         update existing slots (about 17k gas less each). Anyone may call it, the
+    ///         registry does for ETH at registration; it changes no amount any view returns,
+    ///         skips slots already written and emits nothing. Accounts that are not creators
+    ///         of the dataset only waste the caller's gas.
+    /// @param datasetId The dataset.
+    /// @param token The token, 0 for ETH.
+    /// @param creators The creators whose claim slots to create.
+    function prepare(uint32 datasetId, address token, address[] calldata creators) external;
 
     /// @notice Sends held royalties of a revoked dataset to `to`. Only the owner.
     /// @param datasetId The dataset.

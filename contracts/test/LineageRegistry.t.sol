@@ -6,7 +6,13 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {PublicLayout} from "../generated/PublicLayout.sol";
 import {ILineageRegistry} from "../interfaces/ILineageRegistry.sol";
 import {LineageRegistry} from "../LineageRegistry.sol";
-import {MockVerifier} from "./mocks/MockVerifier.sol";
+import {RoyaltyVault} from "../RoyaltyVault.sol";
+import {
+    FullGasVerifier,
+    GasBurningVerifier,
+    GasProbeVerifier,
+    MockVerifier
+} from "./mocks/MockVerifier.sol";
 import {LineageFixture} from "./utils/LineageFixture.sol";
 
 /// @dev An ERC-1271 wallet that accepts signatures of its `signer` key.
@@ -1024,6 +1030,166 @@ contract LineageRegistryTest is LineageFixture {
             abi.encodeWithSelector(ILineageRegistry.RegistryBatchUnknown.selector, modelId, 0)
         );
         registry.outputBatch(modelId, 0);
+    }
+
+    // ================================================================ setRoyaltyVault
+
+    function test_setRoyaltyVault_setsReplacesAndDisables() public {
+        assertEq(registry.royaltyVault(), address(vault)); // the fixture wires it
+        RoyaltyVault other = new RoyaltyVault(registry, owner);
+        vm.expectEmit(address(registry));
+        emit ILineageRegistry.RoyaltyVaultUpdated(address(vault), address(other));
+        vm.prank(owner);
+        registry.setRoyaltyVault(address(other));
+        assertEq(registry.royaltyVault(), address(other));
+
+        vm.expectEmit(address(registry));
+        emit ILineageRegistry.RoyaltyVaultUpdated(address(other), address(0));
+        vm.prank(owner);
+        registry.setRoyaltyVault(address(0));
+        assertEq(registry.royaltyVault(), address(0));
+    }
+
+    function test_setRoyaltyVault_revertsForAVaultOfAnotherRegistry() public {
+        RoyaltyVault foreign = new RoyaltyVault(new LineageRegistry(owner), owner);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILineageRegistry.RegistryVaultMismatch.selector, address(foreign)
+            )
+        );
+        vm.prank(owner);
+        registry.setRoyaltyVault(address(foreign));
+    }
+
+    function test_setRoyaltyVault_revertsForAnAccountThatIsNoVault() public {
+        address[2] memory notVaults = [stranger, address(verifier)];
+        for (uint256 i = 0; i < notVaults.length; ++i) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    ILineageRegistry.RegistryVaultMismatch.selector, notVaults[i]
+                )
+            );
+            vm.prank(owner);
+            registry.setRoyaltyVault(notVaults[i]);
+        }
+    }
+
+    function test_setRoyaltyVault_revertsForNonOwner() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, stranger)
+        );
+        vm.prank(stranger);
+        registry.setRoyaltyVault(address(0));
+    }
+
+    function test_registerDataset_preparesTheVaultsEthSlots() public {
+        address[] memory creators = _creators(3, 7);
+        uint32 id = _register(4242, creators, _weights(3));
+        assertEq(_rawDistributed(id, address(0)), 1, "distributed slot not prepared");
+        assertEq(vault.distributed(id, address(0)), 0);
+        for (uint256 i = 0; i < creators.length; ++i) {
+            assertEq(_rawClaimed(id, address(0), creators[i]), 1, "claimed slot not prepared");
+            assertEq(vault.claimed(id, address(0), creators[i]), 0);
+            assertEq(vault.claimable(id, address(0), creators[i]), 0);
+        }
+        // Tokens are not known at registration (see `RoyaltyVault.prepare`).
+        assertEq(_rawDistributed(id, address(0x70CE)), 0);
+    }
+
+    function test_registerDataset_withoutAVaultPreparesNothing() public {
+        vm.prank(owner);
+        registry.setRoyaltyVault(address(0));
+        address[] memory creators = _creators(2, 7);
+        uint32 id = _register(4242, creators, _weights(2));
+        assertEq(registry.dataset(id).creatorCount, 2);
+        assertEq(_rawDistributed(id, address(0)), 0);
+        assertEq(_rawClaimed(id, address(0), creators[0]), 0);
+    }
+
+    // ================================================================ verifier gas
+
+    function _useVerifier(address v) internal {
+        vm.prank(owner);
+        registry.setVerifier(DEMO, v);
+    }
+
+    /// @dev The error's arguments: everything after the selector.
+    function _args(bytes memory err) internal pure returns (bytes memory out) {
+        out = new bytes(err.length - 4);
+        for (uint256 i = 0; i < out.length; ++i) {
+            out[i] = err[i + 4];
+        }
+    }
+
+    function test_attest_givesTheVerifierExactlyVerifyGas() public {
+        GasProbeVerifier probe = new GasProbeVerifier();
+        _useVerifier(address(probe));
+        _attest(_certifiedDatasets(1), _u32(5));
+        uint256 seen = probe.seen();
+        assertLe(seen, registry.VERIFY_GAS());
+        assertLt(registry.VERIFY_GAS() - seen, 200, "the verifier got less than VERIFY_GAS");
+    }
+
+    function test_attest_aVerifierBurningAllItsGasCostsAtMostVerifyGas() public {
+        GasBurningVerifier burner = new GasBurningVerifier();
+        _useVerifier(address(burner));
+        ILineageRegistry.AttestRequest memory r = _request(_certifiedDatasets(1), _u32(5));
+        uint256 cap = registry.VERIFY_GAS();
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILineageRegistry.RegistryProofRejected.selector, DEMO, address(burner)
+            )
+        );
+        vm.prank(publisher);
+        uint256 before = gasleft();
+        registry.attest(r, PROOF);
+        uint256 used = before - gasleft();
+        assertLe(cap, used, "the verifier did not get VERIFY_GAS");
+        assertLt(used, cap + 100_000, "more than VERIFY_GAS burnt");
+    }
+
+    function test_attest_revertsWithVerifyGasTooLowWhenTheVerifierCannotGetItsGas() public {
+        ILineageRegistry.AttestRequest memory r = _request(_certifiedDatasets(1), _u32(5));
+        uint256 cap = registry.VERIFY_GAS();
+        vm.prank(publisher);
+        try registry.attest{gas: cap}(r, PROOF) {
+            assertTrue(false, "attested with too little gas");
+        } catch (bytes memory err) {
+            assertTrue(_hasSelector(err, ILineageRegistry.RegistryVerifyGasTooLow.selector));
+            (uint256 left, uint256 needed) = abi.decode(_args(err), (uint256, uint256));
+            assertEq(needed, cap + cap / 63 + 5_000);
+            assertLt(left, needed);
+        }
+        assertEq(verifier.acceptedCalls(), 0, "the verifier was called");
+        assertEq(registry.attestation(registry.modelIdOf(publisher, r.wHash)).publisher, address(0));
+    }
+
+    function test_attest_succeedsWithAGasLimitAboveTheVerifierCap() public {
+        ILineageRegistry.AttestRequest memory r = _request(_certifiedDatasets(4), _counts(4));
+        vm.prank(publisher);
+        registry.attest{gas: 1_150_000}(r, PROOF);
+        assertEq(verifier.acceptedCalls(), 1);
+    }
+
+    /// @dev Whatever the gas limit, a verifier that accepts the proof when it gets VERIFY_GAS
+    ///      (and fails with less, as a starved honest verification does) is never reported as
+    ///      rejecting it: the attestation succeeds, reverts with RegistryVerifyGasTooLow, or
+    ///      runs out of gas after the verifier (no revert data).
+    function testFuzz_attest_neverReportsAStarvedVerifierAsARejection(uint256 gasLimit) public {
+        uint256 cap = registry.VERIFY_GAS();
+        FullGasVerifier fullGas = new FullGasVerifier(cap - 200);
+        _useVerifier(address(fullGas));
+        ILineageRegistry.AttestRequest memory r = _request(_certifiedDatasets(1), _u32(5));
+        gasLimit = bound(gasLimit, cap, cap + 150_000);
+        vm.prank(publisher);
+        try registry.attest{gas: gasLimit}(r, PROOF) {}
+        catch (bytes memory err) {
+            assertTrue(
+                err.length == 0
+                    || _hasSelector(err, ILineageRegistry.RegistryVerifyGasTooLow.selector),
+                "a starved verifier was reported as a rejection"
+            );
+        }
     }
 
     // ================================================================ helpers

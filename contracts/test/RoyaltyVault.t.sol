@@ -411,6 +411,100 @@ contract RoyaltyVaultTest is LineageFixture {
         vault.releaseHeld(ids[0], ETH, stranger, 1);
     }
 
+    // ================================================================ prepare
+
+    function test_prepare_byAnyoneCreatesSlotsThatReadAsZero() public {
+        address[] memory creators = _creators(3, 0);
+        vm.prank(stranger);
+        vault.prepare(ids[0], address(token), creators);
+        assertEq(_rawDistributed(ids[0], address(token)), 1);
+        assertEq(vault.distributed(ids[0], address(token)), 0);
+        for (uint256 i = 0; i < creators.length; ++i) {
+            assertEq(_rawClaimed(ids[0], address(token), creators[i]), 1);
+            assertEq(vault.claimed(ids[0], address(token), creators[i]), 0);
+            assertEq(vault.claimable(ids[0], address(token), creators[i]), 0);
+        }
+    }
+
+    function test_prepare_keepsWrittenSlots() public {
+        _pay(6000); // dataset 3 gets 2400: creators 400, 800, 1200
+        address creator = _creator(3, 2);
+        vm.prank(creator);
+        vault.claim(ids[3], ETH);
+        vm.prank(stranger);
+        vault.prepare(ids[3], ETH, _creators(3, 3));
+        assertEq(vault.distributed(ids[3], ETH), 2400);
+        assertEq(_rawDistributed(ids[3], ETH), 2401);
+        assertEq(vault.claimed(ids[3], ETH, creator), 1200);
+        assertEq(vault.claimable(ids[3], ETH, creator), 0);
+        assertEq(vault.claimable(ids[3], ETH, _creator(3, 0)), 400);
+        vm.prank(creator);
+        vm.expectRevert(
+            abi.encodeWithSelector(IRoyaltyVault.RoyaltyNothingToClaim.selector, creator)
+        );
+        vault.claim(ids[3], ETH);
+    }
+
+    /// @dev Preparing any of the datasets for the token, before payments and claims, changes
+    ///      no amount: the same payments and claims give the same books and transfers.
+    function testFuzz_prepare_changesNoAmount(
+        uint128 first,
+        uint128 second,
+        uint16 claimMask,
+        uint8 prepareMask
+    ) public {
+        uint256 a1 = bound(first, 1, 1e29);
+        uint256 a2 = bound(second, 1, 1e29);
+        uint256 snapshot = vm.snapshotState();
+        uint256[] memory prepared = _tokenScenario(a1, a2, claimMask, prepareMask);
+        vm.revertToState(snapshot);
+        uint256[] memory plain = _tokenScenario(a1, a2, claimMask, 0);
+        assertEq(prepared.length, plain.length);
+        for (uint256 i = 0; i < plain.length; ++i) {
+            assertEq(prepared[i], plain[i], "prepare changed an amount");
+        }
+    }
+
+    /// @dev Prepares the datasets in `prepareMask`, pays `a1` of the token, lets the creators
+    ///      in `claimMask` claim, pays `a2`; returns every amount the views and balances show.
+    function _tokenScenario(uint256 a1, uint256 a2, uint16 claimMask, uint8 prepareMask)
+        internal
+        returns (uint256[] memory out)
+    {
+        for (uint256 s = 0; s < 4; ++s) {
+            if ((prepareMask >> s) & 1 == 1) {
+                vault.prepare(ids[s], address(token), _creators(3, s));
+            }
+        }
+        vm.prank(payer);
+        vault.payRoyaltyToken(modelId, token, a1);
+        for (uint256 s = 0; s < 4; ++s) {
+            for (uint256 i = 0; i < 3; ++i) {
+                address creator = _creator(s, i);
+                if ((claimMask >> (3 * s + i)) & 1 == 1) {
+                    if (vault.claimable(ids[s], address(token), creator) > 0) {
+                        vm.prank(creator);
+                        vault.claim(ids[s], address(token));
+                    }
+                }
+            }
+        }
+        vm.prank(payer);
+        vault.payRoyaltyToken(modelId, token, a2);
+        out = new uint256[](4 + 4 * 3 * 3 + 1);
+        uint256 k;
+        for (uint256 s = 0; s < 4; ++s) {
+            out[k++] = vault.distributed(ids[s], address(token));
+            for (uint256 i = 0; i < 3; ++i) {
+                address creator = _creator(s, i);
+                out[k++] = vault.claimed(ids[s], address(token), creator);
+                out[k++] = vault.claimable(ids[s], address(token), creator);
+                out[k++] = token.balanceOf(creator);
+            }
+        }
+        out[k] = token.balanceOf(address(vault));
+    }
+
     // ================================================================ fuzz
 
     /// @dev For arbitrary counts, weights and payments: every wei is distributed or held,

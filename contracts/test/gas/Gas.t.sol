@@ -2,13 +2,15 @@
 pragma solidity ^0.8.28;
 
 import {PublicLayout} from "../../generated/PublicLayout.sol";
+import {MockERC20} from "../mocks/MockERC20.sol";
 import {AcceptingVerifier} from "../mocks/MockVerifier.sol";
 import {LineageFixture} from "../utils/LineageFixture.sol";
 
 /// @title LineageGasTest
 /// @notice The scenarios behind BENCHMARKS.md's gas table, with M = PublicLayout.SLOTS (4)
 ///         datasets of 4 creators each. Verification is excluded: the profile's verifier is
-///         `AcceptingVerifier`, which returns at once.
+///         `AcceptingVerifier`, which returns at once. The vault is wired to the registry, so
+///         registration prepares each dataset's ETH slots (`RoyaltyVault.prepare`).
 ///         `forge test --match-contract LineageGasTest --gas-report`
 contract LineageGasTest is LineageFixture {
     uint256 internal constant M = PublicLayout.SLOTS;
@@ -75,6 +77,43 @@ contract LineageGasTest is LineageFixture {
         vault.payRoyalty{value: 1 ether}(modelId);
         vm.prank(creator);
         vault.claim(ids[0], address(0));
+    }
+
+    /// @dev The vault already holds the token (its balance slot exists, as for any token paid
+    ///      before) and the payer has approved it: what remains is the vault's own cost.
+    function _tokenReady() internal returns (MockERC20 token) {
+        token = new MockERC20();
+        token.mint(address(vault), 1);
+        token.mint(payer, 100 ether);
+        vm.prank(payer);
+        token.approve(address(vault), 100 ether);
+    }
+
+    /// @dev The first payment of a token the datasets were not prepared for (max), then a
+    ///      later one (min).
+    function test_gas_payRoyaltyToken() public {
+        MockERC20 token = _tokenReady();
+        _attestM();
+        vm.startPrank(payer);
+        vault.payRoyaltyToken(modelId, token, 1 ether);
+        vault.payRoyaltyToken(modelId, token, 1 ether);
+        vm.stopPrank();
+    }
+
+    /// @dev The first payment of a token after `prepare` for it on all M datasets.
+    function test_gas_payRoyaltyToken_prepared() public {
+        MockERC20 token = _tokenReady();
+        for (uint256 i = 0; i < M; ++i) {
+            vault.prepare(ids[i], address(token), _creators(4, i));
+        }
+        _attestM();
+        vm.prank(payer);
+        vault.payRoyaltyToken(modelId, token, 1 ether);
+    }
+
+    /// @dev Preparing one dataset and its 4 creators for a token.
+    function test_gas_prepare() public {
+        vault.prepare(ids[0], address(0x70CE), _creators(4, 0));
     }
 
     /// @dev One creator in all M datasets claims them at once.

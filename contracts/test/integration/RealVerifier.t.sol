@@ -127,6 +127,55 @@ contract RealVerifierTest is Test {
         assertTrue(registry.attestationStatus(modelId) == ILineageRegistry.AttestationStatus.Valid);
     }
 
+    function test_attestAcceptsTheHonestProofWithinAnOrdinaryGasLimit() public {
+        // The registry's own work plus VERIFY_GAS (and its 1/64) fits in 1.2M; the verifier
+        // itself needs about 369k of its 1M.
+        ILineageRegistry.AttestRequest memory r = _request(DemoProof.instances());
+        vm.prank(publisher);
+        bytes32 modelId = registry.attest{gas: 1_200_000}(r, DemoProof.proof());
+        assertTrue(registry.attestationStatus(modelId) == ILineageRegistry.AttestationStatus.Valid);
+    }
+
+    function test_attestRejectsATamperedProofWithinTheGasCap() public {
+        // The first commitment's x coordinate changed: a point off the curve, on which the
+        // verifier's precompile call fails and burns all the gas the verifier was given.
+        bytes memory proof = DemoProof.proof();
+        proof[0] ^= 0x01;
+        bytes memory input = abi.encodePacked(DemoProof.instances(), proof);
+        uint256 before = gasleft();
+        (bool ok,) = verifier.call{gas: 50_000_000}(input);
+        uint256 uncapped = before - gasleft();
+        assertFalse(ok);
+        assertLt(49_000_000, uncapped, "the tampered proof no longer burns all its gas");
+
+        ILineageRegistry.AttestRequest memory r = _request(DemoProof.instances());
+        vm.expectRevert(
+            abi.encodeWithSelector(ILineageRegistry.RegistryProofRejected.selector, DEMO, verifier)
+        );
+        vm.prank(publisher);
+        before = gasleft();
+        registry.attest(r, proof);
+        uint256 used = before - gasleft();
+        assertLt(used, 2_000_000, "a rejected proof cost more than 2M gas");
+        assertLe(registry.VERIFY_GAS(), used);
+    }
+
+    function test_attestWithTooLittleGasForTheCapRevertsWithVerifyGasTooLow() public {
+        // Enough for the honest verification (~369k) but not for the full VERIFY_GAS: the
+        // registry refuses to judge the proof rather than report a rejection.
+        ILineageRegistry.AttestRequest memory r = _request(DemoProof.instances());
+        vm.prank(publisher);
+        try registry.attest{gas: 900_000}(r, DemoProof.proof()) {
+            assertTrue(false, "attested with too little gas");
+        } catch (bytes memory err) {
+            assertTrue(_hasSelector(err, ILineageRegistry.RegistryVerifyGasTooLow.selector));
+        }
+        assertTrue(
+            registry.attestationStatus(registry.modelIdOf(publisher, r.wHash))
+                == ILineageRegistry.AttestationStatus.None
+        );
+    }
+
     function test_attestRejectsOtherCounts() public {
         ILineageRegistry.AttestRequest memory r = _request(DemoProof.instances());
         r.counts[0] -= 1;

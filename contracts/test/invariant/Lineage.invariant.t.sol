@@ -15,8 +15,9 @@ struct FuzzSelector {
 
 /// @title LineageInvariantTest
 /// @notice Random sequences of attestations (accepted or rejected by the verifier), payments
-///         in ETH and a token, claims, dataset and attestation revocations and releases of
-///         held royalties, through `LineageHandler`.
+///         in ETH and a token, claims, dataset and attestation revocations, releases of held
+///         royalties and `prepare` calls, through `LineageHandler`. The vault is wired to the
+///         registry, so the datasets' ETH slots start prepared and the token's do not.
 contract LineageInvariantTest is Test {
     LineageRegistry internal registry;
     RoyaltyVault internal vault;
@@ -32,6 +33,7 @@ contract LineageInvariantTest is Test {
         vm.startPrank(owner);
         registry.setCertifier(certifier, true);
         registry.setVerifier(1, address(verifier));
+        registry.setRoyaltyVault(address(vault));
         vm.stopPrank();
         handler = new LineageHandler(registry, vault, verifier, owner, certifier);
     }
@@ -44,7 +46,7 @@ contract LineageInvariantTest is Test {
 
     /// @dev Read by forge: only the handler's actions are called.
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory selectors = new bytes4[](7);
+        bytes4[] memory selectors = new bytes4[](8);
         selectors[0] = LineageHandler.attest.selector;
         selectors[1] = LineageHandler.pay.selector;
         selectors[2] = LineageHandler.claim.selector;
@@ -52,6 +54,7 @@ contract LineageInvariantTest is Test {
         selectors[4] = LineageHandler.revokeDataset.selector;
         selectors[5] = LineageHandler.revokeAttestation.selector;
         selectors[6] = LineageHandler.releaseHeld.selector;
+        selectors[7] = LineageHandler.prepare.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector({addr: address(handler), selectors: selectors});
     }

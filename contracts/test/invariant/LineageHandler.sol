@@ -208,6 +208,24 @@ contract LineageHandler is Test {
         registry.revokeAttestation(modelId);
     }
 
+    /// @dev Anyone prepares a dataset's slots for ETH or the token, for some of its creators
+    ///      and maybe an account that is none: no amount may change (the invariants check).
+    function prepare(uint256 datasetIndex, uint8 mask, bool useToken) external {
+        uint256 d = datasetIndex % DATASETS;
+        address[] memory list = new address[](4);
+        uint256 n;
+        for (uint256 i = 0; i < 3; ++i) {
+            if ((mask >> i) & 1 == 1) list[n++] = _pool[(d + i) % POOL];
+        }
+        if ((mask >> 3) & 1 == 1) list[n++] = address(0x5757);
+        address[] memory creators = new address[](n);
+        for (uint256 i = 0; i < n; ++i) {
+            creators[i] = list[i];
+        }
+        vm.prank(address(0x5757));
+        vault.prepare(_datasetIds[d], useToken ? address(token) : address(0), creators);
+    }
+
     /// @dev The owner releases part of what a dataset holds.
     function releaseHeld(uint256 datasetIndex, uint256 amount, bool useToken) external {
         uint32 id = _datasetIds[datasetIndex % DATASETS];

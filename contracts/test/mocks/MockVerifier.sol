@@ -38,3 +38,44 @@ contract AcceptingVerifier {
     /// @notice The verifier entry point.
     fallback() external {}
 }
+
+/// @title GasBurningVerifier
+/// @notice Rejects every proof by consuming all the gas it is given, as a generated verifier
+///         does when a precompile call fails (e.g. on a point off the curve).
+contract GasBurningVerifier {
+    /// @notice The verifier entry point.
+    fallback() external {
+        assembly {
+            invalid()
+        }
+    }
+}
+
+/// @title GasProbeVerifier
+/// @notice Accepts every proof and records the gas it was given (read on entry).
+contract GasProbeVerifier {
+    /// @notice `gasleft()` on entry of the last call.
+    uint256 public seen;
+
+    /// @notice The verifier entry point.
+    fallback() external {
+        seen = gasleft();
+    }
+}
+
+/// @title FullGasVerifier
+/// @notice Accepts a proof only when given at least `minGas`: a verifier for which a call
+///         with less gas than it needs fails, as an honest but starved verification does.
+contract FullGasVerifier {
+    /// @notice The gas below which it fails.
+    uint256 public immutable minGas;
+
+    constructor(uint256 minGas_) {
+        minGas = minGas_;
+    }
+
+    /// @notice The verifier entry point.
+    fallback() external {
+        if (gasleft() < minGas) revert("FullGasVerifier: starved");
+    }
+}

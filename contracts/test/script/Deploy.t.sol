@@ -13,6 +13,7 @@ contract DeployTest is Test {
         assertEq(d.registry.owner(), d.deployer);
         assertEq(d.vault.owner(), d.deployer);
         assertEq(address(d.vault.registry()), address(d.registry));
+        assertEq(d.registry.royaltyVault(), address(d.vault));
         assertTrue(d.registry.isCertifier(d.deployer));
         assertEq(d.registry.verifierOf(1), d.verifierDemo);
         assertEq(d.registry.verifierOf(2), d.verifierStandard);

@@ -9,7 +9,8 @@ import {MockVerifier} from "../mocks/MockVerifier.sol";
 import {Test} from "./Test.sol";
 
 /// @title LineageFixture
-/// @notice A deployed registry and vault with a mock verifier on the demo profile, and helpers
+/// @notice A deployed registry and vault (wired: registration prepares the vault's ETH
+///         slots) with a mock verifier on the demo profile, and helpers
 ///         to register datasets and build attestations.
 abstract contract LineageFixture is Test {
     uint256 internal constant FIELD_MODULUS =
@@ -34,6 +35,7 @@ abstract contract LineageFixture is Test {
         vm.startPrank(owner);
         registry.setCertifier(certifier, true);
         registry.setVerifier(DEMO, address(verifier));
+        registry.setRoyaltyVault(address(vault));
         vm.stopPrank();
     }
 
@@ -80,6 +82,30 @@ abstract contract LineageFixture is Test {
         for (uint256 i = 0; i < m; ++i) {
             ids[i] = _registerCertified(1000 + i, _creators(3, i), _weights(3));
         }
+    }
+
+    // ---------------------------------------------------------------- vault storage
+
+    /// @dev Slots of `RoyaltyVault`'s `_distributed` and `_claimed` mappings
+    ///      (`forge inspect RoyaltyVault storageLayout`), to check what `prepare` wrote.
+    uint256 internal constant DISTRIBUTED_SLOT = 2;
+    uint256 internal constant CLAIMED_SLOT = 3;
+
+    /// @dev The raw word of `_distributed[datasetId][token]`.
+    function _rawDistributed(uint32 datasetId, address token) internal view returns (uint256) {
+        bytes32 outer = keccak256(abi.encode(datasetId, DISTRIBUTED_SLOT));
+        return uint256(vm.load(address(vault), keccak256(abi.encode(token, outer))));
+    }
+
+    /// @dev The raw word of `_claimed[datasetId][token][creator]`.
+    function _rawClaimed(uint32 datasetId, address token, address creator)
+        internal
+        view
+        returns (uint256)
+    {
+        bytes32 outer = keccak256(abi.encode(datasetId, CLAIMED_SLOT));
+        bytes32 middle = keccak256(abi.encode(token, outer));
+        return uint256(vm.load(address(vault), keccak256(abi.encode(creator, middle))));
     }
 
     // ---------------------------------------------------------------- attestations

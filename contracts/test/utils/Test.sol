@@ -24,6 +24,17 @@ abstract contract Test {
         return min + x % (size + 1);
     }
 
+    // ---------------------------------------------------------------- revert data
+
+    /// @dev Whether `data` (revert data) starts with `selector`.
+    function _hasSelector(bytes memory data, bytes4 selector) internal pure returns (bool) {
+        if (data.length < 4) return false;
+        for (uint256 i = 0; i < 4; ++i) {
+            if (data[i] != selector[i]) return false;
+        }
+        return true;
+    }
+
     // ---------------------------------------------------------------- assertions
 
     function assertTrue(bool condition) internal pure {

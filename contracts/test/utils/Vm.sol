@@ -17,6 +17,15 @@ interface Vm {
     /// @notice Sets `block.number`.
     function roll(uint256 newHeight) external;
 
+    /// @notice Snapshots the whole state; `revertToState` goes back to it.
+    function snapshotState() external returns (uint256 snapshotId);
+
+    /// @notice Restores the state of snapshot `snapshotId`.
+    function revertToState(uint256 snapshotId) external returns (bool success);
+
+    /// @notice The word in storage slot `slot` of `target`.
+    function load(address target, bytes32 slot) external view returns (bytes32 data);
+
     /// @notice Sets the ETH balance of `account`.
     function deal(address account, uint256 newBalance) external;
 
