@@ -50,20 +50,6 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
 
     // ---------------------------------------------------------------- storage
 
-    /// @dev Storage form of a dataset.
-    struct DatasetRecord {
-        uint256 root;
-        address curator;
-        uint64 leafCount;
-        DatasetStatus status;
-        uint32 creatorCount;
-        uint64 totalWeight;
-        uint40 registeredAt;
-        uint40 certifiedAt;
-        uint40 revokedAt;
-        string uri;
-    }
-
     /// @dev Storage form of an attestation: two slots, the fewest that hold it (its time is
     ///      the block of its `ModelAttested` event; `nRecords` is the sum of the counts).
     ///      Slot `s`'s dataset id and count live in bits `[32s, 32s + 32)` of
@@ -83,7 +69,7 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
     }
 
     /// @dev Datasets by id; ids start at 1.
-    mapping(uint32 datasetId => DatasetRecord) private _datasets;
+    mapping(uint32 datasetId => Dataset) private _datasets;
 
     /// @dev The root of each certified dataset; 0 when not certified (or revoked), so
     ///      `attest` reads one slot per dataset.
@@ -156,7 +142,7 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
             _shares[datasetId][creators[i]] = Share({weight: weights[i], totalWeight: totalWeight});
         }
 
-        DatasetRecord storage d = _datasets[datasetId];
+        Dataset storage d = _datasets[datasetId];
         d.root = root;
         d.curator = msg.sender;
         d.leafCount = leafCount;
@@ -176,7 +162,7 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
 
     /// @inheritdoc ILineageRegistry
     function certify(uint32 datasetId) external onlyCertifier {
-        DatasetRecord storage d = _datasets[datasetId];
+        Dataset storage d = _datasets[datasetId];
         DatasetStatus status = d.status;
         if (status == DatasetStatus.None) revert RegistryDatasetUnknown(datasetId);
         if (status == DatasetStatus.Certified) revert RegistryDatasetAlreadyCertified(datasetId);
@@ -190,7 +176,7 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
 
     /// @inheritdoc ILineageRegistry
     function revokeDataset(uint32 datasetId, string calldata reason) external onlyCertifier {
-        DatasetRecord storage d = _datasets[datasetId];
+        Dataset storage d = _datasets[datasetId];
         DatasetStatus status = d.status;
         if (status == DatasetStatus.None) revert RegistryDatasetUnknown(datasetId);
         if (status == DatasetStatus.Revoked) revert RegistryDatasetRevoked(datasetId);
@@ -307,19 +293,7 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
 
     /// @inheritdoc ILineageRegistry
     function dataset(uint32 datasetId) external view returns (Dataset memory) {
-        DatasetRecord storage d = _datasets[datasetId];
-        return Dataset({
-            root: d.root,
-            curator: d.curator,
-            leafCount: d.leafCount,
-            status: d.status,
-            creatorCount: d.creatorCount,
-            totalWeight: d.totalWeight,
-            registeredAt: d.registeredAt,
-            certifiedAt: d.certifiedAt,
-            revokedAt: d.revokedAt,
-            uri: d.uri
-        });
+        return _datasets[datasetId];
     }
 
     /// @inheritdoc ILineageRegistry
