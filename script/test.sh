@@ -25,3 +25,6 @@ if grep -q '^Diff in' <<<"$fmt_out"; then
     exit 1
 fi
 forge test
+
+step "the ABIs crates/chain binds match the contracts (script/abi.js)"
+script/abi.js --check

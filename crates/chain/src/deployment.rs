@@ -1,0 +1,49 @@
+//! `deployments/<chainid>.json`: the addresses `script/Deploy.s.sol` writes.
+
+use std::path::Path;
+
+use alloy::primitives::Address;
+use serde::{Deserialize, Serialize};
+
+use crate::ChainError;
+
+/// The verifier of each proof profile (the zero address: none deployed).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verifiers {
+    /// Profile 1, `demo`.
+    pub demo: Address,
+    /// Profile 2, `standard`.
+    pub standard: Address,
+}
+
+/// One deployment of Lineage on one chain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deployment {
+    /// The chain the contracts live on.
+    pub chain_id: u64,
+    /// The block the deployment started from: an indexer follows the chain from here.
+    pub start_block: u64,
+    /// The account that deployed.
+    pub deployer: Address,
+    /// The owner of the registry and the vault.
+    pub owner: Address,
+    /// The account made certifier at deployment.
+    pub certifier: Address,
+    /// `LineageRegistry`.
+    pub registry: Address,
+    /// `RoyaltyVault`.
+    pub vault: Address,
+    /// The verifier per profile.
+    pub verifiers: Verifiers,
+}
+
+impl Deployment {
+    /// Reads a deployments file.
+    pub fn load(path: &Path) -> Result<Self, ChainError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ChainError::DeploymentRead { path: path.to_owned(), source })?;
+        serde_json::from_str(&text)
+            .map_err(|source| ChainError::DeploymentParse { path: path.to_owned(), source })
+    }
+}
