@@ -3,6 +3,7 @@
 use clap::Parser;
 use std::process::ExitCode;
 
+mod chain;
 mod cmd;
 mod io;
 mod records;

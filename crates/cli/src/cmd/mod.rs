@@ -4,10 +4,13 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod attest;
 mod dataset;
 mod prove;
+mod royalties;
 mod sample;
 pub(crate) mod setup;
+mod status;
 mod train;
 mod verify;
 
@@ -34,6 +37,13 @@ enum Command {
     Prove(prove::Args),
     /// Verify an attestation off-chain (exit 0: valid, 1: not, with the reason).
     Verify(verify::Args),
+    /// Submit an attestation on-chain: the registry verifies its proof in the transaction.
+    Attest(attest::Args),
+    /// A model's attestation status and lineage (exit 0: valid, 1: revoked or tainted).
+    Status(status::Args),
+    /// Pay, show and claim attribution royalties.
+    #[command(subcommand)]
+    Royalties(royalties::RoyaltiesCommand),
 }
 
 impl Cli {
@@ -46,6 +56,9 @@ impl Cli {
             Command::Setup(args) => args.run().map(|()| ExitCode::SUCCESS),
             Command::Prove(args) => args.run().map(|()| ExitCode::SUCCESS),
             Command::Verify(args) => args.run(),
+            Command::Attest(args) => args.run().map(|()| ExitCode::SUCCESS),
+            Command::Status(args) => args.run(),
+            Command::Royalties(cmd) => cmd.run().map(|()| ExitCode::SUCCESS),
         }
     }
 }

@@ -5,7 +5,10 @@ use clap::Subcommand;
 use std::process::ExitCode;
 
 mod build;
+mod certify;
 mod prove_inclusion;
+pub(crate) mod register;
+mod revoke;
 mod verify_inclusion;
 
 #[derive(Debug, Subcommand)]
@@ -16,6 +19,12 @@ pub(crate) enum DatasetCommand {
     ProveInclusion(prove_inclusion::Args),
     /// Check an inclusion proof against a dataset root.
     VerifyInclusion(verify_inclusion::Args),
+    /// Register a dataset's commitment on-chain (root, size, creators and weights).
+    Register(register::Args),
+    /// Certify a registered dataset (certifiers only).
+    Certify(certify::Args),
+    /// Revoke a dataset's certification (certifiers only): its models become tainted.
+    Revoke(revoke::Args),
 }
 
 impl DatasetCommand {
@@ -24,6 +33,9 @@ impl DatasetCommand {
             Self::Build(args) => args.run().map(|()| ExitCode::SUCCESS),
             Self::ProveInclusion(args) => args.run().map(|()| ExitCode::SUCCESS),
             Self::VerifyInclusion(args) => args.run(),
+            Self::Register(args) => args.run().map(|()| ExitCode::SUCCESS),
+            Self::Certify(args) => args.run().map(|()| ExitCode::SUCCESS),
+            Self::Revoke(args) => args.run().map(|()| ExitCode::SUCCESS),
         }
     }
 }

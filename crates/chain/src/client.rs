@@ -1,0 +1,666 @@
+//! [`Client`]: the registry and the royalty vault of one deployment, over JSON-RPC.
+//!
+//! Every transaction waits for the configured number of confirmations, and a revert comes
+//! back as [`ChainError::Reverted`] carrying the contract's decoded custom error.
+
+use std::time::Duration;
+
+pub use alloy::signers::local::PrivateKeySigner as Signer;
+
+use alloy::{
+    contract::{CallBuilder, CallDecoder},
+    network::EthereumWallet,
+    primitives::{Address, B256, U256},
+    providers::{DynProvider, Provider, ProviderBuilder},
+    rpc::types::{Filter, Log, TransactionReceipt},
+    signers::local::PrivateKeySigner,
+    sol_types::SolEvent,
+};
+use lineage_core::{attestation::Attestation, field::fr_to_be_bytes, manifest::DatasetManifest};
+use serde::Serialize;
+
+use crate::{
+    bindings::{
+        ILineageRegistry::{AttestRequest, Dataset, OutputBatch},
+        LineageRegistry::{self, LineageRegistryErrors, LineageRegistryInstance},
+        RoyaltyVault::{self, RoyaltyVaultErrors, RoyaltyVaultInstance},
+    },
+    ChainError, Deployment, Result,
+};
+
+/// How to reach the chain.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The JSON-RPC endpoint (http or https).
+    pub rpc_url: String,
+    /// Confirmations every transaction waits for (1: included in a block).
+    pub confirmations: u64,
+    /// The longest any one RPC exchange or confirmation wait may take.
+    pub timeout: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            rpc_url: "http://127.0.0.1:8545".into(),
+            confirmations: 1,
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A mined transaction: what a summary or a receipt file records.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Sent {
+    /// The transaction hash.
+    pub tx_hash: B256,
+    /// The block it was mined in.
+    pub block_number: u64,
+    /// The gas it used.
+    pub gas_used: u64,
+}
+
+/// The status of a model's attestation, as the registry derives it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AttestationStatus {
+    /// No attestation under this id.
+    None,
+    /// Attested, and every dataset is still certified.
+    Valid,
+    /// Revoked by its publisher.
+    Revoked,
+    /// A dataset it was trained on lost its certification.
+    Tainted,
+}
+
+/// The status of a dataset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DatasetStatus {
+    /// No dataset under this id.
+    None,
+    /// Registered, not (yet) certified.
+    Registered,
+    /// Certified.
+    Certified,
+    /// Its certification was revoked.
+    Revoked,
+}
+
+/// A creator of a dataset and their weight in its royalty split.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Creator {
+    /// The creator's address.
+    pub address: Address,
+    /// Their weight (their number of works in the dataset).
+    pub weight: u64,
+}
+
+/// One dataset a model was trained on, as the chain records it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasetLineage {
+    /// The dataset id.
+    pub id: u32,
+    /// Its Merkle root.
+    pub root: U256,
+    /// Its status now.
+    pub status: DatasetStatus,
+    /// Its URI.
+    pub uri: String,
+    /// The records the proof counted from it.
+    pub count: u32,
+    /// Its creators and weights.
+    pub creators: Vec<Creator>,
+}
+
+/// A model, its attestation and everything it was trained on: what a wallet or an
+/// auditor walks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelLineage {
+    /// The model id.
+    pub model_id: B256,
+    /// Its status now.
+    pub status: AttestationStatus,
+    /// Who attested it.
+    pub publisher: Address,
+    /// The proof profile it was attested under.
+    pub profile_id: u32,
+    /// Records it was trained on.
+    pub n_records: u32,
+    /// The licenses allowed (bit i: license code i).
+    pub license_mask: u64,
+    /// The block of its `ModelAttested` event.
+    pub attested_block: Option<u64>,
+    /// That block's confirmations now.
+    pub confirmations: Option<u64>,
+    /// The datasets, in slot order.
+    pub datasets: Vec<DatasetLineage>,
+}
+
+/// The client of one deployment.
+#[derive(Clone, Debug)]
+pub struct Client {
+    provider: DynProvider,
+    deployment: Deployment,
+    options: Options,
+    sender: Option<Address>,
+}
+
+impl Client {
+    /// Connects to `options.rpc_url` and checks that it serves `deployment`: the chain id
+    /// must match and the registry must have code. `signer` is needed only to transact.
+    ///
+    /// An endpoint that does not answer fails with [`ChainError::Unreachable`] within
+    /// `options.timeout`.
+    pub async fn connect(
+        options: Options,
+        deployment: Deployment,
+        signer: Option<PrivateKeySigner>,
+    ) -> Result<Self> {
+        let sender = signer.as_ref().map(PrivateKeySigner::address);
+        let provider = provider(&options, signer)?;
+        let client = Self { provider, deployment, options, sender };
+        let chain_id = client.rpc("eth_chainId", client.provider.get_chain_id()).await?;
+        if chain_id != client.deployment.chain_id {
+            return Err(ChainError::WrongChain {
+                url: client.options.rpc_url.clone(),
+                expected: client.deployment.chain_id,
+                got: chain_id,
+            });
+        }
+        let registry = client.deployment.registry;
+        let code = client.rpc("eth_getCode", client.provider.get_code_at(registry)).await?;
+        if code.is_empty() {
+            return Err(ChainError::NoContract { address: registry, chain_id });
+        }
+        Ok(client)
+    }
+
+    /// The chain id `options.rpc_url` serves (to find its deployments file).
+    pub async fn chain_id(options: &Options) -> Result<u64> {
+        let provider = provider(options, None)?;
+        bounded(options, "eth_chainId", provider.get_chain_id()).await
+    }
+
+    /// The deployment this client talks to.
+    pub fn deployment(&self) -> &Deployment {
+        &self.deployment
+    }
+
+    /// The account transactions are sent from, when a signer was given.
+    pub fn sender(&self) -> Option<Address> {
+        self.sender
+    }
+
+    /// The underlying provider, for reads this client does not wrap.
+    pub fn provider(&self) -> &DynProvider {
+        &self.provider
+    }
+
+    fn registry(&self) -> LineageRegistryInstance<DynProvider> {
+        LineageRegistry::new(self.deployment.registry, self.provider.clone())
+    }
+
+    fn vault(&self) -> RoyaltyVaultInstance<DynProvider> {
+        RoyaltyVault::new(self.deployment.vault, self.provider.clone())
+    }
+
+    /// Awaits one RPC exchange, bounded by the timeout.
+    async fn rpc<T, E: std::fmt::Display>(
+        &self,
+        method: &'static str,
+        fut: impl std::future::IntoFuture<Output = std::result::Result<T, E>>,
+    ) -> Result<T> {
+        bounded(&self.options, method, fut).await
+    }
+
+    /// Awaits a view call, decoding a revert into the contracts' custom errors.
+    async fn view<D: CallDecoder>(
+        &self,
+        what: &'static str,
+        call: CallBuilder<&DynProvider, D>,
+    ) -> Result<D::CallOutput> {
+        match tokio::time::timeout(self.options.timeout, call.call()).await {
+            Ok(Ok(out)) => Ok(out),
+            Ok(Err(err)) => Err(self.contract_error(what, err)),
+            Err(_) => Err(self.timed_out(what)),
+        }
+    }
+
+    /// Sends a transaction and waits for its confirmations; a revert (seen when the node
+    /// estimates its gas) comes back decoded.
+    async fn transact<D: CallDecoder>(
+        &self,
+        what: &'static str,
+        call: CallBuilder<&DynProvider, D>,
+    ) -> Result<(Sent, TransactionReceipt)> {
+        if self.sender.is_none() {
+            return Err(ChainError::NoSigner { what });
+        }
+        let pending = match tokio::time::timeout(self.options.timeout, call.send()).await {
+            Ok(Ok(pending)) => pending,
+            Ok(Err(err)) => return Err(self.contract_error(what, err)),
+            Err(_) => return Err(self.timed_out(what)),
+        };
+        let tx_hash = *pending.tx_hash();
+        let receipt = pending
+            .with_required_confirmations(self.options.confirmations)
+            .with_timeout(Some(self.options.timeout))
+            .get_receipt()
+            .await
+            .map_err(|err| ChainError::Unconfirmed { what, tx_hash, reason: err.to_string() })?;
+        if !receipt.status() {
+            return Err(ChainError::Failed { what, tx_hash });
+        }
+        let sent = Sent {
+            tx_hash,
+            block_number: receipt.block_number.unwrap_or_default(),
+            gas_used: receipt.gas_used,
+        };
+        Ok((sent, receipt))
+    }
+
+    fn timed_out(&self, what: &'static str) -> ChainError {
+        ChainError::Unreachable {
+            url: self.options.rpc_url.clone(),
+            reason: format!("{what} got no answer within {:?}", self.options.timeout),
+        }
+    }
+
+    fn contract_error(&self, what: &'static str, err: alloy::contract::Error) -> ChainError {
+        if let Some(e) = err.as_decoded_interface_error::<LineageRegistryErrors>() {
+            return ChainError::Reverted { what, error: crate::Revert::Registry(e) };
+        }
+        if let Some(e) = err.as_decoded_interface_error::<RoyaltyVaultErrors>() {
+            return ChainError::Reverted { what, error: crate::Revert::Vault(e) };
+        }
+        if let Some(data) = err.as_revert_data() {
+            return ChainError::RevertedUnknown { what, data: data.to_vec() };
+        }
+        match err {
+            alloy::contract::Error::TransportError(t) => {
+                classify_rpc_error(&self.options.rpc_url, what, &t)
+            }
+            other => ChainError::Rpc { what, reason: other.to_string() },
+        }
+    }
+
+    /// The first log of event `E` in `receipt`.
+    fn event<E: SolEvent>(receipt: &TransactionReceipt, what: &'static str) -> Result<E> {
+        receipt
+            .inner
+            .logs()
+            .iter()
+            .find_map(|log| log.log_decode::<E>().ok())
+            .map(|log| log.inner.data)
+            .ok_or(ChainError::EventMissing { what, event: E::SIGNATURE })
+    }
+
+    // ------------------------------------------------------------ datasets
+
+    /// Registers a dataset from its manifest: its root, leaf count, and its creators
+    /// weighted by their number of works. Returns the new dataset id.
+    pub async fn register_dataset(
+        &self,
+        manifest: &DatasetManifest,
+        uri: &str,
+    ) -> Result<(u32, Sent)> {
+        let (creators, weights): (Vec<Address>, Vec<u64>) =
+            manifest.counts.by_creator.iter().map(|(a, n)| (*a, *n)).unzip();
+        let registry = self.registry();
+        let call = registry.registerDataset(
+            word(&manifest.root),
+            manifest.leaf_count,
+            uri.to_owned(),
+            creators,
+            weights,
+        );
+        let (sent, receipt) = self.transact("registerDataset", call).await?;
+        let event = Self::event::<LineageRegistry::DatasetRegistered>(&receipt, "registerDataset")?;
+        Ok((event.datasetId, sent))
+    }
+
+    /// Certifies dataset `id` (the sender must be a certifier).
+    pub async fn certify(&self, id: u32) -> Result<Sent> {
+        let registry = self.registry();
+        Ok(self.transact("certify", registry.certify(id)).await?.0)
+    }
+
+    /// Revokes dataset `id`'s certification (the sender must be a certifier).
+    pub async fn revoke_dataset(&self, id: u32, reason: &str) -> Result<Sent> {
+        let registry = self.registry();
+        Ok(self.transact("revokeDataset", registry.revokeDataset(id, reason.to_owned())).await?.0)
+    }
+
+    /// The number of registered datasets (ids run from 1 to it).
+    pub async fn dataset_count(&self) -> Result<u32> {
+        let registry = self.registry();
+        self.view("datasetCount", registry.datasetCount()).await
+    }
+
+    /// Dataset `id` as the registry stores it.
+    pub async fn dataset(&self, id: u32) -> Result<Dataset> {
+        let registry = self.registry();
+        self.view("dataset", registry.dataset(id)).await
+    }
+
+    /// The most recently registered dataset with `root` whose status is `wanted` (or any
+    /// status when `None`), with its id.
+    pub async fn find_dataset(
+        &self,
+        root: U256,
+        wanted: Option<DatasetStatus>,
+    ) -> Result<Option<(u32, Dataset)>> {
+        for id in (1..=self.dataset_count().await?).rev() {
+            let d = self.dataset(id).await?;
+            if d.root == root && wanted.is_none_or(|w| dataset_status(d.status) == w) {
+                return Ok(Some((id, d)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The creators registered with dataset `id` and their weights (from its
+    /// `DatasetRegistered` event: the registry keeps only per-creator lookups).
+    pub async fn dataset_creators(&self, id: u32) -> Result<Vec<(Address, u64)>> {
+        let logs = self
+            .logs(LineageRegistry::DatasetRegistered::SIGNATURE_HASH, U256::from(id).into())
+            .await?;
+        let event = logs
+            .iter()
+            .find_map(|l| l.log_decode::<LineageRegistry::DatasetRegistered>().ok())
+            .ok_or(ChainError::EventMissing {
+                what: "dataset creators",
+                event: LineageRegistry::DatasetRegistered::SIGNATURE,
+            })?;
+        let e = event.inner.data;
+        Ok(e.creators.into_iter().zip(e.weights).collect())
+    }
+
+    /// The registry's logs with `signature` and first indexed topic `topic1`, from the
+    /// deployment's start block.
+    pub async fn logs(&self, signature: B256, topic1: B256) -> Result<Vec<Log>> {
+        let filter = Filter::new()
+            .address(self.deployment.registry)
+            .event_signature(signature)
+            .topic1(topic1)
+            .from_block(self.deployment.start_block);
+        self.rpc("eth_getLogs", self.provider.get_logs(&filter)).await
+    }
+
+    // ------------------------------------------------------------ attestations
+
+    /// The ids of the certified datasets behind the attestation's roots, in slot order.
+    pub async fn resolve_datasets(&self, att: &Attestation) -> Result<Vec<u32>> {
+        let mut ids = Vec::new();
+        for root in att.public.cert_roots.iter().filter(|r| **r != Default::default()) {
+            let root = word(root);
+            let (id, _) = self
+                .find_dataset(root, Some(DatasetStatus::Certified))
+                .await?
+                .ok_or(ChainError::DatasetNotFound { root })?;
+            ids.push(id);
+        }
+        Ok(ids)
+    }
+
+    /// Attests `att` on-chain for `dataset_ids` (one per used slot, in slot order): the
+    /// registry rebuilds the public values and the profile's verifier checks the proof in
+    /// the same transaction. Returns the model id.
+    pub async fn attest(&self, att: &Attestation, dataset_ids: &[u32]) -> Result<(B256, Sent)> {
+        let request = attest_request(att, dataset_ids)?;
+        let registry = self.registry();
+        let call = registry.attest(request, att.proof.clone().into());
+        let (sent, receipt) = self.transact("attest", call).await?;
+        let event = Self::event::<LineageRegistry::ModelAttested>(&receipt, "attest")?;
+        Ok((event.modelId, sent))
+    }
+
+    /// The model id an attestation by `publisher` of weights `w_hash` has.
+    pub fn model_id(publisher: Address, w_hash: U256) -> B256 {
+        alloy::primitives::keccak256(
+            [publisher.into_word().as_slice(), &w_hash.to_be_bytes::<32>()].concat(),
+        )
+    }
+
+    /// The registry's record of model `id`, with its derived status.
+    pub async fn attestation(
+        &self,
+        id: B256,
+    ) -> Result<(AttestationStatus, crate::bindings::ILineageRegistry::Attestation)> {
+        let registry = self.registry();
+        let status = self.view("attestationStatus", registry.attestationStatus(id)).await?;
+        let status = attestation_status(status);
+        if status == AttestationStatus::None {
+            return Err(ChainError::ModelUnknown { model_id: id });
+        }
+        let record = self.view("attestation", registry.attestation(id)).await?;
+        Ok((status, record))
+    }
+
+    /// The block model `id` was attested in (from its `ModelAttested` event).
+    pub async fn attested_block(&self, id: B256) -> Result<Option<u64>> {
+        let logs = self.logs(LineageRegistry::ModelAttested::SIGNATURE_HASH, id).await?;
+        Ok(logs.first().and_then(|l| l.block_number))
+    }
+
+    /// Model `id` with its datasets and their creators.
+    pub async fn lineage(&self, id: B256) -> Result<ModelLineage> {
+        let (status, record) = self.attestation(id).await?;
+        let mut datasets = Vec::with_capacity(record.datasetIds.len());
+        for (&ds, &count) in record.datasetIds.iter().zip(&record.counts) {
+            let d = self.dataset(ds).await?;
+            let creators = self
+                .dataset_creators(ds)
+                .await?
+                .into_iter()
+                .map(|(address, weight)| Creator { address, weight })
+                .collect();
+            datasets.push(DatasetLineage {
+                id: ds,
+                root: d.root,
+                status: dataset_status(d.status),
+                uri: d.uri,
+                count,
+                creators,
+            });
+        }
+        let attested_block = self.attested_block(id).await?;
+        let confirmations = match attested_block {
+            Some(b) => Some(self.confirmations(b).await?),
+            None => None,
+        };
+        Ok(ModelLineage {
+            model_id: id,
+            status,
+            publisher: record.publisher,
+            profile_id: record.profileId,
+            n_records: record.nRecords,
+            license_mask: record.licenseMask,
+            attested_block,
+            confirmations,
+            datasets,
+        })
+    }
+
+    /// Revokes the sender's attestation of model `id`.
+    pub async fn revoke_attestation(&self, id: B256) -> Result<Sent> {
+        let registry = self.registry();
+        Ok(self.transact("revokeAttestation", registry.revokeAttestation(id)).await?.0)
+    }
+
+    // ------------------------------------------------------------ outputs
+
+    /// Anchors a batch of outputs of model `id`: its keccak Merkle root and size. Returns
+    /// the batch index.
+    pub async fn anchor_outputs(
+        &self,
+        id: B256,
+        root: B256,
+        count: u64,
+        uri: &str,
+    ) -> Result<(u64, Sent)> {
+        let registry = self.registry();
+        let call = registry.anchorOutputs(id, root, count, uri.to_owned());
+        let (sent, receipt) = self.transact("anchorOutputs", call).await?;
+        let event = Self::event::<LineageRegistry::OutputsAnchored>(&receipt, "anchorOutputs")?;
+        let index = u64::try_from(event.batchIndex)
+            .map_err(|_| ChainError::Rpc { what: "anchorOutputs", reason: "batch index".into() })?;
+        Ok((index, sent))
+    }
+
+    /// Output batch `index` of model `id`, if it exists.
+    pub async fn output_batch(&self, id: B256, index: u64) -> Result<Option<OutputBatch>> {
+        let registry = self.registry();
+        let count = self.view("outputBatchCount", registry.outputBatchCount(id)).await?;
+        if U256::from(index) >= count {
+            return Ok(None);
+        }
+        let call = registry.outputBatch(id, U256::from(index));
+        Ok(Some(self.view("outputBatch", call).await?))
+    }
+
+    // ------------------------------------------------------------ royalties
+
+    /// Pays `wei` of ETH royalties to model `id`; the vault splits it across its datasets by
+    /// the proven counts.
+    pub async fn pay_royalty(&self, id: B256, wei: U256) -> Result<Sent> {
+        let vault = self.vault();
+        Ok(self.transact("payRoyalty", vault.payRoyalty(id).value(wei)).await?.0)
+    }
+
+    /// Claims the sender's ETH royalties from dataset `dataset_id`; returns the amount.
+    pub async fn claim(&self, dataset_id: u32) -> Result<(U256, Sent)> {
+        let vault = self.vault();
+        let (sent, receipt) =
+            self.transact("claim", vault.claim(dataset_id, Address::ZERO)).await?;
+        let event = Self::event::<RoyaltyVault::RoyaltyClaimed>(&receipt, "claim")?;
+        Ok((event.amount, sent))
+    }
+
+    /// The ETH royalties `creator` can claim from dataset `dataset_id`.
+    pub async fn claimable(&self, dataset_id: u32, creator: Address) -> Result<U256> {
+        let vault = self.vault();
+        self.view("claimable", vault.claimable(dataset_id, Address::ZERO, creator)).await
+    }
+
+    /// The ETH royalties `creator` has claimed from dataset `dataset_id`.
+    pub async fn claimed(&self, dataset_id: u32, creator: Address) -> Result<U256> {
+        let vault = self.vault();
+        self.view("claimed", vault.claimed(dataset_id, Address::ZERO, creator)).await
+    }
+
+    // ------------------------------------------------------------ chain
+
+    /// The latest block number.
+    pub async fn block_number(&self) -> Result<u64> {
+        self.rpc("eth_blockNumber", self.provider.get_block_number()).await
+    }
+
+    /// The confirmations a block has now (1: it is the latest block).
+    pub async fn confirmations(&self, block: u64) -> Result<u64> {
+        Ok(self.block_number().await?.saturating_sub(block) + 1)
+    }
+
+    /// The balance of `account`, in wei.
+    pub async fn balance(&self, account: Address) -> Result<U256> {
+        self.rpc("eth_getBalance", self.provider.get_balance(account)).await
+    }
+}
+
+fn provider(options: &Options, signer: Option<PrivateKeySigner>) -> Result<DynProvider> {
+    let url: alloy::transports::http::reqwest::Url =
+        options.rpc_url.parse().map_err(|_| ChainError::RpcUrl { url: options.rpc_url.clone() })?;
+    Ok(match signer {
+        Some(signer) => {
+            ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_http(url).erased()
+        }
+        None => ProviderBuilder::new().connect_http(url).erased(),
+    })
+}
+
+/// Awaits one RPC exchange, bounded by `options.timeout`.
+async fn bounded<T, E: std::fmt::Display>(
+    options: &Options,
+    method: &'static str,
+    fut: impl std::future::IntoFuture<Output = std::result::Result<T, E>>,
+) -> Result<T> {
+    match tokio::time::timeout(options.timeout, fut.into_future()).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(err)) => Err(classify_rpc_error(&options.rpc_url, method, &err)),
+        Err(_) => Err(ChainError::Unreachable {
+            url: options.rpc_url.clone(),
+            reason: format!("{method} got no answer within {:?}", options.timeout),
+        }),
+    }
+}
+
+/// A field element as the contracts' `uint256`.
+pub fn word(x: &lineage_core::field::Fr) -> U256 {
+    U256::from_be_bytes(fr_to_be_bytes(x))
+}
+
+/// The registry's `AttestRequest` for `att` with its used slots bound to `dataset_ids`.
+pub fn attest_request(att: &Attestation, dataset_ids: &[u32]) -> Result<AttestRequest> {
+    let p = &att.public;
+    let used = p.cert_roots.iter().filter(|r| **r != Default::default()).count();
+    if dataset_ids.len() != used {
+        return Err(ChainError::DatasetIdsMismatch { slots: used, given: dataset_ids.len() });
+    }
+    let narrow = |name: &'static str, v: u64| {
+        u32::try_from(v).map_err(|_| ChainError::ValueTooLarge { name, value: v })
+    };
+    let counts = p.counts[..used].iter().map(|c| narrow("count", *c)).collect::<Result<_>>()?;
+    Ok(AttestRequest {
+        profileId: att.profile_id,
+        datasetIds: dataset_ids.to_vec(),
+        counts,
+        trainRoot: word(&p.train_root),
+        licenseMask: p.license_mask,
+        nRecords: narrow("n_records", p.n_records)?,
+        w0Hash: word(&p.w0_hash),
+        wHash: word(&p.w_hash),
+        hyperHash: word(&p.hyper_hash),
+        accumulator: p.accumulator.iter().map(word).collect(),
+    })
+}
+
+fn attestation_status(raw: u8) -> AttestationStatus {
+    match raw {
+        1 => AttestationStatus::Valid,
+        2 => AttestationStatus::Revoked,
+        3 => AttestationStatus::Tainted,
+        _ => AttestationStatus::None,
+    }
+}
+
+/// The status of a dataset from the registry's enum value.
+pub fn dataset_status(raw: u8) -> DatasetStatus {
+    match raw {
+        1 => DatasetStatus::Registered,
+        2 => DatasetStatus::Certified,
+        3 => DatasetStatus::Revoked,
+        _ => DatasetStatus::None,
+    }
+}
+
+/// Sorts a JSON-RPC failure: no connection, no funds, or anything else.
+fn classify_rpc_error(url: &str, method: &'static str, err: &dyn std::fmt::Display) -> ChainError {
+    let text = err.to_string();
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("insufficient funds") {
+        ChainError::InsufficientFunds { what: method, reason: text }
+    } else if lower.contains("error sending request")
+        || lower.contains("connection refused")
+        || lower.contains("dns error")
+        || lower.contains("timed out")
+    {
+        ChainError::Unreachable { url: url.to_owned(), reason: text }
+    } else {
+        ChainError::Rpc { what: method, reason: text }
+    }
+}

@@ -1,0 +1,63 @@
+//! `lineage status MODEL_ID`: a model's attestation status (valid, revoked, tainted) and its
+//! lineage: the datasets it was trained on, their status and creators.
+
+use crate::{
+    chain::{block_on, ChainArgs},
+    io::print_json,
+};
+use alloy::primitives::B256;
+use anyhow::{Context, Result};
+use lineage_chain::client::ModelLineage;
+use std::process::ExitCode;
+
+/// Arguments of `lineage status`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The model id (0x + 64 hex digits; `lineage attest` printed it).
+    model_id: String,
+    #[command(flatten)]
+    chain: ChainArgs,
+    /// Print the lineage as JSON on stdout.
+    #[arg(long)]
+    json: bool,
+}
+
+impl Args {
+    /// Exit 0 when the model's attestation is valid, 1 when it is revoked or tainted.
+    pub(crate) fn run(self) -> Result<ExitCode> {
+        let id: B256 = self
+            .model_id
+            .parse()
+            .with_context(|| format!("{:?} is not a model id (0x + 64 hex)", self.model_id))?;
+        let lineage = block_on(async { Ok(self.chain.connect(None).await?.lineage(id).await?) })?;
+        if self.json {
+            print_json(&lineage)?;
+        } else {
+            print_lineage(&lineage);
+        }
+        Ok(match lineage.status {
+            lineage_chain::client::AttestationStatus::Valid => ExitCode::SUCCESS,
+            _ => ExitCode::FAILURE,
+        })
+    }
+}
+
+/// The lineage as a person reads it, on stdout.
+pub(crate) fn print_lineage(l: &ModelLineage) {
+    println!("model {}: {:?}", l.model_id, l.status);
+    println!("  publisher   {}", l.publisher);
+    println!("  profile     {}", l.profile_id);
+    println!("  records     {} (license mask {:#x})", l.n_records, l.license_mask);
+    if let (Some(block), Some(conf)) = (l.attested_block, l.confirmations) {
+        println!("  attested    block {block} ({conf} confirmations)");
+    }
+    for d in &l.datasets {
+        println!(
+            "  dataset {}: {:?}, {} records used, root {:#066x}",
+            d.id, d.status, d.count, d.root
+        );
+        for c in &d.creators {
+            println!("    creator {} (weight {})", c.address, c.weight);
+        }
+    }
+}
