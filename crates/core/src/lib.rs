@@ -10,7 +10,10 @@
 //! - [`attestation`]: the attestation file format (an aggregated proof, its named public
 //!   values and calldata);
 //! - [`train`]: the bit-exact fixed-point logistic-regression trainer the training circuit
-//!   re-executes, and the weight and hyperparameter commitments.
+//!   re-executes, and the weight and hyperparameter commitments;
+//! - [`output`]: content hashes of generated files (PNG pixels or bytes), the keccak Merkle
+//!   tree of an anchored batch, receipts (JSON sidecar and PNG iTXt chunk), and the wallet's
+//!   verdict from facts read off the chain.
 //!
 //! This crate must never talk to a network or a chain, and never depends on a proving
 //! system; the only IO it does is reading the files it is asked to hash.
@@ -22,6 +25,7 @@ pub mod field;
 pub mod ingest;
 pub mod manifest;
 pub mod merkle;
+pub mod output;
 pub mod poseidon;
 pub mod record;
 pub mod sample;
@@ -32,4 +36,5 @@ pub use error::{Error, Result};
 pub use field::Fr;
 pub use manifest::{DatasetManifest, InclusionProof, ManifestRecord, SourcedRecord};
 pub use merkle::{MerkleProof, MerkleTree};
+pub use output::{OutputHash, Receipt, Verdict};
 pub use record::{ContentHash, License, Record};

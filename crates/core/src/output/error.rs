@@ -1,0 +1,139 @@
+//! The one error type of the [`output`](super) module.
+
+use alloy_primitives::B256;
+
+/// Result alias for the [`output`](super) module.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong while hashing outputs, building their batch tree, and
+/// writing or reading receipts.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The file starts with the PNG signature but its image does not decode (bad chunk,
+    /// bad CRC, bad zlib stream, truncated, ...). Such a file is never hashed as bytes.
+    #[error("not a valid PNG (it starts with the PNG signature but does not decode): {source}")]
+    PngDecode {
+        /// What the decoder reported.
+        #[source]
+        source: png::DecodingError,
+    },
+    /// A PNG this convention does not hash: an animated PNG (its frames beyond the default
+    /// image would not be covered) or one too large to decode in memory.
+    #[error("unsupported PNG: {reason}")]
+    PngUnsupported {
+        /// Why it was refused.
+        reason: String,
+    },
+    /// The PNG's chunk layout is broken where the receipt is read or written: no
+    /// signature, a chunk running past the end of the file, no `IHDR` first or no `IEND`.
+    #[error("malformed PNG at byte {offset}: {reason}")]
+    PngMalformed {
+        /// Byte offset of the problem in the file.
+        offset: usize,
+        /// What is wrong there.
+        reason: String,
+    },
+    /// A chunk other than the receipt chunk has a CRC that does not match its contents;
+    /// no receipt is written into a damaged file.
+    #[error("PNG chunk {chunk} at byte {offset} is corrupted: CRC {stored:#010x} stored, {computed:#010x} computed")]
+    PngChunkCrc {
+        /// The chunk type, e.g. `IDAT`.
+        chunk: String,
+        /// Byte offset of the chunk (its length field).
+        offset: usize,
+        /// The CRC in the file.
+        stored: u32,
+        /// The CRC of the chunk's type and data.
+        computed: u32,
+    },
+    /// The embedded receipt chunk's CRC does not match its contents: the receipt was
+    /// damaged after it was written.
+    #[error("the embedded receipt (iTXt chunk at byte {offset}) is corrupted: CRC {stored:#010x} stored, {computed:#010x} computed")]
+    ReceiptChunkCrc {
+        /// Byte offset of the chunk (its length field).
+        offset: usize,
+        /// The CRC in the file.
+        stored: u32,
+        /// The CRC of the chunk's type and data.
+        computed: u32,
+    },
+    /// The embedded receipt chunk is not a well-formed, uncompressed iTXt chunk.
+    #[error("the embedded receipt (iTXt chunk at byte {offset}) is malformed: {reason}")]
+    ReceiptChunkMalformed {
+        /// Byte offset of the chunk (its length field).
+        offset: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// More than one receipt chunk in one PNG: which one is meant cannot be told.
+    #[error("the PNG holds {count} receipt chunks; expected at most one")]
+    ReceiptChunkDuplicate {
+        /// How many there are.
+        count: usize,
+    },
+    /// A receipt (sidecar or embedded) is not valid receipt JSON.
+    #[error("not a valid Lineage receipt: {source}")]
+    ReceiptParse {
+        /// The JSON error, with line and column.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A receipt of a format version this build does not read.
+    #[error("unsupported receipt version {found} (this build reads version {expected})")]
+    ReceiptVersion {
+        /// The version in the receipt.
+        found: u64,
+        /// The version this build reads.
+        expected: u32,
+    },
+    /// A receipt could not be serialized.
+    #[error("cannot encode the receipt as JSON: {source}")]
+    ReceiptEncode {
+        /// The JSON error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The receipt names another chain than the one the RPC endpoint serves.
+    #[error("the receipt is for chain {receipt} but the RPC endpoint serves chain {rpc}")]
+    ChainMismatch {
+        /// The receipt's chain id.
+        receipt: u64,
+        /// The endpoint's chain id.
+        rpc: u64,
+    },
+    /// A batch needs at least one output.
+    #[error("a batch needs at least one output")]
+    EmptyBatch,
+    /// A leaf index at or past the batch's end.
+    #[error("leaf index {index} is out of range for a batch of {count}")]
+    LeafIndexOutOfRange {
+        /// The requested index.
+        index: u64,
+        /// The number of outputs in the batch.
+        count: u64,
+    },
+    /// An index with bits above the proof's depth, as `OutputMerkleIndexOutOfRange`.
+    #[error("index {index} does not fit a proof of depth {depth}")]
+    ProofIndexOutOfRange {
+        /// The index given.
+        index: u64,
+        /// The proof length given.
+        depth: usize,
+    },
+    /// A status code read from the chain that the registry's enum does not have.
+    #[error("unknown {what} status {value}")]
+    UnknownStatus {
+        /// `"attestation"` or `"dataset"`.
+        what: &'static str,
+        /// The raw enum value.
+        value: u8,
+    },
+    /// The receipt disagrees with the file it belongs to.
+    #[error("the receipt is for content {receipt} but the file hashes to {file}")]
+    ReceiptMismatch {
+        /// The receipt's content hash.
+        receipt: B256,
+        /// The file's recomputed content hash.
+        file: B256,
+    },
+}

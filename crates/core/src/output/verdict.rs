@@ -1,0 +1,620 @@
+//! The verdict on an output, from facts read off the chain and the recomputed hash.
+//!
+//! Pure: the caller (`lineage verify-image`) reads the chain and fills [`ChainFacts`];
+//! [`judge`] decides. Every check yields a [`Check`] with a stable [`Code`]; the overall
+//! [`Outcome`] is the worst of them (Invalid over CannotTell over Valid).
+
+use super::{merkle::verify_proof, OutputHash, Receipt};
+use alloy_primitives::{Address, B256};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// `ILineageRegistry.AttestationStatus`, in the contract's order (`None` = 0).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum AttestationStatus {
+    /// No attestation has this model id.
+    None,
+    /// Attested and neither revoked nor tainted.
+    Valid,
+    /// Withdrawn by its publisher.
+    Revoked,
+    /// Not revoked, but a dataset it names has had its certification revoked since.
+    Tainted,
+}
+
+impl TryFrom<u8> for AttestationStatus {
+    type Error = super::Error;
+    fn try_from(value: u8) -> Result<Self, Self::Error> {
+        Ok(match value {
+            0 => Self::None,
+            1 => Self::Valid,
+            2 => Self::Revoked,
+            3 => Self::Tainted,
+            _ => return Err(super::Error::UnknownStatus { what: "attestation", value }),
+        })
+    }
+}
+
+/// `ILineageRegistry.DatasetStatus`, in the contract's order (`None` = 0).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DatasetStatus {
+    /// No dataset has this id.
+    None,
+    /// Registered by its curator, not certified.
+    Registered,
+    /// Certified.
+    Certified,
+    /// Certification revoked (final).
+    Revoked,
+}
+
+impl TryFrom<u8> for DatasetStatus {
+    type Error = super::Error;
+    fn try_from(value: u8) -> Result<Self, Self::Error> {
+        Ok(match value {
+            0 => Self::None,
+            1 => Self::Registered,
+            2 => Self::Certified,
+            3 => Self::Revoked,
+            _ => return Err(super::Error::UnknownStatus { what: "dataset", value }),
+        })
+    }
+}
+
+/// The anchored batch as `outputBatch(modelId, batchIndex)` returns it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OnChainBatch {
+    /// The anchored Merkle root.
+    pub root: B256,
+    /// The anchored number of outputs.
+    pub count: u64,
+}
+
+/// One dataset the model's attestation names, and its status now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasetFact {
+    /// The dataset id.
+    pub id: u32,
+    /// `dataset(id).status`.
+    pub status: DatasetStatus,
+}
+
+/// What the chain says, read at one block by the caller for the receipt's registry and
+/// model (after checking the RPC serves the receipt's chain, [`Receipt::check_chain`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChainFacts {
+    /// `outputBatch(modelId, batchIndex)`, or `None` when the registry has no such batch
+    /// (`batchIndex >= outputBatchCount(modelId)`).
+    pub batch: Option<OnChainBatch>,
+    /// `attestationStatus(modelId)`.
+    pub attestation: AttestationStatus,
+    /// `attestation(modelId).datasetIds` with each one's `dataset(id).status`, in slot
+    /// order; empty when there is no attestation.
+    pub datasets: Vec<DatasetFact>,
+    /// Confirmations of the anchoring transaction (`head - block + 1`), or `None` when its
+    /// receipt could not be found (the batch read above still stands).
+    pub confirmations: Option<u64>,
+}
+
+/// How strict [`judge`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Policy {
+    /// Fewer confirmations than this give `output.unconfirmed` (CannotTell). Default 1.
+    pub min_confirmations: u64,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self { min_confirmations: 1 }
+    }
+}
+
+/// The overall answer, and each check's contribution to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Outcome {
+    /// Everything checked out. Exit code 0.
+    Valid,
+    /// Something could not be established either way (no receipt, no such batch on this
+    /// chain, an unknown model, too few confirmations). Exit code 2.
+    CannotTell,
+    /// Positive evidence against the output or its lineage. Exit code 1.
+    Invalid,
+}
+
+impl Outcome {
+    /// The process exit code: Valid 0, Invalid 1, CannotTell 2. (A CLI that cannot reach
+    /// a verdict at all, e.g. unreadable input or an unreachable RPC, should also not
+    /// exit 0; 2 fits "cannot tell".)
+    pub const fn exit_code(self) -> i32 {
+        match self {
+            Self::Valid => 0,
+            Self::Invalid => 1,
+            Self::CannotTell => 2,
+        }
+    }
+
+    /// `"valid"`, `"invalid"` or `"cannotTell"`, as in JSON.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Valid => "valid",
+            Self::Invalid => "invalid",
+            Self::CannotTell => "cannotTell",
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A stable verdict code. The strings never change meaning; new codes may be added.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Code {
+    /// `output.anchored`: the file's hash is in the anchored batch (Valid).
+    #[serde(rename = "output.anchored")]
+    OutputAnchored,
+    /// `output.hash_mismatch`: the file's hash is not the receipt's; the file was altered
+    /// or the receipt is another file's (Invalid).
+    #[serde(rename = "output.hash_mismatch")]
+    OutputHashMismatch,
+    /// `output.unknown`: no receipt, or the registry has no such batch (CannotTell).
+    #[serde(rename = "output.unknown")]
+    OutputUnknown,
+    /// `output.proof_invalid`: the receipt's proof does not lead to the anchored root
+    /// (Invalid).
+    #[serde(rename = "output.proof_invalid")]
+    OutputProofInvalid,
+    /// `output.unconfirmed`: anchored, but with fewer confirmations than asked
+    /// (CannotTell).
+    #[serde(rename = "output.unconfirmed")]
+    OutputUnconfirmed,
+    /// `model.attested`: the model's attestation is valid (Valid).
+    #[serde(rename = "model.attested")]
+    ModelAttested,
+    /// `model.revoked`: its publisher revoked the attestation (Invalid).
+    #[serde(rename = "model.revoked")]
+    ModelRevoked,
+    /// `model.tainted`: a dataset the model was trained on lost its certification
+    /// (Invalid).
+    #[serde(rename = "model.tainted")]
+    ModelTainted,
+    /// `model.unknown`: no attestation has this model id (CannotTell).
+    #[serde(rename = "model.unknown")]
+    ModelUnknown,
+    /// `dataset.certified`: a training dataset is certified (Valid).
+    #[serde(rename = "dataset.certified")]
+    DatasetCertified,
+    /// `dataset.revoked`: a training dataset's certification was revoked (Invalid).
+    #[serde(rename = "dataset.revoked")]
+    DatasetRevoked,
+    /// `dataset.uncertified`: a training dataset is unknown or was never certified, which
+    /// a consistent registry does not allow for an attested model (CannotTell).
+    #[serde(rename = "dataset.uncertified")]
+    DatasetUncertified,
+}
+
+impl Code {
+    /// The stable string, e.g. `"output.anchored"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::OutputAnchored => "output.anchored",
+            Self::OutputHashMismatch => "output.hash_mismatch",
+            Self::OutputUnknown => "output.unknown",
+            Self::OutputProofInvalid => "output.proof_invalid",
+            Self::OutputUnconfirmed => "output.unconfirmed",
+            Self::ModelAttested => "model.attested",
+            Self::ModelRevoked => "model.revoked",
+            Self::ModelTainted => "model.tainted",
+            Self::ModelUnknown => "model.unknown",
+            Self::DatasetCertified => "dataset.certified",
+            Self::DatasetRevoked => "dataset.revoked",
+            Self::DatasetUncertified => "dataset.uncertified",
+        }
+    }
+
+    /// What this code contributes to the overall outcome.
+    pub const fn outcome(self) -> Outcome {
+        match self {
+            Self::OutputAnchored | Self::ModelAttested | Self::DatasetCertified => Outcome::Valid,
+            Self::OutputUnknown
+            | Self::OutputUnconfirmed
+            | Self::ModelUnknown
+            | Self::DatasetUncertified => Outcome::CannotTell,
+            Self::OutputHashMismatch
+            | Self::OutputProofInvalid
+            | Self::ModelRevoked
+            | Self::ModelTainted
+            | Self::DatasetRevoked => Outcome::Invalid,
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One check's result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Check {
+    /// The stable code.
+    pub code: Code,
+    /// Its contribution to the overall outcome ([`Code::outcome`]).
+    pub outcome: Outcome,
+    /// The dataset concerned, for `dataset.*` codes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataset_id: Option<u32>,
+    /// A sentence for people; not stable, do not parse it.
+    pub detail: String,
+}
+
+impl Check {
+    fn new(code: Code, detail: String) -> Self {
+        Self { code, outcome: code.outcome(), dataset_id: None, detail }
+    }
+}
+
+/// The verdict on one output. As JSON (camelCase) it is what `verify-image --json` prints:
+///
+/// ```json
+/// {
+///   "outcome": "invalid",
+///   "exitCode": 1,
+///   "codes": ["output.anchored", "model.tainted", "dataset.certified", "dataset.revoked"],
+///   "checks": [{"code": "output.anchored", "outcome": "valid", "detail": "…"}, …],
+///   "contentHash": "0x…", "hashKind": "png-pixels-v1",
+///   "chainId": 31337, "registry": "0x…", "modelId": "0x…",
+///   "batchIndex": 0, "leafIndex": 3, "anchorTx": "0x…", "confirmations": 12
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Verdict {
+    /// The worst of the checks' outcomes.
+    pub outcome: Outcome,
+    /// [`Outcome::exit_code`] of [`Self::outcome`].
+    pub exit_code: i32,
+    /// The checks' codes, in check order: output, model, then datasets in slot order.
+    pub codes: Vec<Code>,
+    /// Each check with its detail.
+    pub checks: Vec<Check>,
+    /// The file's recomputed content hash.
+    pub content_hash: B256,
+    /// How it was taken.
+    pub hash_kind: super::HashKind,
+    /// The receipt's chain, when there is a receipt.
+    pub chain_id: Option<u64>,
+    /// The receipt's registry.
+    pub registry: Option<Address>,
+    /// The receipt's model.
+    pub model_id: Option<B256>,
+    /// The receipt's batch index.
+    pub batch_index: Option<u64>,
+    /// The receipt's leaf index.
+    pub leaf_index: Option<u64>,
+    /// The receipt's anchoring transaction.
+    pub anchor_tx: Option<B256>,
+    /// Confirmations of the anchoring transaction, when known.
+    pub confirmations: Option<u64>,
+}
+
+impl Verdict {
+    fn from_checks(file: &OutputHash, checks: Vec<Check>) -> Self {
+        let outcome = checks.iter().map(|c| c.outcome).max().unwrap_or(Outcome::CannotTell);
+        Self {
+            outcome,
+            exit_code: outcome.exit_code(),
+            codes: checks.iter().map(|c| c.code).collect(),
+            checks,
+            content_hash: file.hash,
+            hash_kind: file.kind,
+            chain_id: None,
+            registry: None,
+            model_id: None,
+            batch_index: None,
+            leaf_index: None,
+            anchor_tx: None,
+            confirmations: None,
+        }
+    }
+
+    /// The verdict on a file that has no receipt (neither embedded nor a sidecar):
+    /// `output.unknown`, CannotTell. Nothing on the chain can be looked up without one.
+    pub fn no_receipt(file: &OutputHash) -> Self {
+        Self::from_checks(
+            file,
+            vec![Check::new(
+                Code::OutputUnknown,
+                "no receipt: neither embedded in the file nor in a sidecar".into(),
+            )],
+        )
+    }
+
+    /// Whether `code` is among the checks.
+    pub fn has(&self, code: Code) -> bool {
+        self.codes.contains(&code)
+    }
+}
+
+/// Judges an output: `file` is its recomputed hash, `receipt` the receipt found with it,
+/// `chain` what the chain says about the receipt's batch and model.
+///
+/// Checks, in order:
+/// 1. output: `output.hash_mismatch` when the file's hash (or kind) is not the receipt's;
+///    else `output.unknown` when the batch is not on chain; else `output.proof_invalid`
+///    unless the proof leads from the hash to the *anchored* root with the registry's
+///    checks (index below the anchored count, exact proof length); else
+///    `output.anchored`, plus `output.unconfirmed` below `policy.min_confirmations`;
+/// 2. model: `model.attested` / `model.revoked` / `model.tainted` / `model.unknown`;
+/// 3. each dataset: `dataset.certified` / `dataset.revoked` / `dataset.uncertified`.
+pub fn judge(file: &OutputHash, receipt: &Receipt, chain: &ChainFacts, policy: &Policy) -> Verdict {
+    let mut checks = Vec::new();
+    let claimed = receipt.output_hash();
+    if *file != claimed {
+        checks.push(Check::new(
+            Code::OutputHashMismatch,
+            format!("the file hashes to {file} but the receipt is for {claimed}"),
+        ));
+    } else if let Some(batch) = chain.batch {
+        if verify_proof(batch.root, file.hash, receipt.leaf_index, batch.count, &receipt.proof) {
+            checks.push(Check::new(
+                Code::OutputAnchored,
+                format!(
+                    "output {} of {} in batch {} (root {})",
+                    receipt.leaf_index, batch.count, receipt.batch_index, batch.root
+                ),
+            ));
+            if let Some(c) = chain.confirmations.filter(|&c| c < policy.min_confirmations) {
+                checks.push(Check::new(
+                    Code::OutputUnconfirmed,
+                    format!("{c} confirmations, {} required", policy.min_confirmations),
+                ));
+            }
+        } else {
+            checks.push(Check::new(
+                Code::OutputProofInvalid,
+                format!(
+                    "the receipt's proof for output {} does not lead to batch {}'s anchored root {} (count {})",
+                    receipt.leaf_index, receipt.batch_index, batch.root, batch.count
+                ),
+            ));
+        }
+    } else {
+        checks.push(Check::new(
+            Code::OutputUnknown,
+            format!(
+                "registry {} has no batch {} for model {}",
+                receipt.registry, receipt.batch_index, receipt.model_id
+            ),
+        ));
+    }
+
+    let (code, detail) = match chain.attestation {
+        AttestationStatus::Valid => (Code::ModelAttested, "the model's attestation is valid"),
+        AttestationStatus::Revoked => {
+            (Code::ModelRevoked, "the publisher revoked the model's attestation")
+        }
+        AttestationStatus::Tainted => {
+            (Code::ModelTainted, "a dataset the model was trained on has been revoked")
+        }
+        AttestationStatus::None => (Code::ModelUnknown, "no attestation has this model id"),
+    };
+    checks.push(Check::new(code, format!("{detail} ({})", receipt.model_id)));
+
+    for d in &chain.datasets {
+        let (code, detail) = match d.status {
+            DatasetStatus::Certified => (Code::DatasetCertified, "certified"),
+            DatasetStatus::Revoked => (Code::DatasetRevoked, "certification revoked"),
+            DatasetStatus::Registered => (Code::DatasetUncertified, "registered, never certified"),
+            DatasetStatus::None => (Code::DatasetUncertified, "not registered"),
+        };
+        checks.push(Check {
+            dataset_id: Some(d.id),
+            ..Check::new(code, format!("dataset {}: {detail}", d.id))
+        });
+    }
+
+    Verdict {
+        chain_id: Some(receipt.chain_id),
+        registry: Some(receipt.registry),
+        model_id: Some(receipt.model_id),
+        batch_index: Some(receipt.batch_index),
+        leaf_index: Some(receipt.leaf_index),
+        anchor_tx: Some(receipt.anchor_tx),
+        confirmations: chain.confirmations,
+        ..Verdict::from_checks(file, checks)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::{
+        content_hash,
+        receipt::tests::{anchor, batch},
+    };
+
+    fn setup() -> (OutputHash, Receipt, ChainFacts) {
+        let batch = batch(5);
+        let receipt = batch.receipt(3, &anchor()).unwrap();
+        let facts = ChainFacts {
+            batch: Some(OnChainBatch { root: batch.root(), count: 5 }),
+            attestation: AttestationStatus::Valid,
+            datasets: vec![
+                DatasetFact { id: 1, status: DatasetStatus::Certified },
+                DatasetFact { id: 2, status: DatasetStatus::Certified },
+            ],
+            confirmations: Some(3),
+        };
+        (batch.hashes()[3], receipt, facts)
+    }
+
+    fn codes(v: &Verdict) -> Vec<&'static str> {
+        v.codes.iter().map(|c| c.as_str()).collect()
+    }
+
+    #[test]
+    fn all_good_is_valid() {
+        let (file, receipt, facts) = setup();
+        let v = judge(&file, &receipt, &facts, &Policy::default());
+        assert_eq!(v.outcome, Outcome::Valid);
+        assert_eq!(v.exit_code, 0);
+        assert_eq!(
+            codes(&v),
+            ["output.anchored", "model.attested", "dataset.certified", "dataset.certified"]
+        );
+        assert_eq!(v.confirmations, Some(3));
+        assert_eq!(v.checks[3].dataset_id, Some(2));
+    }
+
+    #[test]
+    fn a_changed_file_is_a_hash_mismatch() {
+        let (_, receipt, facts) = setup();
+        let tampered = content_hash(b"tampered").unwrap();
+        let v = judge(&tampered, &receipt, &facts, &Policy::default());
+        assert_eq!(v.outcome, Outcome::Invalid);
+        assert_eq!(v.exit_code, 1);
+        assert_eq!(codes(&v)[0], "output.hash_mismatch");
+        assert!(!v.has(Code::OutputAnchored));
+        // Same digest under another kind is a mismatch too.
+        let (file, ..) = setup();
+        let other_kind = OutputHash { kind: super::super::HashKind::PngPixels, ..file };
+        assert!(
+            judge(&other_kind, &receipt, &facts, &Policy::default()).has(Code::OutputHashMismatch)
+        );
+    }
+
+    #[test]
+    fn proof_checked_against_the_anchored_root_not_the_receipts() {
+        let (file, receipt, mut facts) = setup();
+        // A forged receipt whose own root is consistent, but not the one on chain.
+        facts.batch = Some(OnChainBatch { root: B256::repeat_byte(7), count: 5 });
+        assert!(receipt.proof_is_consistent());
+        let v = judge(&file, &receipt, &facts, &Policy::default());
+        assert_eq!(codes(&v)[0], "output.proof_invalid");
+        assert_eq!(v.outcome, Outcome::Invalid);
+        // The anchored count decides the proof length and index range.
+        let (file, receipt, mut facts) = setup();
+        facts.batch = facts.batch.map(|b| OnChainBatch { count: 3, ..b });
+        assert!(judge(&file, &receipt, &facts, &Policy::default()).has(Code::OutputProofInvalid));
+        // A flipped proof element.
+        let (file, mut receipt, facts) = setup();
+        receipt.proof[1].0[0] ^= 1;
+        assert!(judge(&file, &receipt, &facts, &Policy::default()).has(Code::OutputProofInvalid));
+        // Another leaf index.
+        let (file, mut receipt, facts) = setup();
+        receipt.leaf_index = 2;
+        assert!(judge(&file, &receipt, &facts, &Policy::default()).has(Code::OutputProofInvalid));
+    }
+
+    #[test]
+    fn model_statuses() {
+        for (status, code, outcome) in [
+            (AttestationStatus::Revoked, "model.revoked", Outcome::Invalid),
+            (AttestationStatus::Tainted, "model.tainted", Outcome::Invalid),
+            (AttestationStatus::None, "model.unknown", Outcome::CannotTell),
+        ] {
+            let (file, receipt, mut facts) = setup();
+            facts.attestation = status;
+            let v = judge(&file, &receipt, &facts, &Policy::default());
+            assert_eq!(codes(&v)[1], code);
+            assert_eq!(v.outcome, outcome, "{code}");
+        }
+    }
+
+    #[test]
+    fn a_revoked_dataset_taints_the_verdict() {
+        let (file, receipt, mut facts) = setup();
+        facts.attestation = AttestationStatus::Tainted;
+        facts.datasets[1].status = DatasetStatus::Revoked;
+        let v = judge(&file, &receipt, &facts, &Policy::default());
+        assert_eq!(
+            codes(&v),
+            ["output.anchored", "model.tainted", "dataset.certified", "dataset.revoked"]
+        );
+        assert_eq!(v.outcome, Outcome::Invalid);
+        assert_eq!(v.checks[3].dataset_id, Some(2));
+    }
+
+    #[test]
+    fn cannot_tell_cases() {
+        let (file, receipt, mut facts) = setup();
+        facts.batch = None;
+        let v = judge(&file, &receipt, &facts, &Policy::default());
+        assert_eq!(codes(&v)[0], "output.unknown");
+        assert_eq!((v.outcome, v.exit_code), (Outcome::CannotTell, 2));
+
+        let (file, receipt, facts) = setup();
+        let v = judge(&file, &receipt, &facts, &Policy { min_confirmations: 12 });
+        assert_eq!(codes(&v)[..2], ["output.anchored", "output.unconfirmed"]);
+        assert_eq!(v.outcome, Outcome::CannotTell);
+
+        let (file, receipt, mut facts) = setup();
+        facts.datasets[0].status = DatasetStatus::Registered;
+        assert_eq!(judge(&file, &receipt, &facts, &Policy::default()).outcome, Outcome::CannotTell);
+
+        // Invalid wins over CannotTell.
+        let (file, receipt, mut facts) = setup();
+        facts.batch = None;
+        facts.attestation = AttestationStatus::Revoked;
+        assert_eq!(judge(&file, &receipt, &facts, &Policy::default()).outcome, Outcome::Invalid);
+
+        let v = Verdict::no_receipt(&file);
+        assert_eq!((codes(&v), v.exit_code), (vec!["output.unknown"], 2));
+    }
+
+    #[test]
+    fn json_shape_is_stable() {
+        let (file, receipt, mut facts) = setup();
+        facts.attestation = AttestationStatus::Tainted;
+        facts.datasets[1].status = DatasetStatus::Revoked;
+        let v = judge(&file, &receipt, &facts, &Policy::default());
+        let json: serde_json::Value = serde_json::to_value(&v).unwrap();
+        assert_eq!(json["outcome"], "invalid");
+        assert_eq!(json["exitCode"], 1);
+        assert_eq!(
+            json["codes"],
+            serde_json::json!([
+                "output.anchored",
+                "model.tainted",
+                "dataset.certified",
+                "dataset.revoked"
+            ])
+        );
+        assert_eq!(json["checks"][3]["code"], "dataset.revoked");
+        assert_eq!(json["checks"][3]["outcome"], "invalid");
+        assert_eq!(json["checks"][3]["datasetId"], 2);
+        assert!(json["checks"][0].get("datasetId").is_none());
+        assert_eq!(json["confirmations"], 3);
+        assert_eq!(json["chainId"], 31337);
+        assert_eq!(json["hashKind"], "bytes-v1");
+        assert_eq!(json["leafIndex"], 3);
+        let back: Verdict = serde_json::from_value(json).unwrap();
+        assert_eq!(back, v);
+        // Every code's string is its serde name.
+        for c in &v.codes {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+        }
+    }
+
+    #[test]
+    fn statuses_follow_the_contract_enums() {
+        assert_eq!(AttestationStatus::try_from(3).unwrap(), AttestationStatus::Tainted);
+        assert_eq!(DatasetStatus::try_from(2).unwrap(), DatasetStatus::Certified);
+        assert!(matches!(
+            AttestationStatus::try_from(4),
+            Err(crate::output::Error::UnknownStatus { what: "attestation", value: 4 })
+        ));
+        assert!(DatasetStatus::try_from(9).is_err());
+    }
+}
