@@ -290,6 +290,17 @@ mod tests {
     }
 
     #[test]
+    fn bytes_after_iend_are_kept_and_do_not_count() {
+        let (png, receipt) = png_and_receipt(10);
+        let trailing = [png.as_slice(), b"trailing bytes"].concat();
+        assert_eq!(content_hash(&trailing).unwrap(), content_hash(&png).unwrap());
+        let with = embed_receipt(&trailing, &receipt).unwrap();
+        assert!(with.ends_with(b"IEND\xaeB`\x82trailing bytes"));
+        assert_eq!(read_receipt(&with).unwrap(), Some(receipt));
+        assert_eq!(content_hash(&with).unwrap(), content_hash(&png).unwrap());
+    }
+
+    #[test]
     fn a_receipt_for_other_content_is_not_embedded() {
         let (_, receipt) = png_and_receipt(4);
         let other_png = encode(&rgba_image(16, 9, 5));
