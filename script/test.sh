@@ -9,11 +9,19 @@ step() { printf '\n== %s\n' "$*"; }
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
+step "Postgres for the indexer's tests (script/postgres.sh: installs and starts one if needed)"
+LINEAGE_TEST_POSTGRES_URL="$(script/postgres.sh)"
+# The indexer's suite runs on SQLite and on this Postgres; without it, it fails here.
+export LINEAGE_TEST_POSTGRES_URL LINEAGE_REQUIRE_POSTGRES=1
+
 step "cargo test (dependencies optimised; see [profile.dev.package.\"*\"])"
 cargo test --workspace --locked
 
 step "end to end: lineage setup / prove / verify (demo, dev SRS), forge on the same calldata"
 script/e2e.sh
+
+step "end to end on a real anvil: lineage demo, read back with cast, wallet verdicts, bad input"
+tests/demo.sh
 
 step "forge test${CI:+ (ci profile)}"
 if [[ -n ${CI:-} ]]; then export FOUNDRY_PROFILE=ci; fi

@@ -1,0 +1,433 @@
+//! The REST API: answers checked against the chain's own views after a backfill and live
+//! following (on SQLite and Postgres), and bad requests answered 4xx in the error shape.
+
+mod common;
+
+use std::sync::Arc;
+
+use alloy::{
+    primitives::{Address, B256, U256},
+    providers::Provider,
+};
+use axum::{body::Body, http::Request};
+use common::{caught_up, fresh_dump, get, post, scenario, spawn_indexer, Chain, TestDb};
+use lineage_chain::bindings::{LineageRegistry, RoyaltyVault};
+use lineage_indexer::{
+    api::{self, ApiConfig, AppState},
+    metrics::Metrics,
+    SyncStatus,
+};
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+fn b256(v: &Value) -> B256 {
+    v.as_str().unwrap_or_else(|| panic!("not a string: {v}")).parse().unwrap()
+}
+
+/// Checks a provenance object against the chain: the block's hash, the confirmations
+/// and the transaction's position.
+async fn check_provenance(chain: &Chain, p: &Value, head: u64) {
+    let n = p["block_number"].as_u64().unwrap();
+    let block = chain.provider.get_block_by_number(n.into()).await.unwrap().unwrap();
+    assert_eq!(b256(&p["block_hash"]), block.header.hash, "block hash of {n}");
+    assert_eq!(p["confirmations"].as_u64().unwrap(), head + 1 - n);
+    let receipt =
+        chain.provider.get_transaction_receipt(b256(&p["tx_hash"])).await.unwrap().unwrap();
+    assert_eq!(receipt.block_number, Some(n));
+    let logs = receipt.inner.logs();
+    assert!(logs.iter().any(|l| l.log_index == p["log_index"].as_u64()), "log index {p}");
+}
+
+/// Backfill, then live events, then every endpoint's answer against the chain.
+async fn api_answers_match_the_chain(db: TestDb) {
+    let chain = Chain::deploy().await;
+    let world = scenario::populate(&chain).await;
+    let running = spawn_indexer(&chain, &db).await;
+    caught_up(&running, &chain).await;
+
+    // Live: events after the backfill.
+    let a = &chain.accounts;
+    scenario::register_seeded(&chain, a[4], 1).await;
+    let pay = RoyaltyVault::payRoyaltyCall { modelId: world.models[0] };
+    use alloy::sol_types::SolCall;
+    scenario::send(&chain, a[3], chain.vault, pay.abi_encode(), U256::from(999u64), None).await;
+    caught_up(&running, &chain).await;
+    let head = chain.head().await;
+
+    let registry = LineageRegistry::new(chain.registry, &chain.provider);
+    let vault = RoyaltyVault::new(chain.vault, &chain.provider);
+
+    // Datasets, paged two at a time.
+    let mut ids = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let (status, page) = get(&running, &format!("/v1/datasets?limit=2{cursor}")).await;
+        assert_eq!(status, 200, "{page}");
+        assert_eq!(page["chain"]["indexed_block"].as_u64(), Some(head));
+        for d in page["data"].as_array().unwrap() {
+            let id = d["dataset_id"].as_u64().unwrap() as u32;
+            ids.push(id);
+            let on_chain = registry.dataset(id).call().await.unwrap();
+            let status = ["none", "registered", "certified", "revoked"][on_chain.status as usize];
+            assert_eq!(d["status"], status, "dataset {id}");
+            assert_eq!(b256(&d["root"]), B256::from(on_chain.root));
+            assert_eq!(d["uri"], on_chain.uri);
+            check_provenance(&chain, &d["provenance"], head).await;
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = format!("&cursor={c}"),
+            None => break,
+        }
+    }
+    let count = registry.datasetCount().call().await.unwrap();
+    assert_eq!(ids, (1..=count).collect::<Vec<_>>());
+
+    let (_, d4) = get(&running, "/v1/datasets/4").await;
+    let history: Vec<&str> = d4["data"]["certifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(history, ["certified", "revoked"]);
+    assert_eq!(d4["data"]["certifications"][1]["reason"], "works without consent");
+    assert_eq!(d4["data"]["models"][0]["model_id"], json!(world.models[2]));
+    for e in d4["data"]["certifications"].as_array().unwrap() {
+        check_provenance(&chain, &e["provenance"], head).await;
+    }
+
+    // Models: status, datasets and counts as the registry says.
+    for (m, expected) in world.models.iter().zip(["valid", "revoked", "tainted"]) {
+        let (status, body) = get(&running, &format!("/v1/models/{m}")).await;
+        assert_eq!(status, 200, "{body}");
+        let model = &body["data"];
+        let on_chain = registry.attestationStatus(*m).call().await.unwrap();
+        assert_eq!(model["status"], ["none", "valid", "revoked", "tainted"][on_chain as usize]);
+        assert_eq!(model["status"], expected);
+        let att = registry.attestation(*m).call().await.unwrap();
+        let ids: Vec<u32> = model["datasets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["dataset_id"].as_u64().unwrap() as u32)
+            .collect();
+        let counts: Vec<u32> = model["datasets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["count"].as_u64().unwrap() as u32)
+            .collect();
+        assert_eq!(ids, att.datasetIds);
+        assert_eq!(counts, att.counts);
+        assert_eq!(model["publisher"], json!(att.publisher));
+        check_provenance(&chain, &model["provenance"], head).await;
+        let (_, alias) = get(&running, &format!("/v1/attestations/{m}")).await;
+        assert_eq!(alias["data"], body["data"]);
+    }
+    let (_, revoked) = get(&running, &format!("/v1/models/{}", world.models[1])).await;
+    check_provenance(&chain, &revoked["data"]["revocation"], head).await;
+    let (_, models) = get(&running, "/v1/models?limit=2").await;
+    assert_eq!(models["data"].as_array().unwrap().len(), 2);
+    let (_, rest) =
+        get(&running, &format!("/v1/models?cursor={}", models["next_cursor"].as_str().unwrap()))
+            .await;
+    assert_eq!(rest["data"][0]["model_id"], json!(world.models[2]));
+    assert!(rest["next_cursor"].is_null());
+
+    // The proof for auditors: exactly the fixture's words and proof.
+    let proof = scenario::demo_proof();
+    let (status, body) = get(&running, &format!("/v1/models/{}/proof", world.models[0])).await;
+    assert_eq!(status, 200, "{body}");
+    let instances: Vec<U256> = body["data"]["instances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| U256::from_be_bytes(b256(w).0))
+        .collect();
+    assert_eq!(instances, proof.words);
+    assert_eq!(
+        body["data"]["proof"].as_str().unwrap().parse::<alloy::primitives::Bytes>().unwrap(),
+        proof.proof
+    );
+    assert_eq!(body["data"]["public_values"]["n_records"], json!(proof.words[22].to::<u64>()));
+    // The calldata is what the verifier accepts.
+    let calldata: alloy::primitives::Bytes =
+        body["data"]["calldata"].as_str().unwrap().parse().unwrap();
+    let verifier: Address = body["data"]["verifier"].as_str().unwrap().parse().unwrap();
+    let call = |data: Vec<u8>| {
+        alloy::rpc::types::TransactionRequest::default().to(verifier).input(data.into())
+    };
+    chain
+        .provider
+        .call(call(calldata.to_vec()))
+        .await
+        .expect("the verifier rejects the indexed calldata");
+    let mut tampered = calldata.to_vec();
+    tampered[24 * 32 + 31] ^= 1; // w_hash
+    assert!(chain.provider.call(call(tampered)).await.is_err(), "the verifier accepts anything");
+
+    // Outputs: a manifest that does not reproduce the root is refused; the right one is
+    // accepted and each output resolves with a proof the registry accepts.
+    let m0 = world.models[0];
+    let mut wrong = world.outputs.clone();
+    wrong.swap(0, 1);
+    let manifest = |outs: &[B256]| json!({"model_id": m0, "batch_index": 0, "outputs": outs});
+    let (status, body) = post(&running, "/v1/outputs/batches", &manifest(&wrong)).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (422, Some("root_mismatch")));
+    let (status, body) =
+        post(&running, "/v1/outputs/batches", &manifest(&world.outputs[..4])).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (422, Some("count_mismatch")));
+    let (status, body) = get(&running, &format!("/v1/outputs/{}", world.outputs[2])).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (404, Some("output_not_found")));
+    let (status, body) = post(&running, "/v1/outputs/batches", &manifest(&world.outputs)).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(b256(&body["data"]["batch_root"]), world.batch_root);
+    for (i, hash) in world.outputs.iter().enumerate() {
+        let (status, body) = get(&running, &format!("/v1/outputs/{hash}")).await;
+        assert_eq!(status, 200, "{body}");
+        let anchor = &body["data"]["anchors"][0];
+        assert_eq!(anchor["leaf_index"].as_u64(), Some(i as u64));
+        assert_eq!(anchor["model"]["status"], "valid");
+        assert_eq!(anchor["creators"][0]["creators"].as_array().unwrap().len(), 2);
+        let proof: Vec<B256> =
+            anchor["merkle_proof"].as_array().unwrap().iter().map(b256).collect();
+        let ok = registry
+            .verifyOutput(m0, U256::ZERO, *hash, U256::from(i), proof)
+            .call()
+            .await
+            .unwrap();
+        assert!(ok, "the registry rejects the indexer's proof for output {i}");
+        check_provenance(&chain, &anchor["batch"]["provenance"], head).await;
+    }
+
+    // Creators: paid, claimed and claimable as the vault computes them.
+    for c in &world.creators {
+        let (status, body) = get(&running, &format!("/v1/creators/{c}")).await;
+        assert_eq!(status, 200, "{body}");
+        let data = &body["data"];
+        assert!(!data["usage"].as_array().unwrap().is_empty());
+        let mut total_claimable = U256::ZERO;
+        for d in data["datasets"].as_array().unwrap() {
+            let id = d["dataset_id"].as_u64().unwrap() as u32;
+            let claimable = vault.claimable(id, Address::ZERO, *c).call().await.unwrap();
+            let claimed = vault.claimed(id, Address::ZERO, *c).call().await.unwrap();
+            let row = data["royalties"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["dataset_id"].as_u64() == Some(id as u64));
+            match row {
+                Some(r) => {
+                    assert_eq!(
+                        r["claimable"].as_str().unwrap().parse::<U256>().unwrap(),
+                        claimable,
+                        "{c} in {id}"
+                    );
+                    assert_eq!(
+                        r["claimed"].as_str().unwrap().parse::<U256>().unwrap(),
+                        claimed,
+                        "{c} in {id}"
+                    );
+                    let paid: U256 = r["paid"].as_str().unwrap().parse().unwrap();
+                    assert_eq!(paid, claimable + claimed);
+                    check_provenance(&chain, &r["provenance"], head).await;
+                }
+                None => assert_eq!((claimable, claimed), (U256::ZERO, U256::ZERO), "{c} in {id}"),
+            }
+            total_claimable += claimable;
+        }
+        let totals = data["totals"].as_array().unwrap();
+        assert_eq!(
+            totals[0]["claimable"].as_str().unwrap().parse::<U256>().unwrap(),
+            total_claimable
+        );
+    }
+    // The creator who claimed shows it.
+    let (_, c0) = get(&running, &format!("/v1/creators/{}", world.creators[0])).await;
+    assert_ne!(c0["data"]["totals"][0]["claimed"], "0");
+
+    let (status, metrics) = {
+        let url = format!("http://{}/metrics", running.addr);
+        let r = alloy::transports::http::reqwest::get(&url).await.unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    };
+    assert_eq!(status, 200);
+    assert!(
+        metrics.contains("lineage_indexer_events_processed_total{event=\"ModelAttested\"} 3"),
+        "{metrics}"
+    );
+    assert!(metrics.contains(
+        "lineage_indexer_http_request_duration_seconds_bucket{route=\"/v1/models/{id}\""
+    ));
+    let (status, ready) = get(&running, "/ready").await;
+    assert_eq!((status, &ready["ready"]), (200, &json!(true)));
+
+    assert_eq!(running.store.dump().await.unwrap(), fresh_dump(&chain, &db).await);
+    running.shutdown().await.unwrap();
+    db.cleanup().await;
+}
+on_both_backends!(answers, api_answers_match_the_chain);
+
+/// A router over an empty store, for requests that need no chain.
+async fn bare_router(db: &TestDb, ready: bool) -> axum::Router {
+    let store = common::open(db).await;
+    store
+        .init(lineage_indexer::Target {
+            chain_id: 31337,
+            registry: Address::repeat_byte(1),
+            vault: Address::repeat_byte(2),
+            start_block: 0,
+        })
+        .await
+        .unwrap();
+    let (tx, status) = tokio::sync::watch::channel(SyncStatus { ready, ..Default::default() });
+    std::mem::forget(tx);
+    let config = ApiConfig { body_limit: 4096, ..ApiConfig::default() };
+    api::router(AppState {
+        store,
+        status,
+        metrics: Arc::new(Metrics::default()),
+        config: Arc::new(config),
+    })
+}
+
+async fn call(router: &axum::Router, req: Request<Body>) -> (u16, Value) {
+    let r = router.clone().oneshot(req).await.unwrap();
+    let status = r.status().as_u16();
+    let bytes = axum::body::to_bytes(r.into_body(), usize::MAX).await.unwrap();
+    (
+        status,
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&bytes))),
+    )
+}
+
+/// Malformed hashes, unknown ids, bad cursors, oversized and non-JSON bodies: 4xx, one
+/// shape, never a 500.
+async fn bad_requests_get_4xx_json(db: TestDb) {
+    let router = bare_router(&db, false).await;
+    let zero = B256::ZERO;
+    let cases: Vec<(&str, String, u16, &str)> = vec![
+        ("GET", "/v1/models/0x1234".into(), 400, "invalid_hash"),
+        ("GET", format!("/v1/models/0x{}", "zz".repeat(32)), 400, "invalid_hash"),
+        ("GET", format!("/v1/models/{zero}"), 404, "model_not_found"),
+        ("GET", format!("/v1/attestations/{zero}"), 404, "model_not_found"),
+        ("GET", format!("/v1/models/{zero}/proof"), 404, "model_not_found"),
+        ("GET", "/v1/datasets/0".into(), 400, "invalid_dataset_id"),
+        ("GET", "/v1/datasets/abc".into(), 400, "invalid_dataset_id"),
+        ("GET", "/v1/datasets/99999999999".into(), 400, "invalid_dataset_id"),
+        ("GET", "/v1/datasets/7".into(), 404, "dataset_not_found"),
+        ("GET", "/v1/datasets?cursor=garbage!".into(), 400, "invalid_cursor"),
+        ("GET", "/v1/datasets?cursor=bTE6MTI6Mw".into(), 400, "invalid_cursor"),
+        ("GET", "/v1/models?cursor=ZDE6Nw".into(), 400, "invalid_cursor"),
+        ("GET", "/v1/datasets?limit=0".into(), 400, "invalid_limit"),
+        ("GET", "/v1/datasets?limit=101".into(), 400, "invalid_limit"),
+        ("GET", "/v1/datasets?limit=x".into(), 400, "invalid_limit"),
+        ("GET", "/v1/datasets?colour=red".into(), 400, "invalid_query"),
+        ("GET", "/v1/creators/0x12".into(), 400, "invalid_address"),
+        ("GET", format!("/v1/creators/{}", Address::ZERO), 404, "creator_not_found"),
+        ("GET", "/v1/outputs/nothex".into(), 400, "invalid_hash"),
+        ("GET", format!("/v1/outputs/{zero}"), 404, "output_not_found"),
+        ("GET", "/v2/anything".into(), 404, "route_not_found"),
+        ("DELETE", "/v1/datasets".into(), 405, "method_not_allowed"),
+    ];
+    for (method, path, status, code) in cases {
+        let req = Request::builder().method(method).uri(&path).body(Body::empty()).unwrap();
+        let (got, body) = call(&router, req).await;
+        assert_eq!(
+            (got, body["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{method} {path}: {body}"
+        );
+        assert_eq!(body["error"]["status"].as_u64(), Some(status as u64));
+        assert!(body["error"]["message"].is_string());
+    }
+
+    let post = |body: Body, content_type: &str| {
+        Request::builder()
+            .method("POST")
+            .uri("/v1/outputs/batches")
+            .header("content-type", content_type)
+            .body(body)
+            .unwrap()
+    };
+    let manifest = json!({"model_id": zero, "batch_index": 0, "outputs": [zero]}).to_string();
+    let bodies: Vec<(Request<Body>, u16, &str)> = vec![
+        (post(Body::from(manifest.clone()), "application/json"), 404, "batch_not_found"),
+        (post(Body::from(manifest), "text/plain"), 415, "unsupported_media_type"),
+        (post(Body::from("{not json"), "application/json"), 400, "invalid_json"),
+        (post(Body::from(r#"{"model_id": 1}"#), "application/json"), 422, "invalid_json"),
+        (
+            post(
+                Body::from(
+                    json!({"model_id": "0x12", "batch_index": 0, "outputs": []}).to_string(),
+                ),
+                "application/json",
+            ),
+            400,
+            "invalid_hash",
+        ),
+        (post(Body::from(vec![b' '; 10_000]), "application/json"), 413, "payload_too_large"),
+        (
+            post(Body::from(vec![0x89u8, b'P', b'N', b'G', 0, 1, 2]), "image/png"),
+            415,
+            "unsupported_media_type",
+        ),
+    ];
+    for (req, status, code) in bodies {
+        let (got, body) = call(&router, req).await;
+        assert_eq!((got, body["error"]["code"].as_str()), (status, Some(code)), "{body}");
+    }
+
+    let (status, body) = call(&router, Request::get("/ready").body(Body::empty()).unwrap()).await;
+    assert_eq!((status, &body["ready"]), (503, &json!(false)));
+    let (status, _) = call(&router, Request::get("/health").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, 200);
+    db.cleanup().await;
+}
+on_both_backends!(bad_requests, bad_requests_get_4xx_json);
+
+/// Every path in /openapi.json is routed (no route_not_found), and the document lists
+/// every /v1 route.
+#[tokio::test]
+async fn openapi_documents_the_routes() {
+    let db = TestDb::sqlite();
+    let router = bare_router(&db, true).await;
+    let (status, doc) =
+        call(&router, Request::get("/openapi.json").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, 200);
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, ops) in paths {
+        for method in ops.as_object().unwrap().keys() {
+            let concrete =
+                path.replace("{id}", "1").replace("{hash}", "0x1").replace("{address}", "0x1");
+            let req = Request::builder()
+                .method(method.to_uppercase().as_str())
+                .uri(&concrete)
+                .body(Body::empty())
+                .unwrap();
+            let r = router.clone().oneshot(req).await.unwrap();
+            let status = r.status().as_u16();
+            let bytes = axum::body::to_bytes(r.into_body(), usize::MAX).await.unwrap();
+            let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            assert_ne!(body["error"]["code"], "route_not_found", "{method} {path} is not routed");
+            assert_ne!(status, 405, "{method} {path}");
+        }
+    }
+    for documented in [
+        "/v1/datasets",
+        "/v1/datasets/{id}",
+        "/v1/models",
+        "/v1/models/{id}",
+        "/v1/attestations/{id}",
+        "/v1/models/{id}/proof",
+        "/v1/outputs/batches",
+        "/v1/outputs/{hash}",
+        "/v1/creators/{address}",
+        "/health",
+        "/ready",
+        "/metrics",
+    ] {
+        assert!(paths.contains_key(documented), "{documented} missing from /openapi.json");
+    }
+}

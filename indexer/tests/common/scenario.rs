@@ -1,0 +1,257 @@
+//! Real Lineage activity on anvil: datasets, certifications, attestations with the
+//! committed demo proof, output anchors, royalty payments and claims, revocations.
+
+use alloy::{
+    network::TransactionBuilder,
+    primitives::{keccak256, Address, Bytes, B256, U256},
+    providers::Provider,
+    rpc::types::TransactionRequest,
+    sol_types::SolCall,
+};
+use lineage_chain::bindings::{ILineageRegistry, LineageRegistry, RoyaltyVault};
+
+use super::Chain;
+
+/// The committed aggregated demo proof and its 26 public words.
+pub struct DemoProof {
+    pub words: Vec<U256>,
+    pub proof: Bytes,
+}
+
+pub fn demo_proof() -> DemoProof {
+    let path = super::root().join("contracts/test/fixtures/demo-proof.json");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let words = v["instances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap().parse().unwrap())
+        .collect();
+    let proof = v["proof"].as_str().unwrap().parse().unwrap();
+    DemoProof { words, proof }
+}
+
+/// What `populate` made.
+pub struct World {
+    /// Certified with the proof's first / second root; the third never certified; the
+    /// fourth shares the first's root and is revoked after attestation.
+    pub datasets: Vec<u32>,
+    /// Sorted creator accounts.
+    pub creators: Vec<Address>,
+    /// valid (publisher 1), revoked (publisher 2), tainted (publisher 8).
+    pub models: Vec<B256>,
+    /// The five outputs anchored as batch 0 of models[0].
+    pub outputs: Vec<B256>,
+    pub batch_root: B256,
+}
+
+/// Sends a call from `from` and waits for its receipt (automine on).
+pub async fn send(
+    chain: &Chain,
+    from: Address,
+    to: Address,
+    input: Vec<u8>,
+    value: U256,
+    gas: Option<u64>,
+) -> B256 {
+    let mut tx = TransactionRequest::default()
+        .with_from(from)
+        .with_to(to)
+        .with_input(input)
+        .with_value(value);
+    if let Some(gas) = gas {
+        tx = tx.with_gas_limit(gas);
+    }
+    let receipt = chain
+        .provider
+        .send_transaction(tx)
+        .await
+        .unwrap()
+        .with_timeout(Some(std::time::Duration::from_secs(30)))
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(receipt.status(), "transaction reverted: {receipt:?}");
+    receipt.transaction_hash
+}
+
+/// Sends without waiting (automine off: the transaction waits for `evm_mine`).
+pub async fn submit(chain: &Chain, from: Address, to: Address, input: Vec<u8>, gas: u64) {
+    let tx = TransactionRequest::default()
+        .with_from(from)
+        .with_to(to)
+        .with_input(input)
+        .with_gas_limit(gas);
+    let _pending = chain.provider.send_transaction(tx).await.unwrap();
+}
+
+pub fn register_call(
+    root: U256,
+    leaves: u64,
+    uri: &str,
+    creators: &[Address],
+    weights: &[u64],
+) -> Vec<u8> {
+    LineageRegistry::registerDatasetCall {
+        root,
+        leafCount: leaves,
+        uri: uri.into(),
+        creators: creators.to_vec(),
+        weights: weights.to_vec(),
+    }
+    .abi_encode()
+}
+
+pub fn attest_call(p: &DemoProof, ids: [u32; 2]) -> Vec<u8> {
+    let w = &p.words;
+    let request = ILineageRegistry::AttestRequest {
+        profileId: 1,
+        datasetIds: ids.to_vec(),
+        counts: vec![w[16].to(), w[17].to()],
+        trainRoot: w[20],
+        licenseMask: w[21].to(),
+        nRecords: w[22].to(),
+        w0Hash: w[23],
+        wHash: w[24],
+        hyperHash: w[25],
+        accumulator: w[..12].to_vec(),
+    };
+    LineageRegistry::attestCall { request, proof: p.proof.clone() }.abi_encode()
+}
+
+pub fn model_id(publisher: Address, w_hash: U256) -> B256 {
+    keccak256(
+        [B256::left_padding_from(publisher.as_slice()).as_slice(), &w_hash.to_be_bytes::<32>()]
+            .concat(),
+    )
+}
+
+pub fn output_hashes(tag: &str, n: usize) -> Vec<B256> {
+    (0..n).map(|i| keccak256(format!("{tag} output {i}"))).collect()
+}
+
+/// Registers, certifies, attests, anchors, pays, claims and revokes.
+pub async fn populate(chain: &Chain) -> World {
+    let a = &chain.accounts;
+    let (registry, vault) = (chain.registry, chain.vault);
+    let p = demo_proof();
+    let mut creators = vec![a[5], a[6], a[7]];
+    creators.sort();
+    let curator = a[4];
+
+    let roots = [p.words[12], p.words[13], U256::from(12_345u64), p.words[12]];
+    let sets: [(&[Address], &[u64]); 4] = [
+        (&[creators[0], creators[1]], &[1, 3]),
+        (&[creators[2]], &[1]),
+        (&[creators[0], creators[2]], &[2, 2]),
+        (&[creators[1]], &[5]),
+    ];
+    for (i, (root, (c, w))) in roots.iter().zip(sets).enumerate() {
+        send(
+            chain,
+            curator,
+            registry,
+            register_call(*root, 24, &format!("ipfs://dataset-{i}"), c, w),
+            U256::ZERO,
+            None,
+        )
+        .await;
+    }
+    let datasets = vec![1, 2, 3, 4];
+    for id in [1u32, 2, 4] {
+        send(
+            chain,
+            a[0],
+            registry,
+            LineageRegistry::certifyCall { datasetId: id }.abi_encode(),
+            U256::ZERO,
+            None,
+        )
+        .await;
+    }
+    let gas = Some(1_500_000);
+    send(chain, a[1], registry, attest_call(&p, [1, 2]), U256::ZERO, gas).await;
+    send(chain, a[2], registry, attest_call(&p, [1, 2]), U256::ZERO, gas).await;
+    send(chain, a[8], registry, attest_call(&p, [4, 2]), U256::ZERO, gas).await;
+    let models: Vec<B256> = [a[1], a[2], a[8]].iter().map(|x| model_id(*x, p.words[24])).collect();
+
+    let outputs = output_hashes("m0", 5);
+    let batch_root = lineage_indexer::outputs::root(&outputs);
+    let anchor = LineageRegistry::anchorOutputsCall {
+        modelId: models[0],
+        batchRoot: batch_root,
+        count: 5,
+        uri: "ipfs://batch-0".into(),
+    };
+    send(chain, a[1], registry, anchor.abi_encode(), U256::ZERO, None).await;
+
+    let ether = U256::from(10u64).pow(U256::from(18u64));
+    for (m, amount) in [
+        (models[0], ether),
+        (models[1], ether / U256::from(2u64)),
+        (models[2], ether / U256::from(4u64)),
+    ] {
+        send(
+            chain,
+            a[3],
+            vault,
+            RoyaltyVault::payRoyaltyCall { modelId: m }.abi_encode(),
+            amount,
+            None,
+        )
+        .await;
+    }
+    // creators[0] claims on dataset 1; then more royalties arrive.
+    send(
+        chain,
+        creators[0],
+        vault,
+        RoyaltyVault::claimCall { datasetId: 1, token: Address::ZERO }.abi_encode(),
+        U256::ZERO,
+        None,
+    )
+    .await;
+    send(
+        chain,
+        a[3],
+        vault,
+        RoyaltyVault::payRoyaltyCall { modelId: models[0] }.abi_encode(),
+        U256::from(777_777u64),
+        None,
+    )
+    .await;
+
+    send(
+        chain,
+        a[2],
+        registry,
+        LineageRegistry::revokeAttestationCall { modelId: models[1] }.abi_encode(),
+        U256::ZERO,
+        None,
+    )
+    .await;
+    let revoke =
+        LineageRegistry::revokeDatasetCall { datasetId: 4, reason: "works without consent".into() };
+    send(chain, a[0], registry, revoke.abi_encode(), U256::ZERO, None).await;
+    // A payment to the tainted model: dataset 4's share is held.
+    send(
+        chain,
+        a[3],
+        vault,
+        RoyaltyVault::payRoyaltyCall { modelId: models[2] }.abi_encode(),
+        U256::from(1000u64),
+        None,
+    )
+    .await;
+
+    World { datasets, creators, models, outputs, batch_root }
+}
+
+/// One cheap, distinct event per call: a dataset registration whose root depends on `seed`.
+pub async fn register_seeded(chain: &Chain, from: Address, seed: u64) {
+    let creator = chain.accounts[9];
+    let call =
+        register_call(U256::from(1_000_000 + seed), 1, &format!("seed-{seed}"), &[creator], &[1]);
+    send(chain, from, chain.registry, call, U256::ZERO, None).await;
+}

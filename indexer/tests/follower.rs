@@ -1,0 +1,162 @@
+//! The follower against a real anvil with the contracts deployed by the deploy script:
+//! backfill then live, reorgs of depth 1..=20, and a `kill -9` mid-backfill — each on
+//! SQLite and on Postgres.
+
+mod common;
+
+use std::{
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use alloy::primitives::Address;
+use common::{caught_up, fresh_dump, open, scenario, spawn_indexer, Chain, TestDb};
+
+/// Reorgs at every depth from 1 to 20 leave the index equal to a fresh re-index.
+async fn reorgs_equal_a_fresh_index(db: TestDb) {
+    let chain = Chain::deploy().await;
+    for seed in 0..3 {
+        scenario::register_seeded(&chain, chain.accounts[1], seed).await;
+    }
+    let running = spawn_indexer(&chain, &db).await;
+    caught_up(&running, &chain).await;
+    for depth in 1..=20u64 {
+        eprintln!("depth {depth}");
+        let snapshot = chain.snapshot().await;
+        let fork = chain.head().await;
+        for i in 0..depth {
+            scenario::register_seeded(&chain, chain.accounts[2], depth * 1000 + i).await;
+        }
+        // The indexer has seen the blocks that are about to disappear.
+        caught_up(&running, &chain).await;
+        assert_eq!(running.status.borrow().tip.indexed_block, fork + depth);
+        chain.revert(snapshot).await;
+        for i in 0..=depth {
+            scenario::register_seeded(&chain, chain.accounts[3], depth * 1000 + 500 + i).await;
+        }
+        caught_up(&running, &chain).await;
+        let dump = running.store.dump().await.unwrap();
+        assert_eq!(dump, fresh_dump(&chain, &db).await, "after a reorg of depth {depth}");
+        assert!(!dump.iter().any(|l| l.contains(&hex::encode(format!("seed-{}", depth * 1000)))));
+    }
+    let reorgs = running.metrics.reorgs.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(reorgs >= 20, "{reorgs} reorgs detected for 20 reverts");
+    running.shutdown().await.unwrap();
+    db.cleanup().await;
+}
+on_both_backends!(reorgs, reorgs_equal_a_fresh_index);
+
+/// Many blocks of events, mined in batches (automine off).
+async fn fill(chain: &Chain, blocks: u64, per_block: u64) -> u64 {
+    chain.set_automine(false).await;
+    let creator = [chain.accounts[9]];
+    for b in 0..blocks {
+        for i in 0..per_block {
+            let seed = b * per_block + i;
+            let call = scenario::register_call(
+                alloy::primitives::U256::from(5_000_000 + seed),
+                1,
+                "bulk",
+                &creator,
+                &[1],
+            );
+            scenario::submit(
+                chain,
+                chain.accounts[(seed % 5) as usize + 1],
+                chain.registry,
+                call,
+                400_000,
+            )
+            .await;
+        }
+        chain.mine().await;
+    }
+    chain.set_automine(true).await;
+    blocks * per_block
+}
+
+fn indexer_process(chain: &Chain, db: &TestDb) -> std::process::Child {
+    let t = chain.target();
+    Command::new(env!("CARGO_BIN_EXE_lineage-indexer"))
+        .args(["--rpc-url", &chain.anvil.url, "--database-url", &db.url()])
+        .args(["--registry", &t.registry.to_string(), "--vault", &t.vault.to_string()])
+        .args(["--start-block", &t.start_block.to_string(), "--listen", "127.0.0.1:0"])
+        .args(["--confirmations", "0", "--initial-range", "3", "--max-range", "3"])
+        .args(["--poll-interval-ms", "50"])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn lineage-indexer")
+}
+
+/// A `kill -9` in the middle of a backfill, then a restart: nothing lost, nothing twice.
+async fn kill_9_mid_backfill_loses_nothing(db: TestDb) {
+    let chain = Chain::deploy().await;
+    let events = fill(&chain, 150, 8).await;
+    let head = chain.head().await;
+
+    let mut child = indexer_process(&chain, &db);
+    // Wait for the first database writes, then for a checkpoint somewhere in the middle.
+    let started = Instant::now();
+    let store = loop {
+        assert!(started.elapsed() < Duration::from_secs(60), "the indexer never wrote");
+        if let Ok(store) = lineage_indexer::Store::connect(&db.url(), 2).await {
+            if store.checkpoint().await.is_ok() {
+                break store;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let middle = chain.start_block + (head - chain.start_block) / 3;
+    loop {
+        let next = store.checkpoint().await.unwrap().next_block;
+        if next > middle {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(120), "stuck at {next}");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let at_kill = store.checkpoint().await.unwrap().next_block;
+    assert!(at_kill < head, "killed after the backfill ended ({at_kill} of {head})");
+
+    let mut child = indexer_process(&chain, &db);
+    loop {
+        if store.checkpoint().await.unwrap().next_block > head {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(180), "restart did not catch up");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let dump = store.dump().await.unwrap();
+    let registered = dump.iter().filter(|l| l.starts_with("datasets:")).count() as u64;
+    assert_eq!(registered, events, "datasets indexed after the restart");
+    assert_eq!(dump, fresh_dump(&chain, &db).await);
+    store.close().await;
+    db.cleanup().await;
+}
+on_both_backends!(kill_9, kill_9_mid_backfill_loses_nothing);
+
+/// The store refuses a database indexed for another deployment.
+#[tokio::test]
+async fn a_database_of_another_deployment_is_refused() {
+    let db = TestDb::sqlite();
+    let store = open(&db).await;
+    let target = lineage_indexer::Target {
+        chain_id: 31337,
+        registry: Address::repeat_byte(1),
+        vault: Address::repeat_byte(2),
+        start_block: 0,
+    };
+    store.init(target).await.unwrap();
+    let other = lineage_indexer::Target { registry: Address::repeat_byte(3), ..target };
+    assert!(matches!(
+        store.init(other).await,
+        Err(lineage_indexer::Error::DeploymentMismatch { .. })
+    ));
+}
