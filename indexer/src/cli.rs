@@ -83,9 +83,8 @@ async fn target(args: &Args) -> anyhow::Result<Target> {
         .deployment
         .clone()
         .unwrap_or_else(|| PathBuf::from(format!("deployments/{chain_id}.json")));
-    let d = Deployment::load(&path).with_context(|| {
-        format!("no --registry/--vault given, and the deployments file could not be used")
-    })?;
+    let d = Deployment::load(&path)
+        .context("no --registry/--vault given, and the deployments file could not be used")?;
     if d.chain_id != chain_id {
         bail!("{} is for chain {}, the node is chain {chain_id}", path.display(), d.chain_id);
     }

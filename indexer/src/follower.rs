@@ -249,7 +249,7 @@ impl Follower {
                     .map_err(rpc("eth_getTransactionByHash"))?;
                 if let Some(call) = tx.and_then(|tx| {
                     (tx.to() == Some(self.target.registry))
-                        .then(|| events::decode_attest_call(&tx.input()))
+                        .then(|| events::decode_attest_call(tx.input()))
                         .flatten()
                 }) {
                     attest_calls.insert(e.at.tx_hash, call);
@@ -276,7 +276,7 @@ impl Follower {
     }
 
     fn shrink(&mut self, from: BlockNumber, to: BlockNumber, why: &str) {
-        self.range = ((to - from + 1) / 2).max(1);
+        self.range = (to - from).div_ceil(2).max(1);
         self.metrics.range_shrinks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         debug!(from, to, range = self.range, why, "range refused; halving");
     }

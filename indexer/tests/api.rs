@@ -1,6 +1,8 @@
 //! The REST API: answers checked against the chain's own views after a backfill and live
 //! following (on SQLite and Postgres), and bad requests answered 4xx in the error shape.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::sync::Arc;

@@ -2,6 +2,8 @@
 //! backfill then live, reorgs of depth 1..=20, and a `kill -9` mid-backfill — each on
 //! SQLite and on Postgres.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::{

@@ -69,12 +69,15 @@ impl From<LogPosition> for Pos {
     }
 }
 
+/// dataset_id, kind, certifier, root, reason, position.
+type DatasetEventRow = (i64, &'static str, Blob, Option<Blob>, Option<String>, Pos);
+
 /// The rows of one range, per table.
 #[derive(Default)]
 struct Rows {
     datasets: Vec<(i64, Blob, Blob, String, String, String, Pos)>,
     creators: Vec<(i64, i64, Blob, String, i64)>,
-    dataset_events: Vec<(i64, &'static str, Blob, Option<Blob>, Option<String>, Pos)>,
+    dataset_events: Vec<DatasetEventRow>,
     attestations: Vec<AttestationRow>,
     attestation_datasets: Vec<(Blob, i64, i64, i64, i64)>,
     revocations: Vec<(Blob, Blob, Pos)>,
