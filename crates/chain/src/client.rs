@@ -16,7 +16,15 @@ use alloy::{
     signers::local::PrivateKeySigner,
     sol_types::SolEvent,
 };
-use lineage_core::{attestation::Attestation, field::fr_to_be_bytes, manifest::DatasetManifest};
+use lineage_core::{
+    attestation::Attestation,
+    field::fr_to_be_bytes,
+    manifest::DatasetManifest,
+    output::{
+        verdict::{self, ChainFacts, DatasetFact, OnChainBatch},
+        Receipt,
+    },
+};
 use serde::Serialize;
 
 use crate::{
@@ -522,6 +530,47 @@ impl Client {
         }
         let call = registry.outputBatch(id, U256::from(index));
         Ok(Some(self.view("outputBatch", call).await?))
+    }
+
+    /// What the chain says about the output a receipt is for: its batch as anchored, the
+    /// model's status, its datasets' status, and the anchoring's confirmations.
+    pub async fn output_facts(&self, receipt: &Receipt) -> Result<ChainFacts> {
+        let batch = self
+            .output_batch(receipt.model_id, receipt.batch_index)
+            .await?
+            .map(|b| OnChainBatch { root: b.root, count: b.count });
+        let registry = self.registry();
+        let raw =
+            self.view("attestationStatus", registry.attestationStatus(receipt.model_id)).await?;
+        let attestation = verdict::AttestationStatus::try_from(raw)
+            .map_err(|e| ChainError::Rpc { what: "attestationStatus", reason: e.to_string() })?;
+        let mut datasets = Vec::new();
+        if attestation != verdict::AttestationStatus::None {
+            let record = self.view("attestation", registry.attestation(receipt.model_id)).await?;
+            for id in record.datasetIds {
+                let raw = self.dataset(id).await?.status;
+                let status = verdict::DatasetStatus::try_from(raw)
+                    .map_err(|e| ChainError::Rpc { what: "dataset", reason: e.to_string() })?;
+                datasets.push(DatasetFact { id, status });
+            }
+        }
+        let confirmations = match batch {
+            None => None,
+            Some(_) => {
+                let filter = Filter::new()
+                    .address(self.deployment.registry)
+                    .event_signature(LineageRegistry::OutputsAnchored::SIGNATURE_HASH)
+                    .topic1(receipt.model_id)
+                    .topic2(B256::from(U256::from(receipt.batch_index)))
+                    .from_block(self.deployment.start_block);
+                let logs = self.rpc("eth_getLogs", self.provider.get_logs(&filter)).await?;
+                match logs.first().and_then(|l| l.block_number) {
+                    Some(block) => Some(self.confirmations(block).await?),
+                    None => None,
+                }
+            }
+        };
+        Ok(ChainFacts { batch, attestation, datasets, confirmations })
     }
 
     // ------------------------------------------------------------ royalties

@@ -39,6 +39,21 @@ pub struct Deployment {
 }
 
 impl Deployment {
+    /// A deployment known only by its registry: what a wallet holding a receipt knows.
+    /// Enough for the registry's reads; the vault and verifiers are unknown (zero).
+    pub fn registry_only(chain_id: u64, registry: Address) -> Self {
+        Self {
+            chain_id,
+            start_block: 0,
+            deployer: Address::ZERO,
+            owner: Address::ZERO,
+            certifier: Address::ZERO,
+            registry,
+            vault: Address::ZERO,
+            verifiers: Verifiers { demo: Address::ZERO, standard: Address::ZERO },
+        }
+    }
+
     /// Reads a deployments file.
     pub fn load(path: &Path) -> Result<Self, ChainError> {
         let text = std::fs::read_to_string(path)

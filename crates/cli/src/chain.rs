@@ -49,7 +49,12 @@ impl SignerArgs {
         let Ok(key) = std::env::var("LINEAGE_PRIVATE_KEY") else {
             bail!("this command sends a transaction: set LINEAGE_PRIVATE_KEY or --keystore");
         };
-        key.trim().parse().context("LINEAGE_PRIVATE_KEY is not a 32-byte hex private key")
+        Self::parse_key(&key).context("LINEAGE_PRIVATE_KEY")
+    }
+
+    /// A signer from a hex private key.
+    pub(crate) fn parse_key(hex: &str) -> Result<lineage_chain::client::Signer> {
+        hex.trim().parse().context("not a 32-byte hex private key")
     }
 }
 

@@ -4,8 +4,10 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod anchor;
 mod attest;
 mod dataset;
+mod demo;
 mod prove;
 mod royalties;
 mod sample;
@@ -13,6 +15,7 @@ pub(crate) mod setup;
 mod status;
 mod train;
 mod verify;
+mod verify_image;
 
 /// Lineage: prove what a model was trained on, without revealing the data.
 #[derive(Debug, Parser)]
@@ -41,6 +44,14 @@ enum Command {
     Attest(attest::Args),
     /// A model's attestation status and lineage (exit 0: valid, 1: revoked or tainted).
     Status(status::Args),
+    /// The whole product on a local chain: deploy, datasets, prove, attest, anchor, verify
+    /// an image, pay and claim royalties; then a summary.
+    Demo(demo::Args),
+    /// Anchor a batch of generated files on-chain and write a receipt for each.
+    Anchor(anchor::Args),
+    /// Verify a generated image back to its model, datasets and creators (exit 0 valid,
+    /// 1 invalid, 2 cannot tell).
+    VerifyImage(verify_image::Args),
     /// Pay, show and claim attribution royalties.
     #[command(subcommand)]
     Royalties(royalties::RoyaltiesCommand),
@@ -58,6 +69,9 @@ impl Cli {
             Command::Verify(args) => args.run(),
             Command::Attest(args) => args.run().map(|()| ExitCode::SUCCESS),
             Command::Status(args) => args.run(),
+            Command::Demo(args) => args.run().map(|()| ExitCode::SUCCESS),
+            Command::Anchor(args) => args.run().map(|()| ExitCode::SUCCESS),
+            Command::VerifyImage(args) => args.run(),
             Command::Royalties(cmd) => cmd.run().map(|()| ExitCode::SUCCESS),
         }
     }

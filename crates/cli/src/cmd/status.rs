@@ -33,7 +33,7 @@ impl Args {
         if self.json {
             print_json(&lineage)?;
         } else {
-            print_lineage(&lineage);
+            print!("{}", render_lineage(&lineage));
         }
         Ok(match lineage.status {
             lineage_chain::client::AttestationStatus::Valid => ExitCode::SUCCESS,
@@ -42,22 +42,26 @@ impl Args {
     }
 }
 
-/// The lineage as a person reads it, on stdout.
-pub(crate) fn print_lineage(l: &ModelLineage) {
-    println!("model {}: {:?}", l.model_id, l.status);
-    println!("  publisher   {}", l.publisher);
-    println!("  profile     {}", l.profile_id);
-    println!("  records     {} (license mask {:#x})", l.n_records, l.license_mask);
+/// The lineage as a person reads it.
+pub(crate) fn render_lineage(l: &ModelLineage) -> String {
+    use std::fmt::Write;
+    let mut o = String::new();
+    let _ = writeln!(o, "model {}: {:?}", l.model_id, l.status);
+    let _ = writeln!(o, "  publisher   {}", l.publisher);
+    let _ = writeln!(o, "  profile     {}", l.profile_id);
+    let _ = writeln!(o, "  records     {} (license mask {:#x})", l.n_records, l.license_mask);
     if let (Some(block), Some(conf)) = (l.attested_block, l.confirmations) {
-        println!("  attested    block {block} ({conf} confirmations)");
+        let _ = writeln!(o, "  attested    block {block} ({conf} confirmations)");
     }
     for d in &l.datasets {
-        println!(
+        let _ = writeln!(
+            o,
             "  dataset {}: {:?}, {} records used, root {:#066x}",
             d.id, d.status, d.count, d.root
         );
         for c in &d.creators {
-            println!("    creator {} (weight {})", c.address, c.weight);
+            let _ = writeln!(o, "    creator {} (weight {})", c.address, c.weight);
         }
     }
+    o
 }

@@ -36,7 +36,7 @@ pub(crate) struct Registered {
     root: String,
     pub(crate) status: DatasetStatus,
     pub(crate) already_registered: bool,
-    tx: Option<lineage_chain::Sent>,
+    pub(crate) tx: Option<lineage_chain::Sent>,
 }
 
 impl Args {

@@ -1,0 +1,161 @@
+//! `lineage verify-image FILE`: what a wallet asks of a generated image, with nothing but an
+//! RPC endpoint. Recomputes the content hash, checks the receipt's Merkle proof against the
+//! batch root anchored on-chain, the model's attestation status, and walks the lineage:
+//! model -> datasets (certified or revoked) -> creators.
+//!
+//! The receipt comes from `--receipt`, else the PNG's embedded iTXt chunk, else the
+//! `FILE.lineage.json` sidecar. Exit codes: 0 valid, 1 invalid, 2 cannot tell (no receipt,
+//! too few confirmations, bad input, unreachable RPC).
+
+use crate::{
+    chain::{block_on, ChainArgs},
+    cmd::status::render_lineage,
+    io::print_json,
+};
+use anyhow::{bail, Context, Result};
+use lineage_chain::{client::ModelLineage, Client, Deployment};
+use lineage_core::output::{
+    content_hash, is_png, judge, read_receipt, sidecar_path, verdict::Outcome, OutputHash, Policy,
+    Receipt, Verdict,
+};
+use serde::Serialize;
+use std::{path::PathBuf, process::ExitCode};
+
+/// Arguments of `lineage verify-image`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The generated file (a PNG, or any file anchored by its bytes).
+    pub(crate) file: PathBuf,
+    /// The receipt [default: the PNG's embedded receipt, else FILE.lineage.json].
+    #[arg(long)]
+    pub(crate) receipt: Option<PathBuf>,
+    /// Confirmations the anchoring needs before the output counts as anchored.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) min_confirmations: u64,
+    #[command(flatten)]
+    pub(crate) chain: ChainArgs,
+    /// Print the verdict (codes, checks, lineage) as JSON on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// The verdict with what it rests on.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Report {
+    pub(crate) file: PathBuf,
+    pub(crate) content_hash: OutputHash,
+    pub(crate) verdict: Verdict,
+    pub(crate) lineage: Option<ModelLineage>,
+    pub(crate) receipt: Option<Receipt>,
+}
+
+const CANNOT_TELL: u8 = 2;
+
+impl Args {
+    pub(crate) fn run(self) -> Result<ExitCode> {
+        let report = match block_on(verify(&self)) {
+            Ok(report) => report,
+            Err(err) => {
+                eprintln!("error: {err:#}");
+                eprintln!("verdict: cannot tell");
+                return Ok(ExitCode::from(CANNOT_TELL));
+            }
+        };
+        if self.json {
+            print_json(&report)?;
+        } else {
+            print!("{}", render_report(&report));
+        }
+        Ok(ExitCode::from(report.verdict.outcome.exit_code() as u8))
+    }
+}
+
+/// Verifies `args.file` against the chain.
+pub(crate) async fn verify(args: &Args) -> Result<Report> {
+    let bytes =
+        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let hash = content_hash(&bytes).with_context(|| format!("{}", args.file.display()))?;
+    let receipt = find_receipt(args, &bytes)?;
+    let Some(receipt) = receipt else {
+        if !is_png(&bytes) {
+            bail!(
+                "{} is not a PNG image and has no receipt (--receipt or {})",
+                args.file.display(),
+                sidecar_path(&args.file).display()
+            );
+        }
+        return Ok(Report {
+            file: args.file.clone(),
+            content_hash: hash,
+            verdict: Verdict::no_receipt(&hash),
+            lineage: None,
+            receipt: None,
+        });
+    };
+    let options = args.chain.options();
+    let served = Client::chain_id(&options).await?;
+    receipt.check_chain(served)?;
+    if let Some(want) = args.chain.chain_id {
+        if want != served {
+            bail!("{} serves chain {served}, not the chain {want} asked for", options.rpc_url);
+        }
+    }
+    let deployment = Deployment::registry_only(served, receipt.registry);
+    let client = Client::connect(options, deployment, None).await?;
+    let facts = client.output_facts(&receipt).await?;
+    let policy = Policy { min_confirmations: args.min_confirmations };
+    let verdict = judge(&hash, &receipt, &facts, &policy);
+    let lineage = match facts.attestation {
+        lineage_core::output::AttestationStatus::None => None,
+        _ => Some(client.lineage(receipt.model_id).await?),
+    };
+    Ok(Report {
+        file: args.file.clone(),
+        content_hash: hash,
+        verdict,
+        lineage,
+        receipt: Some(receipt),
+    })
+}
+
+/// The receipt from `--receipt`, the embedded chunk, or the sidecar, in that order.
+fn find_receipt(args: &Args, bytes: &[u8]) -> Result<Option<Receipt>> {
+    if let Some(path) = &args.receipt {
+        let text = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        return Ok(Some(Receipt::from_json(&text).with_context(|| format!("{}", path.display()))?));
+    }
+    if is_png(bytes) {
+        if let Some(r) = read_receipt(bytes)
+            .with_context(|| format!("the receipt embedded in {}", args.file.display()))?
+        {
+            return Ok(Some(r));
+        }
+    }
+    let sidecar = sidecar_path(&args.file);
+    if sidecar.exists() {
+        let text = std::fs::read(&sidecar)?;
+        return Ok(Some(
+            Receipt::from_json(&text).with_context(|| format!("{}", sidecar.display()))?,
+        ));
+    }
+    Ok(None)
+}
+
+/// The verdict as a person reads it.
+pub(crate) fn render_report(r: &Report) -> String {
+    use std::fmt::Write;
+    let outcome = match r.verdict.outcome {
+        Outcome::Valid => "VALID",
+        Outcome::Invalid => "INVALID",
+        Outcome::CannotTell => "CANNOT TELL",
+    };
+    let mut o = format!("{}: {outcome}\n", r.file.display());
+    for check in &r.verdict.checks {
+        let _ = writeln!(o, "  {:<22} {}", check.code.as_str(), check.detail);
+    }
+    if let Some(l) = &r.lineage {
+        o.push_str(&render_lineage(l));
+    }
+    o
+}

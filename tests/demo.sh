@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# End to end on a real anvil: `lineage demo`, then every claim it makes checked by reading
+# the chain with `cast` (not the CLI's own memory), then the wallet's verdicts (a tampered
+# pixel, no receipt, a corrupted receipt, a revoked dataset) and the CLI's errors on bad
+# input (wrong chain id, unreachable RPC, insufficient funds, unknown model, wrong counts).
+#
+# Reuses target/e2e/ from script/e2e.sh (same sample, datasets, model and attestation), so
+# the demo finds its proof fresh and does not prove again. Called by script/test.sh.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source script/env.sh
+
+lineage=target/debug/lineage
+out=target/e2e-demo
+fail() { echo "tests/demo.sh: FAIL: $*" >&2; exit 1; }
+step() { printf '\n-- %s\n' "$*"; }
+# expect CODE CMD...: runs CMD, fails unless it exits with CODE; its stderr+stdout in $got.
+expect() {
+    local want=$1 rc=0
+    shift
+    got=$("$@" 2>&1) || rc=$?
+    [[ $rc == "$want" ]] || fail "expected exit $want, got $rc from: $* :: $got"
+}
+contains() { grep -q -- "$1" <<<"$got" || fail "expected '$1' in: $got"; }
+
+[[ -x $lineage && -f target/e2e/attestation.json ]] || fail "run script/e2e.sh first"
+cargo build --locked -q -p lineage-cli
+
+rm -rf "$out"
+mkdir -p "$out"
+cp -r target/e2e/sample target/e2e/atelier.json target/e2e/harbor.json target/e2e/model.json "$out/"
+cp target/e2e/attestation.json "$out/attestation.json"
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+anvil_bin=$(ls node_modules/@foundry-rs/anvil-*/bin/anvil | head -1)
+"$anvil_bin" --port "$port" --silent &
+anvil_pid=$!
+trap 'kill $anvil_pid 2>/dev/null || true' EXIT
+rpc="http://127.0.0.1:$port"
+for _ in $(seq 100); do cast chain-id --rpc-url "$rpc" &>/dev/null && break; sleep 0.1; done
+export LINEAGE_RPC_URL=$rpc
+
+step "lineage demo on a fresh anvil"
+"$lineage" demo --rpc-url "$rpc" --out "$out" --json >"$out/summary.out.json"
+summary() { node -p "const s=require('./$out/summary.out.json'); $1"; }
+registry=$(summary s.registry)
+vault=$(summary s.vault)
+model=$(summary s.modelId)
+[[ $(summary s.attestationReused) == true ]] || fail "the demo proved again instead of reusing"
+[[ $(summary s.verdict) == valid ]] || fail "demo verdict: $(summary s.verdict)"
+
+step "the chain agrees (read with cast)"
+call() { cast call --rpc-url "$rpc" "$@"; }
+[[ $(call "$registry" 'datasetCount()(uint32)') == 2 ]] || fail "datasetCount"
+for id in 1 2; do
+    status=$(call "$registry" 'dataset(uint32)((uint256,address,uint64,uint8,uint32,uint64,uint40,uint40,uint40,string))' $id)
+    [[ $status == *", 2, "* ]] || fail "dataset $id is not certified: $status"
+done
+[[ $(call "$registry" 'attestationStatus(bytes32)(uint8)' "$model") == 1 ]] || fail "attestation not valid"
+[[ $(call "$registry" 'outputBatchCount(bytes32)(uint256)' "$model") == 1 ]] || fail "no output batch"
+root=$(node -p "require('./$out/outputs/output-0.png.lineage.json').batchRoot")
+batch=$(call "$registry" 'outputBatch(bytes32,uint256)((bytes32,uint64,uint40))' "$model" 0)
+[[ ${batch,,} == "(${root,,}, 4, "* ]] || fail "anchored batch $batch != receipt root $root"
+creator=$(summary s.claimedBy)
+claimed=$(call "$vault" 'claimed(uint32,address,address)(uint256)' 2 0x0000000000000000000000000000000000000000 "$creator")
+# 1 ETH over 48 proven records: harbor has 24, its main creator 18 of 24 works: 0.375 ETH.
+[[ ${claimed%% *} == 375000000000000000 && $(summary s.claimedWei) == 375000000000000000 ]] \
+    || fail "claimed $claimed, summary $(summary s.claimedWei)"
+
+step "run again: idempotent (nothing registered or attested twice)"
+"$lineage" demo --rpc-url "$rpc" --out "$out" --json >"$out/summary2.out.json"
+node -e "
+const s = require('./$out/summary2.out.json');
+const again = s.transactions.filter((t) => /^(registerDataset|certify|attest$)/.test(t.what));
+if (again.length || s.modelId !== '$model') { console.error(again, s.modelId); process.exit(1); }
+" || fail "the second run registered or attested again"
+[[ $(call "$registry" 'datasetCount()(uint32)') == 2 ]] || fail "datasets duplicated"
+
+step "verify-image: valid, then one pixel changed, then no receipt, then a corrupted receipt"
+expect 0 "$lineage" verify-image "$out/outputs/output-1.png" --json
+[[ $(node -p "JSON.parse(process.argv[1]).verdict.outcome" "$got") == valid ]] || fail "$got"
+python3 - "$out/outputs/output-1.png" "$out/tampered.png" <<'PY'
+import struct, sys, zlib
+data = open(sys.argv[1], "rb").read()
+pos, chunks = 8, []
+while pos < len(data):
+    (n,) = struct.unpack(">I", data[pos:pos + 4])
+    chunks.append((data[pos + 4:pos + 8], data[pos + 8:pos + 8 + n]))
+    pos += 12 + n
+idat = zlib.decompress(b"".join(d for t, d in chunks if t == b"IDAT"))
+raw = bytearray(idat)
+raw[1 + 3 * 10] ^= 1  # row 0 (filter byte first), pixel 10, red: one bit of one pixel
+def chunk(t, d):
+    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+body = b"".join(chunk(t, d) for t, d in chunks if t not in (b"IDAT", b"IEND"))
+open(sys.argv[2], "wb").write(data[:8] + body + chunk(b"IDAT", zlib.compress(bytes(raw))) + chunk(b"IEND", b""))
+PY
+expect 1 "$lineage" verify-image "$out/tampered.png" --json
+contains '"output.hash_mismatch"'
+python3 - "$out/outputs/output-2.png" "$out/bare.png" <<'PY'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+pos, out = 8, bytearray(data[:8])
+while pos < len(data):
+    (n,) = struct.unpack(">I", data[pos:pos + 4])
+    if data[pos + 4:pos + 8] != b"iTXt":
+        out += data[pos:pos + 12 + n]
+    pos += 12 + n
+open(sys.argv[2], "wb").write(out)
+PY
+expect 2 "$lineage" verify-image "$out/bare.png" --json
+contains '"output.unknown"'
+python3 - "$out/outputs/output-3.png" "$out/corrupt.png" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+i = data.index(b'"batchRoot"')
+data[i + 2] ^= 0x20  # one byte of the embedded receipt: its CRC no longer matches
+open(sys.argv[2], "wb").write(data)
+PY
+expect 2 "$lineage" verify-image "$out/corrupt.png"
+contains "receipt"
+printf 'not an image' >"$out/note.txt"
+expect 2 "$lineage" verify-image "$out/note.txt"
+contains "not a PNG image"
+
+step "bad input: wrong chain id, unreachable RPC, insufficient funds, unknown model"
+expect 1 "$lineage" status "$model" --chain-id 1
+contains "not the chain 1"
+expect 1 timeout 20 "$lineage" status "$model" --rpc-url http://127.0.0.1:1 --timeout 5
+contains "unreachable"
+expect 1 env LINEAGE_PRIVATE_KEY=0x$(printf '7%.0s' {1..64}) \
+    "$lineage" royalties pay --model "$model" --amount 1
+contains "insufficient funds"
+expect 1 "$lineage" status 0x$(printf '0%.0s' {1..63})1
+contains "no model"
+
+step "an attestation with wrong counts is rejected on-chain with the decoded custom error"
+node -e '
+const fs = require("fs");
+const a = JSON.parse(fs.readFileSync(process.argv[1]));
+a.public.counts[0] -= 1;
+fs.writeFileSync(process.argv[2], JSON.stringify(a));
+' "$out/attestation.json" "$out/wrong-counts.json"
+export LINEAGE_PRIVATE_KEY=0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d
+expect 1 "$lineage" attest "$out/wrong-counts.json"
+contains "RegistryCountSumMismatch"
+node -e '
+const fs = require("fs");
+const a = JSON.parse(fs.readFileSync(process.argv[1]));
+a.public.counts[0] -= 1; a.public.counts[1] += 1;
+fs.writeFileSync(process.argv[2], JSON.stringify(a));
+' "$out/attestation.json" "$out/moved-counts.json"
+expect 1 "$lineage" attest "$out/moved-counts.json"
+contains "RegistryProofRejected"
+
+step "a revoked dataset taints the model and its outputs"
+export LINEAGE_PRIVATE_KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
+"$lineage" dataset revoke 1 --reason "license withdrawn"
+[[ $(call "$registry" 'attestationStatus(bytes32)(uint8)' "$model") == 3 ]] || fail "not tainted"
+expect 1 "$lineage" status "$model" --json
+contains '"tainted"'
+expect 1 "$lineage" verify-image "$out/outputs/output-0.png" --json
+contains '"model.tainted"'
+contains '"dataset.revoked"'
+
+echo
+echo "tests/demo.sh: all checks passed"
