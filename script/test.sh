@@ -23,9 +23,6 @@ script/e2e.sh
 step "end to end on a real anvil: lineage demo, read back with cast, wallet verdicts, bad input"
 tests/demo.sh
 
-step "end to end on a real anvil: lineage demo, read back with cast, wallet verdicts, bad input"
-tests/demo.sh
-
 step "forge test${CI:+ (ci profile)}"
 if [[ -n ${CI:-} ]]; then export FOUNDRY_PROFILE=ci; fi
 # forge 1.7.1's `fmt --check` prints the diff but exits 0: fail on the diff itself.
