@@ -62,6 +62,9 @@ struct Args {
     /// Largest request body in bytes.
     #[arg(long, default_value_t = 1 << 20)]
     body_limit: usize,
+    /// Answers kept by the response cache, valid until the next block (0: no cache).
+    #[arg(long, default_value_t = 10_000)]
+    cache_entries: usize,
     /// Database connections.
     #[arg(long, default_value_t = 8)]
     max_connections: u32,
@@ -118,6 +121,7 @@ pub(crate) async fn run() -> anyhow::Result<()> {
             request_timeout: Duration::from_secs(args.request_timeout_secs),
             body_limit: args.body_limit,
             ready_lag: 0,
+            cache_entries: args.cache_entries,
         },
     };
     let running = lineage_indexer::start(config).await?;

@@ -119,6 +119,7 @@ pub async fn start(config: Config) -> Result<Running> {
         status: status.clone(),
         metrics: metrics.clone(),
         config: Arc::new(config.api.clone()),
+        cache: Arc::new(api::ResponseCache::new(config.api.cache_entries)),
     });
     let mut stop = shutdown_rx;
     let server = tokio::spawn(async move {

@@ -264,6 +264,24 @@ async fn api_answers_match_the_chain(db: TestDb) {
     let (status, ready) = get(&running, "/ready").await;
     assert_eq!((status, &ready["ready"]), (200, &json!(true)));
 
+    // Cached answers are served until the index or the head moves, never after.
+    let fetch = |path: &'static str| {
+        let url = format!("http://{}{path}", running.addr);
+        async move {
+            let r = alloy::transports::http::reqwest::get(&url).await.unwrap();
+            let cache = r.headers()["x-cache"].to_str().unwrap().to_owned();
+            (cache, r.text().await.unwrap())
+        }
+    };
+    let (first, before) = fetch("/v1/datasets?limit=100").await;
+    let (second, again) = fetch("/v1/datasets?limit=100").await;
+    assert_eq!((first.as_str(), second.as_str(), &before), ("miss", "hit", &again));
+    scenario::register_seeded(&chain, a[4], 2).await;
+    caught_up(&running, &chain).await;
+    let (third, after) = fetch("/v1/datasets?limit=100").await;
+    assert_eq!(third, "miss");
+    assert!(after.contains("seed-2") && !before.contains("seed-2"));
+
     assert_eq!(running.store.dump().await.unwrap(), fresh_dump(&chain, &db).await);
     running.shutdown().await.unwrap();
     db.cleanup().await;
@@ -290,6 +308,7 @@ async fn bare_router(db: &TestDb, ready: bool) -> axum::Router {
         status,
         metrics: Arc::new(Metrics::default()),
         config: Arc::new(config),
+        cache: Arc::new(api::ResponseCache::new(0)),
     })
 }
 

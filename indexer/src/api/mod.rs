@@ -5,6 +5,7 @@
 //! `data` carries the provenance of the event it rests on. Errors all have one shape
 //! ([`ApiError`]).
 
+mod cache;
 mod error;
 mod handlers;
 pub mod openapi;
@@ -24,6 +25,7 @@ use serde::Serialize;
 use tokio::sync::watch;
 use tower_http::trace::TraceLayer;
 
+pub use cache::ResponseCache;
 pub use error::ApiError;
 pub use params::{decode_cursor, encode_cursor, DEFAULT_LIMIT, MAX_LIMIT};
 
@@ -38,11 +40,18 @@ pub struct ApiConfig {
     pub body_limit: usize,
     /// `/ready` answers 503 while the index is more blocks than this behind its target.
     pub ready_lag: u64,
+    /// Answers kept by the response cache (0: no cache).
+    pub cache_entries: usize,
 }
 
 impl Default for ApiConfig {
     fn default() -> Self {
-        Self { request_timeout: Duration::from_secs(10), body_limit: 1 << 20, ready_lag: 0 }
+        Self {
+            request_timeout: Duration::from_secs(10),
+            body_limit: 1 << 20,
+            ready_lag: 0,
+            cache_entries: 10_000,
+        }
     }
 }
 
@@ -57,6 +66,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Limits.
     pub config: Arc<ApiConfig>,
+    /// Cached answers.
+    pub cache: Arc<ResponseCache>,
 }
 
 impl AppState {
@@ -97,7 +108,8 @@ pub fn router(state: AppState) -> Router {
         .route("/outputs/batches", post(handlers::post_manifest))
         .route("/outputs/{hash}", get(handlers::output))
         .route("/creators/{address}", get(handlers::creator))
-        .route("/status", get(handlers::status));
+        .route("/status", get(handlers::status))
+        .layer(middleware::from_fn_with_state(state.clone(), cache::cached));
     Router::new()
         .nest("/v1", v1)
         .route("/health", get(handlers::health))
