@@ -153,6 +153,18 @@ fs.writeFileSync(process.argv[2], JSON.stringify(a));
 expect 1 "$lineage" attest "$out/moved-counts.json"
 contains "RegistryProofRejected"
 
+step "a key from an encrypted keystore (cast wallet import), not the environment"
+mkdir -p "$out/keys"
+cast wallet import creator-c --keystore-dir "$out/keys" --unsafe-password demo-pw \
+    --private-key 0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6 >/dev/null
+expect 0 env -u LINEAGE_PRIVATE_KEY LINEAGE_KEYSTORE_PASSWORD=demo-pw \
+    "$lineage" royalties claim --dataset 2 --keystore "$out/keys/creator-c" --json
+[[ $(node -p "JSON.parse(process.argv[1]).amountWei" "$got") == 125000000000000000 ]] \
+    || fail "creator C (6 of harbor's 24 works) should claim 0.125 ETH: $got"
+expect 1 env -u LINEAGE_PRIVATE_KEY LINEAGE_KEYSTORE_PASSWORD=wrong \
+    "$lineage" royalties claim --dataset 2 --keystore "$out/keys/creator-c"
+contains "keystore"
+
 step "a revoked dataset taints the model and its outputs"
 export LINEAGE_PRIVATE_KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
 "$lineage" dataset revoke 1 --reason "license withdrawn"

@@ -713,3 +713,101 @@ fn classify_rpc_error(url: &str, method: &'static str, err: &dyn std::fmt::Displ
         ChainError::Rpc { what: method, reason: text }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lineage_core::attestation::{PublicValues, SrsInfo};
+    use lineage_core::field::Fr;
+
+    fn attestation(counts: [u64; 4], roots: usize) -> Attestation {
+        let mut cert_roots = vec![Fr::from(0); 4];
+        for (i, r) in cert_roots.iter_mut().take(roots).enumerate() {
+            *r = Fr::from(100 + i as u64);
+        }
+        Attestation {
+            version: 1,
+            profile: "demo".into(),
+            profile_id: 1,
+            srs: SrsInfo { kind: "dev".into(), sha256: String::new(), insecure: true },
+            vk_sha256: String::new(),
+            public: PublicValues {
+                accumulator: (0..12u64).map(Fr::from).collect(),
+                cert_roots,
+                counts: counts.to_vec(),
+                train_root: Fr::from(7),
+                license_mask: 0b101,
+                n_records: counts.iter().sum(),
+                w0_hash: Fr::from(8),
+                w_hash: Fr::from(9),
+                hyper_hash: Fr::from(10),
+            },
+            instances: Vec::new(),
+            proof: vec![1, 2, 3],
+            calldata: Vec::new(),
+            versions: Default::default(),
+            timings_ms: Default::default(),
+        }
+    }
+
+    #[test]
+    fn attest_request_takes_the_used_slots_in_order() {
+        let att = attestation([3, 5, 0, 0], 2);
+        let r = attest_request(&att, &[4, 2]).unwrap();
+        assert_eq!(r.datasetIds, vec![4, 2]);
+        assert_eq!(r.counts, vec![3, 5]);
+        assert_eq!(r.nRecords, 8);
+        assert_eq!(r.wHash, U256::from(9));
+        assert_eq!(r.accumulator.len(), 12);
+        assert_eq!(r.licenseMask, 0b101);
+    }
+
+    #[test]
+    fn attest_request_refuses_a_wrong_number_of_dataset_ids() {
+        let att = attestation([3, 5, 0, 0], 2);
+        assert!(matches!(
+            attest_request(&att, &[1]),
+            Err(ChainError::DatasetIdsMismatch { slots: 2, given: 1 })
+        ));
+    }
+
+    #[test]
+    fn attest_request_refuses_counts_beyond_32_bits() {
+        let att = attestation([1 << 33, 5, 0, 0], 2);
+        assert!(matches!(
+            attest_request(&att, &[1, 2]),
+            Err(ChainError::ValueTooLarge { name: "count", .. })
+        ));
+    }
+
+    #[test]
+    fn model_id_is_keccak_of_the_abi_encoded_publisher_and_weights() {
+        // keccak256(abi.encode(address(0x…01), uint256(2))), as the registry computes it.
+        let publisher = Address::with_last_byte(1);
+        let mut pre = [0u8; 64];
+        pre[31] = 1;
+        pre[63] = 2;
+        assert_eq!(Client::model_id(publisher, U256::from(2)), alloy::primitives::keccak256(pre));
+    }
+
+    #[test]
+    fn reverts_read_as_their_solidity_names() {
+        use crate::bindings::LineageRegistry::RegistryCountSumMismatch;
+        let e = crate::Revert::Registry(LineageRegistryErrors::RegistryCountSumMismatch(
+            RegistryCountSumMismatch { sum: U256::from(47), nRecords: U256::from(48) },
+        ));
+        assert_eq!(e.name(), "RegistryCountSumMismatch");
+        assert_eq!(e.to_string(), "RegistryCountSumMismatch { sum: 47, nRecords: 48 }");
+    }
+
+    #[test]
+    fn rpc_failures_are_sorted() {
+        let url = "http://127.0.0.1:1";
+        let refused = classify_rpc_error(url, "eth_chainId", &"error sending request for url");
+        assert!(matches!(refused, ChainError::Unreachable { .. }));
+        let poor = classify_rpc_error(url, "pay", &"Insufficient funds for gas * price + value");
+        assert!(matches!(poor, ChainError::InsufficientFunds { .. }));
+        let other = classify_rpc_error(url, "call", &"execution reverted");
+        assert!(matches!(other, ChainError::Rpc { .. }));
+    }
+}

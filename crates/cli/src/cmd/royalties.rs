@@ -76,8 +76,15 @@ pub(crate) struct ClaimArgs {
 pub(crate) struct Position {
     pub(crate) dataset_id: u32,
     pub(crate) creator: Address,
+    #[serde(serialize_with = "decimal")]
     pub(crate) claimed_wei: U256,
+    #[serde(serialize_with = "decimal")]
     pub(crate) claimable_wei: U256,
+}
+
+/// Wei amounts in JSON as decimal strings (numbers would overflow JavaScript's).
+fn decimal<S: serde::Serializer>(x: &U256, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&x.to_string())
 }
 
 impl RoyaltiesCommand {
@@ -158,7 +165,7 @@ impl ClaimArgs {
             Ok(client.claim(self.dataset).await?)
         })?;
         if self.json {
-            print_json(&serde_json::json!({ "amountWei": amount, "tx": sent }))?;
+            print_json(&serde_json::json!({ "amountWei": amount.to_string(), "tx": sent }))?;
         } else {
             eprintln!(
                 "claimed {} ETH from dataset {} (tx {})",
