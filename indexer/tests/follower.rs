@@ -17,24 +17,32 @@ use common::{caught_up, fresh_dump, open, scenario, spawn_indexer, Chain, TestDb
 /// Reorgs at every depth from 1 to 20 leave the index equal to a fresh re-index.
 async fn reorgs_equal_a_fresh_index(db: TestDb) {
     let chain = Chain::deploy().await;
-    for seed in 0..3 {
-        scenario::register_seeded(&chain, chain.accounts[1], seed).await;
-    }
+    let world = scenario::populate(&chain).await;
     let running = spawn_indexer(&chain, &db).await;
     caught_up(&running, &chain).await;
     for depth in 1..=20u64 {
         eprintln!("depth {depth}");
         let snapshot = chain.snapshot().await;
         let fork = chain.head().await;
+        // The orphaned branch: a claim, payments and registrations (running totals and
+        // plain rows both have to be rolled back).
         for i in 0..depth {
-            scenario::register_seeded(&chain, chain.accounts[2], depth * 1000 + i).await;
+            match i % 3 {
+                0 => scenario::claim(&chain, world.creators[1], 1).await,
+                1 => scenario::pay(&chain, world.models[0], depth * 1000 + i).await,
+                _ => scenario::register_seeded(&chain, chain.accounts[2], depth * 1000 + i).await,
+            }
         }
         // The indexer has seen the blocks that are about to disappear.
         caught_up(&running, &chain).await;
         assert_eq!(running.status.borrow().tip.indexed_block, fork + depth);
         chain.revert(snapshot).await;
         for i in 0..=depth {
-            scenario::register_seeded(&chain, chain.accounts[3], depth * 1000 + 500 + i).await;
+            if i % 2 == 0 {
+                scenario::pay(&chain, world.models[2], depth * 1000 + 500 + i).await;
+            } else {
+                scenario::register_seeded(&chain, chain.accounts[3], depth * 1000 + 500 + i).await;
+            }
         }
         caught_up(&running, &chain).await;
         let dump = running.store.dump().await.unwrap();

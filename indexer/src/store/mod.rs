@@ -69,6 +69,10 @@ pub const CHAIN_TABLES: &[&str] = &[
     "admin_events",
 ];
 
+/// Running totals derived from the event tables: a rollback recomputes the keys it
+/// touches; a re-index must reproduce them too.
+pub const TOTAL_TABLES: &[&str] = &["royalty_totals", "claim_totals"];
+
 /// Where the follower stands, as stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Checkpoint {
@@ -294,6 +298,18 @@ impl Store {
         let keep = ancestor.map_or(-1, |(n, _)| int(n));
         with_db!(self, pool => {
             let mut tx = pool.begin().await?;
+            let credit_keys = sqlx::query(
+                "SELECT DISTINCT dataset_id, token, held FROM royalty_credits WHERE block_number > $1",
+            )
+            .bind(keep)
+            .fetch_all(&mut *tx)
+            .await?;
+            let claim_keys = sqlx::query(
+                "SELECT DISTINCT creator, dataset_id, token FROM royalty_claims WHERE block_number > $1",
+            )
+            .bind(keep)
+            .fetch_all(&mut *tx)
+            .await?;
             let mut deleted = 0;
             for table in CHAIN_TABLES {
                 deleted += sqlx::query(&format!("DELETE FROM {table} WHERE block_number > $1"))
@@ -303,6 +319,33 @@ impl Store {
                     .rows_affected();
             }
             sqlx::query("DELETE FROM blocks WHERE number > $1").bind(keep).execute(&mut *tx).await?;
+            // Recompute the totals of the keys whose latest rows may be gone.
+            for key in &credit_keys {
+                let (dataset, token, held): (i64, Vec<u8>, i64) =
+                    (key.try_get(0)?, key.try_get(1)?, key.try_get(2)?);
+                sqlx::query("DELETE FROM royalty_totals WHERE dataset_id = $1 AND token = $2 AND held = $3")
+                    .bind(dataset).bind(&token).bind(held).execute(&mut *tx).await?;
+                sqlx::query(
+                    "INSERT INTO royalty_totals SELECT dataset_id, token, held, cumulative, \
+                     block_number, block_hash, tx_hash, log_index FROM royalty_credits \
+                     WHERE dataset_id = $1 AND token = $2 AND held = $3 \
+                     ORDER BY block_number DESC, log_index DESC LIMIT 1",
+                )
+                .bind(dataset).bind(&token).bind(held).execute(&mut *tx).await?;
+            }
+            for key in &claim_keys {
+                let (creator, dataset, token): (Vec<u8>, i64, Vec<u8>) =
+                    (key.try_get(0)?, key.try_get(1)?, key.try_get(2)?);
+                sqlx::query("DELETE FROM claim_totals WHERE creator = $1 AND dataset_id = $2 AND token = $3")
+                    .bind(&creator).bind(dataset).bind(&token).execute(&mut *tx).await?;
+                sqlx::query(
+                    "INSERT INTO claim_totals SELECT creator, dataset_id, token, cumulative, \
+                     block_number, block_hash, tx_hash, log_index FROM royalty_claims \
+                     WHERE creator = $1 AND dataset_id = $2 AND token = $3 \
+                     ORDER BY block_number DESC, log_index DESC LIMIT 1",
+                )
+                .bind(&creator).bind(dataset).bind(&token).execute(&mut *tx).await?;
+            }
             // Before the start block, "indexed" is start_block - 1 with no hash.
             let hash = ancestor.map(|(_, h)| h);
             sqlx::query(
@@ -324,7 +367,7 @@ impl Store {
     pub async fn dump(&self) -> Result<Vec<String>> {
         with_db!(self, pool => {
             let mut out = Vec::new();
-            for table in CHAIN_TABLES {
+            for table in CHAIN_TABLES.iter().chain(TOTAL_TABLES) {
                 let rows = sqlx::query(&format!("SELECT * FROM {table}")).fetch_all(pool).await?;
                 let mut lines = Vec::with_capacity(rows.len());
                 for row in &rows {

@@ -652,27 +652,19 @@ impl Store {
                 })
                 .collect::<Result<Vec<_>>>()?;
 
-            // The latest credit per (dataset, token) for the creator's datasets, and the
-            // latest claim per (dataset, token) by the creator.
+            // The running totals of the creator's datasets, and the creator's claims.
             let credits = sqlx::query(
-                "SELECT r.dataset_id, r.token, r.cumulative, r.block_number, r.block_hash, \
-                 r.tx_hash, r.log_index FROM royalty_credits r \
-                 JOIN dataset_creators c ON c.dataset_id = r.dataset_id AND c.creator = $1 \
-                 WHERE r.held = 0 AND NOT EXISTS (SELECT 1 FROM royalty_credits n \
-                   WHERE n.dataset_id = r.dataset_id AND n.token = r.token AND n.held = 0 \
-                   AND (n.block_number > r.block_number OR \
-                        (n.block_number = r.block_number AND n.log_index > r.log_index)))",
+                "SELECT t.dataset_id, t.token, t.cumulative, t.block_number, t.block_hash, \
+                 t.tx_hash, t.log_index FROM royalty_totals t \
+                 JOIN dataset_creators c ON c.dataset_id = t.dataset_id AND c.creator = $1 \
+                 WHERE t.held = 0",
             )
             .bind(who.as_slice())
             .fetch_all(pool)
             .await?;
             let claims = sqlx::query(
-                "SELECT r.dataset_id, r.token, r.cumulative, r.block_number, r.block_hash, \
-                 r.tx_hash, r.log_index FROM royalty_claims r WHERE r.creator = $1 \
-                 AND NOT EXISTS (SELECT 1 FROM royalty_claims n WHERE n.creator = r.creator \
-                   AND n.dataset_id = r.dataset_id AND n.token = r.token \
-                   AND (n.block_number > r.block_number OR \
-                        (n.block_number = r.block_number AND n.log_index > r.log_index)))",
+                "SELECT dataset_id, token, cumulative, block_number, block_hash, tx_hash, \
+                 log_index FROM claim_totals WHERE creator = $1",
             )
             .bind(who.as_slice())
             .fetch_all(pool)

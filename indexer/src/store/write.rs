@@ -309,11 +309,15 @@ impl Rows {
 /// Multi-row INSERT of `$rows` in chunks: `$push` binds one row's values.
 macro_rules! insert_rows {
     ($tx:expr, $head:expr, $rows:expr, |$b:ident, $r:ident| $push:expr) => {
+        insert_rows!($tx, $head, $rows, |$b, $r| $push, "")
+    };
+    ($tx:expr, $head:expr, $rows:expr, |$b:ident, $r:ident| $push:expr, $tail:expr) => {
         for chunk in $rows.chunks(CHUNK) {
             let mut qb = QueryBuilder::<Db>::new($head);
             qb.push_values(chunk, |mut $b, $r| {
                 $push;
             });
+            qb.push($tail);
             qb.build().execute(&mut *$tx).await?;
         }
     };
@@ -368,8 +372,8 @@ impl Store {
             }
             for (&(dataset, token, held), total) in totals.credits.iter_mut() {
                 let row = sqlx::query(
-                    "SELECT cumulative FROM royalty_credits WHERE dataset_id = $1 AND token = $2 \
-                     AND held = $3 ORDER BY block_number DESC, log_index DESC LIMIT 1",
+                    "SELECT cumulative FROM royalty_totals WHERE dataset_id = $1 AND token = $2 \
+                     AND held = $3",
                 )
                 .bind(i64::from(dataset))
                 .bind(token.as_slice())
@@ -377,13 +381,13 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
                 if let Some(row) = row {
-                    *total = amount("royalty_credits.cumulative", row.try_get(0)?)?;
+                    *total = amount("royalty_totals.cumulative", row.try_get(0)?)?;
                 }
             }
             for (&(dataset, token, creator), total) in totals.claims.iter_mut() {
                 let row = sqlx::query(
-                    "SELECT cumulative FROM royalty_claims WHERE creator = $1 AND dataset_id = $2 \
-                     AND token = $3 ORDER BY block_number DESC, log_index DESC LIMIT 1",
+                    "SELECT cumulative FROM claim_totals WHERE creator = $1 AND dataset_id = $2 \
+                     AND token = $3",
                 )
                 .bind(creator.as_slice())
                 .bind(i64::from(dataset))
@@ -391,7 +395,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
                 if let Some(row) = row {
-                    *total = amount("royalty_claims.cumulative", row.try_get(0)?)?;
+                    *total = amount("claim_totals.cumulative", row.try_get(0)?)?;
                 }
             }
 
@@ -474,6 +478,36 @@ impl Store {
                     b.push_bind(&r.0).push_bind(r.1).push_bind(&r.2).push_bind(r.3.block)
                         .push_bind(&r.3.block_hash).push_bind(&r.3.tx).push_bind(r.3.log)
                 });
+
+            // The totals take the last row of each key in this range.
+            let mut credit_totals: BTreeMap<(i64, &Blob, i64), (&String, &Pos)> = BTreeMap::new();
+            for r in &rows.credits {
+                credit_totals.insert((r.1, &r.2, r.3), (&r.5, &r.6));
+            }
+            let credit_totals: Vec<_> = credit_totals.into_iter().collect();
+            insert_rows!(tx, "INSERT INTO royalty_totals (dataset_id, token, held, cumulative, \
+                block_number, block_hash, tx_hash, log_index) ", credit_totals, |b, r| {
+                    b.push_bind(r.0 .0).push_bind(r.0 .1).push_bind(r.0 .2).push_bind(r.1 .0)
+                        .push_bind(r.1 .1.block).push_bind(&r.1 .1.block_hash)
+                        .push_bind(&r.1 .1.tx).push_bind(r.1 .1.log)
+                }, " ON CONFLICT (dataset_id, token, held) DO UPDATE SET \
+                    cumulative = excluded.cumulative, block_number = excluded.block_number, \
+                    block_hash = excluded.block_hash, tx_hash = excluded.tx_hash, \
+                    log_index = excluded.log_index");
+            let mut claim_totals: BTreeMap<(&Blob, i64, &Blob), (&String, &Pos)> = BTreeMap::new();
+            for r in &rows.claims {
+                claim_totals.insert((&r.2, r.0, &r.1), (&r.4, &r.5));
+            }
+            let claim_totals: Vec<_> = claim_totals.into_iter().collect();
+            insert_rows!(tx, "INSERT INTO claim_totals (creator, dataset_id, token, cumulative, \
+                block_number, block_hash, tx_hash, log_index) ", claim_totals, |b, r| {
+                    b.push_bind(r.0 .0).push_bind(r.0 .1).push_bind(r.0 .2).push_bind(r.1 .0)
+                        .push_bind(r.1 .1.block).push_bind(&r.1 .1.block_hash)
+                        .push_bind(&r.1 .1.tx).push_bind(r.1 .1.log)
+                }, " ON CONFLICT (creator, dataset_id, token) DO UPDATE SET \
+                    cumulative = excluded.cumulative, block_number = excluded.block_number, \
+                    block_hash = excluded.block_hash, tx_hash = excluded.tx_hash, \
+                    log_index = excluded.log_index");
 
             let blocks: Vec<(i64, Blob)> = blocks.into_iter().map(|(n, x)| (int(n), h(x))).collect();
             for chunk in blocks.chunks(CHUNK) {

@@ -63,15 +63,17 @@ pub async fn send(
     if let Some(gas) = gas {
         tx = tx.with_gas_limit(gas);
     }
-    let receipt = chain
-        .provider
-        .send_transaction(tx)
-        .await
-        .unwrap()
-        .with_timeout(Some(std::time::Duration::from_secs(30)))
-        .get_receipt()
-        .await
-        .unwrap();
+    // Poll the receipt directly: after evm_revert the same transaction can be sent twice
+    // (same sender, nonce and data), which confuses a block-watching receipt wait.
+    let hash = *chain.provider.send_transaction(tx).await.unwrap().tx_hash();
+    let started = std::time::Instant::now();
+    let receipt = loop {
+        if let Some(r) = chain.provider.get_transaction_receipt(hash).await.unwrap() {
+            break r;
+        }
+        assert!(started.elapsed().as_secs() < 30, "no receipt for {hash}");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    };
     assert!(receipt.status(), "transaction reverted: {receipt:?}");
     receipt.transaction_hash
 }
@@ -254,4 +256,21 @@ pub async fn register_seeded(chain: &Chain, from: Address, seed: u64) {
     let call =
         register_call(U256::from(1_000_000 + seed), 1, &format!("seed-{seed}"), &[creator], &[1]);
     send(chain, from, chain.registry, call, U256::ZERO, None).await;
+}
+
+/// Pays `amount` wei of royalties to `model` from account 3.
+pub async fn pay(chain: &Chain, model: B256, amount: u64) {
+    let call = RoyaltyVault::payRoyaltyCall { modelId: model }.abi_encode();
+    send(chain, chain.accounts[3], chain.vault, call, U256::from(amount), None).await;
+}
+
+/// `creator` claims its ETH royalties in `dataset` (or, with nothing to claim, registers a
+/// dataset: one block with one event either way).
+pub async fn claim(chain: &Chain, creator: Address, dataset: u32) {
+    let vault = RoyaltyVault::new(chain.vault, &chain.provider);
+    if vault.claimable(dataset, Address::ZERO, creator).call().await.unwrap().is_zero() {
+        return register_seeded(chain, creator, u64::from(dataset) + 9_000_000).await;
+    }
+    let call = RoyaltyVault::claimCall { datasetId: dataset, token: Address::ZERO }.abi_encode();
+    send(chain, creator, chain.vault, call, U256::ZERO, None).await;
 }
