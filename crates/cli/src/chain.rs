@@ -4,8 +4,10 @@
 //! flags (they would land in shell histories and process lists): `LINEAGE_PRIVATE_KEY`, or
 //! an encrypted keystore file (`--keystore`, password in `LINEAGE_KEYSTORE_PASSWORD`).
 
+use crate::io::print_json;
 use anyhow::{bail, Context, Result};
 use lineage_chain::{client::Options, Client, Deployment};
+use serde::Serialize;
 use std::{future::Future, path::PathBuf, time::Duration};
 
 /// Where the chain is and how patient to be with it.
@@ -35,6 +37,39 @@ pub(crate) struct SignerArgs {
     /// key comes from LINEAGE_PRIVATE_KEY.
     #[arg(long, env = "LINEAGE_KEYSTORE")]
     pub(crate) keystore: Option<PathBuf>,
+}
+
+/// What every transacting subcommand takes: the chain, the signer, and `--json`.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct TxArgs {
+    #[command(flatten)]
+    pub(crate) chain: ChainArgs,
+    #[command(flatten)]
+    pub(crate) signer: SignerArgs,
+    /// Print the result as JSON on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+impl TxArgs {
+    /// Runs `f` with a signing client, then prints its result: as JSON with `--json`, else
+    /// as `human` puts it.
+    pub(crate) fn run<T: Serialize>(
+        &self,
+        f: impl AsyncFnOnce(&Client) -> Result<T>,
+        human: impl FnOnce(&T),
+    ) -> Result<()> {
+        let out = block_on(async {
+            let client = self.chain.connect(Some(self.signer.signer()?)).await?;
+            f(&client).await
+        })?;
+        if self.json {
+            print_json(&out)
+        } else {
+            human(&out);
+            Ok(())
+        }
+    }
 }
 
 impl SignerArgs {

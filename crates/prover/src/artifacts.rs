@@ -410,3 +410,104 @@ pub fn load_verifier(
     check_vk(&dir, "aggregate", &vk, &m.aggregate.vk_sha256)?;
     Ok(VerifierArtifacts { params, vk, vk_sha256: m.aggregate.vk_sha256, srs: m.srs })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lineage_circuits::profile::{DEMO, STANDARD};
+
+    fn dev() -> SrsInfo {
+        SrsSource::Dev.info().unwrap()
+    }
+
+    fn manifest(profile: &Profile, srs: SrsInfo) -> Manifest {
+        let inner = InnerMeta {
+            config: BaseCircuitParams::default(),
+            break_points: Vec::new(),
+            vk_sha256: "00".into(),
+        };
+        Manifest {
+            version: ARTIFACTS_VERSION,
+            warning: None,
+            profile: profile.name.into(),
+            shape: shape(profile),
+            srs,
+            params_k: vec![profile.aggregation_k],
+            dataset: inner.clone(),
+            training: inner,
+            aggregate: AggregateMeta {
+                config: AggregationConfigParams::default(),
+                break_points: Vec::new(),
+                vk_sha256: "00".into(),
+            },
+            lineage: "test".into(),
+        }
+    }
+
+    /// Writes `m` as a manifest and reads it back as `profile` under `srs`.
+    fn read_back(m: &Manifest, profile: &Profile, srs: &SrsInfo) -> Result<Manifest, Error> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("manifest.json"), serde_json::to_vec(m).unwrap()).unwrap();
+        read_manifest(dir.path(), profile, srs)
+    }
+
+    fn refusal(r: Result<Manifest, Error>) -> String {
+        match r {
+            Err(Error::Artifacts { what, .. }) => what,
+            Err(other) => panic!("expected an artifacts mismatch, got {other}"),
+            Ok(_) => panic!("a mismatched manifest was accepted"),
+        }
+    }
+
+    #[test]
+    fn a_matching_manifest_is_read() {
+        assert!(read_back(&manifest(&DEMO, dev()), &DEMO, &dev()).is_ok());
+    }
+
+    #[test]
+    fn artifacts_of_another_profile_are_refused() {
+        let what = refusal(read_back(&manifest(&STANDARD, dev()), &DEMO, &dev()));
+        assert!(what.contains("\"standard\""), "{what}");
+    }
+
+    #[test]
+    fn artifacts_of_another_shape_of_the_profile_are_refused() {
+        let mut m = manifest(&DEMO, dev());
+        m.shape = m.shape.replace("depth: 10", "depth: 12");
+        assert_ne!(m.shape, shape(&DEMO));
+        let what = refusal(read_back(&m, &DEMO, &dev()));
+        assert!(what.contains("another shape"), "{what}");
+    }
+
+    #[test]
+    fn artifacts_under_another_srs_are_refused() {
+        let ceremony =
+            SrsInfo { kind: "ceremony".into(), sha256: "ab".repeat(32), insecure: false };
+        let what = refusal(read_back(&manifest(&DEMO, ceremony), &DEMO, &dev()));
+        assert!(what.contains("another SRS"), "{what}");
+    }
+
+    #[test]
+    fn artifacts_of_another_format_version_are_refused() {
+        let mut m = manifest(&DEMO, dev());
+        m.version = ARTIFACTS_VERSION + 1;
+        let what = refusal(read_back(&m, &DEMO, &dev()));
+        assert!(what.contains("format version"), "{what}");
+    }
+
+    #[test]
+    fn a_missing_setup_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let what = refusal(read_manifest(dir.path(), &DEMO, &dev()));
+        assert!(what.contains("no manifest.json"), "{what}");
+    }
+
+    #[test]
+    fn the_dev_and_ceremony_srs_live_in_different_directories() {
+        let root = Path::new("/cache");
+        let ceremony =
+            SrsInfo { kind: "ceremony".into(), sha256: "ab".repeat(32), insecure: false };
+        assert_ne!(dir(root, &DEMO, &dev()), dir(root, &DEMO, &ceremony));
+        assert_ne!(dir(root, &DEMO, &dev()), dir(root, &STANDARD, &dev()));
+    }
+}

@@ -3,10 +3,7 @@
 //! a `FILE.lineage.json` sidecar, and for a PNG also an iTXt chunk embedded in the file
 //! (which leaves its content hash unchanged).
 
-use crate::{
-    chain::{block_on, ChainArgs, SignerArgs},
-    io::{print_json, write_atomic},
-};
+use crate::{chain::TxArgs, io::write_atomic};
 use alloy::primitives::B256;
 use anyhow::{Context, Result};
 use lineage_chain::{Client, Sent};
@@ -29,12 +26,7 @@ pub(crate) struct Args {
     #[arg(long, default_value = "")]
     uri: String,
     #[command(flatten)]
-    chain: ChainArgs,
-    #[command(flatten)]
-    signer: SignerArgs,
-    /// Print the result as JSON on stdout.
-    #[arg(long)]
-    json: bool,
+    tx: TxArgs,
 }
 
 /// What `anchor` did.
@@ -50,27 +42,23 @@ pub(crate) struct Anchored {
 
 impl Args {
     pub(crate) fn run(self) -> Result<()> {
-        let out = block_on(async {
-            let client = self.chain.connect(Some(self.signer.signer()?)).await?;
-            anchor(&client, self.model, &self.files, &self.uri).await
-        })?;
-        if self.json {
-            print_json(&out)?;
-        } else {
-            eprintln!(
-                "anchored {} outputs as batch {} of model {} (root {}, {} gas, tx {})",
-                out.count,
-                out.batch_index,
-                self.model,
-                out.batch_root,
-                out.tx.gas_used,
-                out.tx.tx_hash
-            );
-            for r in &out.receipts {
-                println!("{}", r.display());
-            }
-        }
-        Ok(())
+        self.tx.run(
+            async |client| anchor(client, self.model, &self.files, &self.uri).await,
+            |out| {
+                eprintln!(
+                    "anchored {} outputs as batch {} of model {} (root {}, {} gas, tx {})",
+                    out.count,
+                    out.batch_index,
+                    self.model,
+                    out.batch_root,
+                    out.tx.gas_used,
+                    out.tx.tx_hash
+                );
+                for r in &out.receipts {
+                    println!("{}", r.display());
+                }
+            },
+        )
     }
 }
 

@@ -3,10 +3,7 @@
 //! profile's verifier check the proof in the same transaction. Idempotent: a model the
 //! sender already attested is reported, not attested twice.
 
-use crate::{
-    chain::{block_on, ChainArgs, SignerArgs},
-    io::{print_json, read_json},
-};
+use crate::{chain::TxArgs, io::read_json};
 use anyhow::{Context, Result};
 use lineage_chain::{
     client::{word, AttestationStatus},
@@ -26,12 +23,7 @@ pub(crate) struct Args {
     #[arg(long, value_delimiter = ',')]
     dataset_ids: Option<Vec<u32>>,
     #[command(flatten)]
-    chain: ChainArgs,
-    #[command(flatten)]
-    signer: SignerArgs,
-    /// Print the result as JSON on stdout.
-    #[arg(long)]
-    json: bool,
+    tx: TxArgs,
 }
 
 /// What `attest` did.
@@ -47,23 +39,19 @@ pub(crate) struct Attested {
 impl Args {
     pub(crate) fn run(self) -> Result<()> {
         let att: Attestation = read_json(&self.attestation, "attestation")?;
-        let out = block_on(async {
-            let client = self.chain.connect(Some(self.signer.signer()?)).await?;
-            attest(&client, &att, self.dataset_ids.clone()).await
-        })?;
-        if self.json {
-            print_json(&out)?;
-        } else {
-            match &out.tx {
-                None => eprintln!("model {} is already attested", out.model_id),
-                Some(tx) => eprintln!(
-                    "attested model {} on datasets {:?} ({} gas, tx {})",
-                    out.model_id, out.dataset_ids, tx.gas_used, tx.tx_hash
-                ),
-            }
-            println!("{}", out.model_id);
-        }
-        Ok(())
+        self.tx.run(
+            async |client| attest(client, &att, self.dataset_ids.clone()).await,
+            |out| {
+                match &out.tx {
+                    None => eprintln!("model {} is already attested", out.model_id),
+                    Some(tx) => eprintln!(
+                        "attested model {} on datasets {:?} ({} gas, tx {})",
+                        out.model_id, out.dataset_ids, tx.gas_used, tx.tx_hash
+                    ),
+                }
+                println!("{}", out.model_id);
+            },
+        )
     }
 }
 

@@ -3,7 +3,7 @@
 //! and claim it.
 
 use crate::{
-    chain::{block_on, ChainArgs, SignerArgs},
+    chain::{block_on, ChainArgs, TxArgs},
     io::print_json,
 };
 use alloy::primitives::{utils::format_ether, utils::parse_ether, Address, B256, U256};
@@ -31,12 +31,7 @@ pub(crate) struct PayArgs {
     #[arg(long)]
     amount: String,
     #[command(flatten)]
-    chain: ChainArgs,
-    #[command(flatten)]
-    signer: SignerArgs,
-    /// Print the result as JSON on stdout.
-    #[arg(long)]
-    json: bool,
+    tx: TxArgs,
 }
 
 /// Arguments of `lineage royalties show`.
@@ -62,12 +57,7 @@ pub(crate) struct ClaimArgs {
     #[arg(long)]
     dataset: u32,
     #[command(flatten)]
-    chain: ChainArgs,
-    #[command(flatten)]
-    signer: SignerArgs,
-    /// Print the result as JSON on stdout.
-    #[arg(long)]
-    json: bool,
+    tx: TxArgs,
 }
 
 /// One creator's position in one dataset.
@@ -101,16 +91,12 @@ impl PayArgs {
     fn run(self) -> Result<()> {
         let wei = parse_ether(&self.amount)
             .with_context(|| format!("{:?} is not an amount of ETH", self.amount))?;
-        let sent = block_on(async {
-            let client = self.chain.connect(Some(self.signer.signer()?)).await?;
-            Ok(client.pay_royalty(self.model, wei).await?)
-        })?;
-        if self.json {
-            print_json(&sent)?;
-        } else {
-            eprintln!("paid {} ETH to model {} (tx {})", self.amount, self.model, sent.tx_hash);
-        }
-        Ok(())
+        self.tx.run(
+            async |client| Ok(client.pay_royalty(self.model, wei).await?),
+            |sent| {
+                eprintln!("paid {} ETH to model {} (tx {})", self.amount, self.model, sent.tx_hash)
+            },
+        )
     }
 }
 
@@ -160,20 +146,26 @@ impl ShowArgs {
 
 impl ClaimArgs {
     fn run(self) -> Result<()> {
-        let (amount, sent) = block_on(async {
-            let client = self.chain.connect(Some(self.signer.signer()?)).await?;
-            Ok(client.claim(self.dataset).await?)
-        })?;
-        if self.json {
-            print_json(&serde_json::json!({ "amountWei": amount.to_string(), "tx": sent }))?;
-        } else {
-            eprintln!(
-                "claimed {} ETH from dataset {} (tx {})",
-                format_ether(amount),
-                self.dataset,
-                sent.tx_hash
-            );
-        }
-        Ok(())
+        self.tx.run(
+            async |client| {
+                let (amount, tx) = client.claim(self.dataset).await?;
+                Ok(Claimed { amount_wei: amount.to_string(), eth: format_ether(amount), tx })
+            },
+            |c| {
+                eprintln!(
+                    "claimed {} ETH from dataset {} (tx {})",
+                    c.eth, self.dataset, c.tx.tx_hash
+                )
+            },
+        )
     }
+}
+
+/// What `claim` got.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Claimed {
+    amount_wei: String,
+    eth: String,
+    tx: lineage_chain::Sent,
 }

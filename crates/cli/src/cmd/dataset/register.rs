@@ -2,10 +2,7 @@
 //! creators (weighted by their number of works) in the registry. Idempotent: a dataset
 //! with the same root already registered by the same curator is reported, not duplicated.
 
-use crate::{
-    chain::{block_on, ChainArgs, SignerArgs},
-    io::{print_json, read_json},
-};
+use crate::{chain::TxArgs, io::read_json};
 use anyhow::Result;
 use lineage_chain::client::{word, DatasetStatus};
 use lineage_core::manifest::DatasetManifest;
@@ -21,12 +18,7 @@ pub(crate) struct Args {
     #[arg(long, default_value = "")]
     uri: String,
     #[command(flatten)]
-    chain: ChainArgs,
-    #[command(flatten)]
-    signer: SignerArgs,
-    /// Print the result as JSON on stdout.
-    #[arg(long)]
-    json: bool,
+    tx: TxArgs,
 }
 
 #[derive(Serialize)]
@@ -43,20 +35,20 @@ impl Args {
     pub(crate) fn run(self) -> Result<()> {
         let manifest: DatasetManifest = read_json(&self.manifest, "dataset manifest")?;
         manifest.verify()?;
-        let out = block_on(async {
-            let client = self.chain.connect(Some(self.signer.signer()?)).await?;
-            register(&client, &manifest, &self.uri).await
-        })?;
-        if self.json {
-            print_json(&out)?;
-        } else if out.already_registered {
-            eprintln!("dataset {} is already registered ({:?})", out.dataset_id, out.status);
-            println!("{}", out.dataset_id);
-        } else {
-            eprintln!("registered dataset {} (root {})", out.dataset_id, out.root);
-            println!("{}", out.dataset_id);
-        }
-        Ok(())
+        self.tx.run(
+            async |client| register(client, &manifest, &self.uri).await,
+            |out| {
+                if out.already_registered {
+                    eprintln!(
+                        "dataset {} is already registered ({:?})",
+                        out.dataset_id, out.status
+                    );
+                } else {
+                    eprintln!("registered dataset {} (root {})", out.dataset_id, out.root);
+                }
+                println!("{}", out.dataset_id);
+            },
+        )
     }
 }
 
