@@ -131,15 +131,17 @@ async fn main() {
             let (publisher, model) = models[(tx % models.len() as u64) as usize];
             match tx % 8 {
                 3 => {
-                    let root = U256::from(1_000_000 + tx);
-                    s.send(
-                        a[4],
-                        registry,
-                        register(root, format!("bulk-{tx}")),
-                        U256::ZERO,
-                        600_000,
-                    )
-                    .await;
+                    // One creator per bulk dataset, each a distinct address.
+                    let creator = Address::from_slice(&keccak256(tx.to_be_bytes())[12..]);
+                    let call = LineageRegistry::registerDatasetCall {
+                        root: U256::from(1_000_000 + tx),
+                        leafCount: 24,
+                        uri: format!("bulk-{tx}"),
+                        creators: vec![creator],
+                        weights: vec![1],
+                    }
+                    .abi_encode();
+                    s.send(a[4], registry, call, U256::ZERO, 600_000).await;
                     next_dataset += 1;
                 }
                 7 if next_dataset > 3 => {

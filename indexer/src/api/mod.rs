@@ -23,7 +23,7 @@ use axum::{
 };
 use serde::Serialize;
 use tokio::sync::watch;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
 pub use cache::ResponseCache;
 pub use error::ApiError;
@@ -120,7 +120,12 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(handlers::method_not_allowed)
         .layer(DefaultBodyLimit::max(state.config.body_limit))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
-        .layer(TraceLayer::new_for_http())
+        // 5xx answers are expected (/ready while catching up, timeouts) and internal errors
+        // are logged where they happen: no error-level log per failed response.
+        .layer(
+            TraceLayer::new_for_http()
+                .on_failure(DefaultOnFailure::new().level(tracing::Level::DEBUG)),
+        )
         .with_state(state)
 }
 
