@@ -53,7 +53,7 @@ struct Args {
     /// Largest block range size.
     #[arg(long, default_value_t = 100_000)]
     max_range: u64,
-    /// More logs than this in one answer halves the range.
+    /// Aim for at most this many logs per range (the next range is sized from the last).
     #[arg(long, default_value_t = 20_000)]
     max_logs: usize,
     /// Seconds a request may take.

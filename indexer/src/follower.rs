@@ -42,7 +42,8 @@ pub struct FollowerConfig {
     pub initial_range: u64,
     /// The largest range size.
     pub max_range: u64,
-    /// More logs than this in one answer halves the range (and the answer is re-read).
+    /// Aim for at most this many logs per range: a larger answer is still stored, and the
+    /// next range is sized from the logs per block seen.
     pub max_logs: usize,
     /// Wait after a failed step.
     pub retry_delay: Duration,
@@ -228,10 +229,6 @@ impl Follower {
             }
             Err(e) => return Err(rpc("eth_getLogs")(e)),
         };
-        if logs.len() > self.config.max_logs && to > from {
-            self.shrink(from, to, &format!("{} logs", logs.len()));
-            return Ok(Step::Progressed);
-        }
         if logs.iter().any(|l| l.block_number == Some(to) && l.block_hash != Some(to_hash)) {
             debug!(to, "block {to} changed while its range was read; re-reading");
             return Ok(Step::Progressed);
@@ -266,13 +263,25 @@ impl Follower {
         checkpoint.indexed_hash = Some(to_hash);
         debug!(from, to, events = n, range = self.range, "indexed");
 
-        if logs.len() < self.config.max_logs / 4 && to - from + 1 == self.range {
-            self.range = (self.range * 2).min(self.config.max_range);
-        }
+        self.adapt(to - from + 1, logs.len());
         let ready = checkpoint.next_block > target;
         self.publish(head, finalized, checkpoint.next_block, ready);
         self.refresh_tip().await?;
         Ok(Step::Progressed)
+    }
+
+    /// Sizes the next range for about half of `max_logs` logs at the density just seen,
+    /// at most doubling at a time (sparse stretches of chain grow the range quickly).
+    fn adapt(&mut self, blocks: u64, logs: usize) {
+        let target = (self.config.max_logs / 2).max(1) as u64;
+        let next = match logs as u64 {
+            0 => self.range.saturating_mul(2),
+            n => (blocks.saturating_mul(target) / n).clamp(1, self.range.saturating_mul(2)),
+        };
+        if next < self.range {
+            self.metrics.range_shrinks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        self.range = next.clamp(1, self.config.max_range.max(1));
     }
 
     fn shrink(&mut self, from: BlockNumber, to: BlockNumber, why: &str) {

@@ -170,3 +170,56 @@ async fn a_database_of_another_deployment_is_refused() {
         Err(lineage_indexer::Error::DeploymentMismatch { .. })
     ));
 }
+
+/// A JSON-RPC proxy to `upstream` that refuses `eth_getLogs` over more than `max_blocks`
+/// blocks, as hosted nodes do.
+async fn refusing_proxy(upstream: String, max_blocks: u64) -> String {
+    use axum::{routing::post, Json, Router};
+    use serde_json::{json, Value};
+    let client = alloy::transports::http::reqwest::Client::new();
+    let app = Router::new().route(
+        "/",
+        post(move |Json(req): Json<Value>| {
+            let (client, upstream) = (client.clone(), upstream.clone());
+            async move {
+                if req["method"] == "eth_getLogs" {
+                    let block = |k: &str| {
+                        let hex = req["params"][0][k].as_str().unwrap_or("0x0");
+                        u64::from_str_radix(hex.trim_start_matches("0x"), 16).unwrap_or(0)
+                    };
+                    if block("toBlock") - block("fromBlock") + 1 > max_blocks {
+                        return Json(json!({"jsonrpc": "2.0", "id": req["id"], "error": {
+                            "code": -32005,
+                            "message": format!("block range is too large (max {max_blocks})")
+                        }}));
+                    }
+                }
+                let r = client.post(&upstream).json(&req).send().await.unwrap();
+                Json(r.json::<Value>().await.unwrap())
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}
+
+/// A node that refuses large ranges: the follower halves its range until the node
+/// answers, and indexes exactly what a direct follower does.
+async fn refused_ranges_are_halved(db: TestDb) {
+    let chain = Chain::deploy().await;
+    fill(&chain, 40, 3).await;
+    let proxy = refusing_proxy(chain.anvil.url.clone(), 5).await;
+    let mut config = common::config(&chain, &db, common::fast_follower());
+    config.rpc_url = proxy;
+    config.follower.initial_range = 64;
+    let running = lineage_indexer::start(config).await.unwrap();
+    caught_up(&running, &chain).await;
+    let shrinks = running.metrics.range_shrinks.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(shrinks >= 4, "64 -> 32 -> 16 -> 8 -> 4 takes 4 refusals, saw {shrinks}");
+    assert_eq!(running.store.dump().await.unwrap(), fresh_dump(&chain, &db).await);
+    running.shutdown().await.unwrap();
+    db.cleanup().await;
+}
+on_both_backends!(refused_ranges, refused_ranges_are_halved);
