@@ -120,6 +120,7 @@ pub async fn start(config: Config) -> Result<Running> {
         metrics: metrics.clone(),
         config: Arc::new(config.api.clone()),
         cache: Arc::new(api::ResponseCache::new(config.api.cache_entries)),
+        registry: config.target.registry,
     });
     let mut stop = shutdown_rx;
     let server = tokio::spawn(async move {

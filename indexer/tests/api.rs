@@ -309,6 +309,7 @@ async fn bare_router(db: &TestDb, ready: bool) -> axum::Router {
         metrics: Arc::new(Metrics::default()),
         config: Arc::new(config),
         cache: Arc::new(api::ResponseCache::new(0)),
+        registry: Address::repeat_byte(1),
     })
 }
 
@@ -452,3 +453,128 @@ async fn openapi_documents_the_routes() {
         assert!(paths.contains_key(documented), "{documented} missing from /openapi.json");
     }
 }
+
+/// `other` with the receipt chunk of `with_receipt` copied in after its header: a
+/// well-formed PNG whose pixels are not the ones the receipt was made for.
+fn graft_receipt(with_receipt: &[u8], other: &[u8]) -> Vec<u8> {
+    let at = with_receipt.windows(4).position(|w| w == b"iTXt").unwrap() - 4;
+    let len = u32::from_be_bytes(with_receipt[at..at + 4].try_into().unwrap()) as usize;
+    let chunk = &with_receipt[at..at + 12 + len];
+    let ihdr_end = 8 + 12 + 13;
+    [&other[..ihdr_end], chunk, &other[ihdr_end..]].concat()
+}
+
+async fn post_image(running: &lineage_indexer::Running, bytes: Vec<u8>) -> (u16, Value) {
+    let url = format!("http://{}/v1/verify-image", running.addr);
+    let r = alloy::transports::http::reqwest::Client::new()
+        .post(&url)
+        .header("content-type", "image/png")
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, serde_json::from_str(&r.text().await.unwrap()).unwrap())
+}
+
+/// An image with an embedded receipt, one known only by a posted manifest, one not
+/// anchored and a tampered one get `lineage verify-image`'s verdicts.
+async fn verify_image_gives_the_cli_verdicts(db: TestDb) {
+    use lineage_core::output::{content_hash, embed_receipt, HashKind, Receipt, RECEIPT_VERSION};
+    let chain = Chain::deploy().await;
+    let world = scenario::populate(&chain).await;
+    let a = &chain.accounts;
+    let image = scenario::png(16, 1);
+    let unanchored = scenario::png(16, 2);
+    let hash = content_hash(&image).unwrap();
+    assert_eq!(hash.kind, HashKind::PngPixels);
+    let leaves = vec![hash.hash, B256::repeat_byte(7), B256::repeat_byte(8)];
+    let (index, tx) = scenario::anchor(&chain, a[1], world.models[0], &leaves).await;
+    let running = spawn_indexer(&chain, &db).await;
+    caught_up(&running, &chain).await;
+
+    // Not anchored as far as the index knows: no receipt, cannot tell.
+    let (status, body) = post_image(&running, image.clone()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["receipt"], "none");
+    assert_eq!(body["data"]["verdict"]["outcome"], "cannotTell", "{body}");
+
+    // With its receipt embedded: valid, anchored, attested, datasets certified.
+    let receipt = Receipt {
+        version: RECEIPT_VERSION,
+        chain_id: 31337,
+        registry: chain.registry,
+        model_id: world.models[0],
+        batch_index: index,
+        batch_root: lineage_indexer::outputs::root(&leaves),
+        batch_count: 3,
+        leaf_index: 0,
+        content_hash: hash.hash,
+        hash_kind: hash.kind,
+        proof: lineage_indexer::outputs::proof(&leaves, 0),
+        anchor_tx: tx,
+        anchor_block: 0,
+    };
+    let with_receipt = embed_receipt(&image, &receipt).unwrap();
+    let (status, body) = post_image(&running, with_receipt.clone()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["receipt"], "embedded");
+    assert_eq!(body["data"]["verdict"]["outcome"], "valid", "{body}");
+    let codes = body["data"]["verdict"]["codes"].to_string();
+    assert!(codes.contains("output.anchored") && codes.contains("model.attested"), "{codes}");
+    assert_eq!(body["data"]["model"]["model_id"], json!(world.models[0]));
+
+    // The same receipt on other pixels: the hash no longer matches.
+    let tampered = graft_receipt(&with_receipt, &unanchored);
+    let (_, body) = post_image(&running, tampered).await;
+    assert_eq!(body["data"]["verdict"]["outcome"], "invalid", "{body}");
+    assert!(
+        body["data"]["verdict"]["codes"].to_string().contains("output.hash_mismatch"),
+        "{body}"
+    );
+
+    // Without a receipt, once the publisher posted the batch's manifest: found by hash.
+    let manifest = json!({"model_id": world.models[0], "batch_index": index, "outputs": leaves});
+    let (status, _) = post(&running, "/v1/outputs/batches", &manifest).await;
+    assert_eq!(status, 201);
+    let (_, body) = post_image(&running, image.clone()).await;
+    assert_eq!(body["data"]["receipt"], "index");
+    assert_eq!(body["data"]["verdict"]["outcome"], "valid", "{body}");
+
+    // A revoked model's output: invalid with model.revoked.
+    let leaves2 = vec![content_hash(&unanchored).unwrap().hash];
+    let (index2, tx2) = scenario::anchor(&chain, a[1], world.models[0], &leaves2).await;
+    let revoke = LineageRegistry::revokeAttestationCall { modelId: world.models[0] };
+    use alloy::sol_types::SolCall;
+    scenario::send(&chain, a[1], chain.registry, revoke.abi_encode(), U256::ZERO, None).await;
+    caught_up(&running, &chain).await;
+    let receipt2 = Receipt {
+        batch_index: index2,
+        batch_root: leaves2[0],
+        batch_count: 1,
+        content_hash: leaves2[0],
+        proof: vec![],
+        anchor_tx: tx2,
+        ..receipt
+    };
+    let (_, body) = post_image(&running, embed_receipt(&unanchored, &receipt2).unwrap()).await;
+    let _ = &body;
+    assert_eq!(body["data"]["verdict"]["outcome"], "invalid", "{body}");
+    assert!(body["data"]["verdict"]["codes"].to_string().contains("model.revoked"), "{body}");
+
+    // Not images, broken images, too large.
+    let (status, body) = post_image(&running, b"GIF89a not a png".to_vec()).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (415, Some("not_an_image")));
+    let mut broken = image.clone();
+    broken.truncate(40);
+    let (status, body) = post_image(&running, broken).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (422, Some("invalid_image")));
+    let mut huge = image;
+    huge.resize(17 << 20, 0);
+    let (status, body) = post_image(&running, huge).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (413, Some("payload_too_large")));
+
+    running.shutdown().await.unwrap();
+    db.cleanup().await;
+}
+on_both_backends!(verify_image, verify_image_gives_the_cli_verdicts);

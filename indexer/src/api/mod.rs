@@ -10,6 +10,7 @@ mod error;
 mod handlers;
 pub mod openapi;
 mod params;
+mod verify;
 
 use std::{sync::Arc, time::Duration};
 
@@ -68,6 +69,8 @@ pub struct AppState {
     pub config: Arc<ApiConfig>,
     /// Cached answers.
     pub cache: Arc<ResponseCache>,
+    /// The registry followed (receipts of other deployments are refused).
+    pub registry: alloy::primitives::Address,
 }
 
 impl AppState {
@@ -108,6 +111,10 @@ pub fn router(state: AppState) -> Router {
         .route("/outputs/batches", post(handlers::post_manifest))
         .route("/outputs/{hash}", get(handlers::output))
         .route("/creators/{address}", get(handlers::creator))
+        .route(
+            "/verify-image",
+            post(verify::verify_image).layer(DefaultBodyLimit::max(verify::MAX_IMAGE_BYTES)),
+        )
         .route("/status", get(handlers::status))
         .layer(middleware::from_fn_with_state(state.clone(), cache::cached));
     Router::new()

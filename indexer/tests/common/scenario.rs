@@ -274,3 +274,37 @@ pub async fn claim(chain: &Chain, creator: Address, dataset: u32) {
     let call = RoyaltyVault::claimCall { datasetId: dataset, token: Address::ZERO }.abi_encode();
     send(chain, creator, chain.vault, call, U256::ZERO, None).await;
 }
+
+/// A `size` x `size` RGBA PNG whose pixels depend on `seed`.
+pub fn png(size: u32, seed: u8) -> Vec<u8> {
+    let data: Vec<u8> =
+        (0..size * size * 4).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)).collect();
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, size, size);
+    enc.set_color(png::ColorType::Rgba);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut w = enc.write_header().unwrap();
+    w.write_image_data(&data).unwrap();
+    w.finish().unwrap();
+    out
+}
+
+/// Anchors `leaves` as the next batch of `model` (published by `publisher`); returns the
+/// batch index and the anchoring transaction.
+pub async fn anchor(
+    chain: &Chain,
+    publisher: Address,
+    model: B256,
+    leaves: &[B256],
+) -> (u64, B256) {
+    let registry = LineageRegistry::new(chain.registry, &chain.provider);
+    let index: u64 = registry.outputBatchCount(model).call().await.unwrap().to();
+    let call = LineageRegistry::anchorOutputsCall {
+        modelId: model,
+        batchRoot: lineage_indexer::outputs::root(leaves),
+        count: leaves.len() as u64,
+        uri: "ipfs://images".into(),
+    };
+    let tx = send(chain, publisher, chain.registry, call.abi_encode(), U256::ZERO, None).await;
+    (index, tx)
+}
