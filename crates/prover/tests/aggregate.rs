@@ -8,7 +8,9 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
+use lineage_circuits::profile::STANDARD;
 use lineage_circuits::{layout::AggregateLayout, profile::DEMO};
+use lineage_core::attestation::Attestation;
 use lineage_core::{
     content::hash_bytes,
     field::{fr_from_hex, fr_to_hex},
@@ -16,7 +18,11 @@ use lineage_core::{
     train::{Bounds, Weights},
     Address, License, Record,
 };
-use lineage_prover::{aggregate::AggregateProof, pipeline::Setup};
+use lineage_prover::{
+    aggregate::{self, AggregateProof},
+    artifacts::{vk_sha256, VerifierArtifacts},
+    pipeline::{check_attestation, Rejection, Setup},
+};
 use std::{path::PathBuf, time::Instant};
 
 const VERIFIER: &str = "contracts/verifiers/LineageVerifierDemo.sol";
@@ -164,6 +170,8 @@ fn demo_aggregated_proof_verifies_binds_its_values_and_matches_the_committed_ver
         assert!(!setup.verify(&other), "changing {what} must not verify");
     }
 
+    check_attestation_names_each_refusal(&setup, &proof);
+
     let bless = std::env::var_os("LINEAGE_BLESS").is_some();
     committed(VERIFIER, &setup.verifier_solidity(), bless);
     if bless {
@@ -173,4 +181,39 @@ fn demo_aggregated_proof_verifies_binds_its_values_and_matches_the_committed_ver
     assert!(setup.verify(&fixture), "the committed fixture proof verifies under these keys");
     committed(FIXTURE_SOL, &fixture_solidity(&fixture), bless);
     log("done");
+}
+
+/// `lineage verify`'s checks on an attestation file: the honest one passes, and each kind
+/// of inconsistency is refused with its own reason.
+fn check_attestation_names_each_refusal(setup: &Setup, proof: &AggregateProof) {
+    let vk = setup.aggregate_keys.pk.get_vk();
+    let verifier = VerifierArtifacts {
+        params: setup.params[&DEMO.aggregation_k].clone(),
+        vk: vk.clone(),
+        vk_sha256: vk_sha256(vk),
+        srs: setup.srs.clone(),
+    };
+    let att = setup.attestation(proof, Default::default());
+    check_attestation(&DEMO, &verifier, &att).unwrap();
+    let refused = |change: &dyn Fn(&mut Attestation)| {
+        let mut a = att.clone();
+        change(&mut a);
+        check_attestation(&DEMO, &verifier, &a).unwrap_err()
+    };
+    assert!(matches!(refused(&|a| a.version += 1), Rejection::Version(_)));
+    assert!(matches!(
+        check_attestation(&STANDARD, &verifier, &att).unwrap_err(),
+        Rejection::Profile { .. }
+    ));
+    assert!(matches!(refused(&|a| a.vk_sha256 = "00".repeat(32)), Rejection::Key { .. }));
+    assert!(matches!(refused(&|a| a.public.counts[0] += 1), Rejection::Instances));
+    assert!(matches!(refused(&|a| a.calldata[3] ^= 1), Rejection::Calldata));
+    let flipped = |a: &mut Attestation| {
+        a.proof[100] ^= 1;
+        a.calldata = aggregate::calldata(&AggregateProof {
+            instances: a.instances.clone(),
+            proof: a.proof.clone(),
+        });
+    };
+    assert!(matches!(refused(&flipped), Rejection::Proof));
 }
