@@ -14,6 +14,10 @@ LINEAGE_TEST_POSTGRES_URL="$(script/postgres.sh)"
 # The indexer's suite runs on SQLite and on this Postgres; without it, it fails here.
 export LINEAGE_TEST_POSTGRES_URL LINEAGE_REQUIRE_POSTGRES=1
 
+step "chromium for the indexer's web page test (script/chromium.sh: installs it if needed)"
+script/chromium.sh
+export LINEAGE_REQUIRE_CHROMIUM=1
+
 step "cargo test (dependencies optimised; see [profile.dev.package.\"*\"])"
 cargo test --workspace --locked
 

@@ -7,6 +7,7 @@
 //!   one transaction per range;
 //! - [`api`]: the axum router: `/v1` lookups with provenance and cursor pagination,
 //!   `/openapi.json`, `/health`, `/ready`, `/metrics`;
+//! - `web`: the small page at `/` (browse, lineage, verify an image);
 //! - [`service`]: all of it started together, with graceful shutdown.
 //!
 //! This crate must never depend on a proving system (halo2, the prover, the circuits):
@@ -21,6 +22,7 @@ pub mod model;
 pub mod outputs;
 pub mod service;
 pub mod store;
+mod web;
 
 pub use error::{Error, Result};
 pub use follower::{Follower, FollowerConfig, SyncStatus};

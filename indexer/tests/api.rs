@@ -446,6 +446,8 @@ async fn openapi_documents_the_routes() {
         "/v1/outputs/batches",
         "/v1/outputs/{hash}",
         "/v1/creators/{address}",
+        "/v1/verify-image",
+        "/",
         "/health",
         "/ready",
         "/metrics",

@@ -119,6 +119,8 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), cache::cached));
     Router::new()
         .nest("/v1", v1)
+        .route("/", get(crate::web::index))
+        .route("/app.js", get(crate::web::app))
         .route("/health", get(handlers::health))
         .route("/ready", get(handlers::ready))
         .route("/metrics", get(handlers::metrics))

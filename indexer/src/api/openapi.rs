@@ -71,6 +71,20 @@ pub fn document() -> Value {
                 json!([path_param("hash", "content hash: 32 bytes, 0x-hex")]), "The output's anchors", &[400, 404])},
             "/v1/creators/{address}": {"get": op("A creator: datasets, usage by models, paid, claimed and claimable royalties",
                 json!([path_param("address", "20 bytes, 0x-hex")]), "The creator", &[400, 404])},
+            "/v1/verify-image": {"post": {
+                "summary": "Verify a PNG as `lineage verify-image` does: pixel hash, receipt \
+                    (embedded, or found by content hash among posted manifests), anchor, model \
+                    and datasets",
+                "requestBody": {"required": true, "content": {"image/png": {}}},
+                "responses": {
+                    "200": {"description": "The verdict (outcome, stable codes, checks) and the \
+                        model's lineage", "content": {"application/json": {}}},
+                    "413": {"$ref": "#/components/responses/Error"},
+                    "415": {"$ref": "#/components/responses/Error"},
+                    "422": {"$ref": "#/components/responses/Error"}
+                }}},
+            "/": {"get": {"summary": "The web page: browse, lineage, verify an image",
+                "responses": {"200": {"description": "HTML", "content": {"text/html": {}}}}}},
             "/v1/status": {"get": op("The follower's state", json!([]), "Status", &[])},
             "/health": {"get": op("Liveness", json!([]), "Up", &[])},
             "/ready": {"get": op("Readiness: 503 while catching up", json!([]), "Caught up", &[503])},

@@ -1,0 +1,173 @@
+// The indexer's page: browses /v1 (datasets, models with their lineage, creators) and
+// verifies an uploaded image with POST /v1/verify-image. Everything from the chain is
+// inserted as text, never as HTML.
+"use strict";
+
+const view = document.getElementById("view");
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+  for (const c of children.flat()) {
+    node.append(c instanceof Node ? c : document.createTextNode(c == null ? "" : String(c)));
+  }
+  return node;
+}
+const link = (href, text) => el("a", { href }, text);
+const hash = (h) => el("span", { class: "hash" }, h);
+const status = (s) => el("span", { class: "status-" + s }, s);
+const prov = (p) => el("span", { class: "hash", title: "tx " + p.tx_hash + " log " + p.log_index },
+  "block " + p.block_number + ", " + p.confirmations + " conf." + (p.final ? ", final" : ""));
+
+async function api(path, init) {
+  const r = await fetch(path, init);
+  const body = await r.json();
+  if (!r.ok) throw new Error(body.error ? body.error.code + ": " + body.error.message : r.status);
+  if (body.chain) {
+    document.getElementById("chain").textContent =
+      "chain " + body.chain.chain_id + " · head " + body.chain.head_block +
+      " · indexed " + body.chain.indexed_block;
+  }
+  return body;
+}
+
+function table(head, rows) {
+  return el("table", {}, el("tr", {}, head.map((h) => el("th", {}, h))),
+    rows.map((r) => el("tr", {}, r.map((c) => el("td", {}, c)))));
+}
+
+async function datasets(cursor) {
+  const page = await api("/v1/datasets?limit=50" + (cursor ? "&cursor=" + cursor : ""));
+  const rows = page.data.map((d) => [link("#/datasets/" + d.dataset_id, "#" + d.dataset_id),
+    status(d.status), d.uri, hash(d.curator), prov(d.provenance)]);
+  view.replaceChildren(el("h2", {}, "Datasets"),
+    table(["id", "status", "uri", "curator", "registered"], rows),
+    page.next_cursor ? el("p", {}, link("#/datasets-after/" + page.next_cursor, "more")) : "");
+}
+
+async function models(cursor) {
+  const page = await api("/v1/models?limit=50" + (cursor ? "&cursor=" + cursor : ""));
+  const rows = page.data.map((m) => [link("#/models/" + m.model_id, hash(m.model_id)),
+    status(m.status), m.datasets.map((d) => "#" + d.dataset_id + " ×" + d.count).join(", "),
+    hash(m.publisher), prov(m.provenance)]);
+  view.replaceChildren(el("h2", {}, "Models"),
+    table(["model", "status", "datasets × records", "publisher", "attested"], rows),
+    page.next_cursor ? el("p", {}, link("#/models-after/" + page.next_cursor, "more")) : "");
+}
+
+// A model's lineage: the model, its datasets, and each dataset's creators.
+async function lineage(model) {
+  const parts = [];
+  for (const d of model.datasets) {
+    const full = (await api("/v1/datasets/" + d.dataset_id)).data;
+    parts.push(el("div", { class: "card dataset", "data-dataset": d.dataset_id },
+      el("div", {}, link("#/datasets/" + d.dataset_id, "dataset #" + d.dataset_id), " · ",
+        status(d.status), " · ", d.count + " records used · ", full.uri),
+      table(["creator", "weight"], full.creators.map((c) =>
+        [link("#/creators/" + c.address, hash(c.address)), c.weight + " / " + full.total_weight]))));
+  }
+  return el("div", { id: "lineage", "data-status": model.status },
+    el("div", { class: "card" }, "model ", hash(model.model_id), " · ", status(model.status),
+      el("div", {}, "publisher ", hash(model.publisher), " · profile " + model.profile_id +
+        " · " + model.n_records + " records · ", prov(model.provenance)),
+      model.proof_available ? el("div", {}, link("/v1/models/" + model.model_id + "/proof",
+        "proof and public values (JSON)")) : ""),
+    parts);
+}
+
+async function model(id) {
+  const m = (await api("/v1/models/" + id)).data;
+  view.replaceChildren(el("h2", {}, "Model lineage"), await lineage(m));
+}
+
+async function dataset(id) {
+  const d = (await api("/v1/datasets/" + id)).data;
+  view.replaceChildren(el("h2", {}, "Dataset #" + d.dataset_id), el("div", { class: "card" },
+    status(d.status), " · ", d.uri, el("div", {}, "root ", hash(d.root)),
+    el("div", {}, "curator ", hash(d.curator), " · registered ", prov(d.provenance))),
+    el("h3", {}, "Certification history"),
+    table(["event", "certifier", "reason", "where"], d.certifications.map((c) =>
+      [c.event, hash(c.certifier), c.reason || "", prov(c.provenance)])),
+    el("h3", {}, "Creators"),
+    table(["creator", "weight"], d.creators.map((c) =>
+      [link("#/creators/" + c.address, hash(c.address)), c.weight])),
+    el("h3", {}, "Models trained on it"),
+    table(["model", "records", "status"], d.models.map((m) =>
+      [link("#/models/" + m.model_id, hash(m.model_id)), m.count, status(m.status)])));
+}
+
+async function creator(address) {
+  const form = el("form", { id: "creator-form" },
+    el("input", { id: "creator-address", size: 46, placeholder: "0x… creator address" }),
+    el("button", { type: "submit" }, "Look up"));
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    location.hash = "#/creators/" + document.getElementById("creator-address").value.trim();
+  });
+  view.replaceChildren(el("h2", {}, "Creators"), form);
+  if (!address) return;
+  const c = (await api("/v1/creators/" + address)).data;
+  view.append(el("div", { class: "card" }, hash(c.address)),
+    el("h3", {}, "Royalties"),
+    table(["dataset", "token", "paid", "claimed", "claimable"], c.royalties.map((r) =>
+      ["#" + r.dataset_id, hash(r.token), r.paid, r.claimed, r.claimable])),
+    el("h3", {}, "Datasets"),
+    table(["dataset", "status", "weight"], c.datasets.map((d) =>
+      [link("#/datasets/" + d.dataset_id, "#" + d.dataset_id), status(d.status),
+        d.weight + " / " + d.total_weight])),
+    el("h3", {}, "Used by"),
+    table(["model", "dataset", "records", "status"], c.usage.map((u) =>
+      [link("#/models/" + u.model_id, hash(u.model_id)), "#" + u.dataset_id, u.count,
+        status(u.status)])));
+}
+
+function verify() {
+  const result = el("div", { id: "verdict" });
+  const form = el("form", { id: "verify-form" },
+    el("input", { id: "verify-file", type: "file", accept: "image/png" }),
+    el("button", { id: "verify-button", type: "submit" }, "Verify"));
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const file = document.getElementById("verify-file").files[0];
+    if (!file) return;
+    result.replaceChildren("checking…");
+    try {
+      const body = (await api("/v1/verify-image", {
+        method: "POST", headers: { "content-type": "image/png" }, body: file })).data;
+      const v = body.verdict;
+      result.replaceChildren(
+        el("div", { class: "card" }, "verdict: ",
+          el("span", { class: "outcome-" + v.outcome }, v.outcome),
+          " (receipt: " + body.receipt + ")",
+          el("div", { class: "hash" }, "content hash " + v.content_hash),
+          el("ul", {}, v.checks.map((c) => el("li", {}, el("code", {}, c.code), " ", c.detail)))),
+        body.model ? await lineage(body.model) : "");
+      result.dataset.outcome = v.outcome;
+    } catch (err) {
+      result.replaceChildren(el("p", { class: "error" }, String(err.message || err)));
+      result.dataset.outcome = "error";
+    }
+  });
+  view.replaceChildren(el("h2", {}, "Verify an image"),
+    el("p", {}, "Upload a PNG: the indexer hashes its pixels, reads its receipt (or finds " +
+      "it by content hash) and checks the anchor, the model and its datasets."),
+    form, result);
+}
+
+async function route() {
+  const [, kind, arg] = location.hash.split("/");
+  try {
+    if (kind === "models" && arg) await model(arg);
+    else if (kind === "models") await models();
+    else if (kind === "models-after") await models(arg);
+    else if (kind === "datasets" && arg) await dataset(arg);
+    else if (kind === "datasets-after") await datasets(arg);
+    else if (kind === "creators") await creator(arg);
+    else if (kind === "verify") verify();
+    else await datasets();
+  } catch (err) {
+    view.replaceChildren(el("p", { class: "error", id: "error" }, String(err.message || err)));
+  }
+}
+window.addEventListener("hashchange", route);
+route();

@@ -1,0 +1,151 @@
+//! The web page in a real headless Chromium (Debian's `chromium`, installed by
+//! `script/chromium.sh`): it loads, shows a model's lineage, and verifies an uploaded image.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use alloy::primitives::B256;
+use common::{caught_up, scenario, spawn_indexer, Chain, TestDb};
+use lineage_core::output::{content_hash, embed_receipt, Receipt, RECEIPT_VERSION};
+
+/// `chromium`, or `None` (skipped) unless `LINEAGE_REQUIRE_CHROMIUM` is set.
+fn chromium() -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths).map(|p| p.join("chromium")).find(|p| p.exists())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var("LINEAGE_REQUIRE_CHROMIUM").is_err(),
+            "LINEAGE_REQUIRE_CHROMIUM is set but chromium is not on PATH (script/chromium.sh)"
+        );
+        eprintln!("skipped: chromium is not installed (script/chromium.sh installs it)");
+    }
+    found
+}
+
+const HEADLESS: [&str; 5] =
+    ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"];
+
+/// The DOM after the page's scripts ran.
+fn dump_dom(chromium: &Path, profile: &Path, url: &str) -> String {
+    let out = Command::new(chromium)
+        .args(HEADLESS)
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(["--virtual-time-budget=15000", "--dump-dom", url])
+        .stderr(Stdio::null())
+        .output()
+        .expect("run chromium");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A Chromium listening for the DevTools protocol, killed on drop.
+struct Browser(std::process::Child);
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn devtools(chromium: &Path, profile: &Path) -> (Browser, String) {
+    let child = Command::new(chromium)
+        .args(HEADLESS)
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(["--remote-debugging-port=0", "about:blank"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromium");
+    let browser = Browser(child);
+    let file = profile.join("DevToolsActivePort");
+    let started = Instant::now();
+    loop {
+        if let Ok(text) = std::fs::read_to_string(&file) {
+            let mut lines = text.lines();
+            if let (Some(port), Some(path)) = (lines.next(), lines.next()) {
+                return (browser, format!("ws://127.0.0.1:{port}{path}"));
+            }
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "chromium did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_shows_lineage_and_verifies_an_uploaded_image() {
+    let Some(chromium) = chromium() else { return };
+    let chain = Chain::deploy().await;
+    let world = scenario::populate(&chain).await;
+    let image = scenario::png(32, 5);
+    let hash = content_hash(&image).unwrap();
+    let leaves = vec![hash.hash, B256::repeat_byte(9)];
+    let (index, tx) = scenario::anchor(&chain, chain.accounts[1], world.models[0], &leaves).await;
+    let db = TestDb::sqlite();
+    let running = spawn_indexer(&chain, &db).await;
+    caught_up(&running, &chain).await;
+    let base = format!("http://{}", running.addr);
+    let dir = tempfile::tempdir().unwrap();
+
+    // The page loads and shows the model's lineage: its datasets and their creators.
+    let url = format!("{base}/#/models/{}", world.models[0]);
+    let chromium2 = chromium.clone();
+    let profile = dir.path().join("dump");
+    let dom = tokio::task::spawn_blocking(move || dump_dom(&chromium2, &profile, &url))
+        .await
+        .unwrap()
+        .to_lowercase();
+    assert!(dom.contains("id=\"lineage\"") && dom.contains("data-status=\"valid\""), "{dom}");
+    assert!(dom.contains("data-dataset=\"1\"") && dom.contains("data-dataset=\"2\""), "{dom}");
+    for creator in &world.creators {
+        assert!(dom.contains(&creator.to_string().to_lowercase()), "creator {creator} missing");
+    }
+
+    // An image with its receipt, uploaded through the page's file input.
+    let receipt = Receipt {
+        version: RECEIPT_VERSION,
+        chain_id: 31337,
+        registry: chain.registry,
+        model_id: world.models[0],
+        batch_index: index,
+        batch_root: lineage_indexer::outputs::root(&leaves),
+        batch_count: 2,
+        leaf_index: 0,
+        content_hash: hash.hash,
+        hash_kind: hash.kind,
+        proof: lineage_indexer::outputs::proof(&leaves, 0),
+        anchor_tx: tx,
+        anchor_block: 0,
+    };
+    let file = dir.path().join("generated.png");
+    std::fs::write(&file, embed_receipt(&image, &receipt).unwrap()).unwrap();
+    let (_browser, ws) = devtools(&chromium, &dir.path().join("devtools"));
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/web/upload.mjs");
+    let page = format!("{base}/#/verify");
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg("--experimental-websocket")
+            .arg(script)
+            .args([&ws, &page, &file.display().to_string()])
+            .output()
+            .expect("run node")
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let shown: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(shown["outcome"], "valid", "{shown}");
+    let text = shown["text"].as_str().unwrap();
+    assert!(text.contains("output.anchored") && text.contains("model.attested"), "{text}");
+    assert_eq!(shown["datasets"], 2, "the verdict shows the model's two datasets");
+
+    running.shutdown().await.unwrap();
+}

@@ -1,0 +1,51 @@
+// Drives a running headless Chromium over the DevTools protocol: opens the indexer's
+// verify page, sets the file input to an image, submits, and prints the verdict shown.
+// node --experimental-websocket upload.mjs BROWSER_WS_URL PAGE_URL IMAGE_PATH
+const [browserUrl, pageUrl, image] = process.argv.slice(2);
+const ws = new WebSocket(browserUrl);
+let next = 0;
+const pending = new Map();
+ws.onmessage = (m) => {
+  const msg = JSON.parse(m.data);
+  if (msg.id && pending.has(msg.id)) {
+    const { resolve, reject } = pending.get(msg.id);
+    pending.delete(msg.id);
+    msg.error ? reject(new Error(JSON.stringify(msg.error))) : resolve(msg.result);
+  }
+};
+const send = (method, params = {}, sessionId) =>
+  new Promise((resolve, reject) => {
+    const id = ++next;
+    pending.set(id, { resolve, reject });
+    ws.send(JSON.stringify({ id, method, params, sessionId }));
+  });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function main() {
+  await new Promise((r) => (ws.onopen = r));
+  const { targetId } = await send("Target.createTarget", { url: pageUrl });
+  const { sessionId } = await send("Target.attachToTarget", { targetId, flatten: true });
+  const evaluate = async (expression) =>
+    (await send("Runtime.evaluate", { expression, returnByValue: true }, sessionId)).result.value;
+  for (let i = 0; i < 100 && !(await evaluate("!!document.getElementById('verify-file')")); i++) {
+    await sleep(100);
+  }
+  const { root } = await send("DOM.getDocument", {}, sessionId);
+  const { nodeId } = await send("DOM.querySelector", { nodeId: root.nodeId, selector: "#verify-file" }, sessionId);
+  await send("DOM.setFileInputFiles", { files: [image], nodeId }, sessionId);
+  await evaluate("document.getElementById('verify-button').click()");
+  let outcome = "";
+  for (let i = 0; i < 150 && !outcome; i++) {
+    await sleep(100);
+    outcome = await evaluate("document.getElementById('verdict').dataset.outcome || ''");
+  }
+  const text = await evaluate("document.getElementById('view').innerText");
+  const datasets = await evaluate("document.querySelectorAll('#verdict .dataset').length");
+  console.log(JSON.stringify({ outcome, text, datasets }));
+  await send("Target.closeTarget", { targetId });
+  ws.close();
+}
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
