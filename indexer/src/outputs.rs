@@ -1,65 +1,30 @@
 //! The keccak Merkle tree of an output batch, exactly as `contracts/libraries/OutputMerkle.sol`
-//! checks it: leaves are the outputs' content hashes in order; each level is padded with
-//! a zero word to an even length and pairs are hashed as `keccak256(left ‖ right)`; the
-//! proof of leaf `i` has `treeDepth(count)` siblings.
+//! checks it: `lineage_core::output`'s tree (the one `lineage anchor` builds), wrapped for
+//! the indexer's use: leaves are the outputs' content hashes in order; each level is padded
+//! with a zero word to an even length and pairs are hashed as `keccak256(left ‖ right)`.
 
-use alloy::primitives::{keccak256, B256};
-
-fn parents(level: &[B256]) -> Vec<B256> {
-    level
-        .chunks(2)
-        .map(|pair| {
-            let right = pair.get(1).copied().unwrap_or(B256::ZERO);
-            keccak256([pair[0].as_slice(), right.as_slice()].concat())
-        })
-        .collect()
-}
+use alloy::primitives::B256;
+use lineage_core::output::OutputTree;
 
 /// The batch root of `leaves` (zero for an empty batch, which the registry refuses).
 pub fn root(leaves: &[B256]) -> B256 {
-    let mut level = leaves.to_vec();
-    if level.is_empty() {
-        return B256::ZERO;
-    }
-    while level.len() > 1 {
-        level = parents(&level);
-    }
-    level[0]
+    OutputTree::new(leaves.to_vec()).map(|t| t.root()).unwrap_or(B256::ZERO)
 }
 
 /// The siblings from leaf `index` up to the root (empty if `index` is out of range).
-pub fn proof(leaves: &[B256], mut index: usize) -> Vec<B256> {
-    if index >= leaves.len() {
-        return Vec::new();
-    }
-    let mut level = leaves.to_vec();
-    let mut siblings = Vec::new();
-    while level.len() > 1 {
-        siblings.push(level.get(index ^ 1).copied().unwrap_or(B256::ZERO));
-        level = parents(&level);
-        index >>= 1;
-    }
-    siblings
+pub fn proof(leaves: &[B256], index: usize) -> Vec<B256> {
+    OutputTree::new(leaves.to_vec()).and_then(|t| t.proof(index as u64)).unwrap_or_default()
 }
 
 /// Whether `leaf` at `index` with `proof` hashes up to `root` (`OutputMerkle.verify`).
 pub fn verify(root: B256, leaf: B256, index: usize, proof: &[B256]) -> bool {
-    if proof.len() < usize::BITS as usize && index >> proof.len() != 0 {
-        return false;
-    }
-    let node = proof.iter().enumerate().fold(leaf, |node, (level, sibling)| {
-        if (index >> level) & 1 == 0 {
-            keccak256([node.as_slice(), sibling.as_slice()].concat())
-        } else {
-            keccak256([sibling.as_slice(), node.as_slice()].concat())
-        }
-    });
-    node == root
+    lineage_core::output::compute_root(leaf, index as u64, proof).is_ok_and(|r| r == root)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloy::primitives::keccak256;
 
     fn leaves(n: usize) -> Vec<B256> {
         (0..n).map(|i| keccak256((i as u64).to_be_bytes())).collect()
