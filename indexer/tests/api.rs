@@ -33,6 +33,13 @@ async fn check_provenance(chain: &Chain, p: &Value, head: u64) {
     let block = chain.provider.get_block_by_number(n.into()).await.unwrap().unwrap();
     assert_eq!(b256(&p["block_hash"]), block.header.hash, "block hash of {n}");
     assert_eq!(p["confirmations"].as_u64().unwrap(), head + 1 - n);
+    let finalized = chain
+        .provider
+        .get_block_by_number(alloy::eips::BlockNumberOrTag::Finalized)
+        .await
+        .unwrap()
+        .map_or(0, |b| b.header.number);
+    assert_eq!(p["final"].as_bool(), Some(n <= finalized), "finality of block {n}");
     let receipt =
         chain.provider.get_transaction_receipt(b256(&p["tx_hash"])).await.unwrap().unwrap();
     assert_eq!(receipt.block_number, Some(n));

@@ -223,3 +223,48 @@ async fn refused_ranges_are_halved(db: TestDb) {
     db.cleanup().await;
 }
 on_both_backends!(refused_ranges, refused_ranges_are_halved);
+
+/// With N confirmations the follower stays N blocks behind the head, so a reorg shallower
+/// than N never reaches the index.
+async fn confirmations_keep_shallow_reorgs_out(db: TestDb) {
+    let chain = Chain::deploy().await;
+    for seed in 0..4 {
+        scenario::register_seeded(&chain, chain.accounts[1], seed).await;
+    }
+    let mut config = common::config(&chain, &db, common::fast_follower());
+    config.follower.confirmations = 3;
+    let running = lineage_indexer::start(config).await.unwrap();
+    let settled = |running: &lineage_indexer::Running, block: u64| {
+        let s = *running.status.borrow();
+        s.ready && s.tip.indexed_block == block
+    };
+    let wait = |block: u64| {
+        let running = &running;
+        async move {
+            let started = Instant::now();
+            while !settled(running, block) {
+                assert!(started.elapsed() < Duration::from_secs(30), "not at {block}");
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+    };
+    let head = chain.head().await;
+    wait(head - 3).await;
+    let snapshot = chain.snapshot().await;
+    for i in 0..2 {
+        scenario::register_seeded(&chain, chain.accounts[2], 100 + i).await;
+    }
+    wait(head - 1).await; // the two new blocks are not yet deep enough
+    chain.revert(snapshot).await;
+    for i in 0..3 {
+        scenario::register_seeded(&chain, chain.accounts[3], 200 + i).await;
+    }
+    wait(head).await;
+    assert_eq!(running.metrics.reorgs.load(std::sync::atomic::Ordering::Relaxed), 0);
+    let dump = running.store.dump().await.unwrap();
+    assert!(!dump.iter().any(|l| l.contains(&hex::encode("seed-100"))), "an orphan was indexed");
+    assert_eq!(dump.iter().filter(|l| l.starts_with("datasets:")).count(), 4);
+    running.shutdown().await.unwrap();
+    db.cleanup().await;
+}
+on_both_backends!(confirmations, confirmations_keep_shallow_reorgs_out);
