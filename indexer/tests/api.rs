@@ -587,3 +587,34 @@ async fn verify_image_gives_the_cli_verdicts(db: TestDb) {
     db.cleanup().await;
 }
 on_both_backends!(verify_image, verify_image_gives_the_cli_verdicts);
+
+/// A second service with `follow: false` (`--api-only`) on the same database serves what
+/// the follower wrote: the replica path.
+async fn an_api_only_replica_serves_the_same_answers(db: TestDb) {
+    let chain = Chain::deploy().await;
+    let world = scenario::populate(&chain).await;
+    let writer = spawn_indexer(&chain, &db).await;
+    caught_up(&writer, &chain).await;
+    let mut config = common::config(&chain, &db, common::fast_follower());
+    config.follow = false;
+    let replica = lineage_indexer::start(config).await.unwrap();
+    let started = std::time::Instant::now();
+    while !replica.status.borrow().ready {
+        assert!(started.elapsed().as_secs() < 10, "the replica never became ready");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    for path in [
+        format!("/v1/models/{}", world.models[2]),
+        "/v1/datasets?limit=3".to_owned(),
+        format!("/v1/creators/{}", world.creators[0]),
+    ] {
+        let (a, from_writer) = get(&writer, &path).await;
+        let (b, from_replica) = get(&replica, &path).await;
+        assert_eq!((a, b), (200, 200));
+        assert_eq!(from_writer, from_replica, "{path}");
+    }
+    replica.shutdown().await.unwrap();
+    writer.shutdown().await.unwrap();
+    db.cleanup().await;
+}
+on_both_backends!(replica, an_api_only_replica_serves_the_same_answers);
