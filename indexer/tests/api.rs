@@ -358,6 +358,8 @@ async fn bad_requests_get_4xx_json(db: TestDb) {
         ("GET", "/v1/outputs/nothex".into(), 400, "invalid_hash"),
         ("GET", format!("/v1/outputs/{zero}"), 404, "output_not_found"),
         ("GET", "/v2/anything".into(), 404, "route_not_found"),
+        ("GET", "/v1/models/%FF%FE".into(), 400, "invalid_path"),
+        ("GET", "/v1/datasets/%C3%28".into(), 400, "invalid_path"),
         ("DELETE", "/v1/datasets".into(), 405, "method_not_allowed"),
     ];
     for (method, path, status, code) in cases {

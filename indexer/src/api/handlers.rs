@@ -1,7 +1,7 @@
 //! The endpoints.
 
 use axum::{
-    extract::{rejection::JsonRejection, rejection::QueryRejection, Path, Query, State},
+    extract::{rejection::JsonRejection, rejection::QueryRejection, Query, State},
     http::{header, StatusCode},
     response::{IntoResponse, Response},
     Json,
@@ -9,7 +9,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 
 use super::{
-    params::{self, encode_cursor, ListQuery},
+    params::{self, encode_cursor, ListQuery, PathParam},
     Answer, ApiError, AppState, List,
 };
 use crate::{
@@ -44,7 +44,7 @@ pub(super) async fn datasets(
 /// `GET /v1/datasets/{id}`
 pub(super) async fn dataset(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
 ) -> ApiResult<Answer<Dataset>> {
     let id = params::dataset_id(&id)?;
     let tip = state.tip();
@@ -76,7 +76,7 @@ pub(super) async fn models(
 /// `GET /v1/models/{id}` and `GET /v1/attestations/{id}`
 pub(super) async fn model(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
 ) -> ApiResult<Answer<Model>> {
     let id = params::hash(&id, "a model id")?;
     let tip = state.tip();
@@ -90,7 +90,7 @@ pub(super) async fn model(
 /// `GET /v1/models/{id}/proof`
 pub(super) async fn model_proof(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
 ) -> ApiResult<Answer<ModelProof>> {
     let id = params::hash(&id, "a model id")?;
     let tip = state.tip();
@@ -177,7 +177,7 @@ pub(super) async fn post_manifest(
 /// `GET /v1/outputs/{hash}`
 pub(super) async fn output(
     State(state): State<AppState>,
-    Path(hash): Path<String>,
+    PathParam(hash): PathParam,
 ) -> ApiResult<Answer<Output>> {
     let hash = params::hash(&hash, "a content hash")?;
     let tip = state.tip();
@@ -190,7 +190,7 @@ pub(super) async fn output(
 /// `GET /v1/creators/{address}`
 pub(super) async fn creator(
     State(state): State<AppState>,
-    Path(address): Path<String>,
+    PathParam(address): PathParam,
 ) -> ApiResult<Answer<Creator>> {
     let address = params::address(&address)?;
     let tip = state.tip();

@@ -2,6 +2,10 @@
 //! is a 400 in the common error shape.
 
 use alloy::primitives::{Address, B256};
+use axum::{
+    extract::{FromRequestParts, Path},
+    http::request::Parts,
+};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use serde::Deserialize;
 
@@ -39,6 +43,22 @@ impl ListQuery {
     /// The page key the cursor stands for.
     pub(super) fn key(&self) -> Result<Option<PageKey>, ApiError> {
         self.cursor.as_deref().map(decode_cursor).transpose()
+    }
+}
+
+/// The one path parameter of a route, with a rejection (e.g. bad percent-encoding) in the
+/// common error shape.
+#[derive(Debug)]
+pub(super) struct PathParam(pub(super) String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathParam {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|Path(p)| Self(p))
+            .map_err(|r| ApiError::bad_request("invalid_path", r.body_text()))
     }
 }
 
