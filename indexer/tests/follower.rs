@@ -85,12 +85,13 @@ async fn fill(chain: &Chain, blocks: u64, per_block: u64) -> u64 {
     blocks * per_block
 }
 
-fn indexer_process(chain: &Chain, db: &TestDb) -> std::process::Child {
+fn indexer_process(chain: &Chain, db: &TestDb, port: u16) -> std::process::Child {
     let t = chain.target();
     Command::new(env!("CARGO_BIN_EXE_lineage-indexer"))
         .args(["--rpc-url", &chain.anvil.url, "--database-url", &db.url()])
         .args(["--registry", &t.registry.to_string(), "--vault", &t.vault.to_string()])
-        .args(["--start-block", &t.start_block.to_string(), "--listen", "127.0.0.1:0"])
+        .args(["--start-block", &t.start_block.to_string()])
+        .args(["--listen", &format!("127.0.0.1:{port}")])
         .args(["--confirmations", "0", "--initial-range", "3", "--max-range", "3"])
         .args(["--poll-interval-ms", "50"])
         .env("RUST_LOG", "warn")
@@ -106,18 +107,18 @@ async fn kill_9_mid_backfill_loses_nothing(db: TestDb) {
     let events = fill(&chain, 150, 8).await;
     let head = chain.head().await;
 
-    let mut child = indexer_process(&chain, &db);
-    // Wait for the first database writes, then for a checkpoint somewhere in the middle.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = indexer_process(&chain, &db, port);
+    // Once it serves, its migrations are done: open the database alongside it (two
+    // processes migrating one fresh database at once is not what is tested here).
     let started = Instant::now();
-    let store = loop {
-        assert!(started.elapsed() < Duration::from_secs(60), "the indexer never wrote");
-        if let Ok(store) = lineage_indexer::Store::connect(&db.url(), 2).await {
-            if store.checkpoint().await.is_ok() {
-                break store;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+    let status = format!("http://127.0.0.1:{port}/v1/status");
+    while alloy::transports::http::reqwest::get(&status).await.is_err() {
+        assert!(child.try_wait().unwrap().is_none(), "the indexer exited");
+        assert!(started.elapsed() < Duration::from_secs(60), "the indexer never served");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let store = lineage_indexer::Store::connect(&db.url(), 2).await.unwrap();
     let middle = chain.start_block + (head - chain.start_block) / 3;
     loop {
         let next = store.checkpoint().await.unwrap().next_block;
@@ -132,7 +133,7 @@ async fn kill_9_mid_backfill_loses_nothing(db: TestDb) {
     let at_kill = store.checkpoint().await.unwrap().next_block;
     assert!(at_kill < head, "killed after the backfill ended ({at_kill} of {head})");
 
-    let mut child = indexer_process(&chain, &db);
+    let mut child = indexer_process(&chain, &db, port);
     loop {
         if store.checkpoint().await.unwrap().next_block > head {
             break;

@@ -519,6 +519,16 @@ impl Store {
                 qb.build().execute(&mut *tx).await?;
             }
 
+            // Hashes below the finalized block are never needed again, except the newest of
+            // them: the ancestor a reorg walk ends at.
+            sqlx::query(
+                "DELETE FROM blocks WHERE number < \
+                 (SELECT MAX(number) FROM blocks WHERE number <= $1)",
+            )
+            .bind(int(range.finalized))
+            .execute(&mut *tx)
+            .await?;
+
             sqlx::query(
                 "UPDATE sync_state SET indexed_block = $1, indexed_hash = $2, head_block = $3, \
                  finalized_block = $4, generation = generation + $5 WHERE id = 1",

@@ -27,17 +27,17 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-/// anvil's native binary: `node_modules/.bin/anvil` is a Node wrapper that spawns it, and
-/// killing the wrapper would leave the node running.
-fn anvil_binary() -> PathBuf {
+/// A Foundry tool's native binary: `node_modules/.bin/<tool>` is a Node wrapper that spawns
+/// it, and killing the wrapper would leave the tool running.
+fn foundry_binary(tool: &str) -> PathBuf {
     let scope = root().join("node_modules/@foundry-rs");
     let native = std::fs::read_dir(&scope).ok().and_then(|dir| {
         dir.filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().starts_with("anvil-"))
-            .map(|e| e.path().join("bin/anvil"))
+            .filter(|e| e.file_name().to_string_lossy().starts_with(&format!("{tool}-")))
+            .map(|e| e.path().join("bin").join(tool))
             .find(|p| p.exists())
     });
-    let bin = native.unwrap_or_else(|| root().join("node_modules/.bin/anvil"));
+    let bin = native.unwrap_or_else(|| root().join("node_modules/.bin").join(tool));
     assert!(bin.exists(), "{} missing: run script/bootstrap.sh", bin.display());
     bin
 }
@@ -50,7 +50,7 @@ pub struct Anvil {
 
 impl Anvil {
     pub async fn start() -> Self {
-        let bin = anvil_binary();
+        let bin = foundry_binary("anvil");
         let port = free_port();
         let child = Command::new(bin)
             .args(["--port", &port.to_string(), "--silent", "--gas-limit", "300000000"])
@@ -108,21 +108,33 @@ impl Chain {
         let out = tokio::task::spawn_blocking(move || {
             let _guard = FORGE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             let root = root();
-            Command::new(root.join("node_modules/.bin/forge"))
+            let log = tempfile::NamedTempFile::new().unwrap();
+            let mut child = Command::new(foundry_binary("forge"))
                 .current_dir(&root)
                 .env("FOUNDRY_SOLC", root.join("script/solc-shim.js"))
                 .args(["script", "script/Deploy.s.sol", "--rpc-url", &url, "--broadcast", "--json"])
-                .output()
-                .expect("run forge script")
+                .stdout(log.reopen().unwrap())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("run forge script");
+            // A cold compile takes ~15 s here; never wait forever on a stuck forge.
+            let started = Instant::now();
+            let status = loop {
+                if let Some(status) = child.try_wait().unwrap() {
+                    break status;
+                }
+                if started.elapsed() > Duration::from_secs(300) {
+                    let _ = child.kill();
+                    panic!("forge script did not finish in 300 s");
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            };
+            (status, std::fs::read_to_string(log.path()).unwrap())
         })
         .await
         .unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "forge script failed:\n{stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let (status, stdout) = out;
+        assert!(status.success(), "forge script failed:\n{stdout}");
         // The script returns (deployer, owner, certifier, registry, vault, demo, standard).
         let returned = stdout
             .lines()
