@@ -127,6 +127,8 @@ pub struct ModelUse {
     pub count: u32,
     /// The model's attestation status.
     pub status: String,
+    /// The attestation event.
+    pub provenance: Provenance,
 }
 
 /// A dataset named by an attestation.
@@ -140,6 +142,9 @@ pub struct AttestedDataset {
     pub root: B256,
     /// Its status now.
     pub status: String,
+    /// The event its status rests on: the latest certification or revocation (the
+    /// registration while it has neither).
+    pub provenance: Provenance,
 }
 
 /// An attested model.

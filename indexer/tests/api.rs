@@ -130,6 +130,9 @@ async fn api_answers_match_the_chain(db: TestDb) {
         assert_eq!(counts, att.counts);
         assert_eq!(model["publisher"], json!(att.publisher));
         check_provenance(&chain, &model["provenance"], head).await;
+        for d in model["datasets"].as_array().unwrap() {
+            check_provenance(&chain, &d["provenance"], head).await;
+        }
         let (_, alias) = get(&running, &format!("/v1/attestations/{m}")).await;
         assert_eq!(alias["data"], body["data"]);
     }
@@ -215,6 +218,9 @@ async fn api_answers_match_the_chain(db: TestDb) {
         assert_eq!(status, 200, "{body}");
         let data = &body["data"];
         assert!(!data["usage"].as_array().unwrap().is_empty());
+        for u in data["usage"].as_array().unwrap() {
+            check_provenance(&chain, &u["provenance"], head).await;
+        }
         let mut total_claimable = U256::ZERO;
         for d in data["datasets"].as_array().unwrap() {
             let id = d["dataset_id"].as_u64().unwrap() as u32;

@@ -245,7 +245,8 @@ impl Store {
     pub async fn dataset(&self, id: u32, tip: &Tip) -> Result<Option<Dataset>> {
         let sql = format!("SELECT {DATASET_COLUMNS} FROM datasets d WHERE d.dataset_id = $1");
         let uses_sql = format!(
-            "SELECT ad.model_id, ad.dataset_id, ad.count, {} FROM attestation_datasets ad \
+            "SELECT ad.model_id, ad.dataset_id, ad.count, {}, a.block_number, a.block_hash, \
+             a.tx_hash, a.log_index FROM attestation_datasets ad \
              JOIN attestations a ON a.model_id = ad.model_id WHERE ad.dataset_id = $1 \
              ORDER BY a.block_number, a.log_index",
             model_status("ad.model_id")
@@ -300,6 +301,7 @@ impl Store {
                             dataset_id: r.u32(1)?,
                             count: r.u32(2)?,
                             status: r.text(3)?,
+                            provenance: tip.provenance(r.position(4)?),
                         })
                     })
                     .collect::<Result<_>>()?,
@@ -360,11 +362,16 @@ impl Store {
 
     async fn fill_model(&self, model: &mut Model, tip: &Tip) -> Result<()> {
         with_db!(self, pool => {
+            // Each dataset with its latest certification or revocation, if any.
             let rows = sqlx::query(
-                "SELECT ad.dataset_id, ad.count, d.root, \
-                 (SELECT e.kind FROM dataset_events e WHERE e.dataset_id = ad.dataset_id \
-                  ORDER BY e.block_number DESC, e.log_index DESC LIMIT 1) \
+                "SELECT ad.dataset_id, ad.count, d.root, e.kind, \
+                 COALESCE(e.block_number, d.block_number), COALESCE(e.block_hash, d.block_hash), \
+                 COALESCE(e.tx_hash, d.tx_hash), COALESCE(e.log_index, d.log_index) \
                  FROM attestation_datasets ad JOIN datasets d ON d.dataset_id = ad.dataset_id \
+                 LEFT JOIN dataset_events e ON e.dataset_id = ad.dataset_id AND NOT EXISTS \
+                   (SELECT 1 FROM dataset_events n WHERE n.dataset_id = e.dataset_id \
+                    AND (n.block_number > e.block_number \
+                         OR (n.block_number = e.block_number AND n.log_index > e.log_index))) \
                  WHERE ad.model_id = $1 ORDER BY ad.slot",
             )
             .bind(model.model_id.as_slice())
@@ -378,6 +385,7 @@ impl Store {
                         count: r.u32(1)?,
                         root: r.b256(2)?,
                         status: status_of(r.opt_text(3)?),
+                        provenance: tip.provenance(r.position(4)?),
                     })
                 })
                 .collect::<Result<_>>()?;
@@ -606,7 +614,8 @@ impl Store {
     /// and token. `None` when no dataset names the address.
     pub async fn creator(&self, who: Address, tip: &Tip) -> Result<Option<Creator>> {
         let uses_sql = format!(
-            "SELECT ad.model_id, ad.dataset_id, ad.count, {} FROM dataset_creators c \
+            "SELECT ad.model_id, ad.dataset_id, ad.count, {}, a.block_number, a.block_hash, \
+             a.tx_hash, a.log_index FROM dataset_creators c \
              JOIN attestation_datasets ad ON ad.dataset_id = c.dataset_id \
              JOIN attestations a ON a.model_id = ad.model_id \
              WHERE c.creator = $1 ORDER BY a.block_number, a.log_index, ad.slot",
@@ -648,6 +657,7 @@ impl Store {
                         dataset_id: r.u32(1)?,
                         count: r.u32(2)?,
                         status: r.text(3)?,
+                        provenance: tip.provenance(r.position(4)?),
                     })
                 })
                 .collect::<Result<Vec<_>>>()?;
