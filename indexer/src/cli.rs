@@ -120,7 +120,6 @@ pub(crate) async fn run() -> anyhow::Result<()> {
         api: ApiConfig {
             request_timeout: Duration::from_secs(args.request_timeout_secs),
             body_limit: args.body_limit,
-            ready_lag: 0,
             cache_entries: args.cache_entries,
         },
     };

@@ -303,6 +303,10 @@ on_both_backends!(answers, api_answers_match_the_chain);
 
 /// A router over an empty store, for requests that need no chain.
 async fn bare_router(db: &TestDb, ready: bool) -> axum::Router {
+    bare_router_with(db, ready, ApiConfig { body_limit: 4096, ..ApiConfig::default() }).await
+}
+
+async fn bare_router_with(db: &TestDb, ready: bool, config: ApiConfig) -> axum::Router {
     let store = common::open(db).await;
     store
         .init(lineage_indexer::Target {
@@ -315,7 +319,6 @@ async fn bare_router(db: &TestDb, ready: bool) -> axum::Router {
         .unwrap();
     let (tx, status) = tokio::sync::watch::channel(SyncStatus { ready, ..Default::default() });
     std::mem::forget(tx);
-    let config = ApiConfig { body_limit: 4096, ..ApiConfig::default() };
     api::router(AppState {
         store,
         status,

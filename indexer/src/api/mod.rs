@@ -39,8 +39,6 @@ pub struct ApiConfig {
     pub request_timeout: Duration,
     /// Largest request body (batch manifests), in bytes.
     pub body_limit: usize,
-    /// `/ready` answers 503 while the index is more blocks than this behind its target.
-    pub ready_lag: u64,
     /// Answers kept by the response cache (0: no cache).
     pub cache_entries: usize,
 }
@@ -50,7 +48,6 @@ impl Default for ApiConfig {
         Self {
             request_timeout: Duration::from_secs(10),
             body_limit: 1 << 20,
-            ready_lag: 0,
             cache_entries: 10_000,
         }
     }
