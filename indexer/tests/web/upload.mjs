@@ -25,8 +25,15 @@ async function main() {
   await new Promise((r) => (ws.onopen = r));
   const { targetId } = await send("Target.createTarget", { url: pageUrl });
   const { sessionId } = await send("Target.attachToTarget", { targetId, flatten: true });
-  const evaluate = async (expression) =>
-    (await send("Runtime.evaluate", { expression, returnByValue: true }, sessionId)).result.value;
+  // Before the page's first script context exists, evaluation fails: read that as "not yet".
+  const evaluate = async (expression) => {
+    try {
+      const r = await send("Runtime.evaluate", { expression, returnByValue: true }, sessionId);
+      return r.result.value;
+    } catch {
+      return undefined;
+    }
+  };
   for (let i = 0; i < 100 && !(await evaluate("!!document.getElementById('verify-file')")); i++) {
     await sleep(100);
   }

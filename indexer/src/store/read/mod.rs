@@ -1,0 +1,125 @@
+//! Reading answers out of the store: one module per kind of answer, on rows both
+//! backends decode alike ([`DbRow`]).
+
+mod creators;
+mod datasets;
+mod models;
+mod outputs;
+
+use alloy::primitives::{Address, BlockNumber, B256};
+use sqlx::{postgres::PgRow, sqlite::SqliteRow, Row};
+
+pub use models::ProofLookup;
+pub use outputs::AnchoredBatch;
+
+use super::{address, b256, uint};
+use crate::{events::LogPosition, Error, Result};
+
+/// Typed column access shared by both backends' rows.
+pub(crate) trait DbRow {
+    /// An integer column.
+    fn int(&self, i: usize) -> Result<i64>;
+    /// A nullable blob column.
+    fn opt_blob(&self, i: usize) -> Result<Option<Vec<u8>>>;
+    /// A nullable text column.
+    fn opt_text(&self, i: usize) -> Result<Option<String>>;
+    /// Any column, rendered for comparisons (`dump`).
+    fn render(&self, i: usize) -> String;
+    /// Number of columns.
+    fn width(&self) -> usize;
+
+    /// A blob column.
+    fn blob(&self, i: usize) -> Result<Vec<u8>> {
+        self.opt_blob(i)?.ok_or(Error::Corrupt { column: "blob", reason: "NULL".into() })
+    }
+    /// A text column.
+    fn text(&self, i: usize) -> Result<String> {
+        self.opt_text(i)?.ok_or(Error::Corrupt { column: "text", reason: "NULL".into() })
+    }
+    /// A 32-byte column.
+    fn b256(&self, i: usize) -> Result<B256> {
+        b256("hash", &self.blob(i)?)
+    }
+    /// A 20-byte column.
+    fn address(&self, i: usize) -> Result<Address> {
+        address("address", &self.blob(i)?)
+    }
+    /// A non-negative integer column.
+    fn uint(&self, i: usize) -> Result<u64> {
+        uint("integer", self.int(i)?)
+    }
+    /// A u32 column.
+    fn u32(&self, i: usize) -> Result<u32> {
+        let v = self.int(i)?;
+        u32::try_from(v).map_err(|_| Error::Corrupt { column: "u32", reason: v.to_string() })
+    }
+    /// Four columns starting at `i`: block_number, block_hash, tx_hash, log_index.
+    fn position(&self, i: usize) -> Result<LogPosition> {
+        Ok(LogPosition {
+            block_number: self.uint(i)?,
+            block_hash: self.b256(i + 1)?,
+            tx_hash: self.b256(i + 2)?,
+            log_index: self.uint(i + 3)?,
+        })
+    }
+}
+
+macro_rules! impl_db_row {
+    ($row:ty) => {
+        impl DbRow for $row {
+            fn int(&self, i: usize) -> Result<i64> {
+                Ok(self.try_get(i)?)
+            }
+            fn opt_blob(&self, i: usize) -> Result<Option<Vec<u8>>> {
+                Ok(self.try_get(i)?)
+            }
+            fn opt_text(&self, i: usize) -> Result<Option<String>> {
+                Ok(self.try_get(i)?)
+            }
+            fn render(&self, i: usize) -> String {
+                if let Ok(v) = self.try_get::<Option<i64>, _>(i) {
+                    return format!("{v:?}");
+                }
+                if let Ok(v) = self.try_get::<Option<String>, _>(i) {
+                    return format!("{v:?}");
+                }
+                if let Ok(v) = self.try_get::<Option<Vec<u8>>, _>(i) {
+                    return format!("{:?}", v.map(hex::encode));
+                }
+                "?".into()
+            }
+            fn width(&self) -> usize {
+                self.columns().len()
+            }
+        }
+    };
+}
+impl_db_row!(SqliteRow);
+impl_db_row!(PgRow);
+
+/// A row rendered column by column.
+pub(crate) fn render_row(row: &impl DbRow) -> Result<String> {
+    Ok((0..row.width()).map(|i| row.render(i)).collect::<Vec<_>>().join(" | "))
+}
+
+/// Where a page starts: the key of the last item of the previous page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageKey {
+    /// Datasets, by id.
+    Dataset(u32),
+    /// Models, by the position of their attestation.
+    Model(BlockNumber, u64),
+}
+
+/// One page of a list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Page<T> {
+    /// The items.
+    pub items: Vec<T>,
+    /// Where the next page starts, if there is one.
+    pub next: Option<PageKey>,
+}
+
+pub(super) fn status_of(kind: Option<String>) -> String {
+    kind.unwrap_or_else(|| "registered".into())
+}
