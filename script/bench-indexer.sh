@@ -16,6 +16,8 @@ DURATION="${DURATION:-10s}"
 CONNS="${CONNS:-32}"
 THREADS="${THREADS:-1}"
 BACKENDS="${BACKENDS:-sqlite postgres}"
+# Extra flags for the indexer (e.g. INDEXER_ARGS="--max-connections 4").
+read -r -a EXTRA <<<"${INDEXER_ARGS:-}"
 say() { printf '\n== %s\n' "$*"; }
 
 if ! command -v wrk >/dev/null; then
@@ -107,7 +109,8 @@ for backend in $BACKENDS; do
     say "$backend: ingest"
     start=$(date +%s.%N)
     RUST_LOG=warn "$BIN" --rpc-url "$RPC" --database-url "$DB" --registry "$REGISTRY" \
-        --vault "$VAULT" --listen "127.0.0.1:$API" --confirmations 0 --poll-interval-ms 20 &
+        --vault "$VAULT" --listen "127.0.0.1:$API" --confirmations 0 --poll-interval-ms 20 \
+        ${EXTRA[@]+"${EXTRA[@]}"} &
     pid=$!
     PIDS+=($pid)
     until [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$API/ready") == 200 ]]; do
@@ -127,7 +130,8 @@ PY
     kill "$pid"; wait "$pid" 2>/dev/null || true
 
     RUST_LOG=warn "$BIN" --rpc-url "$RPC" --database-url "$DB" --registry "$REGISTRY" \
-        --vault "$VAULT" --listen "127.0.0.1:$API" --confirmations 0 --cache-entries 0 &
+        --vault "$VAULT" --listen "127.0.0.1:$API" --confirmations 0 --cache-entries 0 \
+        ${EXTRA[@]+"${EXTRA[@]}"} &
     pid=$!
     PIDS+=($pid)
     until [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$API/ready") == 200 ]]; do
