@@ -13,9 +13,17 @@ const contracts = ["LineageRegistry", "RoyaltyVault", "IERC20"];
 const check = process.argv.includes("--check");
 let stale = [];
 for (const name of contracts) {
-    const artifact = path.join(root, "out", `${name}.sol`, `${name}.json`);
-    if (!fs.existsSync(artifact)) {
-        console.error(`abi: ${artifact} is missing: run forge build first`);
+    // A contract built under several compiler profiles (foundry.toml's "verifier" profile
+    // for the generated verifiers) gets one artifact per profile, `<name>.<profile>.json`;
+    // its ABI is the same in each.
+    const dir = path.join(root, "out", `${name}.sol`);
+    const candidates = [`${name}.json`, `${name}.default.json`]
+        .concat(fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [])
+        .map((f) => path.join(dir, f))
+        .filter((f) => path.basename(f).startsWith(`${name}.`) && fs.existsSync(f));
+    const artifact = candidates[0];
+    if (!artifact) {
+        console.error(`abi: no artifact of ${name} under ${dir}: run forge build first`);
         process.exit(2);
     }
     const abi = JSON.parse(fs.readFileSync(artifact, "utf8")).abi;
