@@ -21,10 +21,13 @@ use lineage_core::{
     field::fr_to_be_bytes,
     manifest::DatasetManifest,
     output::{
-        verdict::{self, ChainFacts, DatasetFact, OnChainBatch},
+        verdict::{ChainFacts, DatasetFact, OnChainBatch},
         Receipt,
     },
 };
+
+/// The registry's status enums, shared with the wallet verdict (`lineage_core::output`).
+pub use lineage_core::output::verdict::{AttestationStatus, DatasetStatus};
 use serde::Serialize;
 
 use crate::{
@@ -67,34 +70,6 @@ pub struct Sent {
     pub block_number: u64,
     /// The gas it used.
     pub gas_used: u64,
-}
-
-/// The status of a model's attestation, as the registry derives it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AttestationStatus {
-    /// No attestation under this id.
-    None,
-    /// Attested, and every dataset is still certified.
-    Valid,
-    /// Revoked by its publisher.
-    Revoked,
-    /// A dataset it was trained on lost its certification.
-    Tainted,
-}
-
-/// The status of a dataset.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DatasetStatus {
-    /// No dataset under this id.
-    None,
-    /// Registered, not (yet) certified.
-    Registered,
-    /// Certified.
-    Certified,
-    /// Its certification was revoked.
-    Revoked,
 }
 
 /// A creator of a dataset and their weight in its royalty split.
@@ -542,14 +517,14 @@ impl Client {
         let registry = self.registry();
         let raw =
             self.view("attestationStatus", registry.attestationStatus(receipt.model_id)).await?;
-        let attestation = verdict::AttestationStatus::try_from(raw)
+        let attestation = AttestationStatus::try_from(raw)
             .map_err(|e| ChainError::Rpc { what: "attestationStatus", reason: e.to_string() })?;
         let mut datasets = Vec::new();
-        if attestation != verdict::AttestationStatus::None {
+        if attestation != AttestationStatus::None {
             let record = self.view("attestation", registry.attestation(receipt.model_id)).await?;
             for id in record.datasetIds {
                 let raw = self.dataset(id).await?.status;
-                let status = verdict::DatasetStatus::try_from(raw)
+                let status = DatasetStatus::try_from(raw)
                     .map_err(|e| ChainError::Rpc { what: "dataset", reason: e.to_string() })?;
                 datasets.push(DatasetFact { id, status });
             }
@@ -679,22 +654,12 @@ pub fn attest_request(att: &Attestation, dataset_ids: &[u32]) -> Result<AttestRe
 }
 
 fn attestation_status(raw: u8) -> AttestationStatus {
-    match raw {
-        1 => AttestationStatus::Valid,
-        2 => AttestationStatus::Revoked,
-        3 => AttestationStatus::Tainted,
-        _ => AttestationStatus::None,
-    }
+    AttestationStatus::try_from(raw).unwrap_or(AttestationStatus::None)
 }
 
-/// The status of a dataset from the registry's enum value.
+/// The status of a dataset from the registry's enum value (`None` for any other value).
 pub fn dataset_status(raw: u8) -> DatasetStatus {
-    match raw {
-        1 => DatasetStatus::Registered,
-        2 => DatasetStatus::Certified,
-        3 => DatasetStatus::Revoked,
-        _ => DatasetStatus::None,
-    }
+    DatasetStatus::try_from(raw).unwrap_or(DatasetStatus::None)
 }
 
 /// Sorts a JSON-RPC failure: no connection, no funds, or anything else.
