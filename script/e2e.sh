@@ -13,7 +13,9 @@ rm -rf "$out"
 mkdir -p "$out"
 step() { printf '\n-- %s\n' "$*"; }
 
-cargo build --locked -q -p lineage-cli
+# The same targets as `cargo test --workspace`, so that this reuses its build (a `-p` build
+# resolves features differently and compiles a second copy of everything).
+cargo build --locked -q --workspace --tests
 lineage=target/debug/lineage
 
 step "data: sample corpus, two datasets at the demo depth, a trained model"

@@ -24,7 +24,9 @@ expect() {
 contains() { grep -q -- "$1" <<<"$got" || fail "expected '$1' in: $got"; }
 
 [[ -x $lineage && -f target/e2e/attestation.json ]] || fail "run script/e2e.sh first"
-cargo build --locked -q -p lineage-cli
+# The same targets as `cargo test --workspace`, so that this reuses its build (a `-p` build
+# resolves features differently and compiles a second copy of everything).
+cargo build --locked -q --workspace --tests
 
 rm -rf "$out"
 mkdir -p "$out"
