@@ -11,6 +11,14 @@ pub enum Error {
     /// The embedded migrations could not be applied.
     #[error("database migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The lock that serialises migrations of a SQLite file could not be taken.
+    #[error("locking {path} for the migration: {source}")]
+    MigrationLock {
+        /// The lock file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
     /// The database URL names no supported backend.
     #[error("unsupported database URL {url:?}: expected sqlite:PATH or postgres://...")]
     DatabaseUrl {

@@ -114,6 +114,10 @@ pub struct Dataset {
     /// The models attested on it (in the detail view).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub models: Option<Vec<ModelUse>>,
+    /// Present when more models use the dataset than `models` shows: the cursor for
+    /// `/v1/datasets/{id}/models`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub models_next_cursor: Option<String>,
 }
 
 /// One model's use of a dataset.
@@ -344,8 +348,12 @@ pub struct Creator {
     pub address: Address,
     /// The datasets naming it.
     pub datasets: Vec<CreatorDataset>,
-    /// The models trained on those datasets.
+    /// The models trained on those datasets (the first page).
     pub usage: Vec<ModelUse>,
+    /// Present when there are more uses than `usage` shows: the cursor for
+    /// `/v1/creators/{address}/usage`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage_next_cursor: Option<String>,
     /// Royalties per dataset and token.
     pub royalties: Vec<CreatorRoyalty>,
     /// Royalties per token.

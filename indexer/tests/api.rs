@@ -68,25 +68,21 @@ async fn api_answers_match_the_chain(db: TestDb) {
 
     // Datasets, paged two at a time.
     let mut ids = Vec::new();
-    let mut cursor = String::new();
-    loop {
-        let (status, page) = get(&running, &format!("/v1/datasets?limit=2{cursor}")).await;
-        assert_eq!(status, 200, "{page}");
-        assert_eq!(page["chain"]["indexed_block"].as_u64(), Some(head));
-        for d in page["data"].as_array().unwrap() {
-            let id = d["dataset_id"].as_u64().unwrap() as u32;
-            ids.push(id);
-            let on_chain = registry.dataset(id).call().await.unwrap();
-            let status = ["none", "registered", "certified", "revoked"][on_chain.status as usize];
-            assert_eq!(d["status"], status, "dataset {id}");
-            assert_eq!(b256(&d["root"]), B256::from(on_chain.root));
-            assert_eq!(d["uri"], on_chain.uri);
-            check_provenance(&chain, &d["provenance"], head).await;
-        }
-        match page["next_cursor"].as_str() {
-            Some(c) => cursor = format!("&cursor={c}"),
-            None => break,
-        }
+    for d in all_pages(&running, "/v1/datasets", 2, head).await {
+        let id = d["dataset_id"].as_u64().unwrap() as u32;
+        ids.push(id);
+        let on_chain = registry.dataset(id).call().await.unwrap();
+        let status = ["none", "registered", "certified", "revoked"][on_chain.status as usize];
+        assert_eq!(d["status"], status, "dataset {id}");
+        assert_eq!(b256(&d["root"]), B256::from(on_chain.root));
+        assert_eq!(d["uri"], on_chain.uri);
+        check_provenance(&chain, &d["provenance"], head).await;
+        // The models using it, a page of one at a time, are the detail's list (all of it:
+        // fewer than a page, so no cursor).
+        let (_, detail) = get(&running, &format!("/v1/datasets/{id}")).await;
+        let models = all_pages(&running, &format!("/v1/datasets/{id}/models"), 1, head).await;
+        assert_eq!(detail["data"]["models"], Value::Array(models), "dataset {id}");
+        assert!(detail["data"].get("models_next_cursor").is_none());
     }
     let count = registry.datasetCount().call().await.unwrap();
     assert_eq!(ids, (1..=count).collect::<Vec<_>>());
@@ -218,6 +214,9 @@ async fn api_answers_match_the_chain(db: TestDb) {
         assert_eq!(status, 200, "{body}");
         let data = &body["data"];
         assert!(!data["usage"].as_array().unwrap().is_empty());
+        let usage = all_pages(&running, &format!("/v1/creators/{c}/usage"), 1, head).await;
+        assert_eq!(data["usage"], Value::Array(usage), "creator {c}");
+        assert!(data.get("usage_next_cursor").is_none());
         for u in data["usage"].as_array().unwrap() {
             check_provenance(&chain, &u["provenance"], head).await;
         }
@@ -301,6 +300,29 @@ async fn api_answers_match_the_chain(db: TestDb) {
 }
 on_both_backends!(answers, api_answers_match_the_chain);
 
+/// Every item of the list at `path`, fetched `limit` at a time; each page as of `head`.
+async fn all_pages(
+    running: &lineage_indexer::Running,
+    path: &str,
+    limit: u32,
+    head: u64,
+) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let (status, page) = get(running, &format!("{path}?limit={limit}{cursor}")).await;
+        assert_eq!(status, 200, "{path}: {page}");
+        assert_eq!(page["chain"]["indexed_block"].as_u64(), Some(head));
+        let data = page["data"].as_array().unwrap();
+        assert!(data.len() <= limit as usize);
+        items.extend(data.iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = format!("&cursor={c}"),
+            None => return items,
+        }
+    }
+}
+
 /// A router over an empty store, for requests that need no chain.
 async fn bare_router(db: &TestDb, ready: bool) -> axum::Router {
     bare_router_with(db, ready, ApiConfig { body_limit: 4096, ..ApiConfig::default() }).await
@@ -364,6 +386,15 @@ async fn bad_requests_get_4xx_json(db: TestDb) {
         ("GET", "/v1/datasets?colour=red".into(), 400, "invalid_query"),
         ("GET", "/v1/creators/0x12".into(), 400, "invalid_address"),
         ("GET", format!("/v1/creators/{}", Address::ZERO), 404, "creator_not_found"),
+        ("GET", "/v1/creators/0x12/usage".into(), 400, "invalid_address"),
+        (
+            "GET",
+            format!("/v1/creators/{}/usage?cursor=ZDE6Nw", Address::ZERO),
+            400,
+            "invalid_cursor",
+        ),
+        ("GET", "/v1/datasets/0/models".into(), 400, "invalid_dataset_id"),
+        ("GET", "/v1/datasets/7/models?limit=101".into(), 400, "invalid_limit"),
         ("GET", "/v1/outputs/nothex".into(), 400, "invalid_hash"),
         ("GET", format!("/v1/outputs/{zero}"), 404, "output_not_found"),
         ("GET", "/v2/anything".into(), 404, "route_not_found"),
@@ -488,20 +519,30 @@ fn graft_receipt(with_receipt: &[u8], other: &[u8]) -> Vec<u8> {
 /// still being written: the server may answer 413 and hang up before it has read it all
 /// (an HTTP client would then report a broken pipe instead of the answer).
 async fn post_oversized(running: &lineage_indexer::Running, bytes: &[u8]) -> (u16, Value) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let stream = tokio::net::TcpStream::connect(running.addr).await.unwrap();
-    let (mut read, mut write) = stream.into_split();
     let head = format!(
         "POST /v1/verify-image HTTP/1.1\r\nhost: {}\r\ncontent-type: image/png\r\n\
          content-length: {}\r\nconnection: close\r\n\r\n",
         running.addr,
         bytes.len()
     );
-    let body = bytes.to_vec();
+    raw_request(running, head, bytes.to_vec()).await
+}
+
+/// Writes `head` then `body` on a raw connection, keeping it open like a slow client, and
+/// reads the answer meanwhile (for at most 30 s): (status, JSON body).
+async fn raw_request(
+    running: &lineage_indexer::Running,
+    head: String,
+    body: Vec<u8>,
+) -> (u16, Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let stream = tokio::net::TcpStream::connect(running.addr).await.unwrap();
+    let (mut read, mut write) = stream.into_split();
     let writer = tokio::spawn(async move {
         // Errors are expected once the server has answered and closed.
         let _ = write.write_all(head.as_bytes()).await;
         let _ = write.write_all(&body).await;
+        std::future::pending::<()>().await;
     });
     let mut answer = Vec::new();
     let read_all = read.read_to_end(&mut answer);
@@ -517,6 +558,31 @@ async fn post_oversized(running: &lineage_indexer::Running, bytes: &[u8]) -> (u1
         .unwrap_or(rest.len());
     let json = serde_json::from_str(&rest[..len.min(rest.len())]).unwrap_or(Value::Null);
     (status, json)
+}
+
+/// A client that stalls halfway through its body gets the 503 `timeout` answer once the
+/// request timeout has passed, and the service goes on answering others.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_request_times_out() {
+    let db = TestDb::sqlite();
+    let chain = Chain::deploy().await;
+    let mut config = common::config(&chain, &db, common::fast_follower());
+    config.api.request_timeout = std::time::Duration::from_millis(300);
+    let running = lineage_indexer::start(config).await.unwrap();
+    let head = format!(
+        "POST /v1/outputs/batches HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\n\
+         content-length: 200\r\nconnection: close\r\n\r\n",
+        running.addr
+    );
+    let started = std::time::Instant::now();
+    let (status, body) = raw_request(&running, head, br#"{"model_id": "0x"#.to_vec()).await;
+    let waited = started.elapsed();
+    assert_eq!((status, body["error"]["code"].as_str()), (503, Some("timeout")), "{body}");
+    assert!(waited >= std::time::Duration::from_millis(300), "answered after {waited:?}");
+    let (status, _) = get(&running, "/health").await;
+    assert_eq!(status, 200);
+    running.shutdown().await.unwrap();
+    db.cleanup().await;
 }
 
 async fn post_image(running: &lineage_indexer::Running, bytes: Vec<u8>) -> (u16, Value) {

@@ -172,6 +172,32 @@ async fn a_database_of_another_deployment_is_refused() {
     ));
 }
 
+/// Processes opening one fresh database at once (a follower and an `--api-only` replica,
+/// say) all find it migrated and initialised: none fails on tables another one created.
+async fn concurrent_first_opens_agree(db: TestDb) {
+    let target = lineage_indexer::Target {
+        chain_id: 31337,
+        registry: Address::repeat_byte(1),
+        vault: Address::repeat_byte(2),
+        start_block: 0,
+    };
+    let opens: Vec<_> = (0..8)
+        .map(|_| {
+            let url = db.url();
+            tokio::spawn(async move {
+                let store = lineage_indexer::Store::connect(&url, 1).await?;
+                store.init(target).await
+            })
+        })
+        .collect();
+    for open in opens {
+        let checkpoint = open.await.unwrap().expect("open and initialise");
+        assert_eq!((checkpoint.next_block, checkpoint.indexed_hash), (0, None));
+    }
+    db.cleanup().await;
+}
+on_both_backends!(concurrent_opens, concurrent_first_opens_agree);
+
 /// A JSON-RPC proxy to `upstream` that refuses `eth_getLogs` over more than `max_blocks`
 /// blocks, as hosted nodes do.
 async fn refusing_proxy(upstream: String, max_blocks: u64) -> String {

@@ -80,8 +80,10 @@ contract RealVerifierTest is Test {
         registry.attest(r, DemoProof.proof());
     }
 
+    /// @dev A rejected proof can burn all the gas it is given (a failing precompile): give
+    ///      each call the registry's cap rather than the rest of the test's gas.
     function _verifies(uint256[] memory w, bytes memory proof) internal returns (bool ok) {
-        (ok,) = verifier.call(abi.encodePacked(w, proof));
+        (ok,) = verifier.call{gas: registry.VERIFY_GAS()}(abi.encodePacked(w, proof));
     }
 
     // ---------------------------------------------------------------- the verifier alone
@@ -96,17 +98,11 @@ contract RealVerifierTest is Test {
         assertFalse(_verifies(DemoProof.instances(), proof));
     }
 
-    function test_verifierRejectsOtherPublicValues() public {
-        uint256[4] memory positions = [
-            uint256(PublicLayout.COUNT),
-            PublicLayout.CERT_ROOT + 1,
-            PublicLayout.W_HASH,
-            PublicLayout.ACCUMULATOR
-        ];
-        for (uint256 i = 0; i < positions.length; ++i) {
+    function test_verifierRejectsAChangeToEachPublicValue() public {
+        for (uint256 i = 0; i < PublicLayout.LEN; ++i) {
             uint256[] memory w = DemoProof.instances();
-            w[positions[i]] += 1;
-            assertFalse(_verifies(w, DemoProof.proof()), "a changed public value verified");
+            w[i] += 1;
+            assertFalse(_verifies(w, DemoProof.proof()), vm.toString(i));
         }
     }
 

@@ -225,6 +225,9 @@ fn save(setup: &Setup, dir: &Path) -> Result<(), Error> {
     };
     let json = serde_json::to_vec_pretty(&manifest).map_err(Error::json)?;
     write_with(&tmp.join("manifest.json"), |w| w.write_all(&json))?;
+    if let Some(id) = this_executable() {
+        record_checked(&tmp, &id).map_err(|e| Error::io(&tmp.join(CHECKED_BY), e))?;
+    }
     let _ = std::fs::remove_dir_all(dir);
     std::fs::rename(&tmp, dir).map_err(|e| Error::io(dir, e))
 }
@@ -305,11 +308,20 @@ fn load(
     };
     let dataset_keys = inner("dataset", &m.dataset)?;
     let training_keys = inner("training", &m.training)?;
-    progress("checking the cached keys against the circuits");
-    let dataset = lineage_circuits::dataset::DatasetCircuit::new(profile);
-    check_fresh(dir, "dataset", &params, &dataset, &m.dataset.vk_sha256)?;
-    let training = lineage_circuits::training::TrainingCircuit::new(profile);
-    check_fresh(dir, "training", &params, &training, &m.training.vk_sha256)?;
+    let exe = this_executable();
+    if exe.as_ref().is_some_and(|id| checked_by(dir).contains(id)) {
+        progress("the cached keys were checked against this executable's circuits before");
+    } else {
+        progress("checking the cached keys against the circuits");
+        let dataset = lineage_circuits::dataset::DatasetCircuit::new(profile);
+        check_fresh(dir, "dataset", &params, &dataset, &m.dataset.vk_sha256)?;
+        let training = lineage_circuits::training::TrainingCircuit::new(profile);
+        check_fresh(dir, "training", &params, &training, &m.training.vk_sha256)?;
+        if let Some(id) = &exe {
+            // Best effort: without the record the next run checks again.
+            let _ = record_checked(dir, id);
+        }
+    }
     let pk = read_with(&dir.join("aggregate.pk"), |r| {
         ProvingKey::<G1Affine>::read::<_, AggregationCircuit>(
             r,
@@ -334,6 +346,33 @@ fn load(
         }
     }
     Ok(setup)
+}
+
+/// The file of an artifacts directory listing, one SHA-256 a line, the executables whose
+/// circuits were found to give the cached keys (or that made them). The same executable
+/// builds the same circuits, so it skips [`check_fresh`] next time; another build (a code
+/// change, another version) checks once and is added.
+const CHECKED_BY: &str = "checked-by";
+
+/// SHA-256 of the running executable, if it can be read.
+fn this_executable() -> Option<String> {
+    let mut exe = File::open(std::env::current_exe().ok()?).ok()?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut exe, &mut hasher).ok()?;
+    Some(hex::encode(hasher.finalize()))
+}
+
+/// The executables recorded in `dir`'s [`CHECKED_BY`] (none when it is absent).
+fn checked_by(dir: &Path) -> Vec<String> {
+    std::fs::read_to_string(dir.join(CHECKED_BY))
+        .map(|t| t.lines().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// Adds `exe` to `dir`'s [`CHECKED_BY`].
+fn record_checked(dir: &Path, exe: &str) -> std::io::Result<()> {
+    let mut f = File::options().create(true).append(true).open(dir.join(CHECKED_BY))?;
+    writeln!(f, "{exe}")
 }
 
 /// Refuses cached keys of `circuit` made by other circuit code: the shape string cannot
@@ -493,6 +532,17 @@ mod tests {
         m.version = ARTIFACTS_VERSION + 1;
         let what = refusal(read_back(&m, &DEMO, &dev()));
         assert!(what.contains("format version"), "{what}");
+    }
+
+    #[test]
+    fn checked_executables_are_recorded_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(checked_by(dir.path()).is_empty());
+        let me = this_executable().unwrap();
+        assert_eq!(me.len(), 64);
+        record_checked(dir.path(), &me).unwrap();
+        record_checked(dir.path(), &"ab".repeat(32)).unwrap();
+        assert_eq!(checked_by(dir.path()), [me, "ab".repeat(32)]);
     }
 
     #[test]

@@ -9,13 +9,13 @@ use axum::{
 use serde::{Deserialize, Serialize};
 
 use super::{
-    params::{self, encode_cursor, ListQuery, PathParam},
+    params::{self, ListQuery, PathParam},
     Answer, ApiError, AppState, List,
 };
 use crate::{
-    model::{Creator, Dataset, Model, ModelProof, Output, Provenance},
+    model::{Creator, Dataset, Model, ModelProof, ModelUse, Output, Provenance},
     outputs,
-    store::{PageKey, ProofLookup},
+    store::{PageKey, ProofLookup, UsesOf},
 };
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
@@ -38,7 +38,7 @@ pub(super) async fn datasets(
     };
     let tip = state.tip();
     let page = state.store.datasets(after, limit, &tip).await?;
-    Ok(Json(List { data: page.items, next_cursor: page.next.map(encode_cursor), chain: tip }))
+    Ok(Json(List { data: page.items, next_cursor: page.next.map(PageKey::cursor), chain: tip }))
 }
 
 /// `GET /v1/datasets/{id}`
@@ -50,7 +50,7 @@ pub(super) async fn dataset(
     let tip = state.tip();
     let dataset = state
         .store
-        .dataset(id, &tip)
+        .dataset(id, params::DEFAULT_LIMIT, &tip)
         .await?
         .ok_or_else(|| ApiError::not_found("dataset_not_found", format!("no dataset {id}")))?;
     Ok(Json(Answer { data: dataset, chain: tip }))
@@ -70,7 +70,7 @@ pub(super) async fn models(
     };
     let tip = state.tip();
     let page = state.store.models(after, limit, &tip).await?;
-    Ok(Json(List { data: page.items, next_cursor: page.next.map(encode_cursor), chain: tip }))
+    Ok(Json(List { data: page.items, next_cursor: page.next.map(PageKey::cursor), chain: tip }))
 }
 
 /// `GET /v1/models/{id}` and `GET /v1/attestations/{id}`
@@ -194,10 +194,49 @@ pub(super) async fn creator(
 ) -> ApiResult<Answer<Creator>> {
     let address = params::address(&address)?;
     let tip = state.tip();
-    let creator = state.store.creator(address, &tip).await?.ok_or_else(|| {
-        ApiError::not_found("creator_not_found", format!("no dataset names {address}"))
-    })?;
+    let creator =
+        state.store.creator(address, params::DEFAULT_LIMIT, &tip).await?.ok_or_else(|| {
+            ApiError::not_found("creator_not_found", format!("no dataset names {address}"))
+        })?;
     Ok(Json(Answer { data: creator, chain: tip }))
+}
+
+/// `GET /v1/datasets/{id}/models`
+pub(super) async fn dataset_models(
+    State(state): State<AppState>,
+    PathParam(id): PathParam,
+    q: Result<Query<ListQuery>, QueryRejection>,
+) -> ApiResult<List<ModelUse>> {
+    let id = params::dataset_id(&id)?;
+    uses(&state, UsesOf::Dataset(id), q).await
+}
+
+/// `GET /v1/creators/{address}/usage`
+pub(super) async fn creator_usage(
+    State(state): State<AppState>,
+    PathParam(address): PathParam,
+    q: Result<Query<ListQuery>, QueryRejection>,
+) -> ApiResult<List<ModelUse>> {
+    let address = params::address(&address)?;
+    uses(&state, UsesOf::Creator(address), q).await
+}
+
+/// A page of uses (an unknown dataset or creator has none: an empty page, not a 404).
+async fn uses(
+    state: &AppState,
+    of: UsesOf,
+    q: Result<Query<ListQuery>, QueryRejection>,
+) -> ApiResult<List<ModelUse>> {
+    let q = list_query(q)?;
+    let limit = q.limit()?;
+    let after = match q.key()? {
+        None => None,
+        Some(PageKey::Use(block, log, slot)) => Some((block, log, slot)),
+        Some(_) => return Err(ApiError::bad_request("invalid_cursor", "not a usage cursor")),
+    };
+    let tip = state.tip();
+    let page = state.store.uses(of, after, limit, &tip).await?;
+    Ok(Json(List { data: page.items, next_cursor: page.next.map(PageKey::cursor), chain: tip }))
 }
 
 #[derive(Serialize)]

@@ -28,7 +28,7 @@ use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
 pub use cache::ResponseCache;
 pub use error::ApiError;
-pub use params::{decode_cursor, encode_cursor, DEFAULT_LIMIT, MAX_LIMIT};
+pub use params::{DEFAULT_LIMIT, MAX_LIMIT};
 
 use crate::{follower::SyncStatus, metrics::Metrics, model::Tip, store::Store};
 
@@ -101,6 +101,7 @@ pub fn router(state: AppState) -> Router {
     let v1 = Router::new()
         .route("/datasets", get(handlers::datasets))
         .route("/datasets/{id}", get(handlers::dataset))
+        .route("/datasets/{id}/models", get(handlers::dataset_models))
         .route("/models", get(handlers::models))
         .route("/models/{id}", get(handlers::model))
         .route("/attestations/{id}", get(handlers::model))
@@ -108,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .route("/outputs/batches", post(handlers::post_manifest))
         .route("/outputs/{hash}", get(handlers::output))
         .route("/creators/{address}", get(handlers::creator))
+        .route("/creators/{address}/usage", get(handlers::creator_usage))
         .route(
             "/verify-image",
             post(verify::verify_image).layer(DefaultBodyLimit::max(verify::MAX_IMAGE_BYTES)),

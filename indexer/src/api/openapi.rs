@@ -17,12 +17,18 @@ fn path_param(name: &str, description: &str) -> Value {
 }
 
 fn page_params() -> Value {
-    json!([
-        {"name": "cursor", "in": "query", "description": "next_cursor of the previous page",
-         "schema": {"type": "string"}},
-        {"name": "limit", "in": "query", "description": "items per page (default 25)",
-         "schema": {"type": "integer", "minimum": 1, "maximum": 100}}
-    ])
+    paged(Vec::new())
+}
+
+/// `params` followed by the page parameters.
+fn paged(mut params: Vec<Value>) -> Value {
+    params.extend([
+        json!({"name": "cursor", "in": "query", "description": "next_cursor of the previous page",
+         "schema": {"type": "string"}}),
+        json!({"name": "limit", "in": "query", "description": "items per page (default 25)",
+         "schema": {"type": "integer", "minimum": 1, "maximum": 100}}),
+    ]);
+    Value::Array(params)
 }
 
 /// The document.
@@ -40,8 +46,11 @@ pub fn document() -> Value {
         },
         "paths": {
             "/v1/datasets": {"get": op("Datasets, by id", page_params(), "A page of datasets", &[400])},
-            "/v1/datasets/{id}": {"get": op("A dataset with creators, certification history and models",
+            "/v1/datasets/{id}": {"get": op("A dataset with creators, certification history and \
+                the first page of the models using it (models_next_cursor when there are more)",
                 json!([path_param("id", "dataset id (decimal)")]), "The dataset", &[400, 404])},
+            "/v1/datasets/{id}/models": {"get": op("The models using a dataset, in chain order",
+                paged(vec![path_param("id", "dataset id (decimal)")]), "A page of uses", &[400])},
             "/v1/models": {"get": op("Attested models, in chain order", page_params(), "A page of models", &[400])},
             "/v1/models/{id}": {"get": op("A model: datasets, counts, status (valid, revoked, tainted)",
                 json!([hash("model id")]), "The model", &[400, 404])},
@@ -69,8 +78,11 @@ pub fn document() -> Value {
                 }}},
             "/v1/outputs/{hash}": {"get": op("An output by content hash, with its model's lineage and Merkle proof",
                 json!([path_param("hash", "content hash: 32 bytes, 0x-hex")]), "The output's anchors", &[400, 404])},
-            "/v1/creators/{address}": {"get": op("A creator: datasets, usage by models, paid, claimed and claimable royalties",
+            "/v1/creators/{address}": {"get": op("A creator: datasets, the first page of usage by \
+                models (usage_next_cursor when there are more), paid, claimed and claimable royalties",
                 json!([path_param("address", "20 bytes, 0x-hex")]), "The creator", &[400, 404])},
+            "/v1/creators/{address}/usage": {"get": op("Uses of a creator's datasets by models, in chain order",
+                paged(vec![path_param("address", "20 bytes, 0x-hex")]), "A page of uses", &[400])},
             "/v1/verify-image": {"post": {
                 "summary": "Verify a PNG as `lineage verify-image` does: pixel hash, receipt \
                     (embedded, or found by content hash among posted manifests), anchor, model \

@@ -9,7 +9,12 @@
 mod read;
 mod write;
 
-use std::{str::FromStr, time::Duration};
+use std::{
+    fs::File,
+    path::{Path, PathBuf},
+    str::FromStr,
+    time::Duration,
+};
 
 use alloy::primitives::{Address, BlockNumber, B256};
 use sqlx::{
@@ -18,7 +23,7 @@ use sqlx::{
     PgPool, Row, SqlitePool,
 };
 
-pub use read::{AnchoredBatch, Page, PageKey, ProofLookup};
+pub use read::{AnchoredBatch, Page, PageKey, ProofLookup, UsesOf};
 pub use write::IndexedRange;
 
 use crate::{model::Tip, Error, Result};
@@ -121,6 +126,28 @@ pub(crate) fn address(column: &'static str, v: &[u8]) -> Result<Address> {
         .map_err(|_| Error::Corrupt { column, reason: format!("{} bytes, not 20", v.len()) })
 }
 
+/// An exclusive lock on `FILE.migrate-lock` (none for an in-memory database), held while
+/// the SQLite file is created and migrated. Postgres migrations take an advisory lock;
+/// SQLite's do not, and two processes opening one fresh file at once would both apply
+/// the first migration, one of them failing on the tables the other created.
+async fn migration_lock(file: &Path) -> Result<Option<File>> {
+    if file == Path::new(":memory:") {
+        return Ok(None);
+    }
+    let mut path = file.as_os_str().to_owned();
+    path.push(".migrate-lock");
+    let path = PathBuf::from(path);
+    let at = path.clone();
+    let taken = tokio::task::spawn_blocking(move || {
+        let file = File::options().create(true).truncate(false).write(true).open(&at)?;
+        file.lock()?;
+        Ok(file)
+    })
+    .await
+    .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+    taken.map(Some).map_err(|source| Error::MigrationLock { path, source })
+}
+
 impl Store {
     /// Opens (creating a SQLite file if needed) and migrates the database at `url`:
     /// `sqlite:PATH` (or `sqlite://PATH`) or `postgres://...`.
@@ -131,11 +158,13 @@ impl Store {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10));
+            let lock = migration_lock(options.get_filename()).await?;
             let pool = SqlitePoolOptions::new()
                 .max_connections(max_connections)
                 .connect_with(options)
                 .await?;
             sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+            drop(lock);
             Backend::Sqlite(pool)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url)?;
@@ -166,43 +195,38 @@ impl Store {
     }
 
     /// Records the deployment the database indexes on first use, and refuses a database
-    /// that indexes another one. Returns the checkpoint to continue from.
+    /// that indexes another one. Returns the checkpoint to continue from. Processes that
+    /// initialise one database at once agree: the first insert wins, the others compare.
     pub async fn init(&self, target: Target) -> Result<Checkpoint> {
         with_db!(self, pool => {
-            let existing = sqlx::query(
+            sqlx::query(
+                "INSERT INTO sync_state (id, chain_id, registry, vault, start_block, \
+                 indexed_block, indexed_hash, head_block, finalized_block, generation) \
+                 VALUES (1, $1, $2, $3, $4, $5, NULL, 0, 0, 0) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(int(target.chain_id))
+            .bind(target.registry.as_slice())
+            .bind(target.vault.as_slice())
+            .bind(int(target.start_block))
+            .bind(int(target.start_block) - 1)
+            .execute(pool)
+            .await?;
+            let row = sqlx::query(
                 "SELECT chain_id, registry, vault, start_block FROM sync_state WHERE id = 1",
             )
-            .fetch_optional(pool)
+            .fetch_one(pool)
             .await?;
-            match existing {
-                Some(row) => {
-                    let stored = Target {
-                        chain_id: uint("sync_state.chain_id", row.try_get(0)?)?,
-                        registry: address("sync_state.registry", row.try_get(1)?)?,
-                        vault: address("sync_state.vault", row.try_get(2)?)?,
-                        start_block: uint("sync_state.start_block", row.try_get(3)?)?,
-                    };
-                    if stored != target {
-                        return Err(Error::DeploymentMismatch {
-                            stored: format!("{stored:?}"),
-                            configured: format!("{target:?}"),
-                        });
-                    }
-                }
-                None => {
-                    sqlx::query(
-                        "INSERT INTO sync_state (id, chain_id, registry, vault, start_block, \
-                         indexed_block, indexed_hash, head_block, finalized_block, generation) \
-                         VALUES (1, $1, $2, $3, $4, $5, NULL, 0, 0, 0)",
-                    )
-                    .bind(int(target.chain_id))
-                    .bind(target.registry.as_slice())
-                    .bind(target.vault.as_slice())
-                    .bind(int(target.start_block))
-                    .bind(int(target.start_block) - 1)
-                    .execute(pool)
-                    .await?;
-                }
+            let stored = Target {
+                chain_id: uint("sync_state.chain_id", row.try_get(0)?)?,
+                registry: address("sync_state.registry", row.try_get(1)?)?,
+                vault: address("sync_state.vault", row.try_get(2)?)?,
+                start_block: uint("sync_state.start_block", row.try_get(3)?)?,
+            };
+            if stored != target {
+                return Err(Error::DeploymentMismatch {
+                    stored: format!("{stored:?}"),
+                    configured: format!("{target:?}"),
+                });
             }
             Ok::<_, Error>(())
         })?;

@@ -31,9 +31,26 @@ async function api(path, init) {
   return body;
 }
 
+const tr = (cells) => el("tr", {}, cells.map((c) => el("td", {}, c)));
+
 function table(head, rows) {
-  return el("table", {}, el("tr", {}, head.map((h) => el("th", {}, h))),
-    rows.map((r) => el("tr", {}, r.map((c) => el("td", {}, c)))));
+  return el("table", {}, el("tr", {}, head.map((h) => el("th", {}, h))), rows.map(tr));
+}
+
+// A table whose first page came inside a detail answer, with a "more" button that
+// appends the next pages from the list at `path` while `next` (a cursor) says there are.
+function pagedTable(head, items, next, path, row) {
+  const t = table(head, items.map(row));
+  if (!next) return t;
+  let cursor = next;
+  const more = el("button", { type: "button", class: "more" }, "more");
+  more.addEventListener("click", async () => {
+    const page = await api(path + "?limit=100&cursor=" + encodeURIComponent(cursor));
+    t.append(...page.data.map((i) => tr(row(i))));
+    cursor = page.next_cursor;
+    if (!cursor) more.remove();
+  });
+  return el("div", {}, t, more);
 }
 
 async function datasets(cursor) {
@@ -92,8 +109,9 @@ async function dataset(id) {
     table(["creator", "weight"], d.creators.map((c) =>
       [link("#/creators/" + c.address, hash(c.address)), c.weight])),
     el("h3", {}, "Models trained on it"),
-    table(["model", "records", "status"], d.models.map((m) =>
-      [link("#/models/" + m.model_id, hash(m.model_id)), m.count, status(m.status)])));
+    pagedTable(["model", "records", "status"], d.models, d.models_next_cursor,
+      "/v1/datasets/" + d.dataset_id + "/models", (m) =>
+        [link("#/models/" + m.model_id, hash(m.model_id)), m.count, status(m.status)]));
 }
 
 async function creator(address) {
@@ -116,9 +134,10 @@ async function creator(address) {
       [link("#/datasets/" + d.dataset_id, "#" + d.dataset_id), status(d.status),
         d.weight + " / " + d.total_weight])),
     el("h3", {}, "Used by"),
-    table(["model", "dataset", "records", "status"], c.usage.map((u) =>
-      [link("#/models/" + u.model_id, hash(u.model_id)), "#" + u.dataset_id, u.count,
-        status(u.status)])));
+    pagedTable(["model", "dataset", "records", "status"], c.usage, c.usage_next_cursor,
+      "/v1/creators/" + c.address + "/usage", (u) =>
+        [link("#/models/" + u.model_id, hash(u.model_id)), "#" + u.dataset_id, u.count,
+          status(u.status)]));
 }
 
 function verify() {

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 
 use alloy::primitives::{Address, U256, U512};
 
-use super::{models::model_status, status_of, DbRow};
+use super::{status_of, uses::UsesOf, DbRow, PageKey};
 use crate::{
     events::LogPosition,
-    model::{Amount, Creator, CreatorDataset, CreatorRoyalty, ModelUse, Tip, TokenTotals},
+    model::{Amount, Creator, CreatorDataset, CreatorRoyalty, Tip, TokenTotals},
     store::{with_db, Store},
     Error, Result,
 };
@@ -18,18 +18,15 @@ fn amount(v: &str) -> Result<U256> {
 }
 
 impl Store {
-    /// A creator: their datasets, the models trained on them, and royalties per dataset
-    /// and token. `None` when no dataset names the address.
-    pub async fn creator(&self, who: Address, tip: &Tip) -> Result<Option<Creator>> {
-        let uses_sql = format!(
-            "SELECT ad.model_id, ad.dataset_id, ad.count, {}, a.block_number, a.block_hash, \
-             a.tx_hash, a.log_index FROM dataset_creators c \
-             JOIN attestation_datasets ad ON ad.dataset_id = c.dataset_id \
-             JOIN attestations a ON a.model_id = ad.model_id \
-             WHERE c.creator = $1 ORDER BY a.block_number, a.log_index, ad.slot",
-            model_status("ad.model_id")
-        );
-        with_db!(self, pool => {
+    /// A creator: their datasets, the first `uses_limit` uses of them by models, and
+    /// royalties per dataset and token. `None` when no dataset names the address.
+    pub async fn creator(
+        &self,
+        who: Address,
+        uses_limit: u32,
+        tip: &Tip,
+    ) -> Result<Option<Creator>> {
+        let mut creator = with_db!(self, pool => {
             let rows = sqlx::query(
                 "SELECT c.dataset_id, c.weight, d.total_weight, d.block_number, d.block_hash, \
                  d.tx_hash, d.log_index, \
@@ -56,20 +53,6 @@ impl Store {
                     })
                 })
                 .collect::<Result<Vec<_>>>()?;
-            let uses = sqlx::query(&uses_sql).bind(who.as_slice()).fetch_all(pool).await?;
-            let usage = uses
-                .iter()
-                .map(|r| {
-                    Ok(ModelUse {
-                        model_id: r.b256(0)?,
-                        dataset_id: r.u32(1)?,
-                        count: r.u32(2)?,
-                        status: r.text(3)?,
-                        provenance: tip.provenance(r.position(4)?),
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
-
             // The running totals of the creator's datasets, and the creator's claims.
             let credits = sqlx::query(
                 "SELECT t.dataset_id, t.token, t.cumulative, t.block_number, t.block_hash, \
@@ -137,13 +120,18 @@ impl Store {
                     provenance: tip.provenance(pos),
                 });
             }
-            Ok(Some(Creator {
+            Creator {
                 address: who,
                 datasets,
-                usage,
+                usage: Vec::new(),
+                usage_next_cursor: None,
                 royalties,
                 totals: totals.into_values().collect(),
-            }))
-        })
+            }
+        });
+        let uses = self.uses(UsesOf::Creator(who), None, uses_limit, tip).await?;
+        creator.usage = uses.items;
+        creator.usage_next_cursor = uses.next.map(PageKey::cursor);
+        Ok(Some(creator))
     }
 }

@@ -1,8 +1,8 @@
 //! Datasets: pages by id, and one with its creators, history and models.
 
-use super::{models::model_status, status_of, DbRow, Page, PageKey};
+use super::{status_of, uses::UsesOf, DbRow, Page, PageKey};
 use crate::{
-    model::{CertificationEvent, CreatorWeight, Dataset, ModelUse, Tip},
+    model::{CertificationEvent, CreatorWeight, Dataset, Tip},
     store::{b256, with_db, Store},
     Result,
 };
@@ -25,6 +25,7 @@ fn dataset_row(r: &impl DbRow, tip: &Tip) -> Result<Dataset> {
         creators: None,
         certifications: None,
         models: None,
+        models_next_cursor: None,
     })
 }
 
@@ -57,17 +58,11 @@ impl Store {
         Ok(Page { items, next })
     }
 
-    /// One dataset with its creators, certification history and the models using it.
-    pub async fn dataset(&self, id: u32, tip: &Tip) -> Result<Option<Dataset>> {
+    /// One dataset with its creators, certification history and the first `uses_limit`
+    /// models using it.
+    pub async fn dataset(&self, id: u32, uses_limit: u32, tip: &Tip) -> Result<Option<Dataset>> {
         let sql = format!("SELECT {DATASET_COLUMNS} FROM datasets d WHERE d.dataset_id = $1");
-        let uses_sql = format!(
-            "SELECT ad.model_id, ad.dataset_id, ad.count, {}, a.block_number, a.block_hash, \
-             a.tx_hash, a.log_index FROM attestation_datasets ad \
-             JOIN attestations a ON a.model_id = ad.model_id WHERE ad.dataset_id = $1 \
-             ORDER BY a.block_number, a.log_index",
-            model_status("ad.model_id")
-        );
-        with_db!(self, pool => {
+        let mut dataset = with_db!(self, pool => {
             let Some(row) = sqlx::query(&sql).bind(i64::from(id)).fetch_optional(pool).await?
             else {
                 return Ok(None);
@@ -108,21 +103,11 @@ impl Store {
                     })
                     .collect::<Result<_>>()?,
             );
-            let uses = sqlx::query(&uses_sql).bind(i64::from(id)).fetch_all(pool).await?;
-            dataset.models = Some(
-                uses.iter()
-                    .map(|r| {
-                        Ok(ModelUse {
-                            model_id: r.b256(0)?,
-                            dataset_id: r.u32(1)?,
-                            count: r.u32(2)?,
-                            status: r.text(3)?,
-                            provenance: tip.provenance(r.position(4)?),
-                        })
-                    })
-                    .collect::<Result<_>>()?,
-            );
-            Ok(Some(dataset))
-        })
+            dataset
+        });
+        let uses = self.uses(UsesOf::Dataset(id), None, uses_limit, tip).await?;
+        dataset.models = Some(uses.items);
+        dataset.models_next_cursor = uses.next.map(PageKey::cursor);
+        Ok(Some(dataset))
     }
 }

@@ -5,12 +5,15 @@ mod creators;
 mod datasets;
 mod models;
 mod outputs;
+mod uses;
 
 use alloy::primitives::{Address, BlockNumber, B256};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use sqlx::{postgres::PgRow, sqlite::SqliteRow, Row};
 
 pub use models::ProofLookup;
 pub use outputs::AnchoredBatch;
+pub use uses::UsesOf;
 
 use super::{address, b256, uint};
 use crate::{events::LogPosition, Error, Result};
@@ -109,6 +112,34 @@ pub enum PageKey {
     Dataset(u32),
     /// Models, by the position of their attestation.
     Model(BlockNumber, u64),
+    /// Uses of datasets by models: the attestation's position, then the dataset's slot.
+    Use(BlockNumber, u64, u32),
+}
+
+impl PageKey {
+    /// The opaque cursor clients pass back (`?cursor=`).
+    pub fn cursor(self) -> String {
+        let plain = match self {
+            Self::Dataset(id) => format!("d1:{id}"),
+            Self::Model(block, log) => format!("m1:{block}:{log}"),
+            Self::Use(block, log, slot) => format!("u1:{block}:{log}:{slot}"),
+        };
+        URL_SAFE_NO_PAD.encode(plain)
+    }
+
+    /// The key behind a cursor [`PageKey::cursor`] made; `None` for anything else.
+    pub fn from_cursor(raw: &str) -> Option<Self> {
+        let plain = String::from_utf8(URL_SAFE_NO_PAD.decode(raw).ok()?).ok()?;
+        let parts: Vec<&str> = plain.split(':').collect();
+        Some(match parts.as_slice() {
+            ["d1", id] => Self::Dataset(id.parse().ok()?),
+            ["m1", block, log] => Self::Model(block.parse().ok()?, log.parse().ok()?),
+            ["u1", block, log, slot] => {
+                Self::Use(block.parse().ok()?, log.parse().ok()?, slot.parse().ok()?)
+            }
+            _ => return None,
+        })
+    }
 }
 
 /// One page of a list.
