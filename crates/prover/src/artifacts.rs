@@ -534,6 +534,52 @@ mod tests {
         assert!(what.contains("format version"), "{what}");
     }
 
+    /// A ceremony SRS: any file in halo2's KZG format (here the dev parameters, written as
+    /// a ceremony would publish them).
+    fn ceremony_file(dir: &Path, k: u32) -> PathBuf {
+        let path = dir.join(format!("ceremony-k{k}.srs"));
+        let mut f = File::create(&path).unwrap();
+        srs::dev_params(k).write(&mut f).unwrap();
+        path
+    }
+
+    #[test]
+    fn a_ceremony_srs_is_pinned_by_the_sha256_of_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = ceremony_file(dir.path(), 6);
+        let info = SrsSource::Ceremony(path.clone()).info().unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(info.sha256, hex::encode(Sha256::digest(bytes)));
+        assert_eq!((info.kind.as_str(), info.insecure), ("ceremony", false));
+        assert_ne!(srs_dir_name(&info), srs_dir_name(&dev()));
+    }
+
+    #[test]
+    fn a_ceremony_srs_is_downsized_to_each_circuit() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut params = read_ceremony(&ceremony_file(dir.path(), 8)).unwrap();
+        params.downsize(5);
+        let bytes = |p: &ParamsKZG<Bn256>| {
+            let mut v = Vec::new();
+            p.write(&mut v).unwrap();
+            v
+        };
+        // One secret for every k: the k = 8 file cut to k = 5 is the k = 5 SRS.
+        assert_eq!(bytes(&params), bytes(&srs::dev_params(5)));
+    }
+
+    #[test]
+    fn a_ceremony_srs_smaller_than_a_circuit_is_refused_before_any_keygen() {
+        let dir = tempfile::tempdir().unwrap();
+        let srs = SrsSource::Ceremony(ceremony_file(dir.path(), 12));
+        let refused = open(dir.path(), &DEMO, &srs, false, &mut |_| {}).unwrap_err();
+        // The dataset circuit's params come first.
+        assert!(
+            matches!(refused, Error::SrsTooSmall { available: 12, needed } if needed == DEMO.dataset.k),
+            "{refused}"
+        );
+    }
+
     #[test]
     fn checked_executables_are_recorded_and_read_back() {
         let dir = tempfile::tempdir().unwrap();
