@@ -11,6 +11,7 @@ mod write;
 
 use std::{
     fs::File,
+    io::ErrorKind,
     path::{Path, PathBuf},
     str::FromStr,
     time::Duration,
@@ -126,10 +127,11 @@ pub(crate) fn address(column: &'static str, v: &[u8]) -> Result<Address> {
         .map_err(|_| Error::Corrupt { column, reason: format!("{} bytes, not 20", v.len()) })
 }
 
-/// An exclusive lock on `FILE.migrate-lock` (none for an in-memory database), held while
-/// the SQLite file is created and migrated. Postgres migrations take an advisory lock;
-/// SQLite's do not, and two processes opening one fresh file at once would both apply
-/// the first migration, one of them failing on the tables the other created.
+/// An exclusive lock on `FILE.migrate-lock`, held while the SQLite file is created and
+/// migrated. Postgres migrations take an advisory lock; SQLite's do not, and two processes
+/// opening one fresh file at once would both apply the first migration, one of them
+/// failing on the tables the other created. None for an in-memory database, or where the
+/// lock file cannot be created for lack of write access (nothing can migrate there).
 async fn migration_lock(file: &Path) -> Result<Option<File>> {
     if file == Path::new(":memory:") {
         return Ok(None);
@@ -139,13 +141,24 @@ async fn migration_lock(file: &Path) -> Result<Option<File>> {
     let path = PathBuf::from(path);
     let at = path.clone();
     let taken = tokio::task::spawn_blocking(move || {
-        let file = File::options().create(true).truncate(false).write(true).open(&at)?;
+        let file = match File::options().create(true).truncate(false).write(true).open(&at) {
+            Ok(file) => file,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem
+                ) =>
+            {
+                return Ok(None)
+            }
+            Err(e) => return Err(e),
+        };
         file.lock()?;
-        Ok(file)
+        Ok(Some(file))
     })
     .await
     .unwrap_or_else(|e| Err(std::io::Error::other(e)));
-    taken.map(Some).map_err(|source| Error::MigrationLock { path, source })
+    taken.map_err(|source| Error::MigrationLock { path, source })
 }
 
 impl Store {
@@ -198,24 +211,31 @@ impl Store {
     /// that indexes another one. Returns the checkpoint to continue from. Processes that
     /// initialise one database at once agree: the first insert wins, the others compare.
     pub async fn init(&self, target: Target) -> Result<Checkpoint> {
+        const STORED: &str =
+            "SELECT chain_id, registry, vault, start_block FROM sync_state WHERE id = 1";
         with_db!(self, pool => {
-            sqlx::query(
-                "INSERT INTO sync_state (id, chain_id, registry, vault, start_block, \
-                 indexed_block, indexed_hash, head_block, finalized_block, generation) \
-                 VALUES (1, $1, $2, $3, $4, $5, NULL, 0, 0, 0) ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(int(target.chain_id))
-            .bind(target.registry.as_slice())
-            .bind(target.vault.as_slice())
-            .bind(int(target.start_block))
-            .bind(int(target.start_block) - 1)
-            .execute(pool)
-            .await?;
-            let row = sqlx::query(
-                "SELECT chain_id, registry, vault, start_block FROM sync_state WHERE id = 1",
-            )
-            .fetch_one(pool)
-            .await?;
+            // Read first: a database already initialised is never written to here (a
+            // read-only replica can open it).
+            let mut row = sqlx::query(STORED).fetch_optional(pool).await?;
+            if row.is_none() {
+                sqlx::query(
+                    "INSERT INTO sync_state (id, chain_id, registry, vault, start_block, \
+                     indexed_block, indexed_hash, head_block, finalized_block, generation) \
+                     VALUES (1, $1, $2, $3, $4, $5, NULL, 0, 0, 0) ON CONFLICT (id) DO NOTHING",
+                )
+                .bind(int(target.chain_id))
+                .bind(target.registry.as_slice())
+                .bind(target.vault.as_slice())
+                .bind(int(target.start_block))
+                .bind(int(target.start_block) - 1)
+                .execute(pool)
+                .await?;
+                row = sqlx::query(STORED).fetch_optional(pool).await?;
+            }
+            let row = row.ok_or(Error::Corrupt {
+                column: "sync_state",
+                reason: "no row after inserting it".into(),
+            })?;
             let stored = Target {
                 chain_id: uint("sync_state.chain_id", row.try_get(0)?)?,
                 registry: address("sync_state.registry", row.try_get(1)?)?,
