@@ -131,6 +131,8 @@ async fn api_answers_match_the_chain(db: TestDb) {
         }
         let (_, alias) = get(&running, &format!("/v1/attestations/{m}")).await;
         assert_eq!(alias["data"], body["data"]);
+        // Only the revoked model has a revocation (tainted is its datasets' doing).
+        assert_eq!(model["revocation"].is_null(), expected != "revoked", "{model}");
     }
     let (_, revoked) = get(&running, &format!("/v1/models/{}", world.models[1])).await;
     check_provenance(&chain, &revoked["data"]["revocation"], head).await;

@@ -16,6 +16,13 @@ const MODEL_COLUMNS: &str = "a.model_id, a.publisher, a.submitter, a.profile_id,
     CAST(CASE WHEN a.proof IS NULL THEN 0 ELSE 1 END AS BIGINT), \
     (SELECT COUNT(*) FROM output_batches o WHERE o.model_id = a.model_id)";
 
+/// The revocation's position, NULLs when there is none (after the status in [`model_row`]).
+const REVOCATION_COLUMNS: &str = "rv.block_number, rv.block_hash, rv.tx_hash, rv.log_index";
+
+/// The attestations with their revocation, if any.
+const MODEL_FROM: &str =
+    "FROM attestations a LEFT JOIN attestation_revocations rv ON rv.model_id = a.model_id";
+
 /// The status of model `$id` as a SQL expression.
 const MODEL_STATUS: &str = "CASE \
     WHEN EXISTS (SELECT 1 FROM attestation_revocations r WHERE r.model_id = $id) THEN 'revoked' \
@@ -46,7 +53,10 @@ fn model_row(r: &impl DbRow, tip: &Tip) -> Result<Model> {
         output_batches: r.uint(16)?,
         status: r.text(17)?,
         datasets: Vec::new(),
-        revocation: None,
+        revocation: match r.opt_blob(19)? {
+            Some(_) => Some(tip.provenance(r.position(18)?)),
+            None => None,
+        },
     })
 }
 
@@ -71,7 +81,7 @@ impl Store {
     ) -> Result<Page<Model>> {
         let (block, log) = after.map_or((-1, -1), |(b, l)| (int(b), int(l)));
         let sql = format!(
-            "SELECT {MODEL_COLUMNS}, {} FROM attestations a \
+            "SELECT {MODEL_COLUMNS}, {}, {REVOCATION_COLUMNS} {MODEL_FROM} \
              WHERE a.block_number > $1 OR (a.block_number = $1 AND a.log_index > $2) \
              ORDER BY a.block_number, a.log_index LIMIT $3",
             model_status("a.model_id")
@@ -100,7 +110,7 @@ impl Store {
     /// One model (attestation) with its datasets and status.
     pub async fn model(&self, id: B256, tip: &Tip) -> Result<Option<Model>> {
         let sql = format!(
-            "SELECT {MODEL_COLUMNS}, {} FROM attestations a WHERE a.model_id = $1",
+            "SELECT {MODEL_COLUMNS}, {}, {REVOCATION_COLUMNS} {MODEL_FROM} WHERE a.model_id = $1",
             model_status("a.model_id")
         );
         let model = with_db!(self, pool => {
@@ -141,14 +151,6 @@ impl Store {
                     })
                 })
                 .collect::<Result<_>>()?;
-            let revocation = sqlx::query(
-                "SELECT block_number, block_hash, tx_hash, log_index FROM attestation_revocations \
-                 WHERE model_id = $1",
-            )
-            .bind(model.model_id.as_slice())
-            .fetch_optional(pool)
-            .await?;
-            model.revocation = revocation.map(|r| r.position(0)).transpose()?.map(|p| tip.provenance(p));
             Ok(())
         })
     }
