@@ -95,6 +95,19 @@ print("request = function() return wrk.format('GET', paths[math.random(#paths)])
 PY
 }
 
+# Starts the indexer on $DB at port $API with extra flags "$@" (pid in $pid) and waits for
+# /ready: caught up with the chain.
+serve() {
+    RUST_LOG=warn "$BIN" --rpc-url "$RPC" --database-url "$DB" --registry "$REGISTRY" \
+        --vault "$VAULT" --listen "127.0.0.1:$API" --confirmations 0 \
+        ${EXTRA[@]+"${EXTRA[@]}"} "$@" &
+    pid=$!
+    PIDS+=($pid)
+    until [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$API/ready") == 200 ]]; do
+        sleep 0.02
+    done
+}
+
 for backend in $BACKENDS; do
     case $backend in
         sqlite) DB="sqlite:$WORK/bench.db" ;;
@@ -108,14 +121,7 @@ for backend in $BACKENDS; do
     API=$((40000 + RANDOM % 20000))
     say "$backend: ingest"
     start=$(date +%s.%N)
-    RUST_LOG=warn "$BIN" --rpc-url "$RPC" --database-url "$DB" --registry "$REGISTRY" \
-        --vault "$VAULT" --listen "127.0.0.1:$API" --confirmations 0 --poll-interval-ms 20 \
-        ${EXTRA[@]+"${EXTRA[@]}"} &
-    pid=$!
-    PIDS+=($pid)
-    until [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$API/ready") == 200 ]]; do
-        sleep 0.02
-    done
+    serve --poll-interval-ms 20
     end=$(date +%s.%N)
     python3 - "$start" "$end" "$LOGS" <<'PY'
 import sys
@@ -129,14 +135,7 @@ PY
         | grep -E 'Requests/sec|Latency|50%|90%|99%|Non-2xx|requests in'
     kill "$pid"; wait "$pid" 2>/dev/null || true
 
-    RUST_LOG=warn "$BIN" --rpc-url "$RPC" --database-url "$DB" --registry "$REGISTRY" \
-        --vault "$VAULT" --listen "127.0.0.1:$API" --confirmations 0 --cache-entries 0 \
-        ${EXTRA[@]+"${EXTRA[@]}"} &
-    pid=$!
-    PIDS+=($pid)
-    until [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$API/ready") == 200 ]]; do
-        sleep 0.02
-    done
+    serve --cache-entries 0
     say "$backend: lookups, no response cache"
     wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$WORK/paths.lua" "http://127.0.0.1:$API" \
         | grep -E 'Requests/sec|Latency|50%|90%|99%|Non-2xx|requests in'

@@ -33,7 +33,13 @@ cmp "$out/LineageVerifierDemo.sol" contracts/verifiers/LineageVerifierDemo.sol
 
 step "lineage prove"
 "$lineage" prove --profile demo --dev-srs --datasets "$data" --train "$data" \
-    --model "$out/model.json" -o "$out/attestation.json"
+    --model "$out/model.json" -o "$out/attestation.json" 2>&1 | tee "$out/prove.log"
+# `lineage setup` just checked the cached keys against this executable's circuits:
+# `prove` must not spend half a minute doing it again.
+if ! grep -q "checked against this executable's circuits before" "$out/prove.log"; then
+    echo "e2e: lineage prove re-checked keys this executable had already checked" >&2
+    exit 1
+fi
 
 step "lineage verify: the attestation, then a copy with one proof byte changed"
 "$lineage" verify "$out/attestation.json"

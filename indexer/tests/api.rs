@@ -603,7 +603,7 @@ async fn post_image(running: &lineage_indexer::Running, bytes: Vec<u8>) -> (u16,
 /// An image with an embedded receipt, one known only by a posted manifest, one not
 /// anchored and a tampered one get `lineage verify-image`'s verdicts.
 async fn verify_image_gives_the_cli_verdicts(db: TestDb) {
-    use lineage_core::output::{content_hash, embed_receipt, HashKind, Receipt, RECEIPT_VERSION};
+    use lineage_core::output::{content_hash, embed_receipt, HashKind};
     let chain = Chain::deploy().await;
     let world = scenario::populate(&chain).await;
     let a = &chain.accounts;
@@ -623,21 +623,8 @@ async fn verify_image_gives_the_cli_verdicts(db: TestDb) {
     assert_eq!(body["data"]["verdict"]["outcome"], "cannotTell", "{body}");
 
     // With its receipt embedded: valid, anchored, attested, datasets certified.
-    let receipt = Receipt {
-        version: RECEIPT_VERSION,
-        chain_id: 31337,
-        registry: chain.registry,
-        model_id: world.models[0],
-        batch_index: index,
-        batch_root: lineage_indexer::outputs::root(&leaves),
-        batch_count: 3,
-        leaf_index: 0,
-        content_hash: hash.hash,
-        hash_kind: hash.kind,
-        proof: lineage_indexer::outputs::proof(&leaves, 0),
-        anchor_tx: tx,
-        anchor_block: 0,
-    };
+    let receipt =
+        scenario::first_output_receipt(&chain, world.models[0], (index, tx), &leaves, &hash);
     let with_receipt = embed_receipt(&image, &receipt).unwrap();
     let (status, body) = post_image(&running, with_receipt.clone()).await;
     assert_eq!(status, 200, "{body}");
@@ -665,23 +652,16 @@ async fn verify_image_gives_the_cli_verdicts(db: TestDb) {
     assert_eq!(body["data"]["verdict"]["outcome"], "valid", "{body}");
 
     // A revoked model's output: invalid with model.revoked.
-    let leaves2 = vec![content_hash(&unanchored).unwrap().hash];
-    let (index2, tx2) = scenario::anchor(&chain, a[1], world.models[0], &leaves2).await;
+    let hash2 = content_hash(&unanchored).unwrap();
+    let leaves2 = vec![hash2.hash];
+    let anchored2 = scenario::anchor(&chain, a[1], world.models[0], &leaves2).await;
     let revoke = LineageRegistry::revokeAttestationCall { modelId: world.models[0] };
     use alloy::sol_types::SolCall;
     scenario::send(&chain, a[1], chain.registry, revoke.abi_encode(), U256::ZERO, None).await;
     caught_up(&running, &chain).await;
-    let receipt2 = Receipt {
-        batch_index: index2,
-        batch_root: leaves2[0],
-        batch_count: 1,
-        content_hash: leaves2[0],
-        proof: vec![],
-        anchor_tx: tx2,
-        ..receipt
-    };
+    let receipt2 =
+        scenario::first_output_receipt(&chain, world.models[0], anchored2, &leaves2, &hash2);
     let (_, body) = post_image(&running, embed_receipt(&unanchored, &receipt2).unwrap()).await;
-    let _ = &body;
     assert_eq!(body["data"]["verdict"]["outcome"], "invalid", "{body}");
     assert!(body["data"]["verdict"]["codes"].to_string().contains("model.revoked"), "{body}");
 

@@ -13,7 +13,7 @@ use std::{
 
 use alloy::primitives::B256;
 use common::{caught_up, scenario, spawn_indexer, Chain, TestDb};
-use lineage_core::output::{content_hash, embed_receipt, Receipt, RECEIPT_VERSION};
+use lineage_core::output::{content_hash, embed_receipt};
 
 /// `chromium`, or `None` (skipped) unless `LINEAGE_REQUIRE_CHROMIUM` is set.
 fn chromium() -> Option<PathBuf> {
@@ -109,21 +109,8 @@ async fn the_page_shows_lineage_and_verifies_an_uploaded_image() {
     }
 
     // An image with its receipt, uploaded through the page's file input.
-    let receipt = Receipt {
-        version: RECEIPT_VERSION,
-        chain_id: 31337,
-        registry: chain.registry,
-        model_id: world.models[0],
-        batch_index: index,
-        batch_root: lineage_indexer::outputs::root(&leaves),
-        batch_count: 2,
-        leaf_index: 0,
-        content_hash: hash.hash,
-        hash_kind: hash.kind,
-        proof: lineage_indexer::outputs::proof(&leaves, 0),
-        anchor_tx: tx,
-        anchor_block: 0,
-    };
+    let receipt =
+        scenario::first_output_receipt(&chain, world.models[0], (index, tx), &leaves, &hash);
     let file = dir.path().join("generated.png");
     std::fs::write(&file, embed_receipt(&image, &receipt).unwrap()).unwrap();
     let (_browser, ws) = devtools(&chromium, &dir.path().join("devtools"));

@@ -9,6 +9,7 @@ use alloy::{
     sol_types::SolCall,
 };
 use lineage_chain::bindings::{ILineageRegistry, LineageRegistry, RoyaltyVault};
+use lineage_core::output::{OutputHash, Receipt, RECEIPT_VERSION};
 
 use super::Chain;
 
@@ -287,6 +288,33 @@ pub fn png(size: u32, seed: u8) -> Vec<u8> {
     w.write_image_data(&data).unwrap();
     w.finish().unwrap();
     out
+}
+
+/// The receipt of the first output of the batch `leaves` of `model`, anchored as batch
+/// `index` by `tx`; `output` is that output's content hash (`leaves[0]`).
+pub fn first_output_receipt(
+    chain: &Chain,
+    model: B256,
+    (index, tx): (u64, B256),
+    leaves: &[B256],
+    output: &OutputHash,
+) -> Receipt {
+    assert_eq!(leaves[0], output.hash, "the output is the batch's first leaf");
+    Receipt {
+        version: RECEIPT_VERSION,
+        chain_id: 31337,
+        registry: chain.registry,
+        model_id: model,
+        batch_index: index,
+        batch_root: lineage_indexer::outputs::root(leaves),
+        batch_count: leaves.len() as u64,
+        leaf_index: 0,
+        content_hash: output.hash,
+        hash_kind: output.kind,
+        proof: lineage_indexer::outputs::proof(leaves, 0),
+        anchor_tx: tx,
+        anchor_block: 0,
+    }
 }
 
 /// Anchors `leaves` as the next batch of `model` (published by `publisher`); returns the
