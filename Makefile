@@ -13,6 +13,6 @@ test: bootstrap ## Everything CI runs: format check, cargo tests, forge tests
 bench: ## Criterion benchmarks of the commitments (figures go to BENCHMARKS.md)
 	cargo bench -p lineage-core --bench commitments
 
-fmt:
+fmt: bootstrap ## Format Rust and Solidity
 	cargo fmt --all
-	node_modules/.bin/forge fmt
+	node_modules/.foundry-native/forge fmt

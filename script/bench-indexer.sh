@@ -36,10 +36,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ANVIL="$(ls node_modules/@foundry-rs/anvil-*/bin/anvil | head -n1)"
 PORT=$((20000 + RANDOM % 20000))
 RPC="http://127.0.0.1:$PORT"
-"$ANVIL" --port "$PORT" --silent --gas-limit 1000000000 >/dev/null 2>&1 &
+anvil --port "$PORT" --silent --gas-limit 1000000000 >/dev/null 2>&1 &
 PIDS+=($!)
 for _ in $(seq 50); do cast block-number --rpc-url "$RPC" >/dev/null 2>&1 && break; sleep 0.1; done
 

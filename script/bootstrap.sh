@@ -2,14 +2,15 @@
 # Installs and checks the Solidity toolchain: Foundry (forge, anvil, cast) and solcjs,
 # pinned in package.json / package-lock.json. Idempotent: it installs only when
 # node_modules is missing or older than package-lock.json; the checks take about a second.
-# Works from any directory. Afterwards: `source script/env.sh` or node_modules/.bin/forge.
+# Works from any directory. Afterwards: `source script/env.sh` (forge, anvil and cast on PATH
+# are then Foundry's native binaries).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 STAMP=node_modules/.lineage-bootstrap-stamp
-BIN=node_modules/.bin
+NATIVE=node_modules/.foundry-native
 
 say() { printf 'bootstrap: %s\n' "$*"; }
 die() { printf 'bootstrap: error: %s\n' "$*" >&2; exit 1; }
@@ -19,11 +20,13 @@ command -v npm >/dev/null || die "npm is not installed"
 
 # 1. Install from the lock file.
 #
-# A registry mirror that lacks some of Foundry's optional per-platform packages
-# (@foundry-rs/forge-darwin-amd64, ...) yields a lock file without them, which `npm ci`
-# then rejects as out of sync ("Missing: ... from lock file"; npm/cli#9846). When those
-# are the ONLY complaints, install the same locked tree with `npm install --no-save`,
-# which leaves package-lock.json untouched; any other mismatch still fails here.
+# package-lock.json lists every platform package the registry serves, so `npm ci` takes it
+# as it is. A registry mirror that lacks some of Foundry's optional per-platform packages
+# (@foundry-rs/forge-darwin-amd64, ...) makes `npm ci` reject it ("Missing: ... from lock
+# file"; npm/cli#9846). When those are the ONLY complaints (script/npm-lock-only-platforms.sh,
+# tested on real npm output by tests/shell/bootstrap.sh), install the same locked tree with
+# `npm install --no-save`, which leaves package-lock.json untouched; any other mismatch
+# still fails here.
 npm_install() {
     local log
     log="$(mktemp)"
@@ -31,10 +34,7 @@ npm_install() {
         rm -f "$log"
         return
     fi
-    local problems platform_only
-    platform_only='^Missing: @foundry-rs/(forge|anvil|cast)-[a-z0-9]+-[a-z0-9]+@ from lock file$'
-    problems="$(grep -Eo '(Missing|Invalid): .*' "$log" || true)"
-    if [[ -n $problems ]] && ! grep -Eqv "$platform_only" <<<"$problems"; then
+    if script/npm-lock-only-platforms.sh <"$log"; then
         rm -f "$log"
         say "npm ci rejected the lock file only for Foundry platform packages this registry"
         say "lacks; installing the locked tree with npm install --no-save"
@@ -55,16 +55,33 @@ else
     say "node_modules up to date"
 fi
 
-# 2. The Foundry binaries answer with the pinned version.
+# 2. Links to Foundry's native binaries, which script/env.sh puts first on PATH.
+# node_modules/.bin/{forge,anvil,cast} are Node wrappers that spawn the platform binary and
+# ALWAYS exit 0 (a failing forge test, a reverting cast call, an unknown subcommand), and
+# killing one orphans its child: nothing of ours calls them. tests/shell/foundry-exit.sh
+# (in make test) fails if a script's forge/cast/anvil ever stops being the native binary.
+platform="$(node -p '
+    const os = { linux: "linux", darwin: "darwin", win32: "win32" }[process.platform];
+    const cpu = { x64: "amd64", arm64: "arm64" }[process.arch];
+    os && cpu ? `${os}-${cpu}` : ""')"
+[[ -n $platform ]] || die "no Foundry binaries for $(node -p 'process.platform + "-" + process.arch')"
+mkdir -p "$NATIVE"
+for tool in forge anvil cast; do
+    native="$ROOT/node_modules/@foundry-rs/$tool-$platform/bin/$tool"
+    [[ -x $native ]] || die "$native is missing (npm did not install @foundry-rs/$tool-$platform)"
+    ln -sfn "$native" "$NATIVE/$tool"
+done
+
+# 3. The Foundry binaries answer with the pinned version.
 for tool in forge anvil cast; do
     want="$(node -p "require('./package.json').devDependencies['@foundry-rs/$tool']")"
-    got="$("$BIN/$tool" --version 2>&1)" || die "$tool --version failed: $got"
+    got="$("$NATIVE/$tool" --version 2>&1)" || die "$tool --version failed: $got"
     got="${got%%$'\n'*}"
     [[ $got == "$tool Version: $want"* ]] || die "$tool: expected version $want, got: $got"
     say "$got"
 done
 
-# 3. The solc shim (foundry.toml's `solc`) reports its version and compiles a contract.
+# 4. The solc shim (foundry.toml's `solc`) reports its version and compiles a contract.
 version="$(script/solc-shim.js --version)" || die "script/solc-shim.js --version failed"
 version="${version##*$'\n'}"
 [[ $version == Version:* ]] || die "solc shim: unexpected --version output: $version"

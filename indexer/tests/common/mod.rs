@@ -27,17 +27,10 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-/// A Foundry tool's native binary: `node_modules/.bin/<tool>` is a Node wrapper that spawns
-/// it, and killing the wrapper would leave the tool running.
+/// A Foundry tool's native binary, linked by script/bootstrap.sh: `node_modules/.bin/<tool>`
+/// is a Node wrapper that always exits 0, and killing it would leave the tool running.
 fn foundry_binary(tool: &str) -> PathBuf {
-    let scope = root().join("node_modules/@foundry-rs");
-    let native = std::fs::read_dir(&scope).ok().and_then(|dir| {
-        dir.filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().starts_with(&format!("{tool}-")))
-            .map(|e| e.path().join("bin").join(tool))
-            .find(|p| p.exists())
-    });
-    let bin = native.unwrap_or_else(|| root().join("node_modules/.bin").join(tool));
+    let bin = root().join("node_modules/.foundry-native").join(tool);
     assert!(bin.exists(), "{} missing: run script/bootstrap.sh", bin.display());
     bin
 }

@@ -341,19 +341,16 @@ fn start_anvil() -> Result<(Anvil, String)> {
     Ok((anvil, url))
 }
 
-/// The pinned Foundry binary: the platform package's own executable (not the Node wrapper
-/// in node_modules/.bin, which a kill would orphan it from), else the one on PATH.
+/// The pinned Foundry binary: the link to the platform package's own executable that
+/// script/bootstrap.sh makes (not the Node wrapper in node_modules/.bin, which always exits 0
+/// and which a kill would orphan the tool from), else the one on PATH.
 fn tool(name: &str) -> PathBuf {
-    let packages = Path::new("node_modules/@foundry-rs");
-    let prefix = format!("{name}-");
-    std::fs::read_dir(packages)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
-        .map(|e| e.path().join("bin").join(name))
-        .find(|p| p.is_file())
-        .unwrap_or_else(|| PathBuf::from(name))
+    let native = Path::new("node_modules/.foundry-native").join(name);
+    if native.is_file() {
+        native
+    } else {
+        PathBuf::from(name)
+    }
 }
 
 /// Deploys with the forge script; it writes deployments/<chainid>.json.
