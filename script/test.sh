@@ -9,6 +9,10 @@ step() { printf '\n== %s\n' "$*"; }
 # A clean clone gains nothing from incremental compilation, and its caches cost gigabytes.
 if [[ -n ${CI:-} ]]; then export CARGO_INCREMENTAL=0; fi
 
+step "the toolchain's own checks: the bootstrap's npm fallback, and Foundry exit statuses"
+tests/shell/bootstrap.sh
+tests/shell/foundry-exit.sh
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
@@ -21,6 +25,11 @@ step "chromium for the indexer's web page test (script/chromium.sh: installs it 
 script/chromium.sh
 export LINEAGE_REQUIRE_CHROMIUM=1
 
+step "schemathesis for the indexer's API document (script/schemathesis.sh: a pinned venv)"
+# indexer/tests/schemathesis.rs fuzzes a live indexer with it during cargo test below.
+LINEAGE_SCHEMATHESIS="$(script/schemathesis.sh --install)"
+export LINEAGE_SCHEMATHESIS
+
 step "cargo test (dependencies optimised; see [profile.dev.package.\"*\"])"
 cargo test --workspace --locked
 
@@ -32,13 +41,7 @@ tests/demo.sh
 
 step "forge test${CI:+ (ci profile)}"
 if [[ -n ${CI:-} ]]; then export FOUNDRY_PROFILE=ci; fi
-# forge 1.7.1's `fmt --check` prints the diff but exits 0: fail on the diff itself.
-fmt_out=$(forge fmt --check 2>&1)
-if grep -q '^Diff in' <<<"$fmt_out"; then
-    printf '%s\n' "$fmt_out"
-    echo "forge fmt: the files above need formatting (run: source script/env.sh && forge fmt)" >&2
-    exit 1
-fi
+forge fmt --check || { echo "forge fmt: run make fmt" >&2; exit 1; }
 forge test
 
 step "the ABIs crates/chain binds match the contracts (script/abi.js)"

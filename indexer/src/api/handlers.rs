@@ -137,6 +137,10 @@ pub(super) async fn post_manifest(
         .iter()
         .map(|h| params::hash(h, "each output content hash"))
         .collect::<Result<Vec<_>, _>>()?;
+    if hashes.is_empty() {
+        // The registry refuses to anchor an empty batch: no empty manifest can match one.
+        return Err(ApiError::bad_request("empty_manifest", "outputs lists no content hash"));
+    }
     let tip = state.tip();
     let batch = state.store.batch(model, m.batch_index).await?.ok_or_else(|| {
         ApiError::not_found(

@@ -1,5 +1,9 @@
 //! Parsing what clients send: hashes, addresses, ids, cursors, page sizes. Every failure
 //! is a 400 in the common error shape.
+//!
+//! Each parser accepts exactly what the API document (`openapi.rs`) says: the patterns
+//! below and [`PageKey`]'s cursor patterns, and the integer ranges of ids and page sizes.
+//! A test holds the patterns and the parsers together.
 
 use alloy::primitives::{Address, B256};
 use axum::{
@@ -10,6 +14,13 @@ use serde::Deserialize;
 
 use super::ApiError;
 use crate::store::PageKey;
+
+/// What [`hash`] accepts: 32 bytes in hex, with or without `0x`.
+pub(super) const HASH_PATTERN: &str = "^(0x)?[0-9a-fA-F]{64}$";
+/// What [`address`] accepts: 20 bytes in hex, with or without `0x` (no checksum check).
+pub(super) const ADDRESS_PATTERN: &str = "^(0x)?[0-9a-fA-F]{40}$";
+/// The largest dataset id ([`dataset_id`] takes 1 to this, in canonical decimal).
+pub(super) const MAX_DATASET_ID: u32 = u32::MAX;
 
 /// Items per page when the client does not say.
 pub const DEFAULT_LIMIT: u32 = 25;
@@ -30,8 +41,8 @@ impl ListQuery {
     /// The page size asked for.
     pub(super) fn limit(&self) -> Result<u32, ApiError> {
         let Some(raw) = &self.limit else { return Ok(DEFAULT_LIMIT) };
-        match raw.parse::<u32>() {
-            Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        match decimal(raw) {
+            Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
             _ => Err(ApiError::bad_request(
                 "invalid_limit",
                 format!("limit must be an integer from 1 to {MAX_LIMIT}, got {raw:?}"),
@@ -43,6 +54,16 @@ impl ListQuery {
     pub(super) fn key(&self) -> Result<Option<PageKey>, ApiError> {
         self.cursor.as_deref().map(cursor).transpose()
     }
+}
+
+/// A `u32` written as JSON writes an integer: decimal digits, no sign, no leading zero.
+fn decimal(raw: &str) -> Option<u32> {
+    let digits = !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit());
+    let leading_zero = raw.len() > 1 && raw.starts_with('0');
+    if !digits || leading_zero {
+        return None;
+    }
+    raw.parse().ok()
 }
 
 /// The one path parameter of a route, with a rejection (e.g. bad percent-encoding) in the
@@ -87,13 +108,13 @@ pub(super) fn address(raw: &str) -> Result<Address, ApiError> {
         .map_err(|_| ApiError::bad_request("invalid_address", format!("not hex: {raw:?}")))
 }
 
-/// A dataset id: a decimal u32 from 1.
+/// A dataset id: an integer from 1 to [`MAX_DATASET_ID`].
 pub(super) fn dataset_id(raw: &str) -> Result<u32, ApiError> {
-    match raw.parse::<u32>() {
-        Ok(n) if n > 0 => Ok(n),
+    match decimal(raw) {
+        Some(n) if n > 0 => Ok(n),
         _ => Err(ApiError::bad_request(
             "invalid_dataset_id",
-            format!("a dataset id is an integer from 1 to {}, got {raw:?}", u32::MAX),
+            format!("a dataset id is an integer from 1 to {MAX_DATASET_ID}, got {raw:?}"),
         )),
     }
 }
@@ -107,28 +128,102 @@ pub(super) fn cursor(raw: &str) -> Result<PageKey, ApiError> {
 
 #[cfg(test)]
 mod tests {
+    use regex::Regex;
+
     use super::*;
+
+    /// Strings on and around the edges of every pattern.
+    fn tricky() -> Vec<String> {
+        let mut all: Vec<String> = ["", "0x", "0X", "!!", "ZDE6Nw", "d1:7", "0", "+1", "-1", "01"]
+            .map(str::to_owned)
+            .into();
+        for n in [7, 8, 9, 31, 32, 33, 39, 40, 41, 63, 64, 65] {
+            for digit in ["a", "A", "f", "F", "0", "g", " "] {
+                let body = digit.repeat(n);
+                all.extend(
+                    ["", "0x", "0X", "0x0x", "d", "m", "u", "D", "+"].map(|p| format!("{p}{body}")),
+                );
+                all.push(format!("{body}\n"));
+            }
+        }
+        for key in [
+            PageKey::Dataset(0),
+            PageKey::Dataset(u32::MAX),
+            PageKey::Model(0, 0),
+            PageKey::Model(u64::MAX, u64::MAX),
+            PageKey::Use(12, 3, 1),
+            PageKey::Use(u64::MAX, 0, u32::MAX),
+        ] {
+            let cursor = key.cursor();
+            all.extend([cursor.to_uppercase(), format!("{cursor}0"), cursor.clone()]);
+            all.push(cursor[..cursor.len() - 1].to_owned());
+        }
+        all
+    }
+
+    /// The document's pattern for `what` matches exactly the strings its parser accepts.
+    fn agree(what: &str, pattern: &str, accepts: impl Fn(&str) -> bool) {
+        let re = Regex::new(pattern).unwrap();
+        for raw in tricky() {
+            assert_eq!(re.is_match(&raw), accepts(&raw), "{what}: {raw:?} against {pattern}");
+        }
+    }
+
+    #[test]
+    fn patterns_match_exactly_what_is_parsed() {
+        agree("hash", HASH_PATTERN, |raw| hash(raw, "x").is_ok());
+        agree("address", ADDRESS_PATTERN, |raw| address(raw).is_ok());
+        let kind = |raw: &str| PageKey::from_cursor(raw).map(|key| std::mem::discriminant(&key));
+        for (what, pattern, key) in [
+            ("datasets cursor", PageKey::DATASET_CURSOR, PageKey::Dataset(1)),
+            ("models cursor", PageKey::MODEL_CURSOR, PageKey::Model(1, 1)),
+            ("usage cursor", PageKey::USE_CURSOR, PageKey::Use(1, 1, 1)),
+        ] {
+            agree(what, pattern, |raw| kind(raw) == Some(std::mem::discriminant(&key)));
+        }
+    }
 
     #[test]
     fn cursors_round_trip_and_garbage_is_refused() {
-        for key in [PageKey::Dataset(7), PageKey::Model(12, 3), PageKey::Use(12, 3, 1)] {
+        for key in [
+            PageKey::Dataset(7),
+            PageKey::Model(12, 3),
+            PageKey::Use(12, 3, 1),
+            PageKey::Use(u64::MAX, u64::MAX, u32::MAX),
+        ] {
             assert_eq!(cursor(&key.cursor()).unwrap(), key);
         }
-        for raw in ["", "!!", "ZDE6", "bTE6MTI", "eDE6MQ", "ZDE6LTE", "dTE6MTI6Mw"] {
+        for raw in ["", "!!", "ZDE6Nw", "d1:7", "d0000000g", "D00000007", "d+0000007", "d000000007"]
+        {
             assert_eq!(cursor(raw).unwrap_err().code, "invalid_cursor", "{raw}");
+        }
+    }
+
+    /// Ids and page sizes are integers as JSON writes them, in the documented ranges.
+    #[test]
+    fn integers_are_canonical_and_in_range() {
+        assert_eq!(dataset_id("1").unwrap(), 1);
+        assert_eq!(dataset_id(&MAX_DATASET_ID.to_string()).unwrap(), MAX_DATASET_ID);
+        let limit = |raw: &str| ListQuery { limit: Some(raw.into()), cursor: None }.limit();
+        assert_eq!(limit("1").unwrap(), 1);
+        assert_eq!(limit("100").unwrap(), MAX_LIMIT);
+        let too_big = (u64::from(MAX_DATASET_ID) + 1).to_string();
+        for raw in ["", "0", "-1", "+1", "01", "1.0", "1e2", " 1", "x", &too_big] {
+            assert_eq!(dataset_id(raw).unwrap_err().code, "invalid_dataset_id", "{raw:?}");
+        }
+        for raw in ["", "0", "+1", "01", "101", "1.0"] {
+            assert_eq!(limit(raw).unwrap_err().code, "invalid_limit", "{raw:?}");
         }
     }
 
     #[test]
     fn hashes_and_addresses_are_checked() {
         assert!(hash(&format!("0x{}", "ab".repeat(32)), "x").is_ok());
-        assert!(hash(&"ab".repeat(32), "x").is_ok());
+        assert!(hash(&"AB".repeat(32), "x").is_ok());
         assert_eq!(hash("0x1234", "x").unwrap_err().code, "invalid_hash");
         assert_eq!(hash(&format!("0x{}", "zz".repeat(32)), "x").unwrap_err().code, "invalid_hash");
+        assert_eq!(hash(&format!("0X{}", "ab".repeat(32)), "x").unwrap_err().code, "invalid_hash");
         assert!(address(&format!("0x{}", "11".repeat(20))).is_ok());
         assert_eq!(address("0x11").unwrap_err().code, "invalid_address");
-        assert_eq!(dataset_id("0").unwrap_err().code, "invalid_dataset_id");
-        assert_eq!(dataset_id("-1").unwrap_err().code, "invalid_dataset_id");
-        assert_eq!(dataset_id("1").unwrap(), 1);
     }
 }

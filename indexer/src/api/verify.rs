@@ -7,7 +7,7 @@ use alloy::primitives::B256;
 use axum::{
     body::Bytes,
     extract::{rejection::BytesRejection, State},
-    http::StatusCode,
+    http::{header, HeaderMap, StatusCode},
     Json,
 };
 use lineage_core::output::{
@@ -21,6 +21,17 @@ use crate::model::{Model, Tip};
 
 /// The largest image accepted.
 pub(super) const MAX_IMAGE_BYTES: usize = 16 << 20;
+/// The one content type accepted.
+pub(super) const IMAGE_MEDIA_TYPE: &str = "image/png";
+
+/// Whether the request says it carries [`IMAGE_MEDIA_TYPE`] (parameters aside).
+fn is_png_media_type(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case(IMAGE_MEDIA_TYPE))
+}
 
 /// A verdict and the lineage behind it.
 #[derive(Debug, Serialize)]
@@ -81,8 +92,16 @@ async fn receipt_from_index(
 /// `POST /v1/verify-image` with the PNG as the body.
 pub(super) async fn verify_image(
     State(state): State<AppState>,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Answer<ImageCheck>>, ApiError> {
+    if !is_png_media_type(&headers) {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("send the image as content-type: {IMAGE_MEDIA_TYPE}"),
+        ));
+    }
     let bytes = body.map_err(|r| {
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::new(

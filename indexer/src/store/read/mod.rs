@@ -8,7 +8,6 @@ mod outputs;
 mod uses;
 
 use alloy::primitives::{Address, BlockNumber, B256};
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use sqlx::{postgres::PgRow, sqlite::SqliteRow, Row};
 
 pub use models::ProofLookup;
@@ -117,26 +116,38 @@ pub enum PageKey {
 }
 
 impl PageKey {
-    /// The opaque cursor clients pass back (`?cursor=`).
+    /// The pattern of every datasets cursor, and of nothing else [`PageKey::from_cursor`]
+    /// reads as a [`PageKey::Dataset`].
+    pub const DATASET_CURSOR: &'static str = "^d[0-9a-f]{8}$";
+    /// The same for [`PageKey::Model`].
+    pub const MODEL_CURSOR: &'static str = "^m[0-9a-f]{32}$";
+    /// The same for [`PageKey::Use`].
+    pub const USE_CURSOR: &'static str = "^u[0-9a-f]{40}$";
+
+    /// The cursor clients pass back (`?cursor=`): a letter for the kind of list, then the
+    /// key's numbers in fixed-width lowercase hex, so that the API document can state the
+    /// exact pattern of each list's cursors ([`PageKey::DATASET_CURSOR`] and the others).
     pub fn cursor(self) -> String {
-        let plain = match self {
-            Self::Dataset(id) => format!("d1:{id}"),
-            Self::Model(block, log) => format!("m1:{block}:{log}"),
-            Self::Use(block, log, slot) => format!("u1:{block}:{log}:{slot}"),
-        };
-        URL_SAFE_NO_PAD.encode(plain)
+        match self {
+            Self::Dataset(id) => format!("d{id:08x}"),
+            Self::Model(block, log) => format!("m{block:016x}{log:016x}"),
+            Self::Use(block, log, slot) => format!("u{block:016x}{log:016x}{slot:08x}"),
+        }
     }
 
     /// The key behind a cursor [`PageKey::cursor`] made; `None` for anything else.
     pub fn from_cursor(raw: &str) -> Option<Self> {
-        let plain = String::from_utf8(URL_SAFE_NO_PAD.decode(raw).ok()?).ok()?;
-        let parts: Vec<&str> = plain.split(':').collect();
-        Some(match parts.as_slice() {
-            ["d1", id] => Self::Dataset(id.parse().ok()?),
-            ["m1", block, log] => Self::Model(block.parse().ok()?, log.parse().ok()?),
-            ["u1", block, log, slot] => {
-                Self::Use(block.parse().ok()?, log.parse().ok()?, slot.parse().ok()?)
-            }
+        let (kind, hex) = raw.split_at_checked(1)?;
+        // `from_str_radix` alone would also take a sign and upper case.
+        if !hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+            return None;
+        }
+        let u64_at = |at: usize| u64::from_str_radix(&hex[at..at + 16], 16).ok();
+        let u32_at = |at: usize| u32::from_str_radix(&hex[at..at + 8], 16).ok();
+        Some(match (kind, hex.len()) {
+            ("d", 8) => Self::Dataset(u32_at(0)?),
+            ("m", 32) => Self::Model(u64_at(0)?, u64_at(16)?),
+            ("u", 40) => Self::Use(u64_at(0)?, u64_at(16)?, u32_at(32)?),
             _ => return None,
         })
     }
