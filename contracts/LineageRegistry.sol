@@ -78,6 +78,10 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
     /// @dev Creator shares per dataset.
     mapping(uint32 datasetId => mapping(address creator => Share)) private _shares;
 
+    /// @dev The id of the dataset registered with each root; 0 for none. Written once, at
+    ///      registration, and never cleared (not even by revocation): one id per root, forever.
+    mapping(uint256 root => uint32 datasetId) private _datasetOfRoot;
+
     /// @dev Number of datasets registered so far (the last id).
     uint32 private _datasetCount;
 
@@ -130,6 +134,8 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
         if (root == 0 || root >= FIELD_MODULUS) {
             revert RegistryRootInvalid(root);
         }
+        uint32 existing = _datasetOfRoot[root];
+        if (existing != 0) revert RegistryRootRegistered(root, existing);
         if (leafCount == 0) revert RegistryLeafCountZero();
         if (creators.length == 0) revert RegistryCreatorsEmpty();
         if (creators.length != weights.length) {
@@ -138,6 +144,7 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
 
         uint64 totalWeight = _totalWeight(creators, weights);
         datasetId = ++_datasetCount;
+        _datasetOfRoot[root] = datasetId;
         for (uint256 i = 0; i < creators.length; ++i) {
             _shares[datasetId][creators[i]] = Share({weight: weights[i], totalWeight: totalWeight});
         }
@@ -297,6 +304,11 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
     }
 
     /// @inheritdoc ILineageRegistry
+    function datasetOfRoot(uint256 root) external view returns (uint32) {
+        return _datasetOfRoot[root];
+    }
+
+    /// @inheritdoc ILineageRegistry
     function creatorWeight(uint32 datasetId, address creator)
         external
         view
@@ -449,8 +461,8 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
             uint256 root = _certifiedRoots[datasetId];
             if (root == 0) _revertNotCertified(datasetId);
             if (count == 0) revert RegistryCountZero(datasetId);
-            // Distinct roots imply distinct ids; two registrations of one root may not share
-            // an attestation either, or the prover could pick which of them gets the records.
+            // Ids and roots are one to one (`registerDataset`), so comparing roots refuses an
+            // id named twice; the proof binds each slot's root, not its id.
             for (uint256 t = 0; t < s; ++t) {
                 if (words[PublicLayout.CERT_ROOT + t] == root) {
                     revert RegistryDatasetDuplicated(datasetId);

@@ -9,11 +9,16 @@ import {PublicLayout} from "../generated/PublicLayout.sol";
 /// @dev A model id is `keccak256(abi.encode(publisher, wHash))` (see `modelIdOf`): the
 ///      publisher is part of it, so a proof copied from the mempool can only attest the
 ///      copier's own model id, never take over the honest publisher's.
+///      A dataset id names one root forever: `registerDataset` refuses a root that was ever
+///      registered (`RegistryRootRegistered`), whatever that dataset's status is now, revoked
+///      included, so a root has at most one id (`datasetOfRoot`), one creator list and one
+///      certification history, and a revoked root can never be certified again.
 interface ILineageRegistry {
     // ---------------------------------------------------------------- types
 
     /// @notice Life cycle of a dataset: registered by its curator, certified by a certifier,
-    ///         and possibly revoked by a certifier afterwards. Revocation is final.
+    ///         and possibly revoked by a certifier afterwards. Revocation is final, for the
+    ///         root as well: its root can never be registered again under another id.
     enum DatasetStatus {
         None,
         Registered,
@@ -122,6 +127,10 @@ interface ILineageRegistry {
     /// @notice A dataset root must be a non-zero BN254 field element (0 marks an unused slot).
     error RegistryRootInvalid(uint256 root);
 
+    /// @notice The root was already registered, as dataset `datasetId` (whatever its status
+    ///         now, revoked included): a root has one dataset id, forever.
+    error RegistryRootRegistered(uint256 root, uint32 datasetId);
+
     /// @notice A dataset must have at least one record.
     error RegistryLeafCountZero();
 
@@ -153,7 +162,7 @@ interface ILineageRegistry {
     /// @notice The dataset's certification was revoked.
     error RegistryDatasetRevoked(uint32 datasetId);
 
-    /// @notice The dataset (or another one with the same root) is named twice.
+    /// @notice The dataset is named twice (ids and roots are one to one, see `datasetOfRoot`).
     error RegistryDatasetDuplicated(uint32 datasetId);
 
     /// @notice An attestation names 1 to `PublicLayout.SLOTS` datasets; it named `count`.
@@ -289,8 +298,10 @@ interface ILineageRegistry {
     // ---------------------------------------------------------------- datasets
 
     /// @notice Registers a dataset with the caller as curator. It can be attested against
-    ///         once a certifier certifies it.
-    /// @param root Poseidon Merkle root of the records: non-zero and below the field modulus.
+    ///         once a certifier certifies it. The new id names `root` for good: the root
+    ///         cannot be registered again, by anyone, even after the dataset is revoked.
+    /// @param root Poseidon Merkle root of the records: non-zero, below the field modulus, and
+    ///        never registered before (else `RegistryRootRegistered` with the existing id).
     /// @param leafCount Number of records, at least 1.
     /// @param uri Where the manifest can be found.
     ///         When a royalty vault is set (`setRoyaltyVault`), it also calls the vault's
@@ -401,6 +412,12 @@ interface ILineageRegistry {
     /// @param datasetId The dataset.
     /// @return The dataset (all zero if unknown).
     function dataset(uint32 datasetId) external view returns (Dataset memory);
+
+    /// @notice The dataset registered with a root: the only one there can be, whatever its
+    ///         status (revoked included).
+    /// @param root The dataset root.
+    /// @return The dataset's id, or 0 if no dataset was ever registered with `root`.
+    function datasetOfRoot(uint256 root) external view returns (uint32);
 
     /// @notice A creator's weight in a dataset, and the dataset's total weight.
     /// @param datasetId The dataset.

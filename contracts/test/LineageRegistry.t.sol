@@ -69,6 +69,7 @@ contract LineageRegistryTest is LineageFixture {
         }
         (uint64 none,) = registry.creatorWeight(id, stranger);
         assertEq(none, 0);
+        assertEq(registry.datasetOfRoot(42), id);
     }
 
     function test_registerDataset_idsIncrement() public {
@@ -166,6 +167,126 @@ contract LineageRegistryTest is LineageFixture {
             )
         );
         _register(1, _creators(2, 0), weights);
+    }
+
+    // ================================================================ one dataset id per root
+
+    /// @dev The revert `registerDataset` must give for `root`, registered as `id`.
+    function _rootRegistered(uint256 root, uint32 id) internal pure returns (bytes memory) {
+        return abi.encodeWithSelector(ILineageRegistry.RegistryRootRegistered.selector, root, id);
+    }
+
+    /// @dev `who` registers `root` with `creators`, weights 1, 2, ...
+    function _registerAs(address who, uint256 root, address[] memory creators)
+        internal
+        returns (uint32 id)
+    {
+        vm.prank(who);
+        id = registry.registerDataset(root, 7, "ipfs://again", creators, _weights(creators.length));
+    }
+
+    /// @dev That the failed re-registration of `root` (dataset `id`) left everything as it was.
+    function _assertUnchanged(uint256 root, uint32 id, uint32 count) internal view {
+        assertEq(registry.datasetCount(), count, "a second id was created");
+        assertEq(registry.datasetOfRoot(root), id, "the root moved to another id");
+        assertEq(registry.dataset(id).root, root);
+        assertEq(registry.dataset(count + 1).root, 0);
+    }
+
+    function test_registerDataset_revertsOnRootRegisteredBySameCurator() public {
+        uint32 id = _register(99, _creators(1, 0), _weights(1));
+        vm.expectRevert(_rootRegistered(99, id));
+        _register(99, _creators(1, 0), _weights(1));
+        _assertUnchanged(99, id, 1);
+    }
+
+    function test_registerDataset_revertsOnRootRegisteredByAnotherCurator() public {
+        uint32 id = _register(99, _creators(1, 0), _weights(1));
+        // Another curator, other creators and weights: the royalties of the proof's records
+        // would go to this list under the second id.
+        vm.expectRevert(_rootRegistered(99, id));
+        _registerAs(stranger, 99, _creators(3, 5));
+        _assertUnchanged(99, id, 1);
+        (uint64 weight,) = registry.creatorWeight(id, _creators(3, 5)[0]);
+        assertEq(weight, 0);
+    }
+
+    function test_registerDataset_revertsOnRootOfACertifiedDataset() public {
+        _register(1, _creators(1, 0), _weights(1));
+        uint32 id = _registerCertified(99, _creators(1, 0), _weights(1));
+        vm.expectRevert(_rootRegistered(99, id));
+        _registerAs(stranger, 99, _creators(2, 1));
+        _assertUnchanged(99, id, 2);
+    }
+
+    /// @dev The attack the rule closes: a revoked dataset's root registered again under a new
+    ///      id, certified, and attested as Valid with the same proof instead of Tainted.
+    function test_registerDataset_revertsOnRootOfARevokedDataset() public {
+        uint32 id = _registerCertified(99, _creators(1, 0), _weights(1));
+        bytes32 model = _attest(_ids(id), _u32(5));
+        vm.prank(certifier);
+        registry.revokeDataset(id, "stolen works");
+
+        vm.expectRevert(_rootRegistered(99, id));
+        _register(99, _creators(1, 0), _weights(1));
+        vm.expectRevert(_rootRegistered(99, id));
+        _registerAs(stranger, 99, _creators(2, 1));
+        _assertUnchanged(99, id, 1);
+        assertEq(
+            uint256(registry.attestationStatus(model)),
+            uint256(ILineageRegistry.AttestationStatus.Tainted)
+        );
+    }
+
+    function test_registerDataset_revertsOnRootRevokedBeforeCertification() public {
+        uint32 id = _register(99, _creators(1, 0), _weights(1));
+        vm.prank(certifier);
+        registry.revokeDataset(id, "spam");
+        vm.expectRevert(_rootRegistered(99, id));
+        _registerAs(stranger, 99, _creators(1, 0));
+        _assertUnchanged(99, id, 1);
+    }
+
+    function test_datasetOfRoot_answersEachRootsIdForever() public {
+        assertEq(registry.datasetOfRoot(99), 0);
+        uint32 a = _register(99, _creators(1, 0), _weights(1));
+        uint32 b = _registerCertified(FIELD_MODULUS - 1, _creators(2, 1), _weights(2));
+        assertEq(registry.datasetOfRoot(99), a);
+        assertEq(registry.datasetOfRoot(FIELD_MODULUS - 1), b);
+        assertEq(registry.datasetOfRoot(100), 0);
+        assertEq(registry.datasetOfRoot(0), 0);
+
+        vm.prank(certifier);
+        registry.revokeDataset(b, "");
+        assertEq(registry.datasetOfRoot(FIELD_MODULUS - 1), b, "revocation freed the root");
+        vm.expectRevert(_rootRegistered(FIELD_MODULUS - 1, b));
+        _registerAs(stranger, FIELD_MODULUS - 1, _creators(1, 3));
+        assertEq(registry.datasetOfRoot(FIELD_MODULUS - 1), b);
+    }
+
+    /// @dev Any valid root, re-registered by any account at any stage of the first dataset's
+    ///      life (0 registered, 1 certified, 2 revoked after certification, 3 revoked before).
+    function testFuzz_registerDataset_aRootHasOneIdForever(
+        uint256 root,
+        uint160 rawCurator,
+        uint8 stage,
+        uint8 creators
+    ) public {
+        root = bound(root, 1, FIELD_MODULUS - 1);
+        address again = address(uint160(bound(rawCurator, 1, type(uint160).max)));
+        stage = uint8(bound(stage, 0, 3));
+        uint32 id = _register(root, _creators(1, 0), _weights(1));
+        if (stage == 1 || stage == 2) {
+            vm.prank(certifier);
+            registry.certify(id);
+        }
+        if (stage >= 2) {
+            vm.prank(certifier);
+            registry.revokeDataset(id, "");
+        }
+        vm.expectRevert(_rootRegistered(root, id));
+        _registerAs(again, root, _creators(bound(creators, 1, 4), stage));
+        _assertUnchanged(root, id, 1);
     }
 
     // ================================================================ certifiers
@@ -555,15 +676,6 @@ contract LineageRegistryTest is LineageFixture {
             abi.encodeWithSelector(ILineageRegistry.RegistryDatasetDuplicated.selector, ids[0])
         );
         _attest(_ids(ids[0], ids[0]), _u32(1, 2));
-    }
-
-    function test_attest_revertsOnTwoDatasetsWithTheSameRoot() public {
-        uint32 a = _registerCertified(99, _creators(1, 0), _weights(1));
-        uint32 b = _registerCertified(99, _creators(1, 1), _weights(1));
-        vm.expectRevert(
-            abi.encodeWithSelector(ILineageRegistry.RegistryDatasetDuplicated.selector, b)
-        );
-        _attest(_ids(a, b), _u32(1, 2));
     }
 
     function test_attest_revertsOnZeroCount() public {

@@ -16,8 +16,9 @@ struct FuzzSelector {
 /// @title LineageInvariantTest
 /// @notice Random sequences of attestations (accepted or rejected by the verifier), payments
 ///         in ETH and a token, claims, dataset and attestation revocations, releases of held
-///         royalties and `prepare` calls, through `LineageHandler`. The vault is wired to the
-///         registry, so the datasets' ETH slots start prepared and the token's do not.
+///         royalties, `prepare` calls and registrations of new and already registered roots,
+///         through `LineageHandler`. The vault is wired to the registry, so the datasets' ETH
+///         slots start prepared and the token's do not.
 contract LineageInvariantTest is Test {
     LineageRegistry internal registry;
     RoyaltyVault internal vault;
@@ -46,7 +47,7 @@ contract LineageInvariantTest is Test {
 
     /// @dev Read by forge: only the handler's actions are called.
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory selectors = new bytes4[](8);
+        bytes4[] memory selectors = new bytes4[](9);
         selectors[0] = LineageHandler.attest.selector;
         selectors[1] = LineageHandler.pay.selector;
         selectors[2] = LineageHandler.claim.selector;
@@ -55,6 +56,7 @@ contract LineageInvariantTest is Test {
         selectors[5] = LineageHandler.revokeAttestation.selector;
         selectors[6] = LineageHandler.releaseHeld.selector;
         selectors[7] = LineageHandler.prepare.selector;
+        selectors[8] = LineageHandler.registerRoot.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector({addr: address(handler), selectors: selectors});
     }
@@ -126,6 +128,24 @@ contract LineageInvariantTest is Test {
                 }
                 assertLe(owed, frozen, "claims beyond the credit at revocation");
             }
+        }
+    }
+
+    /// @notice One dataset id per root, forever: no two ids share a root, `datasetOfRoot`
+    ///         gives each id's root back that id, and a root registered once (revoked or not)
+    ///         was never registered again.
+    function invariant_oneDatasetIdPerRoot() public view {
+        assertFalse(handler.ghostRootReused(), "a registered root was registered again");
+        uint32 count = registry.datasetCount();
+        uint256[] memory roots = new uint256[](count + 1);
+        for (uint32 id = 1; id <= count; ++id) {
+            uint256 root = registry.dataset(id).root;
+            assertEq(registry.datasetOfRoot(root), id, "datasetOfRoot(root) != id");
+            assertEq(handler.ghostIdOfRoot(root), id, "the root's first id changed");
+            for (uint32 other = 1; other < id; ++other) {
+                assertTrue(roots[other] != root, "two dataset ids share a root");
+            }
+            roots[id] = root;
         }
     }
 }

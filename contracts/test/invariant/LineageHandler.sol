@@ -12,13 +12,16 @@ import {Test} from "../utils/Test.sol";
 /// @title LineageHandler
 /// @notice Drives the registry and the vault with bounded random actions for the invariant
 ///         tests, and keeps ghost books to check them against: what was paid, claimed and
-///         released per token, what each dataset had been credited when it was revoked, and
-///         which model ids passed through a verifier call that succeeded.
+///         released per token, what each dataset had been credited when it was revoked,
+///         which model ids passed through a verifier call that succeeded, and the id each
+///         root was registered under.
 contract LineageHandler is Test {
     uint256 internal constant DATASETS = 6;
     uint256 internal constant POOL = 5; // creators; dataset d has creators d..d+2 mod POOL
     uint256 internal constant PUBLISHERS = 3;
     uint256 internal constant MAX_REVOKED = 3;
+    uint256 internal constant ROOT_BASE = 0x7000; // dataset d has root ROOT_BASE + d
+    uint256 internal constant FRESH_ROOTS = 4; // roots `registerRoot` may register first
 
     LineageRegistry public immutable registry;
     RoyaltyVault public immutable vault;
@@ -44,6 +47,11 @@ contract LineageHandler is Test {
     /// @dev Set if the verifier saw other calldata than the layout prescribes, or an
     ///      attest call's outcome disagreed with the verifier's.
     bool public ghostMismatch;
+    /// @dev The id each root was first registered under (0: never).
+    mapping(uint256 root => uint32 datasetId) public ghostIdOfRoot;
+    /// @dev Set if a registered root was registered again, or a registration was refused
+    ///      otherwise than with `RegistryRootRegistered(root, first id)`.
+    bool public ghostRootReused;
 
     constructor(
         LineageRegistry registry_,
@@ -71,10 +79,11 @@ contract LineageHandler is Test {
                 weights[i] = uint64(1 + (d * 7 + i * 13) % 10);
             }
             _sort(creators);
-            uint32 id = registry.registerDataset(0x7000 + d, 100, "", creators, weights);
+            uint32 id = registry.registerDataset(ROOT_BASE + d, 100, "", creators, weights);
             vm.prank(certifier);
             registry.certify(id);
             _datasetIds.push(id);
+            ghostIdOfRoot[ROOT_BASE + d] = id;
         }
     }
 
@@ -196,6 +205,29 @@ contract LineageHandler is Test {
         ++_revokedCount;
         ghostCreditedAtRevocation[id][address(0)] = vault.distributed(id, address(0));
         ghostCreditedAtRevocation[id][address(token)] = vault.distributed(id, address(token));
+    }
+
+    /// @dev Some curator registers a root: one of the datasets' (certified or revoked by now)
+    ///      or one of `FRESH_ROOTS` others, each new only the first time. Only a root never
+    ///      registered may succeed. The new datasets take no part in attestations or payments.
+    function registerRoot(uint256 rootSeed, uint256 curatorIndex, uint256 creatorIndex) external {
+        uint256 root = ROOT_BASE + rootSeed % (DATASETS + FRESH_ROOTS);
+        uint32 first = ghostIdOfRoot[root];
+        address[] memory creators = new address[](1);
+        creators[0] = _pool[creatorIndex % POOL];
+        uint64[] memory weights = new uint64[](1);
+        weights[0] = 1;
+        // forge-lint: disable-next-line(unsafe-typecast) small values
+        vm.prank(address(uint160(0xC0C0 + curatorIndex % 3)));
+        try registry.registerDataset(root, 1, "again", creators, weights) returns (uint32 id) {
+            if (first != 0) ghostRootReused = true;
+            else ghostIdOfRoot[root] = id;
+        } catch (bytes memory err) {
+            bytes memory expected = abi.encodeWithSelector(
+                ILineageRegistry.RegistryRootRegistered.selector, root, first
+            );
+            if (first == 0 || keccak256(err) != keccak256(expected)) ghostRootReused = true;
+        }
     }
 
     /// @dev A publisher revokes their attestation.

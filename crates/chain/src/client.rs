@@ -331,20 +331,21 @@ impl Client {
         self.view("dataset", registry.dataset(id)).await
     }
 
-    /// The most recently registered dataset with `root` whose status is `wanted` (or any
-    /// status when `None`), with its id.
+    /// The dataset registered with `root`, with its id, if its status is `wanted` (or any
+    /// status when `None`). A root has one dataset id, forever (`datasetOfRoot`): the
+    /// registry refuses to register it again, even once that dataset is revoked.
     pub async fn find_dataset(
         &self,
         root: U256,
         wanted: Option<DatasetStatus>,
     ) -> Result<Option<(u32, Dataset)>> {
-        for id in (1..=self.dataset_count().await?).rev() {
-            let d = self.dataset(id).await?;
-            if d.root == root && wanted.is_none_or(|w| dataset_status(d.status) == w) {
-                return Ok(Some((id, d)));
-            }
+        let registry = self.registry();
+        let id = self.view("datasetOfRoot", registry.datasetOfRoot(root)).await?;
+        if id == 0 {
+            return Ok(None);
         }
-        Ok(None)
+        let d = self.dataset(id).await?;
+        Ok(wanted.is_none_or(|w| dataset_status(d.status) == w).then_some((id, d)))
     }
 
     /// The creators registered with dataset `id` and their weights (from its
@@ -382,10 +383,12 @@ impl Client {
         let mut ids = Vec::new();
         for root in att.public.cert_roots.iter().filter(|r| **r != Default::default()) {
             let root = word(root);
-            let (id, _) = self
-                .find_dataset(root, Some(DatasetStatus::Certified))
-                .await?
-                .ok_or(ChainError::DatasetNotFound { root })?;
+            let (id, d) =
+                self.find_dataset(root, None).await?.ok_or(ChainError::DatasetNotFound { root })?;
+            let status = dataset_status(d.status);
+            if status != DatasetStatus::Certified {
+                return Err(ChainError::DatasetNotCertified { root, dataset_id: id, status });
+            }
             ids.push(id);
         }
         Ok(ids)
@@ -763,6 +766,17 @@ mod tests {
         ));
         assert_eq!(e.name(), "RegistryCountSumMismatch");
         assert_eq!(e.to_string(), "RegistryCountSumMismatch { sum: 47, nRecords: 48 }");
+    }
+
+    #[test]
+    fn a_root_registered_again_reads_with_the_existing_id() {
+        use crate::bindings::LineageRegistry::RegistryRootRegistered;
+        use alloy::sol_types::{SolError, SolInterface};
+        // The revert data the registry returns, decoded as `contract_error` decodes it.
+        let data = RegistryRootRegistered { root: U256::from(0xabc), datasetId: 3 }.abi_encode();
+        let e = crate::Revert::Registry(LineageRegistryErrors::abi_decode(&data).unwrap());
+        assert_eq!(e.name(), "RegistryRootRegistered");
+        assert_eq!(e.to_string(), "RegistryRootRegistered { root: 2748, datasetId: 3 }");
     }
 
     #[test]

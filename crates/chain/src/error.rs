@@ -2,7 +2,10 @@ use std::path::PathBuf;
 
 use alloy::primitives::{Address, B256, U256};
 
-use crate::bindings::{LineageRegistry::LineageRegistryErrors, RoyaltyVault::RoyaltyVaultErrors};
+use crate::{
+    bindings::{LineageRegistry::LineageRegistryErrors, RoyaltyVault::RoyaltyVaultErrors},
+    client::DatasetStatus,
+};
 
 /// `Result` with [`ChainError`].
 pub type Result<T, E = ChainError> = std::result::Result<T, E>;
@@ -155,11 +158,25 @@ pub enum ChainError {
         /// The node's message.
         reason: String,
     },
-    /// No certified dataset has a root the attestation proves against.
-    #[error("no certified dataset has root {root:#x}: register and certify it first")]
+    /// No dataset was registered with a root the attestation proves against.
+    #[error("no dataset has root {root:#x}: register it and have it certified first")]
     DatasetNotFound {
         /// The root.
         root: U256,
+    },
+    /// The dataset of a root the attestation proves against is not certified. A root has one
+    /// dataset id, forever: a revoked one cannot be registered again.
+    #[error(
+        "dataset {dataset_id} (root {root:#x}) is {status:?}, not certified{}",
+        if_revoked(.status)
+    )]
+    DatasetNotCertified {
+        /// The root.
+        root: U256,
+        /// The dataset registered with it.
+        dataset_id: u32,
+        /// Its status.
+        status: DatasetStatus,
     },
     /// The dataset ids given do not match the attestation's used slots.
     #[error("the attestation uses {slots} dataset slots but {given} dataset ids were given")]
@@ -183,4 +200,12 @@ pub enum ChainError {
         /// The id asked for.
         model_id: B256,
     },
+}
+
+/// What to add to [`ChainError::DatasetNotCertified`]'s message for a revoked dataset.
+fn if_revoked(status: &DatasetStatus) -> &'static str {
+    match status {
+        DatasetStatus::Revoked => ": revocation is final, and its root cannot be registered again",
+        _ => "",
+    }
 }

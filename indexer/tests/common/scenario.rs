@@ -36,11 +36,12 @@ pub fn demo_proof() -> DemoProof {
 /// What `populate` made.
 pub struct World {
     /// Certified with the proof's first / second root; the third never certified; the
-    /// fourth shares the first's root and is revoked after attestation.
+    /// fourth certified with a root of its own and revoked after attestation.
     pub datasets: Vec<u32>,
     /// Sorted creator accounts.
     pub creators: Vec<Address>,
-    /// valid (publisher 1), revoked (publisher 2), tainted (publisher 8).
+    /// valid (publisher 1), revoked (publisher 2), tainted (publisher 8, on the stub
+    /// profile: see `STUB_PROFILE`).
     pub models: Vec<B256>,
     /// The five outputs anchored as batch 0 of models[0].
     pub outputs: Vec<B256>,
@@ -106,10 +107,17 @@ pub fn register_call(
     .abi_encode()
 }
 
-pub fn attest_call(p: &DemoProof, ids: [u32; 2]) -> Vec<u8> {
+/// The profile whose verifier `populate` makes a stub that accepts every proof (one STOP
+/// opcode, put in place with `anvil_setCode`). A root has one dataset id, forever, so a
+/// model on the demo proof's datasets cannot be tainted while another on them stays valid;
+/// the tainted model is attested on this profile against a dataset with a root of its own.
+pub const STUB_PROFILE: u32 = 2;
+
+/// `attest` on `profile` with the demo proof's words and proof, naming `ids`.
+pub fn attest_call(p: &DemoProof, profile: u32, ids: [u32; 2]) -> Vec<u8> {
     let w = &p.words;
     let request = ILineageRegistry::AttestRequest {
-        profileId: 1,
+        profileId: profile,
         datasetIds: ids.to_vec(),
         counts: vec![w[16].to(), w[17].to()],
         trainRoot: w[20],
@@ -143,7 +151,7 @@ pub async fn populate(chain: &Chain) -> World {
     creators.sort();
     let curator = a[4];
 
-    let roots = [p.words[12], p.words[13], U256::from(12_345u64), p.words[12]];
+    let roots = [p.words[12], p.words[13], U256::from(12_345u64), U256::from(67_890u64)];
     let sets: [(&[Address], &[u64]); 4] = [
         (&[creators[0], creators[1]], &[1, 3]),
         (&[creators[2]], &[1]),
@@ -173,10 +181,14 @@ pub async fn populate(chain: &Chain) -> World {
         )
         .await;
     }
+    let stub = Address::repeat_byte(0x57);
+    chain.rpc::<()>("anvil_setCode", serde_json::json!([stub, "0x00"])).await;
+    let set_stub = LineageRegistry::setVerifierCall { profileId: STUB_PROFILE, verifier: stub };
+    send(chain, a[0], registry, set_stub.abi_encode(), U256::ZERO, None).await;
     let gas = Some(1_500_000);
-    send(chain, a[1], registry, attest_call(&p, [1, 2]), U256::ZERO, gas).await;
-    send(chain, a[2], registry, attest_call(&p, [1, 2]), U256::ZERO, gas).await;
-    send(chain, a[8], registry, attest_call(&p, [4, 2]), U256::ZERO, gas).await;
+    send(chain, a[1], registry, attest_call(&p, 1, [1, 2]), U256::ZERO, gas).await;
+    send(chain, a[2], registry, attest_call(&p, 1, [1, 2]), U256::ZERO, gas).await;
+    send(chain, a[8], registry, attest_call(&p, STUB_PROFILE, [4, 2]), U256::ZERO, gas).await;
     let models: Vec<B256> = [a[1], a[2], a[8]].iter().map(|x| model_id(*x, p.words[24])).collect();
 
     let outputs = output_hashes("m0", 5);

@@ -1,9 +1,11 @@
 //! `lineage dataset register MANIFEST`: registers a dataset's root, leaf count and
-//! creators (weighted by their number of works) in the registry. Idempotent: a dataset
-//! with the same root already registered by the same curator is reported, not duplicated.
+//! creators (weighted by their number of works) in the registry. A root has one dataset id,
+//! forever (the registry refuses it again, even after a revocation), so this is idempotent:
+//! a root the sender already registered is reported with its id and status, and one that
+//! another curator registered is an error naming that dataset's id.
 
 use crate::{chain::TxArgs, io::read_json};
-use anyhow::Result;
+use anyhow::{bail, Result};
 use lineage_chain::client::{word, DatasetStatus};
 use lineage_core::manifest::DatasetManifest;
 use serde::Serialize;
@@ -52,7 +54,8 @@ impl Args {
     }
 }
 
-/// Registers `manifest` unless its sender already registered the same root.
+/// Registers `manifest` unless its root is registered already: the sender's own dataset is
+/// reported as it is, another curator's is an error naming its id.
 pub(crate) async fn register(
     client: &lineage_chain::Client,
     manifest: &DatasetManifest,
@@ -61,16 +64,21 @@ pub(crate) async fn register(
     let root = word(&manifest.root);
     let root_hex = format!("{root:#066x}");
     if let Some((id, d)) = client.find_dataset(root, None).await? {
-        if Some(d.curator) == client.sender() {
-            let status = lineage_chain::client::dataset_status(d.status);
-            return Ok(Registered {
-                dataset_id: id,
-                root: root_hex,
-                status,
-                already_registered: true,
-                tx: None,
-            });
+        let status = lineage_chain::client::dataset_status(d.status);
+        if Some(d.curator) != client.sender() {
+            bail!(
+                "root {root_hex} is already registered as dataset {id} ({status:?}) by curator \
+                 {}: the registry keeps one dataset id per root, forever",
+                d.curator
+            );
         }
+        return Ok(Registered {
+            dataset_id: id,
+            root: root_hex,
+            status,
+            already_registered: true,
+            tx: None,
+        });
     }
     let (id, sent) = client.register_dataset(manifest, uri).await?;
     Ok(Registered {
