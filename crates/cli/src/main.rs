@@ -13,7 +13,7 @@ fn main() -> ExitCode {
     match cli.run() {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", io::render_error(&err));
             ExitCode::FAILURE
         }
     }

@@ -34,12 +34,23 @@ fn sample(dir: &Path) -> PathBuf {
     dir.to_path_buf()
 }
 
+/// The `error:` line says each of its causes once (a library error that prints its source
+/// and also returns it once made it "x: No such file (os error 2): No such file (os error 2)").
+fn each_cause_once(stderr: &str) {
+    for line in stderr.lines().filter(|l| l.starts_with("error: ")) {
+        for part in line.split(": ").filter(|p| p.len() > 8) {
+            assert_eq!(line.matches(part).count(), 1, "{part:?} said twice in {line:?}");
+        }
+    }
+}
+
 /// Runs a build that must fail; checks the message and that no manifest was written.
 fn build_fails(args: &[&str], manifest: &Path, expect: &str) {
     let out = lineage(args);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "should fail: {args:?}");
     assert!(err.contains(expect), "stderr {err:?} should mention {expect:?}");
+    each_cause_once(&err);
     assert!(!manifest.exists(), "a failed build must not leave {manifest:?}");
     let leftovers: Vec<_> = std::fs::read_dir(manifest.parent().expect("parent"))
         .expect("read dir")

@@ -1,7 +1,7 @@
 //! `lineage setup`: the SRS parameters and the keys of a profile's three circuits (dataset,
 //! training, aggregation), cached and reused; optionally the Solidity verifier.
 
-use crate::io::{print_json, write_atomic};
+use crate::io::{print_json, write_atomic, Stages};
 use anyhow::{bail, Result};
 use lineage_circuits::{profile, Profile};
 use lineage_prover::{
@@ -60,8 +60,8 @@ impl KeyArgs {
             eprintln!("warning: {DEV_WARNING}");
         }
         let t0 = Instant::now();
-        let mut progress =
-            |stage: &str| eprintln!("[{:>7.1}s] {stage}", t0.elapsed().as_secs_f64());
+        let stages = Stages::new();
+        let mut progress = |stage: &str| stages.stage(stage);
         let (setup, opened, dir) =
             artifacts::open(&self.root(), &profile, &source, force, &mut progress)?;
         Ok((setup, opened, dir, t0.elapsed()))

@@ -59,7 +59,7 @@ impl Args {
             eprintln!("INVALID: {reason}");
         } else {
             eprintln!(
-                "VALID: model {} trained on {} records (train_root {}), profile {}{}",
+                "VALID: weights with w_hash {} trained on {} records (train_root {}), profile {}{}",
                 verdict.w_hash,
                 att.public.n_records,
                 verdict.train_root,
