@@ -34,8 +34,7 @@ cp -r target/e2e/sample target/e2e/atelier.json target/e2e/harbor.json target/e2
 cp target/e2e/attestation.json "$out/attestation.json"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-anvil_bin=$(ls node_modules/@foundry-rs/anvil-*/bin/anvil | head -1)
-"$anvil_bin" --port "$port" --silent &
+anvil --port "$port" --silent &
 anvil_pid=$!
 trap 'kill $anvil_pid 2>/dev/null || true' EXIT
 rpc="http://127.0.0.1:$port"
@@ -125,6 +124,19 @@ printf 'not an image' >"$out/note.txt"
 expect 2 "$lineage" verify-image "$out/note.txt"
 contains "not a PNG image"
 
+step "lineage anchor keeps a file's mode, and gives a new receipt the umask's mode"
+mkdir -p "$out/fresh"
+cp "$out/tampered.png" "$out/fresh/shared.png"   # new pixels: a new content hash
+chmod 0644 "$out/fresh/shared.png"
+touch "$out/fresh/by-touch"
+expect 0 env LINEAGE_PRIVATE_KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80 \
+    "$lineage" anchor --model "$model" "$out/fresh/shared.png"
+[[ $(stat -c %a "$out/fresh/shared.png") == 644 ]] \
+    || fail "anchor changed a 0644 PNG to $(stat -c %a "$out/fresh/shared.png")"
+[[ $(stat -c %a "$out/fresh/shared.png.lineage.json") == $(stat -c %a "$out/fresh/by-touch") ]] \
+    || fail "a new receipt is $(stat -c %a "$out/fresh/shared.png.lineage.json"), not the umask's mode"
+expect 0 "$lineage" verify-image "$out/fresh/shared.png"
+
 step "bad input: wrong chain id, unreachable RPC, insufficient funds, unknown model"
 expect 1 "$lineage" status "$model" --chain-id 1
 contains "not the chain 1"
@@ -176,6 +188,12 @@ contains '"tainted"'
 expect 1 "$lineage" verify-image "$out/outputs/output-0.png" --json
 contains '"model.tainted"'
 contains '"dataset.revoked"'
+
+step "a revoked root can never be registered again, by anyone (one dataset id per root)"
+expect 1 env LINEAGE_PRIVATE_KEY=0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d \
+    "$lineage" dataset register "$out/atelier.json"
+contains "already registered as dataset 1 (Revoked)"
+[[ $(call "$registry" 'datasetCount()(uint32)') == 2 ]] || fail "a revoked root was registered again"
 
 echo
 echo "tests/demo.sh: all checks passed"

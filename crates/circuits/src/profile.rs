@@ -62,7 +62,7 @@ pub const DEMO: Profile = Profile {
     name: "demo",
     id: 1,
     records: 64,
-    dataset: DatasetShape { slots: SLOTS, depth: 10, k: 19, lookup_bits: 8 },
+    dataset: DatasetShape { slots: SLOTS, depth: 10, k: 20, lookup_bits: 8 },
     // 1.25M advice cells: 3 advice columns at k = 19 (34 s to prove on 2 cores). k = 18
     // proves in 21 s but needs 5 columns, and the aggregation's cost follows the width.
     training: TrainingShape { features: 8, epochs: 2, frac_bits: 16, k: 19, lookup_bits: 18 },

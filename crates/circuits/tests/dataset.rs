@@ -16,6 +16,7 @@ use lineage_core::{
     manifest::{DatasetManifest, SourcedRecord},
     merkle::MerkleTree,
     poseidon::{self, Domain},
+    record::sort_training_order,
     Address, License, Record,
 };
 
@@ -63,8 +64,19 @@ fn datasets() -> Vec<DatasetManifest> {
     vec![dataset("a", 5, 0xa, &[0, 1]), dataset("b", 6, 0xb, &[2]), dataset("c", 3, 0xc, &[0])]
 }
 
+/// The records `picks` names, in the training order (ascending content).
 fn pick(ds: &[DatasetManifest], picks: &[(usize, usize)]) -> Vec<Record> {
-    picks.iter().map(|&(d, i)| ds[d].records[i].record.clone()).collect()
+    sorted(picks.iter().map(|&(d, i)| ds[d].records[i].record.clone()).collect())
+}
+
+fn sorted(mut records: Vec<Record>) -> Vec<Record> {
+    sort_training_order(&mut records);
+    records
+}
+
+/// Every record of `m`, in the training order.
+fn all_of(m: &DatasetManifest) -> Vec<Record> {
+    sorted(m.records.iter().map(|r| r.record.clone()).collect())
 }
 
 const ALL_THREE: u64 = 0b111;
@@ -131,8 +143,7 @@ fn accepts_partial_use_of_several_slots() {
 #[test]
 fn accepts_full_use_of_one_slot() {
     let ds = vec![dataset("full", 8, 1, &[5])];
-    let training: Vec<Record> = ds[0].records.iter().rev().map(|r| r.record.clone()).collect();
-    let w = small().witness(&ds, &training, 1 << 5).unwrap();
+    let w = small().witness(&ds, &all_of(&ds[0]), 1 << 5).unwrap();
     assert_eq!(w.public.counts, [8, 0, 0, 0]);
     assert!(accepts(&small(), &w));
 }
@@ -279,10 +290,62 @@ fn rejects_a_record_opening_to_an_unused_slot() {
 #[test]
 fn rejects_n_records_above_capacity() {
     let ds = vec![dataset("full", 8, 1, &[0])];
-    let training: Vec<Record> = ds[0].records.iter().map(|r| r.record.clone()).collect();
-    let mut w = small().witness(&ds, &training, 1).unwrap();
+    let mut w = small().witness(&ds, &all_of(&ds[0]), 1).unwrap();
     w.public.n_records = CAPACITY as u64 + 1;
     rejected_by(&w, |r| r.n_records = true);
+}
+
+#[test]
+fn rejects_a_work_counted_twice() {
+    // The attack the distinctness constraint stops: copy one active position over another
+    // and move the count to the copied record's slot, inflating that slot's royalty share.
+    let mut w = honest();
+    let slots: Vec<usize> = w.records[..5].iter().map(slot_of).collect();
+    let (from, to) = (0..5)
+        .flat_map(|a| (0..5).map(move |b| (a, b)))
+        .find(|&(a, b)| slots[a] != slots[b])
+        .unwrap();
+    let (slot_from, slot_to) = (slots[from], slots[to]);
+    w.records[to] = w.records[from].clone();
+    w.public.counts[slot_to] -= 1;
+    w.public.counts[slot_from] += 1;
+    reroot(&mut w, |r| r.active);
+    rejected_by(&w, |r| r.distinct = true);
+}
+
+#[test]
+fn rejects_one_work_counted_under_two_leaves() {
+    // The same work certified in two datasets as two different leaves (another creator):
+    // distinctness is by work (content), so it still counts once.
+    let a = dataset("a", 5, 0xa, &[0]);
+    let mut twin = a.records[2].record.clone();
+    twin.creator = Address::repeat_byte(0xb);
+    let b = DatasetManifest::build(
+        vec![SourcedRecord { record: twin.clone(), source: None }],
+        DEPTH,
+        16,
+    )
+    .unwrap()
+    .0;
+    let ds = vec![a, b];
+    // Honest: the work once, from A. Then a second position with B's leaf of it.
+    let mut w = small().witness(&ds, &pick(&ds, &[(0, 2)]), 0b11).unwrap();
+    // B's leaf of the work, opened in slot 1 (a builder over [A, B] would pick A's entry).
+    let other = small().witness(&[dataset("z", 1, 0xc, &[0]), ds[1].clone()], &[twin], 1).unwrap();
+    w.records[1] = other.records[0].clone();
+    w.public.counts[1] = 1;
+    w.public.n_records = 2;
+    reroot(&mut w, |r| r.active);
+    rejected_by(&w, |r| r.distinct = true);
+}
+
+#[test]
+fn rejects_records_out_of_order() {
+    // Distinct works, but in another order than the training order.
+    let mut w = honest();
+    w.records.swap(0, 4);
+    reroot(&mut w, |r| r.active);
+    rejected_by(&w, |r| r.distinct = true);
 }
 
 #[test]
@@ -300,8 +363,8 @@ fn builder_refuses_a_record_in_no_dataset() {
     let ds = datasets();
     let mut training = pick(&ds, &[(0, 0)]);
     training.push(record("nowhere", 0, 1, 0));
-    let err = small().witness(&ds, &training, ALL_THREE).unwrap_err();
-    assert!(matches!(err, WitnessError::NotCertified { index: 1, .. }), "{err}");
+    let err = small().witness(&ds, &sorted(training), ALL_THREE).unwrap_err();
+    assert!(matches!(err, WitnessError::NotCertified { .. }), "{err}");
 }
 
 #[test]
@@ -310,7 +373,7 @@ fn builder_refuses_a_disallowed_license() {
     let training = pick(&ds, &[(0, 0), (1, 0)]);
     let err = small().witness(&ds, &training, license_mask([License::new(0).unwrap()]));
     let err = err.unwrap_err();
-    assert!(matches!(err, WitnessError::LicenseNotAllowed { index: 1, license: 2, .. }), "{err}");
+    assert!(matches!(err, WitnessError::LicenseNotAllowed { license: 2, .. }), "{err}");
     assert!(err.to_string().contains("license 2"));
 }
 
@@ -358,7 +421,19 @@ fn builder_refuses_a_work_twice() {
     let ds = datasets();
     let training = pick(&ds, &[(0, 0), (1, 1), (0, 0)]);
     let err = small().witness(&ds, &training, ALL_THREE).unwrap_err();
-    assert!(matches!(err, WitnessError::DuplicateRecord { first: 0, second: 2, .. }), "{err}");
+    assert!(
+        matches!(err, WitnessError::DuplicateRecord { first, second, .. } if second == first + 1)
+    );
+}
+
+#[test]
+fn builder_refuses_records_out_of_training_order() {
+    let ds = datasets();
+    let mut training = pick(&ds, &[(0, 0), (1, 1), (2, 0)]);
+    training.swap(1, 2);
+    let err = small().witness(&ds, &training, ALL_THREE).unwrap_err();
+    assert!(matches!(err, WitnessError::OutOfOrder { index: 2, .. }), "{err}");
+    assert!(err.to_string().contains("ascending content order"), "{err}");
 }
 
 #[test]

@@ -5,6 +5,7 @@ use crate::io::{read_json, Bar};
 use anyhow::{bail, Context, Result};
 use lineage_core::{
     ingest::{read_records, Defaults},
+    record::sort_training_order,
     Address, DatasetManifest, License, Record,
 };
 use std::path::Path;
@@ -49,12 +50,14 @@ impl Source<'_> {
         Ok(records?.into_iter().map(|r| r.record).collect())
     }
 
-    /// The records of every path, concatenated in order.
-    pub(crate) fn load_all(&self, paths: &[impl AsRef<Path>]) -> Result<Vec<Record>> {
+    /// The training set: the records of every path, in the training order (ascending
+    /// content hash, `sort_training_order`), the order the circuits require and SGD uses.
+    pub(crate) fn load_training_set(&self, paths: &[impl AsRef<Path>]) -> Result<Vec<Record>> {
         let mut out = Vec::new();
         for p in paths {
             out.extend(self.load(p.as_ref())?);
         }
+        sort_training_order(&mut out);
         Ok(out)
     }
 }

@@ -1,10 +1,13 @@
 //! `lineage train` through the real binary: a real model on the sample corpus whose
-//! commitments check out natively and whose `train_root` is the dataset commitment of the
-//! same records, and bad input refused clearly without leaving a model behind.
+//! commitments check out natively and whose `train_root` commits to the same records in the
+//! training order, and bad input refused clearly without leaving a model behind.
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
-use lineage_core::{field::fr_to_hex, train::ModelFile};
+use lineage_core::{
+    field::fr_to_hex, record::sort_training_order, train::ModelFile, DatasetManifest, MerkleTree,
+    Record,
+};
 use std::{
     path::Path,
     process::{Command, Output},
@@ -73,11 +76,18 @@ fn trains_a_real_model_on_the_sample() {
         serde_json::from_str(&std::fs::read_to_string(&model_path).unwrap()).unwrap();
     assert_eq!(plain, fr_to_hex(&atelier_model.w_hash));
 
-    // train_root is the dataset commitment of the same records at depth log2(N) = 6, and a
-    // manifest trains exactly as its JSONL.
+    // train_root is the depth log2(N) = 6 tree of the same records in the training order
+    // (ascending content, not the file's order), and a manifest trains exactly as its JSONL.
     let manifest = dir.path().join("atelier.json");
     let root = ok(&["dataset", "build", s(&atelier), "--depth", "6", "-o", s(&manifest)]);
-    assert_eq!(fr_to_hex(&atelier_model.train_root), root);
+    let built: DatasetManifest =
+        serde_json::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
+    let mut records: Vec<Record> = built.records.into_iter().map(|r| r.record).collect();
+    sort_training_order(&mut records);
+    let leaves = records.iter().map(Record::leaf).collect();
+    let in_training_order = MerkleTree::new(leaves, 6).unwrap().root();
+    assert_eq!(atelier_model.train_root, in_training_order);
+    assert_ne!(fr_to_hex(&in_training_order), root, "the sample file is not in content order");
     let from_manifest =
         ok(&["train", "--data", s(&manifest), "--lr", "0.25", "-o", s(&model_path)]);
     assert_eq!(from_manifest, plain);

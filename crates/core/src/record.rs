@@ -184,6 +184,18 @@ impl Record {
     }
 }
 
+/// Puts a training set in the training order: ascending content hash, that is ascending
+/// `(content_hi, content_lo)` (the hash's big-endian halves, compared as integers).
+///
+/// The dataset circuit proves each work is counted once by requiring every record's
+/// content to be strictly greater than the previous record's in this order, and the
+/// training circuit visits records in the same order (both commit to it in `train_root`),
+/// so `lineage train` and `lineage prove` sort with this. The sort is stable: a work
+/// listed twice stays twice, side by side, for the witness builder to refuse by name.
+pub fn sort_training_order(records: &mut [Record]) {
+    records.sort_by(|a, b| a.content.cmp(&b.content));
+}
+
 /// Poseidon digest of a fixed-point feature vector; 0 for an empty vector.
 pub fn features_digest(features: &[i64]) -> Fr {
     if features.is_empty() {

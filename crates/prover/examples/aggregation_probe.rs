@@ -17,6 +17,7 @@
 use lineage_circuits::profile::{Profile, DEMO};
 use lineage_core::{
     manifest::DatasetManifest,
+    record::sort_training_order,
     train::{Bounds, Weights},
     Record,
 };
@@ -38,8 +39,9 @@ fn main() {
         .split(',')
         .map(|p| serde_json::from_str(&fs::read_to_string(p).unwrap()).unwrap())
         .collect();
-    let records: Vec<Record> =
+    let mut records: Vec<Record> =
         manifests.iter().flat_map(|m| m.records.iter().map(|r| r.record.clone())).collect();
+    sort_training_order(&mut records);
     let mask = records.iter().fold(0, |m, r| m | r.license.mask_bit());
 
     let setup = Setup::dev(&profile, &mut log).unwrap();

@@ -15,6 +15,7 @@ use lineage_core::{
     content::hash_bytes,
     field::{fr_from_hex, fr_to_hex},
     manifest::{DatasetManifest, SourcedRecord},
+    record::sort_training_order,
     train::{Bounds, Weights},
     Address, License, Record,
 };
@@ -62,8 +63,9 @@ fn inputs() -> (Vec<DatasetManifest>, Vec<Record>) {
             DatasetManifest::build(recs, DEMO.dataset.depth, f).unwrap().0
         })
         .collect();
-    let training =
+    let mut training: Vec<Record> =
         datasets.iter().flat_map(|m| m.records.iter().map(|r| r.record.clone())).collect();
+    sort_training_order(&mut training);
     (datasets, training)
 }
 

@@ -8,6 +8,7 @@ use lineage_circuits::{dataset::DatasetCircuit, layout::DatasetLayout, profile::
 use lineage_core::{
     content::hash_bytes,
     manifest::{DatasetManifest, SourcedRecord},
+    record::sort_training_order,
     Address, License, Record,
 };
 use lineage_prover::{kzg, srs};
@@ -32,8 +33,9 @@ fn dataset(name: &str, n: usize, creator: u8, license: u32) -> DatasetManifest {
 fn demo_dataset_proof_verifies_and_binds_its_public_values() {
     let circuit = DatasetCircuit::new(&DEMO);
     let ds = vec![dataset("atelier", 24, 1, 1), dataset("harbor", 24, 2, 0)];
-    let training: Vec<Record> =
+    let mut training: Vec<Record> =
         ds.iter().flat_map(|d| d.records.iter().map(|r| r.record.clone())).collect();
+    sort_training_order(&mut training);
     let witness = circuit.witness(&ds, &training, 0b11).unwrap();
 
     let params = srs::dev_params(DEMO.dataset.k);

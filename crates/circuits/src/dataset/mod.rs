@@ -14,9 +14,24 @@
 //!   `license_mask` (itself constrained to 64 bits) to be set;
 //! - counts `sel[s]` into slot `s` and puts `active · leaf` into the training tree.
 //!
+//! - when active, requires its content `(hi, lo)` to be greater than the previous
+//!   record's (see `content_increases`): records are in strictly ascending content order,
+//!   so **no work is counted twice**, whatever leaf or dataset it is opened in.
+//!
 //! Then `count[s] = Σ_i sel_i[s]`; a slot whose root is 0 (unused) must have count 0;
 //! `train_root` is the depth-`log2 N` root over `active · leaf`; `active` is boolean and
 //! prefix-shaped; `n_records = Σ active` (so `n_records ≤ N`).
+//!
+//! A work certified in several of the named datasets counts once (distinctness is by
+//! content), for the slot whose leaf the prover opens: the circuit proves that slot
+//! certifies it under an allowed license, not that no other slot does.
+//!
+//! Across chunks of one training set (a proof tree), the same properties hold if each
+//! node also checks: the first content of a chunk steps up from the last content of the
+//! chunk before it (so chunks must expose their first and last content), at most
+//! `2^125` records in all (see `content_increases`), counts and `n_records` summed,
+//! `cert_root`s and `license_mask` equal, and only the last non-empty chunk may end in
+//! padding.
 //!
 //! Cost per position at depth `D`: the leaf (3 permutations) plus `D` Merkle nodes (one
 //! permutation each) dominate; see BENCHMARKS.md.
@@ -40,7 +55,7 @@ use halo2_base::{
 use lineage_core::{
     content::hash_bytes,
     manifest::{DatasetManifest, SourcedRecord},
-    record::License,
+    record::{sort_training_order, License},
     Address, Record,
 };
 
@@ -73,6 +88,9 @@ pub struct Relax {
     pub n_records: bool,
     /// Skip "active records come first".
     pub prefix: bool,
+    /// Skip "each active record's content is greater than the previous record's" (what
+    /// makes every work count once).
+    pub distinct: bool,
 }
 
 /// The dataset circuit of one profile.
@@ -117,7 +135,7 @@ impl LineageCircuit for DatasetCircuit {
     /// One dataset of `N` synthetic records, all used, license 0 allowed.
     fn sample_witness(&self) -> DatasetWitness {
         let license = License::new(0).unwrap_or_else(|e| panic!("{e}"));
-        let training: Vec<Record> = (0..self.capacity as u64)
+        let mut training: Vec<Record> = (0..self.capacity as u64)
             .map(|i| Record {
                 content: hash_bytes(&i.to_le_bytes()),
                 creator: Address::ZERO,
@@ -126,6 +144,7 @@ impl LineageCircuit for DatasetCircuit {
                 label: 0,
             })
             .collect();
+        sort_training_order(&mut training);
         let sourced =
             training.iter().map(|r| SourcedRecord { record: r.clone(), source: None }).collect();
         let witness = DatasetManifest::build(sourced, self.shape.depth, 0)
@@ -158,6 +177,7 @@ impl LineageCircuit for DatasetCircuit {
         let mut slot_totals = vec![ctx.load_zero(); SLOTS];
         let mut tree_leaves = Vec::with_capacity(self.capacity);
         let mut actives: Vec<AssignedValue<Fr>> = Vec::with_capacity(self.capacity);
+        let mut previous: Option<[AssignedValue<Fr>; 6]> = None;
         for rec in &w.records {
             let active = ctx.load_witness(Fr::from(u64::from(rec.active)));
             gate.assert_bit(ctx, active);
@@ -171,6 +191,10 @@ impl LineageCircuit for DatasetCircuit {
             let preimage = ctx.assign_witnesses(rec.preimage);
             let preimage: [AssignedValue<Fr>; 6] = std::array::from_fn(|i| preimage[i]);
             let leaf = merkle::record_leaf(ctx, &gate, &chip, &preimage);
+            if let (Some(prev), false) = (previous, r.distinct) {
+                content_increases(ctx, &gate, &prev, &preimage, active);
+            }
+            previous = Some(preimage);
 
             let index = ctx.load_witness(Fr::from(rec.index));
             let bits = gate.num_to_bits(ctx, index, self.shape.depth as usize);
@@ -239,6 +263,39 @@ impl LineageCircuit for DatasetCircuit {
         out[DatasetLayout::N_RECORDS] = n_records;
         out
     }
+}
+
+/// Bits of the step between neighbouring records' contents: each content half is 128 bits.
+pub const CONTENT_STEP_BITS: usize = 128;
+
+/// When `active`: `(hi, lo)` of `cur` is greater than that of `prev` as a pair compared
+/// lexicographically, where `hi`, `lo` are the content hash's halves (preimage words 0, 1).
+///
+/// With `e = [prev.hi == cur.hi]` and `step = e ? cur.lo - prev.lo : cur.hi - prev.hi`, it
+/// constrains `active · (step - 1)` to [`CONTENT_STEP_BITS`] bits, i.e. `step ∈ [1, 2^128]`
+/// for an active record and nothing for padding.
+///
+/// ## Assumptions
+/// None on the halves' range: soundness of "no work twice" does not need them. Between two
+/// active records `i < j`, either `hi` stepped somewhere in between, and `hi_j - hi_i` is a
+/// sum of at most `N` steps of `[1, 2^128]`, nonzero as an integer below `N · 2^128 < p`
+/// (for `N < 2^125`); or `hi` never stepped, and the same holds for `lo`. Either way the two
+/// contents differ, so no work appears twice. For honest SHA-256 halves (below 2^128) it is
+/// exactly ascending order of the 256-bit hash.
+fn content_increases(
+    ctx: &mut Context<Fr>,
+    gate: &GateChip<Fr>,
+    prev: &[AssignedValue<Fr>; 6],
+    cur: &[AssignedValue<Fr>; 6],
+    active: AssignedValue<Fr>,
+) {
+    let same_hi = gate.is_equal(ctx, prev[0], cur[0]);
+    let hi_step = gate.sub(ctx, cur[0], prev[0]);
+    let lo_step = gate.sub(ctx, cur[1], prev[1]);
+    let step = gate.select(ctx, lo_step, hi_step, same_hi);
+    let gap = gate.sub(ctx, step, halo2_base::QuantumCell::Constant(Fr::one()));
+    let gap = gate.mul(ctx, active, gap);
+    gate.num_to_bits(ctx, gap, CONTENT_STEP_BITS);
 }
 
 /// `mask_bits[license]`, with `license` constrained to [`LICENSE_CODE_BITS`] bits: a binary

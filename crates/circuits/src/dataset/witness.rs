@@ -168,14 +168,30 @@ pub enum WitnessError {
         /// The content hash.
         content: ContentHash,
     },
+    /// The training records are not in the training order (ascending content hash,
+    /// `lineage_core::record::sort_training_order`), which the circuit requires.
+    #[error(
+        "training record {index} (content {content}) comes after {previous}: records must be \
+         in ascending content order (sort them with sort_training_order)"
+    )]
+    OutOfOrder {
+        /// Position of the record.
+        index: usize,
+        /// Its content hash.
+        content: ContentHash,
+        /// The previous record's content hash, which is greater.
+        previous: ContentHash,
+    },
 }
 
 impl DatasetWitness {
     /// Builds the witness proving that `training` (in order) comes from `datasets` (slot
     /// `s` = `datasets[s]`) under licenses allowed by `license_mask`.
     ///
-    /// Each manifest is re-verified. A work present in several datasets is attributed to
-    /// the first one that holds it.
+    /// `training` must be in the training order, strictly ascending content hash (the
+    /// circuit constrains it; `lineage_core::record::sort_training_order` sorts a set). Each
+    /// manifest is re-verified. A work present in several datasets is attributed to the
+    /// first one that holds it (a choice of the prover's: see the circuit's docs).
     pub fn build(
         shape: &DatasetShape,
         capacity: usize,
@@ -216,6 +232,15 @@ impl DatasetWitness {
         for (i, r) in training.iter().enumerate() {
             if let Some(first) = seen.insert(r.content, i) {
                 return Err(WitnessError::DuplicateRecord { first, second: i, content: r.content });
+            }
+            if let Some(previous) = i.checked_sub(1).map(|p| training[p].content) {
+                if previous > r.content {
+                    return Err(WitnessError::OutOfOrder {
+                        index: i,
+                        content: r.content,
+                        previous,
+                    });
+                }
             }
             let &(slot, leaf_index) = index
                 .get(&r.content)

@@ -8,7 +8,7 @@
 
 use crate::{
     cmd::setup::KeyArgs,
-    io::{print_json, read_json, write_json},
+    io::{print_json, read_json, write_json, Stages},
     records::Source,
 };
 use anyhow::{bail, Context, Result};
@@ -84,7 +84,7 @@ impl Args {
             creator: self.creator,
             license: self.license,
         };
-        let records = source.load_all(&self.train)?;
+        let records = source.load_training_set(&self.train)?;
         let datasets = self
             .datasets
             .iter()
@@ -110,14 +110,15 @@ impl Args {
         {
             bail!(
                 "{}: training these records with its hyperparameters does not give its weights \
-                 (was it trained on other data, in another order, or with other settings?)",
+                 (was it trained on other data, by an older lineage that kept the sources' order, or \
+                 with other settings?)",
                 self.model.display()
             );
         }
 
         let (setup, _, _, setup_time) = self.keys.open(false)?;
-        let mut progress =
-            |stage: &str| eprintln!("[{:>7.1}s] {stage}", t0.elapsed().as_secs_f64());
+        let stages = Stages::new();
+        let mut progress = |stage: &str| stages.stage(stage);
         let (proof, mut timings) =
             setup.prove_timed(&dataset_witness, &training_witness, &mut progress)?;
         timings.insert("load_keys".into(), setup_time.as_millis() as u64);
@@ -145,7 +146,8 @@ impl Args {
             return print_json(&summary);
         }
         eprintln!(
-            "proved model {} on {} records (per dataset: {:?}) in {:.1} s: {} ({} B proof){}",
+            "proved the weights with w_hash {} on {} records (per dataset: {:?}) in {:.1} s: {} \
+             ({} B proof){}; the model id is fixed at attestation: keccak256(publisher, w_hash)",
             summary.w_hash,
             summary.n_records,
             &summary.counts[..datasets.len()],

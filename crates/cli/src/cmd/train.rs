@@ -1,8 +1,9 @@
 //! `lineage train`: the fixed-point logistic-regression trainer whose run the training
 //! proof re-executes.
 //!
-//! Training data: one or more `--data` sources, concatenated in order (that order is the
-//! SGD order and the `train_root` leaf order). A `.json` file is a dataset manifest
+//! Training data: one or more `--data` sources, put in the training order: ascending
+//! content hash, whatever the order of the sources (that order is the SGD order and the
+//! `train_root` leaf order; the dataset circuit requires it to prove no work counts twice). A `.json` file is a dataset manifest
 //! (`lineage dataset build`; verified, and its `frac_bits` must be the profile's); any
 //! other file is JSONL records as `dataset build` ingests them, with features quantised
 //! at the profile's fractional bits.
@@ -25,8 +26,8 @@ use std::path::PathBuf;
 /// Arguments of `lineage train`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// Training records: a JSONL of records or a dataset manifest (`.json`); repeat to
-    /// concatenate several in order.
+    /// Training records: a JSONL of records or a dataset manifest (`.json`); repeat for
+    /// several (trained in ascending content order, whatever the order given).
     #[arg(long, required = true)]
     data: Vec<PathBuf>,
     /// Circuit profile: fixes features, epochs, fractional bits and capacity.
@@ -74,7 +75,7 @@ impl Args {
             creator: self.creator,
             license: self.license,
         };
-        let records = source.load_all(&self.data)?;
+        let records = source.load_training_set(&self.data)?;
         let circuit = TrainingCircuit::new(&p);
         let witness = circuit
             .witness(records, lr, Weights::zeros(shape.features))
