@@ -7,6 +7,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
 import {PublicLayout} from "./generated/PublicLayout.sol";
+import {PublicStart} from "./generated/PublicStart.sol";
 import {ILineageRegistry} from "./interfaces/ILineageRegistry.sol";
 import {IRoyaltyVault} from "./interfaces/IRoyaltyVault.sol";
 import {OutputMerkle} from "./libraries/OutputMerkle.sol";
@@ -479,6 +480,11 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
         // their types; the rest comes from the caller.
         for (uint256 i = 0; i < PublicLayout.LEN; ++i) {
             if (words[i] >= FIELD_MODULUS) revert RegistryWordOutOfField(i, words[i]);
+        }
+        // Training from a public start: the profile's zero weights, never weights the
+        // publisher chose (they could be any model, "trained" by a step that changes nothing).
+        if (request.w0Hash != PublicStart.zeroWeightsHash(profileId)) {
+            revert RegistryStartNotPublic(profileId, request.w0Hash);
         }
 
         a.publisher = publisher;

@@ -41,6 +41,11 @@ if ! grep -q "checked against this executable's circuits before" "$out/prove.log
     exit 1
 fi
 
+# Off a terminal, progress is plain lines: no spinner frames (carriage returns, escapes).
+if grep -q $'[\r\e]' "$out/prove.log"; then
+    echo "e2e: lineage prove drew a spinner into a log file" >&2
+    exit 1
+fi
 # It names the weights by w_hash: the model id (keccak256(publisher, w_hash)) is another word.
 grep -q "proved the weights with w_hash 0x" "$out/prove.log" \
     || { echo "e2e: lineage prove does not say w_hash for the w_hash" >&2; exit 1; }

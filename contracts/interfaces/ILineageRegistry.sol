@@ -70,7 +70,8 @@ interface ILineageRegistry {
     /// @param trainRoot Poseidon Merkle root of the training records.
     /// @param licenseMask Allowed licenses: bit `c` set allows license code `c`.
     /// @param nRecords Number of training records: the sum of `counts`.
-    /// @param w0Hash Commitment to the initial weights.
+    /// @param w0Hash Commitment to the initial weights: the profile's zero weights
+    ///        (`PublicStart.zeroWeightsHash`), else `RegistryStartNotPublic`.
     /// @param wHash Commitment to the trained weights: the model.
     /// @param hyperHash Commitment to the training hyperparameters.
     /// @param accumulator The aggregated proof's KZG accumulator limbs, exactly
@@ -130,6 +131,10 @@ interface ILineageRegistry {
     /// @notice The root was already registered, as dataset `datasetId` (whatever its status
     ///         now, revoked included): a root has one dataset id, forever.
     error RegistryRootRegistered(uint256 root, uint32 datasetId);
+
+    /// @notice Training must start from the profile's public start, its zero weights
+    ///         (`PublicStart.zeroWeightsHash`); `w0Hash` is another start.
+    error RegistryStartNotPublic(uint32 profileId, uint256 w0Hash);
 
     /// @notice A dataset must have at least one record.
     error RegistryLeafCountZero();

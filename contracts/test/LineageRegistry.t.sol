@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
 import {PublicLayout} from "../generated/PublicLayout.sol";
+import {PublicStart} from "../generated/PublicStart.sol";
 import {ILineageRegistry} from "../interfaces/ILineageRegistry.sol";
 import {LineageRegistry} from "../LineageRegistry.sol";
 import {RoyaltyVault} from "../RoyaltyVault.sol";
@@ -530,7 +531,7 @@ contract LineageRegistryTest is LineageFixture {
         ILineageRegistry.AttestRequest memory r = _request(ids, _u32(9));
         r.trainRoot = 0xAAAA01;
         r.licenseMask = 0xAAAA02;
-        r.w0Hash = 0xAAAA03;
+        r.w0Hash = PublicStart.zeroWeightsHash(DEMO); // the one start accepted
         r.wHash = 0xAAAA04;
         r.hyperHash = 0xAAAA05;
         vm.prank(publisher);
@@ -538,7 +539,7 @@ contract LineageRegistryTest is LineageFixture {
         bytes memory data = _expectedCalldata(r, PROOF);
         assertEq(_word(data, PublicLayout.TRAIN_ROOT), 0xAAAA01);
         assertEq(_word(data, PublicLayout.LICENSE_MASK), 0xAAAA02);
-        assertEq(_word(data, PublicLayout.W0_HASH), 0xAAAA03);
+        assertEq(_word(data, PublicLayout.W0_HASH), PublicStart.zeroWeightsHash(DEMO));
         assertEq(_word(data, PublicLayout.W_HASH), 0xAAAA04);
         assertEq(_word(data, PublicLayout.HYPER_HASH), 0xAAAA05);
         assertEq(_word(data, PublicLayout.N_RECORDS), 9);
@@ -693,6 +694,26 @@ contract LineageRegistryTest is LineageFixture {
         );
         vm.prank(publisher);
         registry.attest(r, PROOF);
+    }
+
+    function test_attest_revertsOnAStartOtherThanTheZeroWeights() public {
+        uint32[] memory ids = _certifiedDatasets(1);
+        uint256[3] memory starts =
+            [PublicStart.zeroWeightsHash(DEMO) + 1, 0, PublicStart.zeroWeightsHash(2)];
+        for (uint256 i = 0; i < starts.length; ++i) {
+            ILineageRegistry.AttestRequest memory r = _request(ids, _u32(5));
+            r.w0Hash = starts[i];
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    ILineageRegistry.RegistryStartNotPublic.selector, DEMO, starts[i]
+                )
+            );
+            vm.prank(publisher);
+            registry.attest(r, PROOF);
+        }
+        assertEq(verifier.acceptedCalls(), 0);
+        assertTrue(PublicStart.zeroWeightsHash(DEMO) != 0, "the demo profile has a start");
+        assertEq(PublicStart.zeroWeightsHash(99), 0, "an unknown profile has none");
     }
 
     function test_attest_revertsOnWordsOutOfField() public {

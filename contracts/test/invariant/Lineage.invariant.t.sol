@@ -98,6 +98,7 @@ contract LineageInvariantTest is Test {
     ///         with the calldata the layout prescribes.
     function invariant_attestationOnlyWithASuccessfulVerifierCall() public view {
         assertFalse(handler.ghostMismatch(), "verifier call and attest outcome disagree");
+        assertFalse(handler.ghostPrivateStartAttested(), "attested from a non-public start");
         bytes32[] memory ids = handler.tried();
         uint256 recorded;
         for (uint256 i = 0; i < ids.length; ++i) {

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {PublicLayout} from "../../generated/PublicLayout.sol";
+import {PublicStart} from "../../generated/PublicStart.sol";
 import {ILineageRegistry} from "../../interfaces/ILineageRegistry.sol";
 import {LineageRegistry} from "../../LineageRegistry.sol";
 import {RoyaltyVault} from "../../RoyaltyVault.sol";
@@ -47,6 +48,8 @@ contract LineageHandler is Test {
     /// @dev Set if the verifier saw other calldata than the layout prescribes, or an
     ///      attest call's outcome disagreed with the verifier's.
     bool public ghostMismatch;
+    /// @dev An attestation from a start other than the zero weights was recorded.
+    bool public ghostPrivateStartAttested;
     /// @dev The id each root was first registered under (0: never).
     mapping(uint256 root => uint32 datasetId) public ghostIdOfRoot;
     /// @dev Set if a registered root was registered again, or a registration was refused
@@ -110,6 +113,9 @@ contract LineageHandler is Test {
         r.trainRoot = seed % 1000;
         r.licenseMask = 1;
         r.wHash = seed % 50; // repeats make some attempts hit RegistryModelExists
+        // One attempt in eight starts from other weights than the zero ones: always refused.
+        bool publicStart = (seed >> 100) % 8 != 0;
+        r.w0Hash = PublicStart.zeroWeightsHash(1) + (publicStart ? 0 : 1 + (seed >> 104) % 7);
         r.accumulator = new uint256[](PublicLayout.ACCUMULATOR_LEN);
         // forge-lint: disable-next-line(unsafe-typecast) small values
         address publisher = address(uint160(0xB0B000 + publisherIndex % PUBLISHERS));
@@ -125,6 +131,7 @@ contract LineageHandler is Test {
                 id != modelId || existed || verifier.acceptedCalls() != callsBefore + 1
                     || verifier.lastCalldataHash() != _expectedCalldataHash(r, hex"0123")
             ) ghostMismatch = true;
+            if (!publicStart) ghostPrivateStartAttested = true;
             ghostVerified[modelId] = true;
             ++ghostAttested;
             _models.push(modelId);

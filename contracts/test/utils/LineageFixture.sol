@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {PublicLayout} from "../../generated/PublicLayout.sol";
+import {PublicStart} from "../../generated/PublicStart.sol";
 import {ILineageRegistry} from "../../interfaces/ILineageRegistry.sol";
 import {LineageRegistry} from "../../LineageRegistry.sol";
 import {RoyaltyVault} from "../../RoyaltyVault.sol";
@@ -127,7 +128,7 @@ abstract contract LineageFixture is Test {
         r.licenseMask = 0x3;
         // forge-lint: disable-next-line(unsafe-typecast) test counts are small
         r.nRecords = uint32(sum);
-        r.w0Hash = 0x2222;
+        r.w0Hash = PublicStart.zeroWeightsHash(DEMO); // the only start the registry accepts
         r.wHash = 0x3333;
         r.hyperHash = 0x4444;
         r.accumulator = new uint256[](PublicLayout.ACCUMULATOR_LEN);

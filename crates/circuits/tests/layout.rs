@@ -1,20 +1,29 @@
-//! The committed Solidity layout library is exactly what `layout::solidity()` renders.
+//! The committed Solidity libraries are exactly what `layout::solidity()` and
+//! `layout::start_solidity()` render.
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
-use lineage_circuits::layout::{solidity, SOLIDITY_PATH};
+use lineage_circuits::layout::{solidity, start_solidity, SOLIDITY_PATH, START_SOLIDITY_PATH};
 use std::path::PathBuf;
 
-#[test]
-fn committed_solidity_layout_matches_the_rust_layout() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(SOLIDITY_PATH);
-    let want = solidity();
+fn committed(relative: &str, want: &str) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(relative);
     if std::env::var_os("LINEAGE_BLESS").is_some() {
-        std::fs::write(&path, &want).unwrap();
+        std::fs::write(&path, want).unwrap();
     }
     let have = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         have == want,
-        "{SOLIDITY_PATH} is stale; run `LINEAGE_BLESS=1 cargo test -p lineage-circuits --test layout`"
+        "{relative} is stale; run `LINEAGE_BLESS=1 cargo test -p lineage-circuits --test layout`"
     );
+}
+
+#[test]
+fn committed_solidity_layout_matches_the_rust_layout() {
+    committed(SOLIDITY_PATH, &solidity());
+}
+
+#[test]
+fn committed_public_start_matches_the_profiles() {
+    committed(START_SOLIDITY_PATH, &start_solidity());
 }

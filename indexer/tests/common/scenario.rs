@@ -113,9 +113,18 @@ pub fn register_call(
 /// the tainted model is attested on this profile against a dataset with a root of its own.
 pub const STUB_PROFILE: u32 = 2;
 
-/// `attest` on `profile` with the demo proof's words and proof, naming `ids`.
+/// The start the registry requires on `STUB_PROFILE` (standard: the hash of its d = 16 zero
+/// weights, as `contracts/generated/PublicStart.sol` has it; the registry refuses any other).
+fn stub_profile_start() -> U256 {
+    let start = lineage_core::train::Weights::zeros(16).hash();
+    U256::from_be_bytes(lineage_core::field::fr_to_be_bytes(&start))
+}
+
+/// `attest` on `profile` with the demo proof's words and proof, naming `ids` (on
+/// `STUB_PROFILE`, from that profile's start instead of the demo's).
 pub fn attest_call(p: &DemoProof, profile: u32, ids: [u32; 2]) -> Vec<u8> {
     let w = &p.words;
+    let start = if profile == STUB_PROFILE { stub_profile_start() } else { w[23] };
     let request = ILineageRegistry::AttestRequest {
         profileId: profile,
         datasetIds: ids.to_vec(),
@@ -123,7 +132,7 @@ pub fn attest_call(p: &DemoProof, profile: u32, ids: [u32; 2]) -> Vec<u8> {
         trainRoot: w[20],
         licenseMask: w[21].to(),
         nRecords: w[22].to(),
-        w0Hash: w[23],
+        w0Hash: start,
         wHash: w[24],
         hyperHash: w[25],
         accumulator: w[..12].to_vec(),

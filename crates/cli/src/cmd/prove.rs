@@ -14,7 +14,10 @@ use crate::{
 use anyhow::{bail, Context, Result};
 use lineage_circuits::{dataset::DatasetCircuit, training::TrainingCircuit};
 use lineage_core::{
-    field::fr_to_hex, record::parse_address, train::ModelFile, Address, DatasetManifest, License,
+    field::fr_to_hex,
+    record::parse_address,
+    train::{ModelFile, Weights},
+    Address, DatasetManifest, License,
 };
 use serde::Serialize;
 use std::{collections::BTreeMap, path::PathBuf, time::Instant};
@@ -101,6 +104,14 @@ impl Args {
             .context(
             "the training records do not all come from the named datasets under allowed licenses",
         )?;
+        if model.w0 != Weights::zeros(profile.training.features) {
+            bail!(
+                "{}: training starts from weights other than zero; the registry accepts only \
+                 the profile's public start, its zero weights (w0_hash {})",
+                self.model.display(),
+                fr_to_hex(&lineage_circuits::layout::zero_start_hash(&profile))
+            );
+        }
         let training = TrainingCircuit::new(&profile);
         let training_witness = training
             .witness(records, model.hyper.lr, model.w0.clone())
