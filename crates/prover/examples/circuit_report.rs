@@ -5,6 +5,7 @@
 //! /usr/bin/time -v cargo run --release -p lineage-prover --example circuit_report -- dataset demo
 //! ```
 //!
+//! `--layout-only` prints the layout (columns, cells) and stops before the SRS and keygen.
 //! `dataset demo without-distinct` measures the baseline the distinctness constraint is
 //! compared with: the same circuit with that one constraint relaxed, at the k the profile
 //! had before it (demo: 19; standard kept its k): the dataset circuit as it was.
@@ -15,11 +16,8 @@ use lineage_circuits::{circuit, dataset::DatasetCircuit, profile, LineageCircuit
 use lineage_prover::{kzg, srs};
 use std::time::Instant;
 
-fn report<C: LineageCircuit>(name: &str, c: &C) {
-    let t = Instant::now();
-    let params = srs::dev_params(c.k());
-    println!("{name}: dev SRS k={} in {:.1?}", c.k(), t.elapsed());
-
+fn report<C: LineageCircuit>(name: &str, c: &C, layout_only: bool) {
+    // The layout first: it needs no SRS and no keys (`--layout-only` stops here).
     let builder = circuit::keygen(c);
     let stats = builder.statistics();
     let cells: usize = stats.gate.total_advice_per_phase.iter().sum();
@@ -30,6 +28,13 @@ fn report<C: LineageCircuit>(name: &str, c: &C) {
         stats.gate.total_fixed
     );
     drop(builder);
+    if layout_only {
+        return;
+    }
+
+    let t = Instant::now();
+    let params = srs::dev_params(c.k());
+    println!("{name}: dev SRS k={} in {:.1?}", c.k(), t.elapsed());
 
     let t = Instant::now();
     let keys = kzg::keygen(&params, c).unwrap();
@@ -46,22 +51,30 @@ fn report<C: LineageCircuit>(name: &str, c: &C) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let layout_only = args.iter().any(|a| a == "--layout-only");
+    args.retain(|a| a != "--layout-only");
     let (which, name, variant) = match args.as_slice() {
         [w, p] => (w.as_str(), p.as_str(), None),
         [w, p, v] => (w.as_str(), p.as_str(), Some(v.as_str())),
-        _ => panic!("usage: circuit_report dataset PROFILE [without-distinct]"),
+        _ => panic!("usage: circuit_report dataset PROFILE [without-distinct] [--layout-only]"),
     };
     let p = profile::by_name(name).unwrap_or_else(|| panic!("no profile {name}"));
     match (which, variant) {
-        ("dataset", None) => report(&format!("dataset/{name}"), &DatasetCircuit::new(&p)),
+        ("dataset", None) => {
+            report(&format!("dataset/{name}"), &DatasetCircuit::new(&p), layout_only)
+        }
         ("dataset", Some("without-distinct")) => {
             let mut c = DatasetCircuit::new(&p);
             c.relax.distinct = true;
             if p.name == "demo" {
                 c.shape.k = 19; // the demo's k before the constraint; standard kept its k
             }
-            report(&format!("dataset/{name} without distinctness, k = {}", c.shape.k), &c)
+            report(
+                &format!("dataset/{name} without distinctness, k = {}", c.shape.k),
+                &c,
+                layout_only,
+            )
         }
         (_, Some(v)) => panic!("unknown variant {v}"),
         (other, None) => {
