@@ -294,7 +294,7 @@ fn train_root_is_the_dataset_circuits() {
     use lineage_circuits::dataset::DatasetCircuit;
     use lineage_core::manifest::{DatasetManifest, SourcedRecord};
     // Two certified datasets of records with features and labels; the model trains on a
-    // subset of both, in an order of its own.
+    // subset of both, in the training order (ascending content).
     let mut rng = Rng64::seed_from_u64(11);
     let mut datasets = Vec::new();
     for (k, license) in [(0usize, 1u32), (1, 0)] {
@@ -308,8 +308,9 @@ fn train_root_is_the_dataset_circuits() {
             .collect();
         datasets.push(DatasetManifest::build(records, DEMO.dataset.depth, F).unwrap().0);
     }
-    let training: Vec<Record> =
+    let mut training: Vec<Record> =
         (0..30).map(|i| datasets[i % 2].records[(7 * (i / 2)) % 20].record.clone()).collect();
+    lineage_core::record::sort_training_order(&mut training);
 
     let data = DatasetCircuit::new(&DEMO).witness(&datasets, &training, 0b11).unwrap();
     let c = TrainingCircuit::new(&DEMO);
