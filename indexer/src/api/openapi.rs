@@ -28,9 +28,11 @@ use crate::store::PageKey;
 mod example {
     /// The first dataset.
     pub(super) const DATASET_ID: u32 = 1;
-    /// The valid model: published by anvil's account 1 with the committed demo proof.
+    /// The valid model: published by anvil's account 1 with the committed demo proof
+    /// (`cast keccak $(cast abi-encode "f(address,uint256)" <account 1> <its w_hash>)`;
+    /// re-blessing the proof changes it).
     pub(super) const MODEL_ID: &str =
-        "0xc3f687fa3279c51c4d25bd46e87a58af6364f8f3b0dbf18b65d7ccd7b081c434";
+        "0xd7545e15c166388c9c177cae707a7f1d7561ee59a2f41ab100a796a7e5611496";
     /// A creator of datasets 1 and 3 (anvil's account 7).
     pub(super) const CREATOR: &str = "0x14dC79964da2C08b23698B3D3cc7Ca32193d9955";
     /// The five outputs anchored as the valid model's batch 0, in leaf order:
