@@ -152,9 +152,9 @@ impl Stages {
     /// Logs the start of `name` and shows it under the spinner.
     pub(crate) fn stage(&self, name: &str) {
         let line = format!("[{:>7.1}s] {name}", self.start.elapsed().as_secs_f64());
-        self.spinner.suspend(|| eprintln!("{line}"));
         self.spinner.set_message(name.to_owned());
         self.spinner.reset_elapsed();
+        self.spinner.suspend(|| eprintln!("{line}"));
         self.spinner.enable_steady_tick(std::time::Duration::from_millis(120));
     }
 }
