@@ -45,9 +45,13 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
     ///         EIP-712 prescribes: keccak256 of the elements, each as a 32-byte word.
     bytes32 public constant ATTEST_TYPEHASH = keccak256(
         "Attest(address publisher,uint32 profileId,uint32[] datasetIds,uint32[] counts,"
-        "uint256 trainRoot,uint64 licenseMask,uint32 nRecords,uint256 w0Hash,uint256 wHash,"
-        "uint256 hyperHash,uint256 nonce,uint256 deadline)"
+        "uint256 trainRoot,uint64 licenseMask,uint32 nRecords,uint256 w0Hash,bytes32 baseModelId,"
+        "uint256 wHash,uint256 hyperHash,uint256 nonce,uint256 deadline)"
     );
+
+    /// @notice The most bases a model may have (its base, that one's base, and so on): a
+    ///         status read walks them all, so they are bounded. See `RegistryLineageTooDeep`.
+    uint256 public constant MAX_BASE_DEPTH = 8;
 
     // ---------------------------------------------------------------- storage
 
@@ -97,6 +101,10 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
 
     /// @dev Whether the publisher revoked the attestation.
     mapping(bytes32 modelId => bool) private _attestationRevoked;
+
+    /// @dev The model each fine-tuned model started from; 0 (never written) for a model
+    ///      trained from zero weights, which so pays nothing for lineage.
+    mapping(bytes32 modelId => bytes32 baseModelId) private _baseOf;
 
     /// @dev Next signed-attestation nonce per publisher.
     mapping(address publisher => uint256) private _nonces;
@@ -331,6 +339,7 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
         info.profileId = a.profileId;
         info.licenseMask = a.licenseMask;
         info.revoked = _attestationRevoked[modelId];
+        info.baseModelId = _baseOf[modelId];
         (info.datasetIds, info.counts, info.nRecords) = _unpack(a);
     }
 
@@ -481,10 +490,9 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
         for (uint256 i = 0; i < PublicLayout.LEN; ++i) {
             if (words[i] >= FIELD_MODULUS) revert RegistryWordOutOfField(i, words[i]);
         }
-        // Training from a public start: the profile's zero weights, never weights the
-        // publisher chose (they could be any model, "trained" by a step that changes nothing).
-        if (request.w0Hash != PublicStart.zeroWeightsHash(profileId)) {
-            revert RegistryStartNotPublic(profileId, request.w0Hash);
+        {
+            bytes32 base = _publicStart(request);
+            if (base != bytes32(0)) _baseOf[modelId] = base;
         }
 
         a.publisher = publisher;
@@ -498,6 +506,46 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
         _verify(profileId, verifier, abi.encodePacked(words, proof));
 
         _emitAttested(modelId, request, publisher, verifier);
+        if (request.baseModelId != bytes32(0)) emit ModelFineTuned(modelId, request.baseModelId);
+    }
+
+    /// @dev The request's base model, after checking that training started from a public
+    ///   start, never from weights the publisher chose (they could be any model, "trained" by
+    ///   a step that changes nothing): the profile's zero weights, or the base's weights.
+    function _publicStart(AttestRequest calldata request) private view returns (bytes32 base) {
+        base = request.baseModelId;
+        if (base != bytes32(0)) {
+            _checkBase(base, request.profileId, request.w0Hash);
+        } else if (request.w0Hash != PublicStart.zeroWeightsHash(request.profileId)) {
+            revert RegistryStartNotPublic(request.profileId, request.w0Hash);
+        }
+    }
+
+    /// @dev Reverts unless training may start from `base`'s weights: `base` is attested with
+    ///      this profile, `Valid` (its own datasets and every base below it clean), has fewer
+    ///      than `MAX_BASE_DEPTH` bases, and its `wHash` is `w0Hash`. The last is checked
+    ///      through the model id, `keccak256(publisher, wHash)`, so no weights hash is stored.
+    function _checkBase(bytes32 base, uint32 profileId, uint256 w0Hash) private view {
+        AttestationRecord storage b = _attestations[base];
+        address basePublisher = b.publisher;
+        if (basePublisher == address(0)) {
+            revert RegistryBaseNotValid(base, AttestationStatus.None);
+        }
+        if (_attestationRevoked[base]) {
+            revert RegistryBaseNotValid(base, AttestationStatus.Revoked);
+        }
+        if (b.profileId != profileId) {
+            revert RegistryBaseProfileMismatch(base, b.profileId, profileId);
+        }
+        if (_modelId(basePublisher, w0Hash) != base) revert RegistryStartNotBase(base, w0Hash);
+        // The base and each of its own bases (attested, so known), nearest first.
+        uint256 depth = 0;
+        for (bytes32 m = base; m != bytes32(0); m = _baseOf[m]) {
+            if (++depth > MAX_BASE_DEPTH) revert RegistryLineageTooDeep(base, MAX_BASE_DEPTH);
+            if (_attestationRevoked[m] || _namesRevoked(_attestations[m])) {
+                revert RegistryBaseNotValid(base, AttestationStatus.Tainted);
+            }
+        }
     }
 
     /// @dev Calls the verifier with `input` and exactly `VERIFY_GAS`; reverts unless it
@@ -603,8 +651,30 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
             }
         }
         if (_attestationRevoked[modelId]) status = AttestationStatus.Revoked;
-        else if (tainted) status = AttestationStatus.Tainted;
+        else if (tainted || _baseTainted(modelId)) status = AttestationStatus.Tainted;
         else status = AttestationStatus.Valid;
+    }
+
+    /// @dev Whether a base `modelId` was fine-tuned from, directly or through other bases, is
+    ///      revoked or names a revoked dataset. Walks at most `MAX_BASE_DEPTH` bases (`attest`
+    ///      refuses deeper lineages); a model trained from zero weights costs one read.
+    function _baseTainted(bytes32 modelId) private view returns (bool) {
+        for (bytes32 m = _baseOf[modelId]; m != bytes32(0); m = _baseOf[m]) {
+            if (_attestationRevoked[m] || _namesRevoked(_attestations[m])) return true;
+        }
+        return false;
+    }
+
+    /// @dev Whether an attestation names a dataset whose certification was revoked.
+    function _namesRevoked(AttestationRecord storage a) private view returns (bool) {
+        uint256 packedIds = a.packedDatasetIds;
+        for (uint256 s = 0; s < PublicLayout.SLOTS; ++s) {
+            // forge-lint: disable-next-line(unsafe-typecast) unpacking: truncation intended
+            uint32 datasetId = uint32(packedIds >> (32 * s));
+            if (datasetId == 0) break;
+            if (_datasets[datasetId].status == DatasetStatus.Revoked) return true;
+        }
+        return false;
     }
 
     /// @dev The dataset ids and counts packed in an attestation record, and their sum.
@@ -651,7 +721,13 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
             request.licenseMask
         );
         bytes memory tail = abi.encode(
-            request.nRecords, request.w0Hash, request.wHash, request.hyperHash, nonce, deadline
+            request.nRecords,
+            request.w0Hash,
+            request.baseModelId,
+            request.wHash,
+            request.hyperHash,
+            nonce,
+            deadline
         );
         return _hashTypedDataV4(keccak256(bytes.concat(head, tail)));
     }

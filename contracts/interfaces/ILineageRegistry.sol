@@ -9,6 +9,10 @@ import {PublicLayout} from "../generated/PublicLayout.sol";
 /// @dev A model id is `keccak256(abi.encode(publisher, wHash))` (see `modelIdOf`): the
 ///      publisher is part of it, so a proof copied from the mempool can only attest the
 ///      copier's own model id, never take over the honest publisher's.
+///      Training starts from a public start: the profile's zero weights, or the weights of a
+///      model attested before (fine-tuning a base model, any publisher's, `Valid` when the
+///      new one is attested). The base is recorded (`attestation(id).baseModelId`), and a
+///      base that is revoked or tainted later taints every model fine-tuned from it.
 ///      A dataset id names one root forever: `registerDataset` refuses a root that was ever
 ///      registered (`RegistryRootRegistered`), whatever that dataset's status is now, revoked
 ///      included, so a root has at most one id (`datasetOfRoot`), one creator list and one
@@ -28,7 +32,9 @@ interface ILineageRegistry {
 
     /// @notice Derived status of an attestation. `Revoked`: withdrawn by its publisher.
     ///         `Tainted`: not revoked, but a dataset it names has had its certification
-    ///         revoked since. `None`: no attestation has this id.
+    ///         revoked since, or a base model it was fine-tuned from (directly or through
+    ///         other bases) is revoked or names such a dataset. `None`: no attestation has
+    ///         this id.
     enum AttestationStatus {
         None,
         Valid,
@@ -70,8 +76,12 @@ interface ILineageRegistry {
     /// @param trainRoot Poseidon Merkle root of the training records.
     /// @param licenseMask Allowed licenses: bit `c` set allows license code `c`.
     /// @param nRecords Number of training records: the sum of `counts`.
-    /// @param w0Hash Commitment to the initial weights: the profile's zero weights
-    ///        (`PublicStart.zeroWeightsHash`), else `RegistryStartNotPublic`.
+    /// @param w0Hash Commitment to the initial weights: with `baseModelId` 0, the profile's
+    ///        zero weights (`PublicStart.zeroWeightsHash`), else `RegistryStartNotPublic`;
+    ///        otherwise the base model's `wHash`, else `RegistryStartNotBase`.
+    /// @param baseModelId The model fine-tuned (0: trained from zero weights). Any
+    ///        publisher's, of the same profile, `Valid` now, with fewer than
+    ///        `MAX_BASE_DEPTH` bases of its own.
     /// @param wHash Commitment to the trained weights: the model.
     /// @param hyperHash Commitment to the training hyperparameters.
     /// @param accumulator The aggregated proof's KZG accumulator limbs, exactly
@@ -84,6 +94,7 @@ interface ILineageRegistry {
         uint64 licenseMask;
         uint32 nRecords;
         uint256 w0Hash;
+        bytes32 baseModelId;
         uint256 wHash;
         uint256 hyperHash;
         uint256[] accumulator;
@@ -97,6 +108,8 @@ interface ILineageRegistry {
     /// @param revoked Whether the publisher revoked it.
     /// @param datasetIds The datasets named, in slot order.
     /// @param counts The proven counts, same order.
+    /// @param baseModelId The model this one was fine-tuned from; 0 when trained from the
+    ///        profile's zero weights.
     struct Attestation {
         address publisher;
         uint32 profileId;
@@ -105,6 +118,7 @@ interface ILineageRegistry {
         bool revoked;
         uint32[] datasetIds;
         uint32[] counts;
+        bytes32 baseModelId;
     }
 
     /// @notice An anchored batch of outputs of a model.
@@ -132,9 +146,25 @@ interface ILineageRegistry {
     ///         now, revoked included): a root has one dataset id, forever.
     error RegistryRootRegistered(uint256 root, uint32 datasetId);
 
-    /// @notice Training must start from the profile's public start, its zero weights
-    ///         (`PublicStart.zeroWeightsHash`); `w0Hash` is another start.
+    /// @notice Trained from no base model, training must start from the profile's zero
+    ///         weights (`PublicStart.zeroWeightsHash`); `w0Hash` is another start.
     error RegistryStartNotPublic(uint32 profileId, uint256 w0Hash);
+
+    /// @notice Fine-tuned from `baseModelId`, training must start from that model's weights;
+    ///         `w0Hash` is not its `wHash` (`modelIdOf(base publisher, w0Hash)` is another id).
+    error RegistryStartNotBase(bytes32 baseModelId, uint256 w0Hash);
+
+    /// @notice A base model must be attested and `Valid` when a model is fine-tuned from it;
+    ///         this one is `status` (`None`: no attestation has this id).
+    error RegistryBaseNotValid(bytes32 baseModelId, AttestationStatus status);
+
+    /// @notice A base model must be of the same profile (the same weights' shape and
+    ///         commitment); this one is of `baseProfileId`.
+    error RegistryBaseProfileMismatch(bytes32 baseModelId, uint32 baseProfileId, uint32 profileId);
+
+    /// @notice The base model already has `MAX_BASE_DEPTH` bases of its own: a model has at
+    ///         most that many, which bounds what a status read walks.
+    error RegistryLineageTooDeep(bytes32 baseModelId, uint256 maxDepth);
 
     /// @notice A dataset must have at least one record.
     error RegistryLeafCountZero();
@@ -287,6 +317,10 @@ interface ILineageRegistry {
         address verifier,
         address submitter
     );
+
+    /// @notice The model attested in the same transaction (`ModelAttested`, just before) was
+    ///         fine-tuned from `baseModelId`: its training started from that model's weights.
+    event ModelFineTuned(bytes32 indexed modelId, bytes32 indexed baseModelId);
 
     /// @notice The publisher revoked the attestation.
     event AttestationRevoked(bytes32 indexed modelId, address indexed publisher);
@@ -448,7 +482,8 @@ interface ILineageRegistry {
     /// @notice The attestation's derived status.
     /// @param modelId The model.
     /// @return None, Valid, Revoked (by the publisher) or Tainted (a named dataset was
-    ///         revoked since); Revoked wins over Tainted.
+    ///         revoked since, or a base model, or one of its bases, is revoked or names a
+    ///         revoked dataset); Revoked wins over Tainted.
     function attestationStatus(bytes32 modelId) external view returns (AttestationStatus);
 
     /// @notice What the royalty vault needs to split a payment, in one call.

@@ -773,9 +773,10 @@ contract LineageRegistryTest is LineageFixture {
         uint32[] memory ids = new uint32[](2);
         (ids[0], ids[1]) = (3, 4);
         ILineageRegistry.AttestRequest memory r = _request(ids, _u32(1, 2));
+        r.baseModelId = keccak256("a base"); // signed too: a relayer cannot change the start
         address who = vm.addr(SIGNER_KEY);
         bytes32 typeHash = keccak256(
-            "Attest(address publisher,uint32 profileId,uint32[] datasetIds,uint32[] counts,uint256 trainRoot,uint64 licenseMask,uint32 nRecords,uint256 w0Hash,uint256 wHash,uint256 hyperHash,uint256 nonce,uint256 deadline)"
+            "Attest(address publisher,uint32 profileId,uint32[] datasetIds,uint32[] counts,uint256 trainRoot,uint64 licenseMask,uint32 nRecords,uint256 w0Hash,bytes32 baseModelId,uint256 wHash,uint256 hyperHash,uint256 nonce,uint256 deadline)"
         );
         assertEq(registry.ATTEST_TYPEHASH(), typeHash);
         bytes32 domain = keccak256(
@@ -801,7 +802,15 @@ contract LineageRegistryTest is LineageFixture {
                     r.trainRoot,
                     r.licenseMask
                 ),
-                abi.encode(r.nRecords, r.w0Hash, r.wHash, r.hyperHash, uint256(7), uint256(99))
+                abi.encode(
+                    r.nRecords,
+                    r.w0Hash,
+                    r.baseModelId,
+                    r.wHash,
+                    r.hyperHash,
+                    uint256(7),
+                    uint256(99)
+                )
             )
         );
         assertEq(
@@ -994,6 +1003,183 @@ contract LineageRegistryTest is LineageFixture {
             uint256(registry.attestationStatus(modelId)),
             uint256(ILineageRegistry.AttestationStatus.Revoked)
         );
+    }
+
+    // ================================================================ fine-tuning
+
+    address internal tuner = address(0x7E11E5);
+
+    /// @dev `who` attests weights `wHash` fine-tuned from `base` (its weights `w0Hash`) on
+    ///      dataset `id`.
+    function _fineTune(address who, bytes32 base, uint256 w0Hash, uint256 wHash, uint32 id)
+        internal
+        returns (bytes32)
+    {
+        ILineageRegistry.AttestRequest memory r = _request(_ids(id), _u32(4));
+        (r.baseModelId, r.w0Hash, r.wHash) = (base, w0Hash, wHash);
+        vm.prank(who);
+        return registry.attest(r, PROOF);
+    }
+
+    function _status(bytes32 modelId) internal view returns (ILineageRegistry.AttestationStatus) {
+        return registry.attestationStatus(modelId);
+    }
+
+    function test_fineTune_anyPublisherFromAValidBaseRecordsAndEmits() public {
+        uint32[] memory ids = _certifiedDatasets(2);
+        bytes32 base = _attest(_ids(ids[0]), _u32(5)); // publisher's, wHash 0x3333
+        ILineageRegistry.AttestRequest memory r = _request(_ids(ids[1]), _u32(4));
+        (r.baseModelId, r.w0Hash, r.wHash) = (base, 0x3333, 0x5555);
+        bytes32 expectedId = keccak256(abi.encode(tuner, uint256(0x5555)));
+
+        vm.expectEmit(address(registry));
+        emit ILineageRegistry.ModelFineTuned(expectedId, base);
+        vm.prank(tuner);
+        bytes32 tuned = registry.attest(r, PROOF);
+
+        assertEq(tuned, expectedId);
+        assertEq(registry.attestation(tuned).baseModelId, base);
+        assertEq(registry.attestation(base).baseModelId, bytes32(0));
+        assertEq(verifier.lastCalldataHash(), keccak256(_expectedCalldata(r, PROOF)));
+        assertEq(uint256(_status(tuned)), uint256(ILineageRegistry.AttestationStatus.Valid));
+    }
+
+    function test_fineTune_revertsWhenTheStartIsNotTheBasesWeights() public {
+        uint32[] memory ids = _certifiedDatasets(1);
+        bytes32 base = _attest(ids, _u32(5));
+        uint256[3] memory starts = [uint256(0x3334), PublicStart.zeroWeightsHash(DEMO), 0];
+        for (uint256 i = 0; i < starts.length; ++i) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    ILineageRegistry.RegistryStartNotBase.selector, base, starts[i]
+                )
+            );
+            _fineTune(tuner, base, starts[i], 0x5555, ids[0]);
+        }
+        // Another publisher's model with the same weights is another id: its weights are not
+        // the start of a model that names `base`'s id, however equal they are.
+        bytes32 copy = keccak256(abi.encode(tuner, uint256(0x3333)));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILineageRegistry.RegistryBaseNotValid.selector,
+                copy,
+                ILineageRegistry.AttestationStatus.None
+            )
+        );
+        _fineTune(tuner, copy, 0x3333, 0x5555, ids[0]);
+        assertEq(verifier.acceptedCalls(), 1);
+    }
+
+    function test_fineTune_revertsOnAnUnknownRevokedOrTaintedBase() public {
+        uint32[] memory ids = _certifiedDatasets(3);
+        bytes32 unknown = keccak256("unknown");
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILineageRegistry.RegistryBaseNotValid.selector,
+                unknown,
+                ILineageRegistry.AttestationStatus.None
+            )
+        );
+        _fineTune(tuner, unknown, 0x3333, 0x5555, ids[0]);
+
+        bytes32 base = _attest(_ids(ids[0]), _u32(5));
+        vm.prank(publisher);
+        registry.revokeAttestation(base);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILineageRegistry.RegistryBaseNotValid.selector,
+                base,
+                ILineageRegistry.AttestationStatus.Revoked
+            )
+        );
+        _fineTune(tuner, base, 0x3333, 0x5555, ids[2]);
+
+        // Tainted through its own dataset, then through its base's.
+        bytes32 other =
+            _fineTune(stranger, bytes32(0), PublicStart.zeroWeightsHash(DEMO), 0x6666, ids[1]);
+        bytes32 child = _fineTune(stranger, other, 0x6666, 0x7777, ids[2]);
+        vm.prank(certifier);
+        registry.revokeDataset(ids[1], "");
+        for (uint256 i = 0; i < 2; ++i) {
+            bytes32 b = i == 0 ? other : child;
+            uint256 w = i == 0 ? 0x6666 : 0x7777;
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    ILineageRegistry.RegistryBaseNotValid.selector,
+                    b,
+                    ILineageRegistry.AttestationStatus.Tainted
+                )
+            );
+            _fineTune(tuner, b, w, 0x8888, ids[2]);
+        }
+    }
+
+    function test_fineTune_revertsOnABaseOfAnotherProfile() public {
+        uint32[] memory ids = _certifiedDatasets(1);
+        MockVerifier second = new MockVerifier();
+        vm.prank(owner);
+        registry.setVerifier(STANDARD, address(second));
+        ILineageRegistry.AttestRequest memory r = _request(ids, _u32(5));
+        (r.profileId, r.w0Hash) = (STANDARD, PublicStart.zeroWeightsHash(STANDARD));
+        vm.prank(publisher);
+        bytes32 base = registry.attest(r, PROOF);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILineageRegistry.RegistryBaseProfileMismatch.selector, base, STANDARD, DEMO
+            )
+        );
+        _fineTune(tuner, base, 0x3333, 0x5555, ids[0]);
+    }
+
+    function test_fineTune_aBaseTaintsEveryModelDerivedFromIt() public {
+        uint32[] memory ids = _certifiedDatasets(3);
+        bytes32 base = _attest(_ids(ids[0]), _u32(5));
+        bytes32 child = _fineTune(tuner, base, 0x3333, 0x5555, ids[1]);
+        bytes32 grandchild = _fineTune(stranger, child, 0x5555, 0x6666, ids[2]);
+        assertEq(uint256(_status(grandchild)), uint256(ILineageRegistry.AttestationStatus.Valid));
+
+        // The grandchild names only ids[2], which stays certified: the taint comes from the
+        // root of its lineage.
+        uint256 snap = vm.snapshotState();
+        vm.prank(certifier);
+        registry.revokeDataset(ids[0], "");
+        assertEq(uint256(_status(child)), uint256(ILineageRegistry.AttestationStatus.Tainted));
+        assertEq(uint256(_status(grandchild)), uint256(ILineageRegistry.AttestationStatus.Tainted));
+        (ILineageRegistry.AttestationStatus status,,, bool[] memory revoked,) =
+            registry.royaltySplit(grandchild);
+        assertEq(uint256(status), uint256(ILineageRegistry.AttestationStatus.Tainted));
+        assertFalse(revoked[0], "its own dataset is not the revoked one");
+
+        // A base revoked by its publisher taints the derived models too; the derived ones are
+        // Tainted, not Revoked: only their own publisher revokes them.
+        vm.revertToState(snap);
+        vm.prank(tuner);
+        registry.revokeAttestation(child);
+        assertEq(uint256(_status(base)), uint256(ILineageRegistry.AttestationStatus.Valid));
+        assertEq(uint256(_status(child)), uint256(ILineageRegistry.AttestationStatus.Revoked));
+        assertEq(uint256(_status(grandchild)), uint256(ILineageRegistry.AttestationStatus.Tainted));
+    }
+
+    function test_fineTune_lineageDepthIsBounded() public {
+        uint32[] memory ids = _certifiedDatasets(1);
+        bytes32 model = _attest(ids, _u32(5));
+        uint256 w = 0x3333;
+        uint256 maxDepth = registry.MAX_BASE_DEPTH();
+        for (uint256 depth = 1; depth <= maxDepth; ++depth) {
+            model = _fineTune(tuner, model, w, w + 1, ids[0]); // a model with `depth` bases
+            ++w;
+        }
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILineageRegistry.RegistryLineageTooDeep.selector, model, maxDepth
+            )
+        );
+        _fineTune(tuner, model, w, w + 1, ids[0]);
+
+        // The deepest allowed model still reads its whole lineage.
+        vm.prank(certifier);
+        registry.revokeDataset(ids[0], "");
+        assertEq(uint256(_status(model)), uint256(ILineageRegistry.AttestationStatus.Tainted));
     }
 
     function test_royaltySplit_unknownModelIsNone() public view {

@@ -106,6 +106,7 @@ async fn main() {
             licenseMask: w[21].to(),
             nRecords: w[22].to(),
             w0Hash: w[23],
+            baseModelId: Default::default(),
             wHash: w[24],
             hyperHash: w[25],
             accumulator: w[..12].to_vec(),

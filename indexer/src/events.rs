@@ -54,6 +54,7 @@ impl Event {
                 LineageRegistryEvents::DatasetCertified(_) => "DatasetCertified",
                 LineageRegistryEvents::DatasetRevoked(_) => "DatasetRevoked",
                 LineageRegistryEvents::ModelAttested(_) => "ModelAttested",
+                LineageRegistryEvents::ModelFineTuned(_) => "ModelFineTuned",
                 LineageRegistryEvents::AttestationRevoked(_) => "AttestationRevoked",
                 LineageRegistryEvents::OutputsAnchored(_) => "OutputsAnchored",
                 LineageRegistryEvents::CertifierUpdated(_) => "CertifierUpdated",

@@ -21,7 +21,7 @@ use lineage_core::{
     field::fr_to_be_bytes,
     manifest::DatasetManifest,
     output::{
-        verdict::{ChainFacts, DatasetFact, OnChainBatch},
+        verdict::{BaseFact, ChainFacts, DatasetFact, OnChainBatch},
         Receipt,
     },
 };
@@ -122,7 +122,26 @@ pub struct ModelLineage {
     pub confirmations: Option<u64>,
     /// The datasets, in slot order.
     pub datasets: Vec<DatasetLineage>,
+    /// The models it was fine-tuned from, nearest first (its base, that one's base, ...);
+    /// empty when it was trained from zero weights.
+    pub bases: Vec<BaseModel>,
 }
+
+/// A model another was fine-tuned from, directly or through other bases.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BaseModel {
+    /// Its model id.
+    pub model_id: B256,
+    /// Its status now (which includes its own bases').
+    pub status: AttestationStatus,
+    /// Who attested it.
+    pub publisher: Address,
+}
+
+/// The most bases [`Client::bases`] follows: the registry's `MAX_BASE_DEPTH` (8) allows no
+/// more, so a longer chain is a node's error, not a lineage.
+const MAX_BASES: usize = 8;
 
 /// The client of one deployment.
 #[derive(Clone, Debug)]
@@ -397,8 +416,20 @@ impl Client {
     /// Attests `att` on-chain for `dataset_ids` (one per used slot, in slot order): the
     /// registry rebuilds the public values and the profile's verifier checks the proof in
     /// the same transaction. Returns the model id.
-    pub async fn attest(&self, att: &Attestation, dataset_ids: &[u32]) -> Result<(B256, Sent)> {
-        let request = attest_request(att, dataset_ids)?;
+    ///
+    /// `base`: the attested model it was fine-tuned from (its weights are the training's
+    /// start), checked first as the registry will ([`Self::check_base`]); `None` for
+    /// training from the profile's zero weights.
+    pub async fn attest(
+        &self,
+        att: &Attestation,
+        dataset_ids: &[u32],
+        base: Option<B256>,
+    ) -> Result<(B256, Sent)> {
+        if let Some(base) = base {
+            self.check_base(att, base).await?;
+        }
+        let request = attest_request(att, dataset_ids, base)?;
         let registry = self.registry();
         let call = registry.attest(request, att.proof.clone().into());
         let (sent, receipt) = self.transact("attest", call).await?;
@@ -426,6 +457,52 @@ impl Client {
         }
         let record = self.view("attestation", registry.attestation(id)).await?;
         Ok((status, record))
+    }
+
+    /// Checks that `att` may be attested as fine-tuned from `base`: `base` is attested under
+    /// the same profile, `Valid`, and its weights are the training's start (its id is
+    /// `keccak256(its publisher, w0_hash)`).
+    pub async fn check_base(&self, att: &Attestation, base: B256) -> Result<()> {
+        let (status, record) = self.attestation(base).await?;
+        if status != AttestationStatus::Valid {
+            return Err(ChainError::BaseNotValid { base, status });
+        }
+        if record.profileId != att.profile_id {
+            return Err(ChainError::BaseProfileMismatch {
+                base,
+                base_profile: record.profileId,
+                profile: att.profile_id,
+            });
+        }
+        let w0_hash = word(&att.public.w0_hash);
+        if Self::model_id(record.publisher, w0_hash) != base {
+            return Err(ChainError::BaseNotStart { base, publisher: record.publisher, w0_hash });
+        }
+        Ok(())
+    }
+
+    /// The models `id` was fine-tuned from, nearest first, each with its status now.
+    pub async fn bases(&self, id: B256) -> Result<Vec<BaseModel>> {
+        let registry = self.registry();
+        let mut bases = Vec::new();
+        let mut next = self.view("attestation", registry.attestation(id)).await?.baseModelId;
+        while next != B256::ZERO {
+            if bases.len() == MAX_BASES {
+                return Err(ChainError::Rpc {
+                    what: "attestation",
+                    reason: format!("model {id} has more than {MAX_BASES} bases"),
+                });
+            }
+            let raw = self.view("attestationStatus", registry.attestationStatus(next)).await?;
+            let record = self.view("attestation", registry.attestation(next)).await?;
+            bases.push(BaseModel {
+                model_id: next,
+                status: attestation_status(raw),
+                publisher: record.publisher,
+            });
+            next = record.baseModelId;
+        }
+        Ok(bases)
     }
 
     /// The block model `id` was attested in (from its `ModelAttested` event).
@@ -470,6 +547,7 @@ impl Client {
             attested_block,
             confirmations,
             datasets,
+            bases: self.bases(id).await?,
         })
     }
 
@@ -523,7 +601,14 @@ impl Client {
         let attestation = AttestationStatus::try_from(raw)
             .map_err(|e| ChainError::Rpc { what: "attestationStatus", reason: e.to_string() })?;
         let mut datasets = Vec::new();
+        let mut bases = Vec::new();
         if attestation != AttestationStatus::None {
+            bases = self
+                .bases(receipt.model_id)
+                .await?
+                .into_iter()
+                .map(|b| BaseFact { model_id: b.model_id, status: b.status })
+                .collect();
             let record = self.view("attestation", registry.attestation(receipt.model_id)).await?;
             for id in record.datasetIds {
                 let raw = self.dataset(id).await?.status;
@@ -548,7 +633,7 @@ impl Client {
                 }
             }
         };
-        Ok(ChainFacts { batch, attestation, datasets, confirmations })
+        Ok(ChainFacts { batch, attestation, datasets, bases, confirmations })
     }
 
     // ------------------------------------------------------------ royalties
@@ -631,8 +716,13 @@ pub fn word(x: &lineage_core::field::Fr) -> U256 {
     U256::from_be_bytes(fr_to_be_bytes(x))
 }
 
-/// The registry's `AttestRequest` for `att` with its used slots bound to `dataset_ids`.
-pub fn attest_request(att: &Attestation, dataset_ids: &[u32]) -> Result<AttestRequest> {
+/// The registry's `AttestRequest` for `att` with its used slots bound to `dataset_ids`,
+/// fine-tuned from `base` (`None`: from the profile's zero weights).
+pub fn attest_request(
+    att: &Attestation,
+    dataset_ids: &[u32],
+    base: Option<B256>,
+) -> Result<AttestRequest> {
     let p = &att.public;
     let used = p.cert_roots.iter().filter(|r| **r != Default::default()).count();
     if dataset_ids.len() != used {
@@ -650,6 +740,7 @@ pub fn attest_request(att: &Attestation, dataset_ids: &[u32]) -> Result<AttestRe
         licenseMask: p.license_mask,
         nRecords: narrow("n_records", p.n_records)?,
         w0Hash: word(&p.w0_hash),
+        baseModelId: base.unwrap_or_default(),
         wHash: word(&p.w_hash),
         hyperHash: word(&p.hyper_hash),
         accumulator: p.accumulator.iter().map(word).collect(),
@@ -721,20 +812,23 @@ mod tests {
     #[test]
     fn attest_request_takes_the_used_slots_in_order() {
         let att = attestation([3, 5, 0, 0], 2);
-        let r = attest_request(&att, &[4, 2]).unwrap();
+        let r = attest_request(&att, &[4, 2], None).unwrap();
         assert_eq!(r.datasetIds, vec![4, 2]);
+        assert_eq!(r.baseModelId, B256::ZERO);
         assert_eq!(r.counts, vec![3, 5]);
         assert_eq!(r.nRecords, 8);
         assert_eq!(r.wHash, U256::from(9));
         assert_eq!(r.accumulator.len(), 12);
         assert_eq!(r.licenseMask, 0b101);
+        let base = B256::repeat_byte(7);
+        assert_eq!(attest_request(&att, &[4, 2], Some(base)).unwrap().baseModelId, base);
     }
 
     #[test]
     fn attest_request_refuses_a_wrong_number_of_dataset_ids() {
         let att = attestation([3, 5, 0, 0], 2);
         assert!(matches!(
-            attest_request(&att, &[1]),
+            attest_request(&att, &[1], None),
             Err(ChainError::DatasetIdsMismatch { slots: 2, given: 1 })
         ));
     }
@@ -743,7 +837,7 @@ mod tests {
     fn attest_request_refuses_counts_beyond_32_bits() {
         let att = attestation([1 << 33, 5, 0, 0], 2);
         assert!(matches!(
-            attest_request(&att, &[1, 2]),
+            attest_request(&att, &[1, 2], None),
             Err(ChainError::ValueTooLarge { name: "count", .. })
         ));
     }

@@ -4,7 +4,7 @@ use alloy::primitives::{Address, B256, U256};
 
 use crate::{
     bindings::{LineageRegistry::LineageRegistryErrors, RoyaltyVault::RoyaltyVaultErrors},
-    client::DatasetStatus,
+    client::{AttestationStatus, DatasetStatus},
 };
 
 /// `Result` with [`ChainError`].
@@ -199,6 +199,40 @@ pub enum ChainError {
     ModelUnknown {
         /// The id asked for.
         model_id: B256,
+    },
+    /// The base model named for a fine-tuned attestation is not where its training started:
+    /// its id is not `keccak256(its publisher, w0_hash)`.
+    #[error(
+        "model {base} was not this training's start: its weights are not the ones with \
+         w0_hash {w0_hash:#x} (keccak256(its publisher {publisher}, w0_hash) is another id)"
+    )]
+    BaseNotStart {
+        /// The base named.
+        base: B256,
+        /// Its publisher.
+        publisher: Address,
+        /// The attestation's `w0_hash`.
+        w0_hash: U256,
+    },
+    /// The base model named is not `Valid`: nothing can be fine-tuned from it any more.
+    #[error("base model {base} is {status:?}: only a valid model can be fine-tuned from")]
+    BaseNotValid {
+        /// The base named.
+        base: B256,
+        /// Its status now.
+        status: AttestationStatus,
+    },
+    /// The base model named was attested under another profile.
+    #[error(
+        "base model {base} is of profile {base_profile}, this attestation of profile {profile}"
+    )]
+    BaseProfileMismatch {
+        /// The base named.
+        base: B256,
+        /// Its profile.
+        base_profile: u32,
+        /// The attestation's.
+        profile: u32,
     },
 }
 

@@ -94,6 +94,52 @@ fn trains_a_real_model_on_the_sample() {
 }
 
 #[test]
+fn fine_tunes_from_a_base_model() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(&["sample", "-o", s(&dir.path().join("s"))]);
+    let atelier = dir.path().join("s/atelier/records.jsonl");
+    let harbor = dir.path().join("s/harbor/records.jsonl");
+    let (base, tuned) = (dir.path().join("base.json"), dir.path().join("tuned.json"));
+    let read = |p: &Path| -> ModelFile {
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    };
+    ok(&["train", "--data", s(&atelier), "--lr", "0.25", "-o", s(&base)]);
+    let printed =
+        ok(&["train", "--base", s(&base), "--data", s(&harbor), "--lr", "0.125", "-o", s(&tuned)]);
+    let (b, t) = (read(&base), read(&tuned));
+    // It starts where the base ended: its w0 is the base's weights, its w0_hash the base's
+    // w_hash (the start the registry accepts when the attestation names the base).
+    assert_eq!(t.w0, b.weights);
+    assert_eq!(t.w0_hash, b.w_hash);
+    assert_eq!(printed, fr_to_hex(&t.w_hash));
+    assert_ne!(t.weights, b.weights, "fine-tuning changed nothing");
+    // Trained from zero on the same records, the weights are others.
+    let scratch = dir.path().join("scratch.json");
+    ok(&["train", "--data", s(&harbor), "--lr", "0.125", "-o", s(&scratch)]);
+    assert_ne!(read(&scratch).weights, t.weights);
+
+    // A base of another profile (its weights have another shape) is refused.
+    let mut other: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&base).unwrap()).unwrap();
+    other["profile"] = serde_json::json!("standard");
+    let other_path = dir.path().join("other.json");
+    std::fs::write(&other_path, other.to_string()).unwrap();
+    let out = lineage(&[
+        "train",
+        "--base",
+        s(&other_path),
+        "--data",
+        s(&harbor),
+        "--lr",
+        "0.125",
+        "-o",
+        s(&dir.path().join("x.json")),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("the base model is of profile"), "{err}");
+}
+
+#[test]
 fn refuses_what_cannot_be_trained_or_proved() {
     let dir = tempfile::tempdir().unwrap();
     ok(&["sample", "-o", s(&dir.path().join("s"))]);

@@ -65,6 +65,7 @@ fn verify_image(c: &mut Criterion) {
         batch: Some(OnChainBatch { root: batch.root(), count: batch.count() }),
         attestation: AttestationStatus::Valid,
         datasets: vec![DatasetFact { id: 1, status: DatasetStatus::Certified }],
+        bases: vec![],
         confirmations: Some(3),
     };
     eprintln!("1-megapixel RGBA PNG: {} bytes", with_receipt.len());

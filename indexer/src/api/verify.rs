@@ -166,6 +166,7 @@ pub(super) async fn verify_image(
                 .map(|d| DatasetFact { id: d.dataset_id, status: dataset(&d.status) })
                 .collect()
         }),
+        bases: vec![],
         confirmations: batch.as_ref().map(|b| tip.confirmations(b.at.block_number)),
     };
     let verdict = judge(&file, &receipt, &facts, &Policy::default());

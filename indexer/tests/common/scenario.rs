@@ -133,6 +133,7 @@ pub fn attest_call(p: &DemoProof, profile: u32, ids: [u32; 2]) -> Vec<u8> {
         licenseMask: w[21].to(),
         nRecords: w[22].to(),
         w0Hash: start,
+        baseModelId: B256::ZERO,
         wHash: w[24],
         hyperHash: w[25],
         accumulator: w[..12].to_vec(),

@@ -2,14 +2,19 @@
 //! registry, which rebuilds its public values from the certified datasets and has the
 //! profile's verifier check the proof in the same transaction. Idempotent: a model the
 //! sender already attested is reported, not attested twice.
+//!
+//! A model fine-tuned from an attested one (`lineage train --base`) names that model with
+//! `--base MODEL_ID`: the registry accepts a training start that is either the profile's
+//! zero weights or the weights of a `Valid` base of the same profile, any publisher's.
 
 use crate::{chain::TxArgs, io::read_json};
-use anyhow::{Context, Result};
+use alloy::primitives::B256;
+use anyhow::{bail, Context, Result};
 use lineage_chain::{
     client::{word, AttestationStatus},
     Client, Sent,
 };
-use lineage_core::attestation::Attestation;
+use lineage_core::{attestation::Attestation, field::fr_to_hex};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -22,6 +27,10 @@ pub(crate) struct Args {
     /// each proven root].
     #[arg(long, value_delimiter = ',')]
     dataset_ids: Option<Vec<u32>>,
+    /// The attested model this one was fine-tuned from: the model whose weights its
+    /// training started from (omit for training from zero weights).
+    #[arg(long, value_name = "MODEL_ID")]
+    base: Option<B256>,
     #[command(flatten)]
     tx: TxArgs,
 }
@@ -32,6 +41,8 @@ pub(crate) struct Args {
 pub(crate) struct Attested {
     pub(crate) model_id: String,
     pub(crate) dataset_ids: Vec<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) base_model_id: Option<String>,
     pub(crate) already_attested: bool,
     pub(crate) tx: Option<Sent>,
 }
@@ -40,13 +51,20 @@ impl Args {
     pub(crate) fn run(self) -> Result<()> {
         let att: Attestation = read_json(&self.attestation, "attestation")?;
         self.tx.run(
-            async |client| attest(client, &att, self.dataset_ids.clone()).await,
+            async |client| attest(client, &att, self.dataset_ids.clone(), self.base).await,
             |out| {
                 match &out.tx {
                     None => eprintln!("model {} is already attested", out.model_id),
                     Some(tx) => eprintln!(
-                        "attested model {} on datasets {:?} ({} gas, tx {})",
-                        out.model_id, out.dataset_ids, tx.gas_used, tx.tx_hash
+                        "attested model {} on datasets {:?}{} ({} gas, tx {})",
+                        out.model_id,
+                        out.dataset_ids,
+                        match &out.base_model_id {
+                            Some(b) => format!(", fine-tuned from model {b}"),
+                            None => String::new(),
+                        },
+                        tx.gas_used,
+                        tx.tx_hash
                     ),
                 }
                 println!("{}", out.model_id);
@@ -56,13 +74,18 @@ impl Args {
 }
 
 /// Attests `att` unless the sender already has; `ids` default to the certified datasets
-/// with the proven roots.
+/// with the proven roots; `base` is the model it was fine-tuned from.
 pub(crate) async fn attest(
     client: &Client,
     att: &Attestation,
     ids: Option<Vec<u32>>,
+    base: Option<B256>,
 ) -> Result<Attested> {
     let sender = client.sender().context("attest needs a signer")?;
+    if base.is_none() {
+        check_zero_start(att)?;
+    }
+    let base_model_id = base.map(|b| b.to_string());
     let model_id = Client::model_id(sender, word(&att.public.w_hash));
     let dataset_ids = match ids {
         Some(ids) => ids,
@@ -73,16 +96,37 @@ pub(crate) async fn attest(
             return Ok(Attested {
                 model_id: model_id.to_string(),
                 dataset_ids,
+                base_model_id,
                 already_attested: true,
                 tx: None,
             });
         }
     }
-    let (model_id, sent) = client.attest(att, &dataset_ids).await?;
+    let (model_id, sent) = client.attest(att, &dataset_ids, base).await?;
     Ok(Attested {
         model_id: model_id.to_string(),
         dataset_ids,
+        base_model_id,
         already_attested: false,
         tx: Some(sent),
     })
+}
+
+/// Without a base, training must have started from the profile's zero weights: says so
+/// before the registry refuses it (`RegistryStartNotPublic`).
+fn check_zero_start(att: &Attestation) -> Result<()> {
+    let profile = lineage_circuits::profile::by_name(&att.profile)
+        .with_context(|| format!("the attestation's profile {:?} is unknown", att.profile))?;
+    let zero = lineage_circuits::layout::zero_start_hash(&profile);
+    if att.public.w0_hash != zero {
+        bail!(
+            "this model's training started from weights with w0_hash {}, not from the {} \
+             profile's zero weights ({}): name the attested model it was fine-tuned from with \
+             --base MODEL_ID",
+            fr_to_hex(&att.public.w0_hash),
+            profile.name,
+            fr_to_hex(&zero)
+        );
+    }
+    Ok(())
 }

@@ -196,7 +196,7 @@ impl Args {
 
         let model_id = clock.stage("attest on-chain (proof verified in the tx)", || {
             rt.block_on(async {
-                let a = attest::attest(&publisher, &att, Some(s.dataset_ids.clone())).await?;
+                let a = attest::attest(&publisher, &att, Some(s.dataset_ids.clone()), None).await?;
                 if let Some(tx) = &a.tx {
                     s.transactions.push(tx_of("attest".into(), tx));
                 }

@@ -4,7 +4,9 @@
 //!
 //! Everything that can be checked natively is checked before any proving starts: the
 //! records come from the named datasets under allowed licenses, and training them as
-//! `model.json` declares gives exactly its weights.
+//! `model.json` declares gives exactly its weights. A fine-tuned model (`lineage train
+//! --base`) is proved the same way: its start is public as `w0_hash`, and `lineage attest
+//! --base` names the attested model with those weights.
 
 use crate::{
     cmd::setup::KeyArgs,
@@ -104,14 +106,7 @@ impl Args {
             .context(
             "the training records do not all come from the named datasets under allowed licenses",
         )?;
-        if model.w0 != Weights::zeros(profile.training.features) {
-            bail!(
-                "{}: training starts from weights other than zero; the registry accepts only \
-                 the profile's public start, its zero weights (w0_hash {})",
-                self.model.display(),
-                fr_to_hex(&lineage_circuits::layout::zero_start_hash(&profile))
-            );
-        }
+        let fine_tuned = model.w0 != Weights::zeros(profile.training.features);
         let training = TrainingCircuit::new(&profile);
         let training_witness = training
             .witness(records, model.hyper.lr, model.w0.clone())
@@ -167,6 +162,13 @@ impl Args {
             summary.proof_bytes,
             if summary.insecure_srs { "; INSECURE dev SRS" } else { "" }
         );
+        if fine_tuned {
+            eprintln!(
+                "training started from weights with w0_hash {} (a fine-tune): attest it with \
+                 --base MODEL_ID, the attested model with those weights",
+                fr_to_hex(&att.public.w0_hash)
+            );
+        }
         Ok(())
     }
 }

@@ -1,5 +1,6 @@
 //! `lineage status MODEL_ID`: a model's attestation status (valid, revoked, tainted) and its
-//! lineage: the datasets it was trained on, their status and creators.
+//! lineage: the datasets it was trained on, their status and creators, and the models it
+//! was fine-tuned from (a revoked or tainted base taints it).
 
 use crate::{
     chain::{block_on, ChainArgs},
@@ -52,6 +53,14 @@ pub(crate) fn render_lineage(l: &ModelLineage) -> String {
     let _ = writeln!(o, "  records     {} (license mask {:#x})", l.n_records, l.license_mask);
     if let (Some(block), Some(conf)) = (l.attested_block, l.confirmations) {
         let _ = writeln!(o, "  attested    block {block} ({conf} confirmations)");
+    }
+    for (depth, b) in l.bases.iter().enumerate() {
+        let lead = if depth == 0 { "fine-tuned from" } else { "  which was fine-tuned from" };
+        let _ = writeln!(
+            o,
+            "  {lead} model {}: {:?} (publisher {})",
+            b.model_id, b.status, b.publisher
+        );
     }
     for d in &l.datasets {
         let _ = writeln!(

@@ -7,9 +7,13 @@
 //! (`lineage dataset build`; verified, and its `frac_bits` must be the profile's); any
 //! other file is JSONL records as `dataset build` ingests them, with features quantised
 //! at the profile's fractional bits.
+//!
+//! Training starts from the profile's zero weights, or, with `--base MODEL`, from the
+//! weights of a model trained before (fine-tuning): the registry accepts the second only
+//! when that model is attested, and the attestation names it (`lineage attest --base`).
 
 use crate::{
-    io::{print_json, write_json},
+    io::{print_json, read_json, write_json},
     records::Source,
 };
 use anyhow::{bail, Context, Result};
@@ -45,6 +49,10 @@ pub(crate) struct Args {
     /// License code for JSONL records that do not name one.
     #[arg(long, env = "LINEAGE_LICENSE")]
     license: Option<License>,
+    /// Fine-tune: start from this model's weights (a `lineage train -o` file of the same
+    /// profile) instead of zero weights.
+    #[arg(long, value_name = "MODEL")]
+    base: Option<PathBuf>,
     /// Where to write the model.
     #[arg(short, long)]
     out: PathBuf,
@@ -76,9 +84,24 @@ impl Args {
             license: self.license,
         };
         let records = source.load_training_set(&self.data)?;
+        let w0 = match &self.base {
+            None => Weights::zeros(shape.features),
+            Some(path) => {
+                let base: ModelFile = read_json(path, "base model")?;
+                if base.profile != p.name {
+                    bail!(
+                        "{}: the base model is of profile {:?}, not {:?}",
+                        path.display(),
+                        base.profile,
+                        p.name
+                    );
+                }
+                base.weights
+            }
+        };
         let circuit = TrainingCircuit::new(&p);
         let witness = circuit
-            .witness(records, lr, Weights::zeros(shape.features))
+            .witness(records, lr, w0)
             .context("the training data or hyperparameters cannot be trained (or proved)")?;
         let instances = circuit.instances(&witness);
         let f = shape.frac_bits;
@@ -103,11 +126,15 @@ impl Args {
             print_json(&model)?;
         } else {
             eprintln!(
-                "trained on {} records ({} epochs, lr {}, profile {}): training accuracy {:.1}% -> {}",
+                "trained on {} records ({} epochs, lr {}, profile {}{}): training accuracy {:.1}% -> {}",
                 model.hyper.samples,
                 model.hyper.epochs,
                 model.lr,
                 model.profile,
+                match &self.base {
+                    Some(_) => format!(", fine-tuned from w_hash {}", fr_to_hex(&model.w0_hash)),
+                    None => String::new(),
+                },
                 100.0 * model.training_accuracy,
                 self.out.display()
             );

@@ -82,6 +82,6 @@ pub use hash::{content_hash, is_png, HashKind, OutputHash};
 pub use merkle::{compute_root, tree_depth, verify_proof, OutputTree};
 pub use receipt::{sidecar_path, Anchor, Batch, Receipt, RECEIPT_VERSION, SIDECAR_SUFFIX};
 pub use verdict::{
-    judge, AttestationStatus, ChainFacts, Check, Code, DatasetFact, DatasetStatus, OnChainBatch,
-    Outcome, Policy, Verdict,
+    judge, AttestationStatus, BaseFact, ChainFacts, Check, Code, DatasetFact, DatasetStatus,
+    OnChainBatch, Outcome, Policy, Verdict,
 };

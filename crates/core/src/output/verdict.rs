@@ -19,7 +19,9 @@ pub enum AttestationStatus {
     Valid,
     /// Withdrawn by its publisher.
     Revoked,
-    /// Not revoked, but a dataset it names has had its certification revoked since.
+    /// Not revoked, but a dataset it names has had its certification revoked since, or a
+    /// base model it was fine-tuned from (directly or through other bases) is revoked or
+    /// names such a dataset.
     Tainted,
 }
 
@@ -83,6 +85,16 @@ pub struct DatasetFact {
     pub status: DatasetStatus,
 }
 
+/// A model the receipt's model was fine-tuned from, and its status now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BaseFact {
+    /// The base's model id (`attestation(modelId).baseModelId`, then that one's, ...).
+    pub model_id: B256,
+    /// `attestationStatus(model_id)`: its own status, which includes its own bases'.
+    pub status: AttestationStatus,
+}
+
 /// What the chain says, read at one block by the caller for the receipt's registry and
 /// model (after checking the RPC serves the receipt's chain, [`Receipt::check_chain`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,6 +108,11 @@ pub struct ChainFacts {
     /// `attestation(modelId).datasetIds` with each one's `dataset(id).status`, in slot
     /// order; empty when there is no attestation.
     pub datasets: Vec<DatasetFact>,
+    /// The model's bases, nearest first: the model it was fine-tuned from, that model's
+    /// base, and so on (at most the registry's `MAX_BASE_DEPTH`); empty for a model trained
+    /// from zero weights, or when there is no attestation.
+    #[serde(default)]
+    pub bases: Vec<BaseFact>,
     /// Confirmations of the anchoring transaction (`head - block + 1`), or `None` when its
     /// receipt could not be found (the batch read above still stands).
     pub confirmations: Option<u64>,
@@ -199,6 +216,22 @@ pub enum Code {
     /// a consistent registry does not allow for an attested model (CannotTell).
     #[serde(rename = "dataset.uncertified")]
     DatasetUncertified,
+    /// `base.attested`: the model was fine-tuned from this base, whose attestation is valid
+    /// (Valid).
+    #[serde(rename = "base.attested")]
+    BaseAttested,
+    /// `base.revoked`: a base the model was fine-tuned from was revoked by its publisher
+    /// (Invalid; the model is `model.tainted`).
+    #[serde(rename = "base.revoked")]
+    BaseRevoked,
+    /// `base.tainted`: a base the model was fine-tuned from is tainted (Invalid; so is the
+    /// model).
+    #[serde(rename = "base.tainted")]
+    BaseTainted,
+    /// `base.unknown`: the registry names a base it has no attestation of, which a
+    /// consistent registry does not allow (CannotTell).
+    #[serde(rename = "base.unknown")]
+    BaseUnknown,
 }
 
 impl Code {
@@ -217,22 +250,32 @@ impl Code {
             Self::DatasetCertified => "dataset.certified",
             Self::DatasetRevoked => "dataset.revoked",
             Self::DatasetUncertified => "dataset.uncertified",
+            Self::BaseAttested => "base.attested",
+            Self::BaseRevoked => "base.revoked",
+            Self::BaseTainted => "base.tainted",
+            Self::BaseUnknown => "base.unknown",
         }
     }
 
     /// What this code contributes to the overall outcome.
     pub const fn outcome(self) -> Outcome {
         match self {
-            Self::OutputAnchored | Self::ModelAttested | Self::DatasetCertified => Outcome::Valid,
+            Self::OutputAnchored
+            | Self::ModelAttested
+            | Self::DatasetCertified
+            | Self::BaseAttested => Outcome::Valid,
             Self::OutputUnknown
             | Self::OutputUnconfirmed
             | Self::ModelUnknown
-            | Self::DatasetUncertified => Outcome::CannotTell,
+            | Self::DatasetUncertified
+            | Self::BaseUnknown => Outcome::CannotTell,
             Self::OutputHashMismatch
             | Self::OutputProofInvalid
             | Self::ModelRevoked
             | Self::ModelTainted
-            | Self::DatasetRevoked => Outcome::Invalid,
+            | Self::DatasetRevoked
+            | Self::BaseRevoked
+            | Self::BaseTainted => Outcome::Invalid,
         }
     }
 }
@@ -254,13 +297,16 @@ pub struct Check {
     /// The dataset concerned, for `dataset.*` codes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dataset_id: Option<u32>,
+    /// The base model concerned, for `base.*` codes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_model_id: Option<B256>,
     /// A sentence for people; not stable, do not parse it.
     pub detail: String,
 }
 
 impl Check {
     fn new(code: Code, detail: String) -> Self {
-        Self { code, outcome: code.outcome(), dataset_id: None, detail }
+        Self { code, outcome: code.outcome(), dataset_id: None, base_model_id: None, detail }
     }
 }
 
@@ -284,7 +330,8 @@ pub struct Verdict {
     pub outcome: Outcome,
     /// [`Outcome::exit_code`] of [`Self::outcome`].
     pub exit_code: i32,
-    /// The checks' codes, in check order: output, model, then datasets in slot order.
+    /// The checks' codes, in check order: output, model, datasets in slot order, then the
+    /// bases the model was fine-tuned from, nearest first.
     pub codes: Vec<Code>,
     /// Each check with its detail.
     pub checks: Vec<Check>,
@@ -356,7 +403,9 @@ impl Verdict {
 ///    checks (index below the anchored count, exact proof length); else
 ///    `output.anchored`, plus `output.unconfirmed` below `policy.min_confirmations`;
 /// 2. model: `model.attested` / `model.revoked` / `model.tainted` / `model.unknown`;
-/// 3. each dataset: `dataset.certified` / `dataset.revoked` / `dataset.uncertified`.
+/// 3. each dataset: `dataset.certified` / `dataset.revoked` / `dataset.uncertified`;
+/// 4. each base, nearest first: `base.attested` / `base.revoked` / `base.tainted` /
+///    `base.unknown`.
 pub fn judge(file: &OutputHash, receipt: &Receipt, chain: &ChainFacts, policy: &Policy) -> Verdict {
     let mut checks = Vec::new();
     let claimed = receipt.output_hash();
@@ -404,9 +453,15 @@ pub fn judge(file: &OutputHash, receipt: &Receipt, chain: &ChainFacts, policy: &
         AttestationStatus::Revoked => {
             (Code::ModelRevoked, "the publisher revoked the model's attestation")
         }
-        AttestationStatus::Tainted => {
+        AttestationStatus::Tainted
+            if chain.datasets.iter().any(|d| d.status == DatasetStatus::Revoked) =>
+        {
             (Code::ModelTainted, "a dataset the model was trained on has been revoked")
         }
+        AttestationStatus::Tainted => (
+            Code::ModelTainted,
+            "a base the model was fine-tuned from is revoked or was trained on a revoked dataset",
+        ),
         AttestationStatus::None => (Code::ModelUnknown, "no attestation has this model id"),
     };
     checks.push(Check::new(code, format!("{detail} ({})", receipt.model_id)));
@@ -421,6 +476,23 @@ pub fn judge(file: &OutputHash, receipt: &Receipt, chain: &ChainFacts, policy: &
         checks.push(Check {
             dataset_id: Some(d.id),
             ..Check::new(code, format!("dataset {}: {detail}", d.id))
+        });
+    }
+
+    for (depth, b) in chain.bases.iter().enumerate() {
+        let (code, detail) = match b.status {
+            AttestationStatus::Valid => (Code::BaseAttested, "its attestation is valid"),
+            AttestationStatus::Revoked => (Code::BaseRevoked, "its publisher revoked it"),
+            AttestationStatus::Tainted => (Code::BaseTainted, "it is tainted"),
+            AttestationStatus::None => (Code::BaseUnknown, "no attestation has this id"),
+        };
+        let which = match depth {
+            0 => "fine-tuned from model".to_owned(),
+            d => format!("{} levels up, fine-tuned from model", d + 1),
+        };
+        checks.push(Check {
+            base_model_id: Some(b.model_id),
+            ..Check::new(code, format!("{which} {}: {detail}", b.model_id))
         });
     }
 
@@ -454,6 +526,7 @@ mod tests {
                 DatasetFact { id: 1, status: DatasetStatus::Certified },
                 DatasetFact { id: 2, status: DatasetStatus::Certified },
             ],
+            bases: vec![],
             confirmations: Some(3),
         };
         (batch.hashes()[3], receipt, facts)
@@ -544,6 +617,44 @@ mod tests {
         );
         assert_eq!(v.outcome, Outcome::Invalid);
         assert_eq!(v.checks[3].dataset_id, Some(2));
+    }
+
+    #[test]
+    fn bases_are_checked_nearest_first() {
+        let (file, receipt, mut facts) = setup();
+        let (near, far) = (B256::repeat_byte(0xb1), B256::repeat_byte(0xb2));
+        facts.bases = vec![
+            BaseFact { model_id: near, status: AttestationStatus::Valid },
+            BaseFact { model_id: far, status: AttestationStatus::Valid },
+        ];
+        let v = judge(&file, &receipt, &facts, &Policy::default());
+        assert_eq!(v.outcome, Outcome::Valid);
+        assert_eq!(codes(&v)[4..], ["base.attested", "base.attested"]);
+        assert_eq!((v.checks[4].base_model_id, v.checks[5].base_model_id), (Some(near), Some(far)));
+        assert!(v.checks[4].detail.starts_with(&format!("fine-tuned from model {near}")));
+        assert!(v.checks[5].detail.starts_with("2 levels up"));
+
+        // The far base's dataset was revoked: the chain taints every model below it.
+        facts.attestation = AttestationStatus::Tainted;
+        facts.bases[0].status = AttestationStatus::Tainted;
+        facts.bases[1].status = AttestationStatus::Tainted;
+        let v = judge(&file, &receipt, &facts, &Policy::default());
+        assert_eq!(v.outcome, Outcome::Invalid);
+        assert_eq!(codes(&v)[1], "model.tainted");
+        assert!(v.checks[1].detail.contains("a base the model was fine-tuned from"), "{v:?}");
+        assert_eq!(codes(&v)[4..], ["base.tainted", "base.tainted"]);
+
+        facts.bases[0].status = AttestationStatus::Revoked;
+        facts.bases[1].status = AttestationStatus::None;
+        let v = judge(&file, &receipt, &facts, &Policy::default());
+        assert_eq!(codes(&v)[4..], ["base.revoked", "base.unknown"]);
+        assert_eq!(v.outcome, Outcome::Invalid);
+        let json = serde_json::to_value(&v).unwrap();
+        assert_eq!(json["checks"][4]["baseModelId"], serde_json::to_value(near).unwrap());
+        assert!(json["checks"][1].get("baseModelId").is_none());
+        for c in &v.codes {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+        }
     }
 
     #[test]
