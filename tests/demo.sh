@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # End to end on a real anvil: `lineage demo`, then every claim it makes checked by reading
 # the chain with `cast` (not the CLI's own memory), then the wallet's verdicts (a tampered
-# pixel, no receipt, a corrupted receipt, a revoked dataset) and the CLI's errors on bad
-# input (wrong chain id, unreachable RPC, insufficient funds, unknown model, wrong counts).
+# pixel, no receipt, a corrupted receipt, a revoked dataset), a model fine-tuned from the
+# demo model by another publisher (proved, attested with --base, tainted by its base), and
+# the CLI's errors on bad input (wrong chain id, unreachable RPC, insufficient funds,
+# unknown model, wrong counts).
 #
 # Reuses target/e2e/ from script/e2e.sh (same sample, datasets, model and attestation), so
 # the demo finds its proof fresh and does not prove again. Called by script/test.sh.
@@ -22,6 +24,20 @@ expect() {
     [[ $rc == "$want" ]] || fail "expected exit $want, got $rc from: $* :: $got"
 }
 contains() { grep -q -- "$1" <<<"$got" || fail "expected '$1' in: $got"; }
+# strip_receipt SRC DST: SRC's PNG chunks but its iTXt (the receipt): the same pixels, no receipt.
+strip_receipt() {
+    python3 - "$1" "$2" <<'PY'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+pos, out = 8, bytearray(data[:8])
+while pos < len(data):
+    (n,) = struct.unpack(">I", data[pos:pos + 4])
+    if data[pos + 4:pos + 8] != b"iTXt":
+        out += data[pos:pos + 12 + n]
+    pos += 12 + n
+open(sys.argv[2], "wb").write(out)
+PY
+}
 
 [[ -x $lineage && -f target/e2e/attestation.json ]] || fail "run script/e2e.sh first"
 # The same targets as `cargo test --workspace`, so that this reuses its build (a `-p` build
@@ -77,6 +93,38 @@ if (again.length || s.modelId !== '$model') { console.error(again, s.modelId); p
 " || fail "the second run registered or attested again"
 [[ $(call "$registry" 'datasetCount()(uint32)') == 2 ]] || fail "datasets duplicated"
 
+step "fine-tuning: another publisher trains from the demo model's weights, proves and attests it"
+# anvil account 5: a publisher with no other role in the demo.
+tuner_key=0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba
+"$lineage" train --base "$out/model.json" --data "$out/harbor.json" --lr 0.125 \
+    -o "$out/tuned-model.json" >/dev/null
+"$lineage" prove --profile demo --dev-srs --datasets "$out/harbor.json" --train "$out/harbor.json" \
+    --model "$out/tuned-model.json" -o "$out/tuned.json" 2>&1 | tee "$out/tuned-prove.log"
+grep -q "attest it with --base MODEL_ID" "$out/tuned-prove.log" \
+    || fail "lineage prove does not say a fine-tune must name its base"
+expect 1 env LINEAGE_PRIVATE_KEY=$tuner_key "$lineage" attest "$out/tuned.json"
+contains "name the attested model it was fine-tuned from with --base MODEL_ID"
+# The same weights under another publisher are another model id: not this training's base.
+expect 1 env LINEAGE_PRIVATE_KEY=$tuner_key "$lineage" attest "$out/tuned.json" \
+    --base "$(cast keccak "$(cast abi-encode 'f(address,uint256)' "$(cast wallet address $tuner_key)" \
+        "$(node -p "require('./$out/model.json').w_hash")")")"
+contains "no model"
+expect 0 env LINEAGE_PRIVATE_KEY=$tuner_key "$lineage" attest "$out/tuned.json" --base "$model"
+tuned=$(tail -n1 <<<"$got")
+contains "fine-tuned from model $model"
+record=$(call "$registry" 'attestation(bytes32)((address,uint32,uint32,uint64,bool,uint32[],uint32[],bytes32))' "$tuned")
+[[ ${record,,} == *"[2], [24], ${model,,})" ]] || fail "the registry's record of the fine-tuned model: $record"
+[[ $(call "$registry" 'attestationStatus(bytes32)(uint8)' "$tuned") == 1 ]] || fail "fine-tuned model not valid"
+expect 0 "$lineage" status "$tuned"
+contains "fine-tuned from model $model: Valid"
+expect 0 "$lineage" status "$tuned" --json
+[[ $(node -p "JSON.parse(process.argv[1]).bases.map((b) => b.modelId).join()" "$got") == "$model" ]] \
+    || fail "status --json bases: $got"
+strip_receipt "$out/outputs/output-0.png" "$out/tuned-output.png"
+expect 0 env LINEAGE_PRIVATE_KEY=$tuner_key "$lineage" anchor --model "$tuned" "$out/tuned-output.png"
+expect 0 "$lineage" verify-image "$out/tuned-output.png" --json
+contains '"base.attested"'
+
 step "verify-image: valid, then one pixel changed, then no receipt, then a corrupted receipt"
 expect 0 "$lineage" verify-image "$out/outputs/output-1.png" --json
 [[ $(node -p "JSON.parse(process.argv[1]).verdict.outcome" "$got") == valid ]] || fail "$got"
@@ -98,17 +146,7 @@ open(sys.argv[2], "wb").write(data[:8] + body + chunk(b"IDAT", zlib.compress(byt
 PY
 expect 1 "$lineage" verify-image "$out/tampered.png" --json
 contains '"output.hash_mismatch"'
-python3 - "$out/outputs/output-2.png" "$out/bare.png" <<'PY'
-import struct, sys
-data = open(sys.argv[1], "rb").read()
-pos, out = 8, bytearray(data[:8])
-while pos < len(data):
-    (n,) = struct.unpack(">I", data[pos:pos + 4])
-    if data[pos + 4:pos + 8] != b"iTXt":
-        out += data[pos:pos + 12 + n]
-    pos += 12 + n
-open(sys.argv[2], "wb").write(out)
-PY
+strip_receipt "$out/outputs/output-2.png" "$out/bare.png"
 expect 2 "$lineage" verify-image "$out/bare.png" --json
 contains '"output.unknown"'
 python3 - "$out/outputs/output-3.png" "$out/corrupt.png" <<'PY'
@@ -188,6 +226,15 @@ contains '"tainted"'
 expect 1 "$lineage" verify-image "$out/outputs/output-0.png" --json
 contains '"model.tainted"'
 contains '"dataset.revoked"'
+
+step "the revoked dataset taints the model fine-tuned from the demo model too (it names only harbor)"
+[[ $(call "$registry" 'attestationStatus(bytes32)(uint8)' "$tuned") == 3 ]] || fail "fine-tuned model not tainted"
+expect 1 "$lineage" status "$tuned"
+contains "fine-tuned from model $model: Tainted"
+expect 1 "$lineage" verify-image "$out/tuned-output.png" --json
+contains '"model.tainted"'
+contains '"base.tainted"'
+contains '"dataset.certified"'
 
 step "a revoked root can never be registered again, by anyone (one dataset id per root)"
 expect 1 env LINEAGE_PRIVATE_KEY=0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d \

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {PublicLayout} from "../../generated/PublicLayout.sol";
+import {ILineageRegistry} from "../../interfaces/ILineageRegistry.sol";
 import {MockERC20} from "../mocks/MockERC20.sol";
 import {AcceptingVerifier} from "../mocks/MockVerifier.sol";
 import {LineageFixture} from "../utils/LineageFixture.sol";
@@ -47,6 +48,33 @@ contract LineageGasTest is LineageFixture {
 
     function test_gas_attest() public {
         _attestM();
+    }
+
+    /// @dev A model fine-tuned from the M-dataset model by another publisher, on the same M
+    ///      datasets: the base checks (its record, revocation, datasets) on top of `attest`.
+    function test_gas_attest_fineTuned() public {
+        _attestM();
+        _fineTune(modelId, 0x3333, 0x5555);
+    }
+
+    /// @dev Pays a model with `MAX_BASE_DEPTH` bases, each on M datasets: the most a status
+    ///      read walks (`royaltySplit` inside `payRoyalty`).
+    function test_gas_payRoyalty_deepestLineage() public {
+        _attestM();
+        uint256 w = 0x3333;
+        for (uint256 depth = 0; depth < registry.MAX_BASE_DEPTH(); ++depth) {
+            _fineTune(modelId, w, w + 1);
+            ++w;
+        }
+        vm.prank(payer);
+        vault.payRoyalty{value: 1 ether}(modelId);
+    }
+
+    function _fineTune(bytes32 base, uint256 w0Hash, uint256 wHash) internal {
+        ILineageRegistry.AttestRequest memory r = _request(ids, _counts(M));
+        (r.baseModelId, r.w0Hash, r.wHash) = (base, w0Hash, wHash);
+        vm.prank(stranger);
+        modelId = registry.attest(r, hex"c0ffee");
     }
 
     function test_gas_anchorOutputs() public {

@@ -111,6 +111,22 @@ contract LineageInvariantTest is Test {
         assertEq(verifier.acceptedCalls(), recorded, "accepted verifier calls != attestations");
     }
 
+    /// @notice Every model's status follows its lineage exactly as the ghost books do (its
+    ///         own revocation, its datasets', and every base's revocation and datasets), and
+    ///         the registry records the base it was fine-tuned from.
+    function invariant_statusFollowsTheLineage() public view {
+        bytes32[] memory models = handler.models();
+        for (uint256 i = 0; i < models.length; ++i) {
+            assertEq(
+                uint256(registry.attestationStatus(models[i])),
+                uint256(handler.ghostStatus(models[i])),
+                "status differs from the lineage's"
+            );
+            assertEq(registry.attestation(models[i]).baseModelId, handler.ghostBase(models[i]));
+            assertLe(handler.ghostDepth(models[i]), registry.MAX_BASE_DEPTH());
+        }
+    }
+
     /// @notice Nothing paid after a dataset's revocation reaches its creators: its credit is
     ///         frozen at the revocation and its creators' claims stay within it.
     function invariant_revokedDatasetCreditIsFrozen() public view {

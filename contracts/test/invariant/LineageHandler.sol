@@ -48,8 +48,17 @@ contract LineageHandler is Test {
     /// @dev Set if the verifier saw other calldata than the layout prescribes, or an
     ///      attest call's outcome disagreed with the verifier's.
     bool public ghostMismatch;
-    /// @dev An attestation from a start other than the zero weights was recorded.
+    /// @dev An attestation from a start other than the zero weights or a base that was
+    ///      `Valid` (by the ghost books), with fewer than `MAX_BASE_DEPTH` bases, whose
+    ///      weights it started from, was recorded.
     bool public ghostPrivateStartAttested;
+    /// @dev Each recorded model's weights, base (0: none), number of bases and datasets, and
+    ///      whether its publisher revoked it: the lineage the status must follow.
+    mapping(bytes32 modelId => uint256) public ghostWHash;
+    mapping(bytes32 modelId => bytes32) public ghostBase;
+    mapping(bytes32 modelId => uint256) public ghostDepth;
+    mapping(bytes32 modelId => uint32[]) internal _ghostDatasets;
+    mapping(bytes32 modelId => bool) public ghostModelRevoked;
     /// @dev The id each root was first registered under (0: never).
     mapping(uint256 root => uint32 datasetId) public ghostIdOfRoot;
     /// @dev Set if a registered root was registered again, or a registration was refused
@@ -116,6 +125,16 @@ contract LineageHandler is Test {
         // One attempt in eight starts from other weights than the zero ones: always refused.
         bool publicStart = (seed >> 100) % 8 != 0;
         r.w0Hash = PublicStart.zeroWeightsHash(1) + (publicStart ? 0 : 1 + (seed >> 104) % 7);
+        // One in three fine-tunes a recorded model: from its weights, or (one in four of
+        // those) from others.
+        if (_models.length > 0 && (seed >> 110) % 3 == 0) {
+            r.baseModelId = _models[(seed >> 112) % _models.length];
+            bool itsWeights = (seed >> 120) % 4 != 0;
+            r.w0Hash = ghostWHash[r.baseModelId] + (itsWeights ? 0 : 1 + (seed >> 124) % 7);
+            publicStart = itsWeights
+                && ghostStatus(r.baseModelId) == ILineageRegistry.AttestationStatus.Valid
+                && ghostDepth[r.baseModelId] < registry.MAX_BASE_DEPTH();
+        }
         r.accumulator = new uint256[](PublicLayout.ACCUMULATOR_LEN);
         // forge-lint: disable-next-line(unsafe-typecast) small values
         address publisher = address(uint160(0xB0B000 + publisherIndex % PUBLISHERS));
@@ -132,6 +151,10 @@ contract LineageHandler is Test {
                     || verifier.lastCalldataHash() != _expectedCalldataHash(r, hex"0123")
             ) ghostMismatch = true;
             if (!publicStart) ghostPrivateStartAttested = true;
+            ghostWHash[modelId] = r.wHash;
+            ghostBase[modelId] = r.baseModelId;
+            ghostDepth[modelId] = r.baseModelId == 0 ? 0 : ghostDepth[r.baseModelId] + 1;
+            _ghostDatasets[modelId] = r.datasetIds;
             ghostVerified[modelId] = true;
             ++ghostAttested;
             _models.push(modelId);
@@ -245,6 +268,7 @@ contract LineageHandler is Test {
         if (a.revoked) return;
         vm.prank(a.publisher);
         registry.revokeAttestation(modelId);
+        ghostModelRevoked[modelId] = true;
     }
 
     /// @dev Anyone prepares a dataset's slots for ETH or the token, for some of its creators
@@ -281,6 +305,27 @@ contract LineageHandler is Test {
 
     function datasetIds() external view returns (uint32[] memory) {
         return _datasetIds;
+    }
+
+    function models() external view returns (bytes32[] memory) {
+        return _models;
+    }
+
+    /// @notice A recorded model's status by the ghost books alone: revoked by its publisher,
+    ///         else tainted by a revoked dataset of its own or of any base down its lineage,
+    ///         or by a revoked base.
+    function ghostStatus(bytes32 modelId) public view returns (ILineageRegistry.AttestationStatus) {
+        if (ghostModelRevoked[modelId]) return ILineageRegistry.AttestationStatus.Revoked;
+        for (bytes32 m = modelId; m != 0; m = ghostBase[m]) {
+            if (m != modelId && ghostModelRevoked[m]) {
+                return ILineageRegistry.AttestationStatus.Tainted;
+            }
+            uint32[] storage ids = _ghostDatasets[m];
+            for (uint256 s = 0; s < ids.length; ++s) {
+                if (ghostRevoked[ids[s]]) return ILineageRegistry.AttestationStatus.Tainted;
+            }
+        }
+        return ILineageRegistry.AttestationStatus.Valid;
     }
 
     function tried() external view returns (bytes32[] memory) {

@@ -172,9 +172,11 @@ pub fn solidity() -> String {
 /// Path of the rendered public-start library, relative to the repository root.
 pub const START_SOLIDITY_PATH: &str = "contracts/generated/PublicStart.sol";
 
-/// The `w0_hash` a training run must start from, per profile: the hash of the profile's zero
-/// weights (`d` zeros and a zero bias). The registry refuses any other start, so a model is
-/// proven trained from a public start, never from weights the publisher chose.
+/// The `w0_hash` a training run from scratch starts from, per profile: the hash of the
+/// profile's zero weights (`d` zeros and a zero bias). The registry accepts it, or the
+/// `w_hash` of an attested base model the attestation names (fine-tuning), and no other
+/// start, so a model is proven trained from a public start, never from weights the
+/// publisher chose.
 pub fn zero_start_hash(profile: &crate::profile::Profile) -> lineage_core::Fr {
     lineage_core::train::Weights::zeros(profile.training.features).hash()
 }
@@ -188,10 +190,11 @@ pub fn start_solidity() -> String {
     s.push_str("// `LINEAGE_BLESS=1 cargo test -p lineage-circuits --test layout` rewrites it.\n");
     s.push_str("pragma solidity ^0.8.24;\n\n");
     s.push_str("/// @title PublicStart\n");
-    s.push_str("/// @notice The initial-weights commitment (`w0_hash`) an attestation must prove training\n");
+    s.push_str("/// @notice The initial-weights commitment (`w0_hash`) of training from scratch: the hash\n");
     s.push_str(
-        "///         from: the hash of the profile's zero weights. Any other start is refused.\n",
+        "///         of the profile's zero weights. The only other start the registry accepts\n",
     );
+    s.push_str("///         is an attested base model's weights (`AttestRequest.baseModelId`).\n");
     s.push_str("library PublicStart {\n");
     s.push_str(
         "    /// @dev The zero weights' hash of profile `profileId`; 0 (no valid start) for an\n",

@@ -18,6 +18,11 @@
 //!    `hyper_hash = H_Hyper(lr, E, F, d, n)` with `E, F, d` constants of the circuit and
 //!    `n` the sum of the flags.
 //! 3. **Initial weights.** Range-checked to `F + 8` bits, `w0_hash = H_Weights(w0, b0)`.
+//!    The circuit takes any start; which ones an attestation may use is the registry's
+//!    check on the public `w0_hash` (`LineageRegistry._publicStart`): the profile's zero
+//!    weights ([`crate::layout::zero_start_hash`]), or, with `baseModelId`, the weights of
+//!    an attested `Valid` base of the same profile (`keccak256(base publisher, w0_hash)`
+//!    must be the base's id, so `w0_hash` is the base's `w_hash`).
 //! 4. **SGD.** `E · N` steps in slot order, each exactly `lineage_core::train::step`:
 //!    every division by a power of two is witnessed as `a = q·2^k + r` with `r`
 //!    range-checked to `[0, 2^k)` and `q` to its signed bound (so `q = ⌊a / 2^k⌋`, the
