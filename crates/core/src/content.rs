@@ -45,6 +45,40 @@ pub fn hash_files(paths: &[PathBuf], on_done: &(dyn Fn() + Sync)) -> Result<Vec<
         .collect()
 }
 
+/// Every regular file below `dir`, as `(relative path, path)`, sorted by relative path
+/// (`/`-separated, compared as bytes), so that nothing depends on the order the file
+/// system lists entries in. Hidden files and folders (a name starting with `.`) are
+/// skipped; symlinks are followed, and a dangling link or a loop is an error, never
+/// silently dropped. Dataset folders ([`crate::ingest`]) and model folders
+/// ([`crate::model`]) are read this way.
+pub fn list_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let mut files: Vec<(String, PathBuf)> = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            Error::io(
+                path,
+                e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop")),
+            )
+        })?;
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            files.push((rel, entry.into_path()));
+        }
+    }
+    files.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    Ok(files)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -87,6 +87,19 @@ pub enum Error {
         /// The source.
         path: PathBuf,
     },
+    /// A model folder with no files in it.
+    #[error("{}: no files found: a model folder holds its weights", path.display())]
+    EmptyModel {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// A model file whose relative path has a newline or a backslash, which the folder
+    /// hash's `sha256sum` lines cannot name unambiguously.
+    #[error("{}: a model file's path may not contain a newline or a backslash", path.display())]
+    ModelPathUnhashable {
+        /// The file.
+        path: PathBuf,
+    },
     /// A JSONL line that is not a valid record.
     #[error("{}:{line}: {message}", path.display())]
     Jsonl {

@@ -12,7 +12,7 @@
 //! are real numbers stored as fixed-point integers `round(x * 2^frac_bits)`.
 
 use crate::{
-    content::hash_files,
+    content::{hash_files, list_files},
     manifest::SourcedRecord,
     record::{parse_address, ContentHash, License, Record},
     Error, Result,
@@ -85,33 +85,10 @@ fn from_dir(
     defaults: &Defaults,
     progress: &dyn Progress,
 ) -> Result<Vec<SourcedRecord>> {
-    let mut files: Vec<(String, PathBuf)> = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(dir).to_path_buf();
-            Error::io(
-                path,
-                e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop")),
-            )
-        })?;
-        if entry.file_type().is_file() {
-            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-            let rel = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            files.push((rel, entry.into_path()));
-        }
-    }
+    let files = list_files(dir)?;
     if files.is_empty() {
         return Err(Error::EmptyDataset { path: dir.to_path_buf() });
     }
-    files.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     let creator = defaults.creator.ok_or_else(|| missing(dir.display().to_string(), "creator"))?;
     let license = defaults.license.ok_or_else(|| missing(dir.display().to_string(), "license"))?;
     let paths: Vec<PathBuf> = files.iter().map(|(_, p)| p.clone()).collect();

@@ -25,6 +25,7 @@ pub mod field;
 pub mod ingest;
 pub mod manifest;
 pub mod merkle;
+pub mod model;
 pub mod output;
 pub mod poseidon;
 pub mod record;

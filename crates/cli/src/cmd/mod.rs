@@ -8,6 +8,7 @@ mod anchor;
 mod attest;
 mod dataset;
 mod demo;
+mod model_hash;
 mod prove;
 mod royalties;
 mod sample;
@@ -32,6 +33,8 @@ enum Command {
     Dataset(dataset::DatasetCommand),
     /// Write the bundled sample corpus (two small datasets) to a folder.
     Sample(sample::Args),
+    /// The SHA-256 identity of a model file or folder whose training is declared.
+    ModelHash(model_hash::Args),
     /// Train the fixed-point logistic-regression model a training proof can re-execute.
     Train(train::Args),
     /// Generate (or load the cached) SRS parameters and keys of a profile.
@@ -63,6 +66,7 @@ impl Cli {
         match self.command {
             Command::Dataset(cmd) => cmd.run(),
             Command::Sample(args) => args.run().map(|()| ExitCode::SUCCESS),
+            Command::ModelHash(args) => args.run().map(|()| ExitCode::SUCCESS),
             Command::Train(args) => args.run().map(|()| ExitCode::SUCCESS),
             Command::Setup(args) => args.run().map(|()| ExitCode::SUCCESS),
             Command::Prove(args) => args.run().map(|()| ExitCode::SUCCESS),
