@@ -4,8 +4,9 @@
 pragma solidity ^0.8.24;
 
 /// @title PublicStart
-/// @notice The initial-weights commitment (`w0_hash`) an attestation must prove training
-///         from: the hash of the profile's zero weights. Any other start is refused.
+/// @notice The initial-weights commitment (`w0_hash`) of training from scratch: the hash
+///         of the profile's zero weights. The only other start the registry accepts
+///         is an attested base model's weights (`AttestRequest.baseModelId`).
 library PublicStart {
     /// @dev The zero weights' hash of profile `profileId`; 0 (no valid start) for an
     ///      unknown profile.
