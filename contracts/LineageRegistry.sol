@@ -538,14 +538,10 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
             revert RegistryBaseProfileMismatch(base, b.profileId, profileId);
         }
         if (_modelId(basePublisher, w0Hash) != base) revert RegistryStartNotBase(base, w0Hash);
-        // The base and each of its own bases (attested, so known), nearest first.
-        uint256 depth = 0;
-        for (bytes32 m = base; m != bytes32(0); m = _baseOf[m]) {
-            if (++depth > MAX_BASE_DEPTH) revert RegistryLineageTooDeep(base, MAX_BASE_DEPTH);
-            if (_attestationRevoked[m] || _namesRevoked(_attestations[m])) {
-                revert RegistryBaseNotValid(base, AttestationStatus.Tainted);
-            }
-        }
+        // The new model's bases: `base` and its own, each attested (so known) and bounded.
+        (bool tainted, uint256 bases) = _walk(base);
+        if (tainted) revert RegistryBaseNotValid(base, AttestationStatus.Tainted);
+        if (bases > MAX_BASE_DEPTH) revert RegistryLineageTooDeep(base, MAX_BASE_DEPTH);
     }
 
     /// @dev Calls the verifier with `input` and exactly `VERIFY_GAS`; reverts unless it
@@ -658,11 +654,17 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
     /// @dev Whether a base `modelId` was fine-tuned from, directly or through other bases, is
     ///      revoked or names a revoked dataset. Walks at most `MAX_BASE_DEPTH` bases (`attest`
     ///      refuses deeper lineages); a model trained from zero weights costs one read.
-    function _baseTainted(bytes32 modelId) private view returns (bool) {
-        for (bytes32 m = _baseOf[modelId]; m != bytes32(0); m = _baseOf[m]) {
-            if (_attestationRevoked[m] || _namesRevoked(_attestations[m])) return true;
+    function _baseTainted(bytes32 modelId) private view returns (bool tainted) {
+        (tainted,) = _walk(_baseOf[modelId]);
+    }
+
+    /// @dev Walks model `m` and its bases, nearest first: whether one is revoked or names a
+    ///      revoked dataset (stopping there), else how many models the walk took.
+    function _walk(bytes32 m) private view returns (bool tainted, uint256 count) {
+        for (; m != bytes32(0); m = _baseOf[m]) {
+            if (_attestationRevoked[m] || _namesRevoked(_attestations[m])) return (true, count);
+            ++count;
         }
-        return false;
     }
 
     /// @dev Whether an attestation names a dataset whose certification was revoked.
