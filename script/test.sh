@@ -46,3 +46,6 @@ forge test
 
 step "the ABIs crates/chain binds match the contracts (script/abi.js)"
 script/abi.js --check
+
+step "sdk/js (@lineage/verify): npm ci if stale, ABI drift, tsc, conformance vectors, anvil, Chromium, size"
+LINEAGE_REQUIRE_ANVIL=1 script/sdk-js.sh test

@@ -1,0 +1,1241 @@
+//! Writes the output conformance vectors in `tests/vectors/` (the contract with wallets in
+//! other languages, `sdk/js` among them) and fails when the committed folder differs from
+//! what this build produces: the conventions of `lineage_core::output` must not drift
+//! silently. `LINEAGE_BLESS=1 cargo test --workspace --test conformance` rewrites the
+//! folder. The folder's README.md says what each file holds.
+//!
+//! Every expected value is what the Rust implementation computes; valid images are also
+//! checked here against the canonical RGBA built by hand from the documented convention,
+//! so a vector cannot pin a Rust bug unnoticed.
+
+use alloy_primitives::{address, b256, B256};
+use lineage_core::output::{
+    content_hash, embed_receipt, judge, read_receipt, verify_proof, Anchor, AttestationStatus,
+    BaseFact, Batch, ChainFacts, Code, DatasetFact, DatasetStatus, Error, OnChainBatch, OutputHash,
+    OutputTree, Policy, Receipt, Verdict,
+};
+use png::{BitDepth, ColorType, Filter};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::{collections::BTreeMap, fs, path::Path};
+
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors");
+const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n'];
+
+/// A stable name for each error a vector expects; the TypeScript errors carry the same
+/// `code`.
+fn error_kind(e: &Error) -> &'static str {
+    match e {
+        Error::PngDecode { .. } => "png.decode",
+        Error::PngUnsupported { .. } => "png.unsupported",
+        Error::PngMalformed { .. } => "png.malformed",
+        Error::PngChunkCrc { .. } => "png.chunk_crc",
+        Error::ReceiptChunkCrc { .. } => "receipt.chunk_crc",
+        Error::ReceiptChunkMalformed { .. } => "receipt.chunk_malformed",
+        Error::ReceiptChunkDuplicate { .. } => "receipt.chunk_duplicate",
+        Error::ReceiptParse { .. } => "receipt.parse",
+        Error::ReceiptVersion { .. } => "receipt.version",
+        Error::ReceiptEncode { .. } => "receipt.encode",
+        Error::ChainMismatch { .. } => "chain.mismatch",
+        Error::EmptyBatch => "batch.empty",
+        Error::LeafIndexOutOfRange { .. } => "batch.leaf_index",
+        Error::ProofIndexOutOfRange { .. } => "proof.index",
+        Error::UnknownStatus { .. } => "status.unknown",
+        Error::ReceiptMismatch { .. } => "receipt.mismatch",
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Images: samples, packing, encoders
+// ---------------------------------------------------------------------------------------
+
+/// An image as samples at its bit depth (indices for indexed colour).
+#[derive(Clone)]
+struct Img {
+    w: u32,
+    h: u32,
+    color: ColorType,
+    depth: u8,
+    samples: Vec<u16>,
+    palette: Option<Vec<u8>>,
+    trns: Option<Vec<u8>>,
+}
+
+fn channels(c: ColorType) -> usize {
+    match c {
+        ColorType::Grayscale | ColorType::Indexed => 1,
+        ColorType::GrayscaleAlpha => 2,
+        ColorType::Rgb => 3,
+        ColorType::Rgba => 4,
+    }
+}
+
+fn color_byte(c: ColorType) -> u8 {
+    match c {
+        ColorType::Grayscale => 0,
+        ColorType::Rgb => 2,
+        ColorType::Indexed => 3,
+        ColorType::GrayscaleAlpha => 4,
+        ColorType::Rgba => 6,
+    }
+}
+
+fn bit_depth(d: u8) -> BitDepth {
+    match d {
+        1 => BitDepth::One,
+        2 => BitDepth::Two,
+        4 => BitDepth::Four,
+        8 => BitDepth::Eight,
+        _ => BitDepth::Sixteen,
+    }
+}
+
+/// A deterministic generator (splitmix64), so the vectors never depend on a crate's RNG.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+}
+
+/// Pseudo-random samples; for indexed colour, indices below `palette_len`.
+fn image(w: u32, h: u32, color: ColorType, depth: u8, seed: u64, palette_len: usize) -> Img {
+    let mut rng = Rng(seed);
+    let n = (w * h) as usize * channels(color);
+    let max = if color == ColorType::Indexed { palette_len as u64 } else { 1u64 << depth };
+    let samples = (0..n).map(|_| (rng.next() % max) as u16).collect();
+    let palette = (color == ColorType::Indexed)
+        .then(|| (0..palette_len * 3).map(|_| rng.next() as u8).collect());
+    Img { w, h, color, depth, samples, palette, trns: None }
+}
+
+impl Img {
+    fn with_trns(mut self, trns: Vec<u8>) -> Self {
+        // Make some pixels the transparent colour, so the tRNS rule is exercised.
+        if self.color != ColorType::Indexed {
+            let c = channels(self.color);
+            let value = |i: usize| {
+                if self.depth == 16 {
+                    u16::from_be_bytes([trns[2 * i], trns[2 * i + 1]])
+                } else {
+                    u16::from(trns[2 * i + 1]) & ((1u16 << self.depth) - 1)
+                }
+            };
+            let colour: Vec<u16> = (0..c).map(value).collect();
+            let n = (self.w * self.h) as usize;
+            for p in [0, 3, n - 1] {
+                self.samples[p * c..(p + 1) * c].copy_from_slice(&colour);
+            }
+        }
+        self.trns = Some(trns);
+        self
+    }
+
+    /// Packed bytes of the pixels at `xs` on row `y`.
+    fn pack(&self, y: u32, xs: impl Iterator<Item = u32>) -> Vec<u8> {
+        let c = channels(self.color);
+        let mut out = Vec::new();
+        let (mut acc, mut bits) = (0u8, 0u8);
+        for x in xs {
+            let i = (y * self.w + x) as usize * c;
+            for &s in &self.samples[i..i + c] {
+                match self.depth {
+                    16 => out.extend_from_slice(&s.to_be_bytes()),
+                    8 => out.push(s as u8),
+                    d => {
+                        acc |= (s as u8) << (8 - d - bits);
+                        bits += d;
+                        if bits == 8 {
+                            out.push(acc);
+                            (acc, bits) = (0, 0);
+                        }
+                    }
+                }
+            }
+        }
+        if bits > 0 {
+            out.push(acc);
+        }
+        out
+    }
+
+    fn ihdr(&self, interlaced: bool) -> Vec<u8> {
+        let mut d = Vec::new();
+        d.extend_from_slice(&self.w.to_be_bytes());
+        d.extend_from_slice(&self.h.to_be_bytes());
+        d.extend_from_slice(&[self.depth, color_byte(self.color), 0, 0, u8::from(interlaced)]);
+        d
+    }
+
+    /// The canonical RGBA of the documented convention, and its depth (8 or 16).
+    fn canonical(&self) -> (u8, Vec<u8>) {
+        let c = channels(self.color);
+        let out_depth = if self.depth == 16 { 16 } else { 8 };
+        let mut px = Vec::new();
+        let mut put = |v: u16| {
+            if out_depth == 16 {
+                px.extend_from_slice(&v.to_be_bytes());
+            } else {
+                px.push(v as u8);
+            }
+        };
+        let max = if self.depth == 16 { 0xffff } else { 0xff };
+        let scale = |v: u16| if self.depth < 8 { v * (255 / ((1 << self.depth) - 1)) } else { v };
+        for p in self.samples.chunks(c) {
+            let transparent = self.trns.as_ref().is_some_and(|t| {
+                self.color != ColorType::Indexed
+                    && p.iter().enumerate().all(|(i, &s)| {
+                        let t = if self.depth == 16 {
+                            u16::from_be_bytes([t[2 * i], t[2 * i + 1]])
+                        } else {
+                            u16::from(t[2 * i + 1])
+                        };
+                        s == t
+                    })
+            });
+            let alpha = if transparent { 0 } else { max };
+            match self.color {
+                ColorType::Indexed => {
+                    let pal = self.palette.as_ref().unwrap();
+                    let i = p[0] as usize;
+                    for k in 0..3 {
+                        put(u16::from(pal[3 * i + k]));
+                    }
+                    put(self.trns.as_ref().and_then(|t| t.get(i)).map_or(255, |&a| u16::from(a)));
+                }
+                ColorType::Grayscale => {
+                    for _ in 0..3 {
+                        put(scale(p[0]));
+                    }
+                    put(alpha);
+                }
+                ColorType::GrayscaleAlpha => {
+                    for _ in 0..3 {
+                        put(p[0]);
+                    }
+                    put(p[1]);
+                }
+                ColorType::Rgb => {
+                    for &s in p {
+                        put(s);
+                    }
+                    put(alpha);
+                }
+                ColorType::Rgba => p.iter().for_each(|&s| put(s)),
+            }
+        }
+        (out_depth, px)
+    }
+
+    fn reference_hash(&self) -> B256 {
+        let (depth, px) = self.canonical();
+        let mut h = Sha256::new();
+        h.update(b"lineage.output.png-rgba.v1\0");
+        h.update(self.w.to_be_bytes());
+        h.update(self.h.to_be_bytes());
+        h.update([depth]);
+        h.update(px);
+        B256::from(<[u8; 32]>::from(h.finalize()))
+    }
+}
+
+/// The `png` crate's encoder: zlib-compressed, with the given filter strategy.
+fn encode(img: &Img, filter: Filter) -> Vec<u8> {
+    let mut data = Vec::new();
+    for y in 0..img.h {
+        data.extend(img.pack(y, 0..img.w));
+    }
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, img.w, img.h);
+    enc.set_color(img.color);
+    enc.set_depth(bit_depth(img.depth));
+    enc.set_filter(filter);
+    if let Some(p) = &img.palette {
+        enc.set_palette(p.clone());
+    }
+    if let Some(t) = &img.trns {
+        enc.set_trns(t.clone());
+    }
+    let mut w = enc.write_header().unwrap();
+    w.write_image_data(&data).unwrap();
+    w.finish().unwrap();
+    out
+}
+
+fn chunk(out: &mut Vec<u8>, ty: &[u8; 4], data: &[u8]) {
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(ty);
+    crc.update(data);
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    out.extend_from_slice(ty);
+    out.extend_from_slice(data);
+    out.extend_from_slice(&crc.finalize().to_be_bytes());
+}
+
+fn adler32(data: &[u8]) -> u32 {
+    let (mut a, mut b) = (1u32, 0u32);
+    for &x in data {
+        a = (a + u32::from(x)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    (b << 16) | a
+}
+
+/// A zlib stream of stored (uncompressed) deflate blocks.
+fn zlib_stored(data: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x78, 0x01];
+    let blocks: Vec<&[u8]> =
+        if data.is_empty() { vec![&[][..]] } else { data.chunks(65_535).collect() };
+    for (i, block) in blocks.iter().enumerate() {
+        out.push(u8::from(i + 1 == blocks.len()));
+        let len = block.len() as u16;
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(block);
+    }
+    out.extend_from_slice(&adler32(data).to_be_bytes());
+    out
+}
+
+/// A PNG written by hand: IHDR, PLTE and tRNS when the image has them, one IDAT of `raw`
+/// (filtered scanlines) as stored zlib, IEND.
+fn assemble(img: &Img, interlaced: bool, raw: &[u8]) -> Vec<u8> {
+    let mut out = PNG_SIGNATURE.to_vec();
+    chunk(&mut out, b"IHDR", &img.ihdr(interlaced));
+    if let Some(p) = &img.palette {
+        chunk(&mut out, b"PLTE", p);
+    }
+    if let Some(t) = &img.trns {
+        chunk(&mut out, b"tRNS", t);
+    }
+    chunk(&mut out, b"IDAT", &zlib_stored(raw));
+    chunk(&mut out, b"IEND", &[]);
+    out
+}
+
+/// An Adam7-interlaced PNG written by hand; rows alternate filter types None and Sub.
+fn encode_adam7(img: &Img) -> Vec<u8> {
+    const PASSES: [(u32, u32, u32, u32); 7] = [
+        (0, 0, 8, 8),
+        (4, 0, 8, 8),
+        (0, 4, 4, 8),
+        (2, 0, 4, 4),
+        (0, 2, 2, 4),
+        (1, 0, 2, 2),
+        (0, 1, 1, 2),
+    ];
+    let bpp = (channels(img.color) * usize::from(img.depth)).div_ceil(8);
+    let mut raw = Vec::new();
+    let mut row_no = 0;
+    for (x0, y0, dx, dy) in PASSES {
+        if x0 >= img.w || y0 >= img.h {
+            continue;
+        }
+        for y in (y0..img.h).step_by(dy as usize) {
+            let line = img.pack(y, (x0..img.w).step_by(dx as usize));
+            if row_no % 2 == 0 {
+                raw.push(0);
+                raw.extend_from_slice(&line);
+            } else {
+                raw.push(1);
+                raw.extend(
+                    (0..line.len())
+                        .map(|i| line[i].wrapping_sub(if i >= bpp { line[i - bpp] } else { 0 })),
+                );
+            }
+            row_no += 1;
+        }
+    }
+    assemble(img, true, &raw)
+}
+
+/// Unfiltered (filter type 0) scanlines of a non-interlaced image.
+fn raw_plain(img: &Img) -> Vec<u8> {
+    let mut raw = Vec::new();
+    for y in 0..img.h {
+        raw.push(0);
+        raw.extend(img.pack(y, 0..img.w));
+    }
+    raw
+}
+
+/// Offset of the first chunk of type `ty` (its length field).
+fn find_chunk(png: &[u8], ty: &[u8; 4]) -> usize {
+    png.windows(4).position(|w| w == ty).unwrap() - 4
+}
+
+fn chunk_len(png: &[u8], at: usize) -> usize {
+    u32::from_be_bytes(png[at..at + 4].try_into().unwrap()) as usize
+}
+
+/// `png` with a chunk inserted at byte `at` (a chunk boundary).
+fn insert_chunk(png: &[u8], at: usize, ty: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut out = png[..at].to_vec();
+    chunk(&mut out, ty, data);
+    out.extend_from_slice(&png[at..]);
+    out
+}
+
+/// `png` with the first chunk of type `ty` removed.
+fn remove_chunk(png: &[u8], ty: &[u8; 4]) -> Vec<u8> {
+    let at = find_chunk(png, ty);
+    let end = at + 12 + chunk_len(png, at);
+    [&png[..at], &png[end..]].concat()
+}
+
+/// `png` with its IDAT data replaced by `data` (CRC recomputed).
+fn replace_idat(png: &[u8], data: &[u8]) -> Vec<u8> {
+    let at = find_chunk(png, b"IDAT");
+    let end = at + 12 + chunk_len(png, at);
+    let mut out = png[..at].to_vec();
+    chunk(&mut out, b"IDAT", data);
+    out.extend_from_slice(&png[end..]);
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// The vector set
+// ---------------------------------------------------------------------------------------
+
+#[derive(Default)]
+struct Vectors {
+    /// Path under tests/vectors -> contents.
+    files: BTreeMap<String, Vec<u8>>,
+    hashes: Vec<Value>,
+    receipts: Vec<Value>,
+}
+
+impl Vectors {
+    fn file(&mut self, path: &str, bytes: Vec<u8>) {
+        assert!(self.files.insert(path.to_owned(), bytes).is_none(), "{path} twice");
+    }
+
+    /// A file and its expected content hash or error; `reference` is the hand-built
+    /// expectation when there is one.
+    fn hash_case(&mut self, path: &str, note: &str, bytes: Vec<u8>, reference: Option<B256>) {
+        let entry = match content_hash(&bytes) {
+            Ok(h) => {
+                if let Some(r) = reference {
+                    assert_eq!(h.hash, r, "{path}: Rust disagrees with the documented convention");
+                }
+                json!({"file": path, "note": note, "kind": h.kind, "hash": h.hash})
+            }
+            Err(e) => {
+                assert!(reference.is_none(), "{path}: expected a hash, got {e}");
+                json!({"file": path, "note": note, "error": error_kind(&e)})
+            }
+        };
+        self.hashes.push(entry);
+        self.file(path, bytes);
+    }
+
+    fn json(&mut self, path: &str, value: &Value) {
+        let mut s = serde_json::to_string_pretty(value).unwrap();
+        s.push('\n');
+        self.file(path, s.into_bytes());
+    }
+}
+
+fn colour_name(c: ColorType) -> &'static str {
+    match c {
+        ColorType::Grayscale => "grey",
+        ColorType::GrayscaleAlpha => "grey-alpha",
+        ColorType::Rgb => "rgb",
+        ColorType::Rgba => "rgba",
+        ColorType::Indexed => "indexed",
+    }
+}
+
+fn valid_images(v: &mut Vectors) {
+    let mut seed = 1;
+    let mut cases: Vec<(String, Img)> = Vec::new();
+    let mut add = |name: String, img: Img| cases.push((name, img));
+    for (color, depths) in [
+        (ColorType::Grayscale, &[1u8, 2, 4, 8, 16][..]),
+        (ColorType::Rgb, &[8, 16]),
+        (ColorType::Indexed, &[1, 2, 4, 8]),
+        (ColorType::GrayscaleAlpha, &[8, 16]),
+        (ColorType::Rgba, &[8, 16]),
+    ] {
+        for &d in depths {
+            seed += 1;
+            let pal = if color == ColorType::Indexed { (1usize << d).min(20) } else { 0 };
+            let img = image(7, 5, color, d, seed, pal);
+            add(format!("{}{d}", colour_name(color)), img);
+        }
+    }
+    // tRNS: a transparent grey or RGB value; the 8-bit grey one carries a junk high byte,
+    // which only the low byte of counts; the indexed one is shorter than the palette.
+    add("grey2-trns".into(), image(7, 5, ColorType::Grayscale, 2, 40, 0).with_trns(vec![0, 1]));
+    add("grey8-trns".into(), image(7, 5, ColorType::Grayscale, 8, 41, 0).with_trns(vec![1, 77]));
+    add(
+        "grey16-trns".into(),
+        image(7, 5, ColorType::Grayscale, 16, 42, 0).with_trns(vec![0x12, 0x34]),
+    );
+    add(
+        "rgb8-trns".into(),
+        image(7, 5, ColorType::Rgb, 8, 43, 0).with_trns(vec![0, 9, 0, 8, 0, 7]),
+    );
+    add(
+        "rgb16-trns".into(),
+        image(7, 5, ColorType::Rgb, 16, 44, 0).with_trns(vec![1, 2, 3, 4, 5, 6]),
+    );
+    add(
+        "indexed4-trns".into(),
+        image(7, 5, ColorType::Indexed, 4, 45, 16).with_trns(vec![0, 64, 128, 255, 7]),
+    );
+    add(
+        "indexed8-trns".into(),
+        image(7, 5, ColorType::Indexed, 8, 46, 20).with_trns(vec![10, 20, 30]),
+    );
+    for (name, img) in &cases {
+        let reference = img.reference_hash();
+        let plain = encode(img, Filter::Adaptive);
+        v.hash_case(
+            &format!("png/{name}.png"),
+            "png crate encoder, adaptive filters",
+            plain,
+            Some(reference),
+        );
+        v.hash_case(
+            &format!("png/{name}-adam7.png"),
+            "Adam7, written by hand, filters None and Sub",
+            encode_adam7(img),
+            Some(reference),
+        );
+    }
+    // Every filter type on its own; sizes where most Adam7 passes are empty.
+    let img = image(9, 6, ColorType::Rgba, 8, 50, 0);
+    for (name, f) in [
+        ("none", Filter::NoFilter),
+        ("sub", Filter::Sub),
+        ("up", Filter::Up),
+        ("avg", Filter::Avg),
+        ("paeth", Filter::Paeth),
+    ] {
+        v.hash_case(
+            &format!("png/filter-{name}.png"),
+            "png crate encoder, one filter type",
+            encode(&img, f),
+            Some(img.reference_hash()),
+        );
+    }
+    for (w, h) in [(1, 1), (3, 2), (1, 9)] {
+        let img = image(w, h, ColorType::Rgb, 8, 60 + u64::from(w), 0);
+        v.hash_case(
+            &format!("png/rgb8-{w}x{h}-adam7.png"),
+            "Adam7 with empty passes",
+            encode_adam7(&img),
+            Some(img.reference_hash()),
+        );
+    }
+}
+
+/// The base image of the broken and receipt cases.
+fn base() -> (Img, Vec<u8>) {
+    let img = image(9, 6, ColorType::Rgba, 8, 99, 0);
+    let png = encode(&img, Filter::Adaptive);
+    (img, png)
+}
+
+fn broken_images(v: &mut Vectors) {
+    let (img, good) = base();
+    let ok = Some(img.reference_hash());
+    let idat = find_chunk(&good, b"IDAT");
+    let flip = |at: usize| {
+        let mut b = good.clone();
+        b[at] ^= 0x01;
+        b
+    };
+    v.hash_case("png/base.png", "the base of the broken cases", good.clone(), ok);
+    v.hash_case("png/broken-crc-idat.png", "a flipped bit in IDAT's data", flip(idat + 10), None);
+    v.hash_case("png/broken-crc-ihdr.png", "a flipped bit in IHDR's CRC", flip(8 + 8 + 13), None);
+    let text = insert_chunk(&good, 33, b"tEXt", b"Comment\0hello");
+    let text_at = find_chunk(&text, b"tEXt");
+    let mut bad_text = text.clone();
+    bad_text[text_at + 10] ^= 0x01;
+    v.hash_case("png/text-chunk.png", "a tEXt chunk: metadata does not count", text, ok);
+    v.hash_case(
+        "png/broken-crc-text.png",
+        "an ancillary chunk with a bad CRC is skipped",
+        bad_text,
+        ok,
+    );
+    v.hash_case(
+        "png/broken-truncated.png",
+        "cut in the middle of IDAT",
+        good[..idat + 8 + chunk_len(&good, idat) / 2].to_vec(),
+        None,
+    );
+    v.hash_case("png/broken-no-iend.png", "IEND missing", good[..good.len() - 12].to_vec(), None);
+    v.hash_case(
+        "png/broken-signature-only.png",
+        "only the signature",
+        PNG_SIGNATURE.to_vec(),
+        None,
+    );
+    v.hash_case(
+        "png/trailing-bytes.png",
+        "bytes after IEND are ignored",
+        [good.as_slice(), b"trailing"].concat(),
+        ok,
+    );
+    v.hash_case("png/no-idat.png", "IDAT missing", remove_chunk(&good, b"IDAT"), None);
+
+    // Hand-written, stored zlib: the IDAT layout itself.
+    let raw = raw_plain(&img);
+    let stored = assemble(&img, false, &raw);
+    v.hash_case("png/stored-zlib.png", "stored deflate blocks", stored.clone(), ok);
+    let z = zlib_stored(&raw);
+    let (a, b) = z.split_at(z.len() / 3);
+    let (b, c) = b.split_at(b.len() / 2);
+    let mut split = stored[..find_chunk(&stored, b"IDAT")].to_vec();
+    for part in [a, &[][..], b, c] {
+        chunk(&mut split, b"IDAT", part);
+    }
+    chunk(&mut split, b"IEND", &[]);
+    v.hash_case("png/idat-split.png", "the zlib stream split over 4 IDATs, one empty", split, ok);
+    let mut bad_adler = z.clone();
+    let n = bad_adler.len();
+    bad_adler[n - 1] ^= 0xff;
+    v.hash_case(
+        "png/zlib-bad-adler.png",
+        "a wrong Adler-32: the png crate does not check it by default, so this hashes",
+        replace_idat(&stored, &bad_adler),
+        ok,
+    );
+    let mut rng = Rng(7);
+    let garbage: Vec<u8> = (0..40).map(|_| rng.next() as u8).collect();
+    v.hash_case(
+        "png/zlib-garbage.png",
+        "IDAT of random bytes",
+        replace_idat(&stored, &garbage),
+        None,
+    );
+    v.hash_case(
+        "png/zlib-short.png",
+        "a complete zlib stream with too few scanlines",
+        replace_idat(&stored, &zlib_stored(&raw[..raw.len() - 10])),
+        None,
+    );
+    let mut extra = raw.clone();
+    extra.extend_from_slice(&[0; 37]);
+    v.hash_case(
+        "png/zlib-extra.png",
+        "a zlib stream with bytes past the last scanline",
+        replace_idat(&stored, &zlib_stored(&extra)),
+        None,
+    );
+    let mut bad_filter = raw.clone();
+    bad_filter[(raw.len() / img.h as usize) * 2] = 5;
+    v.hash_case(
+        "png/bad-filter-type.png",
+        "filter type 5 on row 2",
+        replace_idat(&stored, &zlib_stored(&bad_filter)),
+        None,
+    );
+    let mut bad_depth = img.clone();
+    bad_depth.depth = 4; // RGBA at 4 bits is not a valid combination
+    v.hash_case(
+        "png/bad-ihdr-depth.png",
+        "RGBA at 4 bits",
+        assemble(&bad_depth, false, &raw),
+        None,
+    );
+
+    // Chunk order and header rules.
+    v.hash_case(
+        "png/chunk-before-ihdr.png",
+        "a tEXt chunk before IHDR",
+        insert_chunk(&good, 8, b"tEXt", b"Comment\0early"),
+        None,
+    );
+    v.hash_case(
+        "png/unknown-critical-chunk.png",
+        "an unknown critical chunk (upper-case first letter) before IDAT",
+        insert_chunk(&good, idat, b"ABCD", b"x"),
+        None,
+    );
+    v.hash_case(
+        "png/unknown-ancillary-chunk.png",
+        "an unknown ancillary chunk before IDAT",
+        insert_chunk(&good, idat, b"abCD", b"x"),
+        ok,
+    );
+    let mut gap = stored[..find_chunk(&stored, b"IDAT")].to_vec();
+    chunk(&mut gap, b"IDAT", a);
+    chunk(&mut gap, b"tEXt", b"Comment\0between");
+    chunk(&mut gap, b"IDAT", &z[a.len()..]);
+    chunk(&mut gap, b"IEND", &[]);
+    v.hash_case("png/idat-not-consecutive.png", "a tEXt chunk between two IDATs", gap, None);
+    let mut after = z.clone();
+    after.extend_from_slice(b"garbage after the zlib stream");
+    v.hash_case(
+        "png/zlib-trailing-garbage.png",
+        "bytes after the end of the zlib stream, inside IDAT",
+        replace_idat(&stored, &after),
+        None,
+    );
+    v.hash_case(
+        "png/trns-with-alpha.png",
+        "a tRNS chunk in an RGBA image",
+        insert_chunk(&good, idat, b"tRNS", &[0, 1, 0, 2, 0, 3]),
+        None,
+    );
+    let grey = image(7, 5, ColorType::Grayscale, 8, 80, 0);
+    let grey_png = encode(&grey, Filter::Adaptive);
+    let grey_idat = find_chunk(&grey_png, b"IDAT");
+    v.hash_case(
+        "png/grey-trns-wrong-length.png",
+        "a grey tRNS of 4 bytes",
+        insert_chunk(&grey_png, grey_idat, b"tRNS", &[0, 1, 0, 2]),
+        None,
+    );
+    v.hash_case(
+        "png/grey-with-plte.png",
+        "a PLTE chunk in a greyscale image",
+        insert_chunk(&grey_png, grey_idat, b"PLTE", &[1, 2, 3]),
+        None,
+    );
+    let mut zero = img.clone();
+    zero.w = 0;
+    v.hash_case("png/ihdr-zero-width.png", "width 0", assemble(&zero, false, &[]), None);
+    let mut method = stored.clone();
+    method[8 + 8 + 12] = 2;
+    let crc = crc32fast::hash(&method[12..29]);
+    method[29..33].copy_from_slice(&crc.to_be_bytes());
+    v.hash_case("png/ihdr-interlace-2.png", "interlace method 2", method, None);
+    let rgb_long = image(7, 5, ColorType::Rgb, 8, 81, 0);
+    let mut rgb_long_png = encode(&rgb_long, Filter::Adaptive);
+    let at = find_chunk(&rgb_long_png, b"IDAT");
+    rgb_long_png = insert_chunk(&rgb_long_png, at, b"PLTE", &[9; 30]);
+    v.hash_case(
+        "png/rgb-with-plte.png",
+        "a suggested palette in an RGB image plays no part",
+        rgb_long_png,
+        Some(rgb_long.reference_hash()),
+    );
+
+    // Indexed: PLTE missing, an index past the palette, tRNS longer than the palette.
+    let pal = image(7, 5, ColorType::Indexed, 8, 70, 4);
+    let pal_png = encode(&pal, Filter::NoFilter);
+    v.hash_case("png/indexed-no-plte.png", "PLTE missing", remove_chunk(&pal_png, b"PLTE"), None);
+    let mut oob = pal.clone();
+    oob.samples[5] = 9;
+    v.hash_case(
+        "png/indexed-index-past-palette.png",
+        "an index past the palette's end",
+        assemble(&oob, false, &raw_plain(&oob)),
+        None,
+    );
+    let long = Img { trns: Some(vec![1, 2, 3, 4, 5, 6]), ..pal.clone() };
+    v.hash_case(
+        "png/indexed-trns-longer-than-palette.png",
+        "tRNS with more entries than PLTE",
+        assemble(&long, false, &raw_plain(&long)),
+        None,
+    );
+    let rgb_t = image(7, 5, ColorType::Rgb, 8, 43, 0).with_trns(vec![0, 9, 0, 8, 0, 7]);
+    let t_png = encode(&rgb_t, Filter::Adaptive);
+    let t_at = find_chunk(&t_png, b"tRNS");
+    let mut bad_t = t_png.clone();
+    bad_t[t_at + 9] ^= 0x01;
+    let no_t = Img { trns: None, ..rgb_t.clone() };
+    v.hash_case(
+        "png/broken-crc-trns.png",
+        "tRNS with a bad CRC counts as absent",
+        bad_t,
+        Some(no_t.reference_hash()),
+    );
+
+    // Animated; huge dimensions.
+    let mut apng = Vec::new();
+    {
+        let data = {
+            let mut d = Vec::new();
+            for y in 0..img.h {
+                d.extend(img.pack(y, 0..img.w));
+            }
+            d
+        };
+        let mut enc = png::Encoder::new(&mut apng, img.w, img.h);
+        enc.set_color(ColorType::Rgba);
+        enc.set_depth(BitDepth::Eight);
+        enc.set_animated(2, 0).unwrap();
+        let mut w = enc.write_header().unwrap();
+        w.write_image_data(&data).unwrap();
+        w.write_image_data(&data).unwrap();
+        w.finish().unwrap();
+    }
+    v.hash_case("png/animated.png", "an APNG (acTL): refused", apng, None);
+    for (name, interlaced) in [("huge", false), ("huge-adam7", true)] {
+        let huge = Img { w: 100_000, h: 100_000, ..img.clone() };
+        let mut out = PNG_SIGNATURE.to_vec();
+        chunk(&mut out, b"IHDR", &huge.ihdr(interlaced));
+        chunk(&mut out, b"IDAT", &zlib_stored(&[0; 64]));
+        chunk(&mut out, b"IEND", &[]);
+        v.hash_case(
+            &format!("png/{name}.png"),
+            "100000 x 100000 RGBA8 declared, 64 bytes of image data",
+            out,
+            None,
+        );
+    }
+
+    // Not PNGs: hashed as bytes.
+    v.hash_case("bytes/hello.txt", "text", b"hello, lineage\n".to_vec(), None);
+    v.hash_case("bytes/empty.bin", "an empty file", vec![], None);
+    v.hash_case(
+        "bytes/almost-png.bin",
+        "7 of the 8 signature bytes",
+        PNG_SIGNATURE[..7].to_vec(),
+        None,
+    );
+    v.hash_case(
+        "bytes/jpeg-header.jpg",
+        "a JPEG's first bytes",
+        vec![0xff, 0xd8, 0xff, 0xe0, 0, 0x10, b'J', b'F', b'I', b'F', 0],
+        None,
+    );
+}
+
+fn anchor() -> Anchor {
+    Anchor {
+        chain_id: 31337,
+        registry: address!("5FbDB2315678afecb367f032d93F642f64180aa3"),
+        model_id: b256!("1111111111111111111111111111111111111111111111111111111111111111"),
+        batch_index: 2,
+        tx_hash: b256!("2222222222222222222222222222222222222222222222222222222222222222"),
+        block_number: 42,
+    }
+}
+
+/// The base image's receipt, in a batch of five with byte outputs around it.
+fn base_receipt() -> (Vec<u8>, Receipt) {
+    let (_, png) = base();
+    let mut hashes: Vec<OutputHash> = (0..4u8).map(|i| content_hash(&[i]).unwrap()).collect();
+    hashes.insert(2, content_hash(&png).unwrap());
+    (png, Batch::new(hashes).unwrap().receipt(2, &anchor()).unwrap())
+}
+
+fn receipt_case(v: &mut Vectors, path: &str, note: &str, bytes: Vec<u8>) {
+    let entry = match read_receipt(&bytes) {
+        Ok(r) => json!({"file": path, "note": note, "receipt": r}),
+        Err(e) => json!({"file": path, "note": note, "error": error_kind(&e)}),
+    };
+    v.receipts.push(entry);
+    v.hash_case(path, note, bytes, None);
+}
+
+/// `png` with an iTXt chunk of `data` right before IEND.
+fn itxt_before_iend(png: &[u8], data: &[u8]) -> Vec<u8> {
+    insert_chunk(png, png.len() - 12, b"iTXt", data)
+}
+
+fn receipt_data(flags: [u8; 5], text: &[u8]) -> Vec<u8> {
+    [b"lineage-receipt".as_slice(), &flags, text].concat()
+}
+
+fn receipts(v: &mut Vectors) {
+    let (png, receipt) = base_receipt();
+    let with = embed_receipt(&png, &receipt).unwrap();
+    let json = receipt.to_json().unwrap();
+    receipt_case(v, "receipt/none.png", "no receipt chunk", png.clone());
+    receipt_case(
+        v,
+        "receipt/embedded.png",
+        "the receipt as lineage anchor embeds it",
+        with.clone(),
+    );
+    let mut bad = with.clone();
+    let at = with.windows(11).position(|w| w == b"\"leafIndex\"").unwrap() + 2;
+    bad[at] ^= 0x20;
+    receipt_case(v, "receipt/damaged-crc.png", "a damaged receipt chunk (bad CRC)", bad);
+    receipt_case(
+        v,
+        "receipt/duplicate.png",
+        "two receipt chunks",
+        itxt_before_iend(&with, &receipt_data([0; 5], json.as_bytes())),
+    );
+    receipt_case(
+        v,
+        "receipt/compressed.png",
+        "compression flag 1",
+        itxt_before_iend(&png, &receipt_data([0, 1, 0, 0, 0], b"x")),
+    );
+    receipt_case(
+        v,
+        "receipt/not-utf8.png",
+        "text that is not UTF-8",
+        itxt_before_iend(&png, &receipt_data([0; 5], &[0xff, 0xfe, b'{'])),
+    );
+    receipt_case(
+        v,
+        "receipt/no-terminators.png",
+        "no language tag or translated keyword terminators",
+        itxt_before_iend(&png, &[b"lineage-receipt".as_slice(), &[0, 0, 0]].concat()),
+    );
+    receipt_case(
+        v,
+        "receipt/bad-json.png",
+        "text that is not JSON",
+        itxt_before_iend(&png, &receipt_data([0; 5], b"{\"version\": 1,")),
+    );
+    let mut v2: Value = serde_json::from_str(&json).unwrap();
+    v2["version"] = 2.into();
+    receipt_case(
+        v,
+        "receipt/version-2.png",
+        "a receipt of a later version",
+        itxt_before_iend(&png, &receipt_data([0; 5], v2.to_string().as_bytes())),
+    );
+    let mut extra: Value = serde_json::from_str(&json).unwrap();
+    extra["futureField"] = "ignored".into();
+    receipt_case(
+        v,
+        "receipt/unknown-field.png",
+        "an unknown field is ignored",
+        itxt_before_iend(&png, &receipt_data([0; 5], extra.to_string().as_bytes())),
+    );
+    let mut short: Value = serde_json::from_str(&json).unwrap();
+    short["contentHash"] = "0x12".into();
+    receipt_case(
+        v,
+        "receipt/short-hash.png",
+        "a content hash of one byte",
+        itxt_before_iend(&png, &receipt_data([0; 5], short.to_string().as_bytes())),
+    );
+    receipt_case(
+        v,
+        "receipt/other-keyword.png",
+        "an iTXt chunk with another keyword is not a receipt",
+        itxt_before_iend(&png, &[b"comment".as_slice(), &[0; 5], b"hi"].concat()),
+    );
+    receipt_case(
+        v,
+        "receipt/truncated.png",
+        "the file ends inside a chunk",
+        with[..with.len() - 6].to_vec(),
+    );
+    receipt_case(
+        v,
+        "receipt/trailing-bytes.png",
+        "bytes after IEND",
+        [with.as_slice(), b"tail"].concat(),
+    );
+    receipt_case(v, "receipt/not-png.bin", "not a PNG at all", b"not a png".to_vec());
+    // The sidecar form.
+    v.receipts.push(json!({
+        "sidecar": "receipt/embedded.png.lineage.json", "receipt": receipt,
+        "note": "the sidecar of receipt/embedded.png"
+    }));
+    v.file("receipt/embedded.png.lineage.json", receipt.to_json_pretty().unwrap().into_bytes());
+}
+
+fn merkle(v: &mut Vectors) {
+    let mut cases = Vec::new();
+    let mut case = |note: &str, root: B256, leaf: B256, index: u64, count: u64, proof: &[B256]| {
+        let valid = verify_proof(root, leaf, index, count, proof);
+        cases.push(json!({
+            "note": note, "root": root, "leaf": leaf, "index": index, "count": count,
+            "proof": proof, "valid": valid,
+        }));
+        valid
+    };
+    let leaves = |n: u64| -> Vec<B256> {
+        (0..n).map(|i| alloy_primitives::keccak256((i + 1).to_be_bytes())).collect()
+    };
+    for n in [1u64, 2, 3, 5, 8] {
+        let tree = OutputTree::new(leaves(n)).unwrap();
+        for i in 0..n {
+            let proof = tree.proof(i).unwrap();
+            assert!(case(
+                "a leaf of the tree",
+                tree.root(),
+                tree.leaves()[i as usize],
+                i,
+                n,
+                &proof
+            ));
+        }
+    }
+    let tree = OutputTree::new(leaves(5)).unwrap();
+    let (root, l) = (tree.root(), tree.leaves().to_vec());
+    let p = |i| tree.proof(i).unwrap();
+    assert!(!case("another index", root, l[1], 0, 5, &p(1)));
+    assert!(!case("index equal to the count", root, l[4], 5, 5, &p(4)));
+    assert!(!case("proof one short", root, l[0], 0, 5, &p(0)[1..]));
+    let mut long = p(0);
+    long.push(B256::ZERO);
+    assert!(!case("proof one long", root, l[0], 0, 5, &long));
+    let mut flipped = p(3);
+    flipped[1].0[31] ^= 1;
+    assert!(!case("a flipped sibling", root, l[3], 3, 5, &flipped));
+    let mut bad_root = root;
+    bad_root.0[0] ^= 0x80;
+    assert!(!case("a flipped root", bad_root, l[3], 3, 5, &p(3)));
+    let mut pad = p(4);
+    pad[0] = l[4];
+    assert!(!case("the zero padding at position 5", root, B256::ZERO, 5, 5, &pad));
+    assert!(!case("index with bits above the depth", root, l[1], 1 + 8, 5, &p(1)));
+    assert!(!case("a count too small for the index", root, l[4], 4, 4, &p(4)[..2]));
+    assert!(!case("count zero", l[0], l[0], 0, 0, &[]));
+    v.json(
+        "merkle.json",
+        &json!({
+            "about": "verifyProof(root, leaf, index, count, proof) -> valid; see README.md",
+            "cases": cases
+        }),
+    );
+}
+
+fn verdicts(v: &mut Vectors) {
+    let batch = Batch::new((0..5u8).map(|i| content_hash(&[i]).unwrap()).collect()).unwrap();
+    let receipt = batch.receipt(3, &anchor()).unwrap();
+    let file = batch.hashes()[3];
+    let good = ChainFacts {
+        batch: Some(OnChainBatch { root: batch.root(), count: 5 }),
+        attestation: AttestationStatus::Valid,
+        datasets: vec![
+            DatasetFact { id: 1, status: DatasetStatus::Certified },
+            DatasetFact { id: 2, status: DatasetStatus::Certified },
+        ],
+        bases: vec![],
+        confirmations: Some(3),
+    };
+    let (near, far) = (B256::repeat_byte(0xb1), B256::repeat_byte(0xb2));
+    let base = |model_id, status| BaseFact { model_id, status };
+    let mut cases = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut case =
+        |name: &str, file: OutputHash, receipt: &Receipt, facts: ChainFacts, min: u64| {
+            let verdict = judge(&file, receipt, &facts, &Policy { min_confirmations: min });
+            seen.extend(verdict.codes.iter().map(|c| c.as_str()));
+            cases.push(json!({
+                "name": name, "file": file, "receipt": receipt, "facts": facts,
+                "policy": {"minConfirmations": min}, "verdict": verdict,
+            }));
+        };
+    case("all valid", file, &receipt, good.clone(), 1);
+    case("tampered file", content_hash(b"tampered").unwrap(), &receipt, good.clone(), 1);
+    let other_kind = OutputHash { kind: lineage_core::output::HashKind::PngPixels, ..file };
+    case("same digest, other kind", other_kind, &receipt, good.clone(), 1);
+    case("no such batch", file, &receipt, ChainFacts { batch: None, ..good.clone() }, 1);
+    let forged = OnChainBatch { root: B256::repeat_byte(7), count: 5 };
+    case(
+        "another anchored root",
+        file,
+        &receipt,
+        ChainFacts { batch: Some(forged), ..good.clone() },
+        1,
+    );
+    let fewer = OnChainBatch { root: batch.root(), count: 3 };
+    case(
+        "anchored count too small",
+        file,
+        &receipt,
+        ChainFacts { batch: Some(fewer), ..good.clone() },
+        1,
+    );
+    let mut flipped = receipt.clone();
+    flipped.proof[1].0[0] ^= 1;
+    case("a flipped proof element", file, &flipped, good.clone(), 1);
+    case("too few confirmations", file, &receipt, good.clone(), 12);
+    case(
+        "confirmations unknown",
+        file,
+        &receipt,
+        ChainFacts { confirmations: None, ..good.clone() },
+        12,
+    );
+    for (name, status) in
+        [("model revoked", AttestationStatus::Revoked), ("model unknown", AttestationStatus::None)]
+    {
+        let facts = ChainFacts { attestation: status, datasets: vec![], ..good.clone() };
+        case(name, file, &receipt, facts, 1);
+    }
+    let mut tainted = good.clone();
+    tainted.attestation = AttestationStatus::Tainted;
+    tainted.datasets[1].status = DatasetStatus::Revoked;
+    case("a dataset revoked", file, &receipt, tainted, 1);
+    let mut registered = good.clone();
+    registered.datasets[0].status = DatasetStatus::Registered;
+    registered.datasets.push(DatasetFact { id: 9, status: DatasetStatus::None });
+    case("datasets registered and unknown", file, &receipt, registered, 1);
+    let bases = ChainFacts {
+        bases: vec![base(near, AttestationStatus::Valid), base(far, AttestationStatus::Valid)],
+        ..good.clone()
+    };
+    case("fine-tuned from valid bases", file, &receipt, bases, 1);
+    let bases = ChainFacts {
+        attestation: AttestationStatus::Tainted,
+        bases: vec![base(near, AttestationStatus::Tainted), base(far, AttestationStatus::Tainted)],
+        ..good.clone()
+    };
+    case("a base tainted", file, &receipt, bases, 1);
+    let bases = ChainFacts {
+        attestation: AttestationStatus::Tainted,
+        bases: vec![base(near, AttestationStatus::Revoked), base(far, AttestationStatus::None)],
+        ..good.clone()
+    };
+    case("a base revoked, one unknown", file, &receipt, bases, 1);
+    let worst = ChainFacts { batch: None, attestation: AttestationStatus::Revoked, ..good };
+    case("invalid wins over cannot tell", file, &receipt, worst, 1);
+
+    // Every code appears in some case; the match fails to compile when a code is added.
+    let all = [
+        Code::OutputAnchored,
+        Code::OutputHashMismatch,
+        Code::OutputUnknown,
+        Code::OutputProofInvalid,
+        Code::OutputUnconfirmed,
+        Code::ModelAttested,
+        Code::ModelRevoked,
+        Code::ModelTainted,
+        Code::ModelUnknown,
+        Code::DatasetCertified,
+        Code::DatasetRevoked,
+        Code::DatasetUncertified,
+        Code::BaseAttested,
+        Code::BaseRevoked,
+        Code::BaseTainted,
+        Code::BaseUnknown,
+    ];
+    for c in all {
+        match c {
+            Code::OutputAnchored
+            | Code::OutputHashMismatch
+            | Code::OutputUnknown
+            | Code::OutputProofInvalid
+            | Code::OutputUnconfirmed
+            | Code::ModelAttested
+            | Code::ModelRevoked
+            | Code::ModelTainted
+            | Code::ModelUnknown
+            | Code::DatasetCertified
+            | Code::DatasetRevoked
+            | Code::DatasetUncertified
+            | Code::BaseAttested
+            | Code::BaseRevoked
+            | Code::BaseTainted
+            | Code::BaseUnknown => assert!(seen.contains(c.as_str()), "no vector yields {c}"),
+        }
+    }
+    let no_receipt = Verdict::no_receipt(&file);
+    v.json(
+        "verdicts.json",
+        &json!({
+            "about": "judge(file, receipt, facts, policy) -> verdict, as `lineage verify-image --json` prints it; see README.md",
+            "codes": all.iter().map(|c| json!({"code": c.as_str(), "outcome": c.outcome()})).collect::<Vec<_>>(),
+            "cases": cases,
+            "noReceipt": {"file": file, "verdict": no_receipt},
+        }),
+    );
+}
+
+const README: &str = "\
+# Output conformance vectors
+
+GENERATED by `crates/core/tests/conformance.rs`: do not edit. `cargo test --workspace
+--test conformance` fails when this folder differs from what the Rust implementation
+(`lineage_core::output`) produces; `LINEAGE_BLESS=1 cargo test --workspace --test
+conformance` rewrites it. The conventions are written down in
+`crates/core/src/output/mod.rs`; every implementation (`sdk/js` among them) must pass
+every vector.
+
+- `content-hash.json`: `cases[]` of `{file, note, kind, hash}` (the file's content hash,
+  `kind` `png-pixels-v1` or `bytes-v1`) or `{file, note, error}` where `error` is
+  `png.decode` (starts with the PNG signature but does not decode) or `png.unsupported`
+  (animated, or too large). The files lie under `png/`, `bytes/` and `receipt/`.
+- `receipts.json`: `cases[]` of `{file, note, receipt}` (`readReceipt` of the file:
+  the receipt, or `null` when there is none), `{file, note, error}` with `error` one of
+  `png.malformed`, `receipt.chunk_crc`, `receipt.chunk_malformed`,
+  `receipt.chunk_duplicate`, `receipt.parse`, `receipt.version`; or `{sidecar, receipt}`,
+  a JSON sidecar and the receipt it parses to.
+- `merkle.json`: `cases[]` of `{root, leaf, index, count, proof, valid}`:
+  `verifyProof(root, leaf, index, count, proof)` must return `valid`.
+- `verdicts.json`: `codes[]`, every verdict code with its outcome; `cases[]` of
+  `{name, file, receipt, facts, policy, verdict}`: `judge(file, receipt, facts, policy)`
+  must return `verdict` (its `detail` strings included, though no one should parse them);
+  `noReceipt`: the verdict on a file without a receipt.
+";
+
+fn generate() -> BTreeMap<String, Vec<u8>> {
+    let mut v = Vectors::default();
+    valid_images(&mut v);
+    broken_images(&mut v);
+    receipts(&mut v);
+    merkle(&mut v);
+    verdicts(&mut v);
+    let hashes = std::mem::take(&mut v.hashes);
+    v.json(
+        "content-hash.json",
+        &json!({"about": "contentHash(file) -> {kind, hash} or an error; see README.md", "cases": hashes}),
+    );
+    let receipts = std::mem::take(&mut v.receipts);
+    v.json(
+        "receipts.json",
+        &json!({"about": "readReceipt(file) -> receipt | null, or an error; see README.md", "cases": receipts}),
+    );
+    v.file("README.md", README.as_bytes().to_vec());
+    v.files
+}
+
+fn on_disk(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&d) else { continue };
+        for e in entries {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+                out.insert(rel, fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn vectors_are_up_to_date() {
+    let dir = Path::new(DIR);
+    let want = generate();
+    let total: usize = want.values().map(Vec::len).sum();
+    assert!(total < 1 << 20, "the vectors take {total} bytes; keep them under 1 MiB");
+    let have = on_disk(dir);
+    if std::env::var_os("LINEAGE_BLESS").is_some() {
+        for path in have.keys().filter(|p| !want.contains_key(*p)) {
+            fs::remove_file(dir.join(path)).unwrap();
+        }
+        for (path, bytes) in &want {
+            let p = dir.join(path);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, bytes).unwrap();
+        }
+        return;
+    }
+    let mut stale: Vec<String> = Vec::new();
+    for (path, bytes) in &want {
+        match have.get(path) {
+            None => stale.push(format!("missing: {path}")),
+            Some(b) if b != bytes => stale.push(format!("differs: {path}")),
+            Some(_) => {}
+        }
+    }
+    stale.extend(have.keys().filter(|p| !want.contains_key(*p)).map(|p| format!("extra: {p}")));
+    assert!(
+        stale.is_empty(),
+        "crates/core/tests/vectors is stale ({} files):\n  {}\nthe output conventions changed: \
+         if on purpose, run `LINEAGE_BLESS=1 cargo test --workspace --test conformance` and \
+         update every other implementation (sdk/js)",
+        stale.len(),
+        stale.join("\n  ")
+    );
+}

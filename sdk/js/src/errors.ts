@@ -1,0 +1,115 @@
+/**
+ * Typed errors. Each has a stable `code`, the same string the conformance vectors use
+ * for the Rust `lineage_core::output::Error` variant it mirrors. A verdict is never an
+ * error: {@link judge} and {@link verifyImage} return invalid outputs as data; an error
+ * means no verdict could be reached (the CLI's "cannot tell", exit code 2).
+ */
+
+/** Every error code this package throws. */
+export type ErrorCode =
+  | 'png.decode'
+  | 'png.unsupported'
+  | 'png.malformed'
+  | 'receipt.chunk_crc'
+  | 'receipt.chunk_malformed'
+  | 'receipt.chunk_duplicate'
+  | 'receipt.parse'
+  | 'receipt.version'
+  | 'chain.mismatch'
+  | 'chain.read'
+  | 'status.unknown'
+
+/** The base class: `code` is stable, `message` is for people. */
+export class LineageError extends Error {
+  readonly code: ErrorCode
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.code = code
+    this.name = new.target.name
+  }
+}
+
+/** The bytes start with the PNG signature but the image does not decode; never hashed as bytes. */
+export class PngDecodeError extends LineageError {
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super('png.decode', `not a valid PNG (it starts with the PNG signature but does not decode): ${reason}`, options)
+  }
+}
+
+/** An animated PNG, or one too large to hash. */
+export class PngUnsupportedError extends LineageError {
+  constructor(readonly reason: string) {
+    super('png.unsupported', `unsupported PNG: ${reason}`)
+  }
+}
+
+/** The PNG's chunk layout is broken where the receipt is read. */
+export class PngMalformedError extends LineageError {
+  constructor(readonly offset: number, readonly reason: string) {
+    super('png.malformed', `malformed PNG at byte ${offset}: ${reason}`)
+  }
+}
+
+/** The embedded receipt chunk's CRC does not match: it was damaged after it was written. */
+export class ReceiptChunkCrcError extends LineageError {
+  constructor(readonly offset: number, readonly stored: number, readonly computed: number) {
+    super(
+      'receipt.chunk_crc',
+      `the embedded receipt (iTXt chunk at byte ${offset}) is corrupted: CRC ${hex32(stored)} stored, ${hex32(computed)} computed`,
+    )
+  }
+}
+
+/** The embedded receipt chunk is not a well-formed, uncompressed UTF-8 iTXt chunk. */
+export class ReceiptChunkMalformedError extends LineageError {
+  constructor(readonly offset: number, readonly reason: string) {
+    super('receipt.chunk_malformed', `the embedded receipt (iTXt chunk at byte ${offset}) is malformed: ${reason}`)
+  }
+}
+
+/** More than one receipt chunk in one PNG. */
+export class ReceiptChunkDuplicateError extends LineageError {
+  constructor(readonly count: number) {
+    super('receipt.chunk_duplicate', `the PNG holds ${count} receipt chunks; expected at most one`)
+  }
+}
+
+/** Not a valid Lineage receipt. */
+export class ReceiptParseError extends LineageError {
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super('receipt.parse', `not a valid Lineage receipt: ${reason}`, options)
+  }
+}
+
+/** A receipt of a format version this package does not read. */
+export class ReceiptVersionError extends LineageError {
+  constructor(readonly found: number, readonly expected: number) {
+    super('receipt.version', `unsupported receipt version ${found} (this build reads version ${expected})`)
+  }
+}
+
+/** The receipt names another chain than the one the client serves. */
+export class ChainMismatchError extends LineageError {
+  constructor(readonly receipt: number, readonly rpc: number) {
+    super('chain.mismatch', `the receipt is for chain ${receipt} but the RPC endpoint serves chain ${rpc}`)
+  }
+}
+
+/** A chain read failed (RPC error, revert, bad answer). */
+export class ChainReadError extends LineageError {
+  constructor(readonly what: string, options?: { cause?: unknown }) {
+    const cause = options?.cause instanceof Error ? `: ${options.cause.message.split('\n')[0]}` : ''
+    super('chain.read', `reading ${what} from the chain failed${cause}`, options)
+  }
+}
+
+/** A status the registry's enums do not have. */
+export class UnknownStatusError extends LineageError {
+  constructor(readonly what: 'attestation' | 'dataset', readonly value: number) {
+    super('status.unknown', `unknown ${what} status ${value}`)
+  }
+}
+
+function hex32(n: number): string {
+  return `0x${(n >>> 0).toString(16).padStart(8, '0')}`
+}

@@ -1,0 +1,57 @@
+/**
+ * `@lineage/verify`: verify Lineage outputs where wallets run. Content hashes
+ * (`png-pixels-v1`, `bytes-v1`), receipts, the batch's Merkle proof and the verdict, as
+ * `lineage_core::output` (crates/core/src/output/mod.rs writes the conventions down; the
+ * committed conformance vectors pin them), reading the chain through a viem client.
+ *
+ * No network of its own and no global state; nothing here uploads the image.
+ */
+
+export { checksumAddress, fromHex, type Hex, toHex } from './bytes.js'
+export { type LineageClient, MAX_BASES, type ReadOptions, checkChain, readChainFacts } from './chain.js'
+export {
+  ChainMismatchError,
+  ChainReadError,
+  type ErrorCode,
+  LineageError,
+  PngDecodeError,
+  PngMalformedError,
+  PngUnsupportedError,
+  ReceiptChunkCrcError,
+  ReceiptChunkDuplicateError,
+  ReceiptChunkMalformedError,
+  ReceiptParseError,
+  ReceiptVersionError,
+  UnknownStatusError,
+} from './errors.js'
+export { BYTES_DOMAIN, contentHash, type HashKind, type OutputHash, PNG_PIXELS_DOMAIN } from './hash.js'
+export { computeRoot, treeDepth, verifyProof } from './merkle.js'
+export { isPng, MAX_INTERLACED_BYTES, PNG_SIGNATURE } from './png.js'
+export {
+  parseReceipt,
+  RECEIPT_KEYWORD,
+  RECEIPT_VERSION,
+  type Receipt,
+  readReceipt,
+  SIDECAR_SUFFIX,
+} from './receipt.js'
+export {
+  ATTESTATION_STATUSES,
+  type AttestationStatus,
+  type BaseFact,
+  type ChainFacts,
+  type Check,
+  type Code,
+  CODE_OUTCOMES,
+  DATASET_STATUSES,
+  type DatasetFact,
+  type DatasetStatus,
+  exitCode,
+  judge,
+  noReceipt,
+  type OnChainBatch,
+  type Outcome,
+  type Policy,
+  type Verdict,
+} from './verdict.js'
+export { type VerifyOptions, verifyImage } from './verify.js'

@@ -1,0 +1,258 @@
+/**
+ * The verdict on an output, from facts read off the chain and the recomputed hash, as
+ * `lineage_core::output::verdict`. Pure: {@link readChainFacts} reads the chain, {@link judge}
+ * decides. A verdict is data: nothing here throws.
+ */
+
+import { checksumAddress, type Hex } from './bytes.js'
+import type { OutputHash } from './hash.js'
+import { verifyProof } from './merkle.js'
+import type { Receipt } from './receipt.js'
+
+/** `ILineageRegistry.AttestationStatus`. */
+export type AttestationStatus = 'none' | 'valid' | 'revoked' | 'tainted'
+/** `ILineageRegistry.DatasetStatus`. */
+export type DatasetStatus = 'none' | 'registered' | 'certified' | 'revoked'
+
+/** The contract's enum order (`None` = 0). */
+export const ATTESTATION_STATUSES: readonly AttestationStatus[] = ['none', 'valid', 'revoked', 'tainted']
+/** The contract's enum order (`None` = 0). */
+export const DATASET_STATUSES: readonly DatasetStatus[] = ['none', 'registered', 'certified', 'revoked']
+
+/** The anchored batch as `outputBatch(modelId, batchIndex)` returns it. */
+export interface OnChainBatch {
+  root: Hex
+  count: number
+}
+
+/** One dataset the model's attestation names, and its status now. */
+export interface DatasetFact {
+  id: number
+  status: DatasetStatus
+}
+
+/** A model the receipt's model was fine-tuned from, and its status now. */
+export interface BaseFact {
+  modelId: Hex
+  status: AttestationStatus
+}
+
+/** What the chain says about a receipt's batch and model. */
+export interface ChainFacts {
+  /** `outputBatch(modelId, batchIndex)`, or `null` when there is no such batch. */
+  batch: OnChainBatch | null
+  /** `attestationStatus(modelId)`. */
+  attestation: AttestationStatus
+  /** The attestation's datasets with their statuses, in slot order. */
+  datasets: DatasetFact[]
+  /** The model's bases, nearest first. */
+  bases: BaseFact[]
+  /** Confirmations of the anchoring, or `null` when unknown. */
+  confirmations: number | null
+}
+
+/** How strict {@link judge} is. */
+export interface Policy {
+  /** Fewer confirmations than this give `output.unconfirmed`. Default 1. */
+  minConfirmations: number
+}
+
+/** The overall answer. */
+export type Outcome = 'valid' | 'cannotTell' | 'invalid'
+
+/** A stable verdict code. */
+export type Code =
+  | 'output.anchored'
+  | 'output.hash_mismatch'
+  | 'output.unknown'
+  | 'output.proof_invalid'
+  | 'output.unconfirmed'
+  | 'model.attested'
+  | 'model.revoked'
+  | 'model.tainted'
+  | 'model.unknown'
+  | 'dataset.certified'
+  | 'dataset.revoked'
+  | 'dataset.uncertified'
+  | 'base.attested'
+  | 'base.revoked'
+  | 'base.tainted'
+  | 'base.unknown'
+
+/** Each code's contribution to the outcome. */
+export const CODE_OUTCOMES: Readonly<Record<Code, Outcome>> = {
+  'output.anchored': 'valid',
+  'output.hash_mismatch': 'invalid',
+  'output.unknown': 'cannotTell',
+  'output.proof_invalid': 'invalid',
+  'output.unconfirmed': 'cannotTell',
+  'model.attested': 'valid',
+  'model.revoked': 'invalid',
+  'model.tainted': 'invalid',
+  'model.unknown': 'cannotTell',
+  'dataset.certified': 'valid',
+  'dataset.revoked': 'invalid',
+  'dataset.uncertified': 'cannotTell',
+  'base.attested': 'valid',
+  'base.revoked': 'invalid',
+  'base.tainted': 'invalid',
+  'base.unknown': 'cannotTell',
+}
+
+/** One check's result. */
+export interface Check {
+  code: Code
+  outcome: Outcome
+  /** The dataset concerned, for `dataset.*` codes. */
+  datasetId?: number
+  /** The base model concerned, for `base.*` codes. */
+  baseModelId?: Hex
+  /** A sentence for people; not stable, do not parse it. */
+  detail: string
+}
+
+/** The verdict on one output: what `lineage verify-image --json` prints as `verdict`. */
+export interface Verdict {
+  outcome: Outcome
+  /** Valid 0, invalid 1, cannot tell 2. */
+  exitCode: 0 | 1 | 2
+  codes: Code[]
+  checks: Check[]
+  contentHash: Hex
+  hashKind: OutputHash['kind']
+  chainId: number | null
+  registry: Hex | null
+  modelId: Hex | null
+  batchIndex: number | null
+  leafIndex: number | null
+  anchorTx: Hex | null
+  confirmations: number | null
+}
+
+const RANK: Record<Outcome, number> = { valid: 0, cannotTell: 1, invalid: 2 }
+const EXIT: Record<Outcome, 0 | 1 | 2> = { valid: 0, invalid: 1, cannotTell: 2 }
+
+/** The process exit code of an outcome, as the CLI: valid 0, invalid 1, cannot tell 2. */
+export function exitCode(outcome: Outcome): 0 | 1 | 2 {
+  return EXIT[outcome]
+}
+
+function check(code: Code, detail: string): Check {
+  return { code, outcome: CODE_OUTCOMES[code], detail }
+}
+
+function fromChecks(file: OutputHash, checks: Check[]): Verdict {
+  const outcome = checks.reduce<Outcome>(
+    (worst, c) => (RANK[c.outcome] > RANK[worst] ? c.outcome : worst),
+    checks.length ? 'valid' : 'cannotTell',
+  )
+  return {
+    outcome,
+    exitCode: EXIT[outcome],
+    codes: checks.map((c) => c.code),
+    checks,
+    contentHash: file.hash,
+    hashKind: file.kind,
+    chainId: null,
+    registry: null,
+    modelId: null,
+    batchIndex: null,
+    leafIndex: null,
+    anchorTx: null,
+    confirmations: null,
+  }
+}
+
+/** The verdict on a file without a receipt: `output.unknown`, cannot tell. */
+export function noReceipt(file: OutputHash): Verdict {
+  return fromChecks(file, [check('output.unknown', 'no receipt: neither embedded in the file nor in a sidecar')])
+}
+
+const show = (h: OutputHash) => `${h.hash} (${h.kind})`
+
+/**
+ * Judges an output: `file` is its recomputed hash, `receipt` the receipt found with it,
+ * `facts` what the chain says. The checks, in order: the output (`output.*`, against the
+ * *anchored* root and count), the model, each dataset in slot order, each base nearest
+ * first. The outcome is the worst check's: invalid over cannot tell over valid.
+ */
+export function judge(file: OutputHash, receipt: Receipt, facts: ChainFacts, policy: Policy = { minConfirmations: 1 }): Verdict {
+  const checks: Check[] = []
+  const claimed: OutputHash = { kind: receipt.hashKind, hash: receipt.contentHash }
+  const registry = checksumAddress(receipt.registry)
+  if (file.hash.toLowerCase() !== claimed.hash.toLowerCase() || file.kind !== claimed.kind) {
+    checks.push(check('output.hash_mismatch', `the file hashes to ${show(file)} but the receipt is for ${show(claimed)}`))
+  } else if (facts.batch) {
+    const b = facts.batch
+    if (verifyProof(b.root, file.hash, receipt.leafIndex, b.count, receipt.proof)) {
+      checks.push(
+        check('output.anchored', `output ${receipt.leafIndex} of ${b.count} in batch ${receipt.batchIndex} (root ${b.root})`),
+      )
+      const c = facts.confirmations
+      if (c !== null && c < policy.minConfirmations) {
+        checks.push(check('output.unconfirmed', `${c} confirmations, ${policy.minConfirmations} required`))
+      }
+    } else {
+      checks.push(
+        check(
+          'output.proof_invalid',
+          `the receipt's proof for output ${receipt.leafIndex} does not lead to batch ${receipt.batchIndex}'s anchored root ${b.root} (count ${b.count})`,
+        ),
+      )
+    }
+  } else {
+    checks.push(
+      check('output.unknown', `registry ${registry} has no batch ${receipt.batchIndex} for model ${receipt.modelId}`),
+    )
+  }
+
+  const [code, detail]: [Code, string] =
+    facts.attestation === 'valid'
+      ? ['model.attested', "the model's attestation is valid"]
+      : facts.attestation === 'revoked'
+        ? ['model.revoked', "the publisher revoked the model's attestation"]
+        : facts.attestation === 'tainted'
+          ? facts.datasets.some((d) => d.status === 'revoked')
+            ? ['model.tainted', 'a dataset the model was trained on has been revoked']
+            : ['model.tainted', 'a base the model was fine-tuned from is revoked or was trained on a revoked dataset']
+          : ['model.unknown', 'no attestation has this model id']
+  checks.push(check(code, `${detail} (${receipt.modelId})`))
+
+  for (const d of facts.datasets) {
+    const [code, detail]: [Code, string] =
+      d.status === 'certified'
+        ? ['dataset.certified', 'certified']
+        : d.status === 'revoked'
+          ? ['dataset.revoked', 'certification revoked']
+          : d.status === 'registered'
+            ? ['dataset.uncertified', 'registered, never certified']
+            : ['dataset.uncertified', 'not registered']
+    const c = check(code, `dataset ${d.id}: ${detail}`)
+    checks.push({ code: c.code, outcome: c.outcome, datasetId: d.id, detail: c.detail })
+  }
+
+  facts.bases.forEach((b, depth) => {
+    const [code, detail]: [Code, string] =
+      b.status === 'valid'
+        ? ['base.attested', 'its attestation is valid']
+        : b.status === 'revoked'
+          ? ['base.revoked', 'its publisher revoked it']
+          : b.status === 'tainted'
+            ? ['base.tainted', 'it is tainted']
+            : ['base.unknown', 'no attestation has this id']
+    const which = depth === 0 ? 'fine-tuned from model' : `${depth + 1} levels up, fine-tuned from model`
+    const c = check(code, `${which} ${b.modelId}: ${detail}`)
+    checks.push({ code: c.code, outcome: c.outcome, baseModelId: b.modelId, detail: c.detail })
+  })
+
+  return {
+    ...fromChecks(file, checks),
+    chainId: receipt.chainId,
+    registry: receipt.registry,
+    modelId: receipt.modelId,
+    batchIndex: receipt.batchIndex,
+    leafIndex: receipt.leafIndex,
+    anchorTx: receipt.anchorTx,
+    confirmations: facts.confirmations,
+  }
+}

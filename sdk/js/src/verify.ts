@@ -1,0 +1,51 @@
+/** One call from image bytes to a verdict, as `lineage verify-image`. */
+
+import { type LineageClient, checkChain, readChainFacts } from './chain.js'
+import { contentHash } from './hash.js'
+import { isPng } from './png.js'
+import { parseReceipt, type Receipt, readReceipt } from './receipt.js'
+import { judge, noReceipt, type Policy, type Verdict } from './verdict.js'
+
+/** Options of {@link verifyImage}. */
+export interface VerifyOptions {
+  /** A viem public client on the receipt's chain. */
+  client: LineageClient
+  /**
+   * The receipt when it is not embedded in the image: a parsed one, or a sidecar's JSON
+   * text or bytes. Default: the PNG's embedded receipt.
+   */
+  receipt?: Receipt | string | Uint8Array
+  /** Default `{ minConfirmations: 1 }`. */
+  policy?: Policy
+  /** The block to read at; default the latest. */
+  blockNumber?: bigint
+}
+
+/**
+ * Verifies an output file: its content hash, its receipt (given, or embedded in the PNG),
+ * the chain's facts about its batch, model, datasets and bases, and the verdict, with the
+ * same shape and codes as `lineage verify-image --json`'s `verdict`. A file without a
+ * receipt gets `output.unknown` (cannot tell). An invalid output is a verdict, not an
+ * error; a thrown {@link LineageError} means no verdict could be reached (a PNG that does
+ * not decode, a damaged receipt, another chain, an RPC failure): cannot tell.
+ */
+export async function verifyImage(bytes: Uint8Array, options: VerifyOptions): Promise<Verdict> {
+  const file = await contentHash(bytes)
+  const given = options.receipt
+  const receipt =
+    given === undefined
+      ? isPng(bytes)
+        ? readReceipt(bytes)
+        : null
+      : typeof given === 'string' || given instanceof Uint8Array
+        ? parseReceipt(given)
+        : given
+  if (!receipt) return noReceipt(file)
+  await checkChain(options.client, receipt)
+  const facts = await readChainFacts(
+    options.client,
+    receipt,
+    options.blockNumber === undefined ? {} : { blockNumber: options.blockNumber },
+  )
+  return judge(file, receipt, facts, options.policy ?? { minConfirmations: 1 })
+}

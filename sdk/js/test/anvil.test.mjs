@@ -1,0 +1,82 @@
+// verifyImage against a real chain (test/chain.mjs: anvil, the real deploy script, the demo
+// proof): a valid output, a tampered one, one without a receipt, one on another chain, one
+// anchored too recently for the policy, and the same output once its model is revoked.
+//
+// Without the native anvil and forge on PATH it is skipped, unless LINEAGE_REQUIRE_ANVIL=1
+// (script/test.sh sets it), where it fails.
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import path from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import { ChainMismatchError, verifyImage } from '../dist/index.js'
+import { anvilBin, embed, forgeBin, startWorld, vectors } from './chain.mjs'
+
+const missing = !anvilBin || !forgeBin
+if (missing && process.env.LINEAGE_REQUIRE_ANVIL === '1') {
+  throw new Error('LINEAGE_REQUIRE_ANVIL=1 but the native anvil or forge is not on PATH (source script/env.sh)')
+}
+
+describe('verifyImage on a real anvil', { skip: missing && 'the native anvil or forge is not on PATH' }, () => {
+  let world
+  let client
+  let modelId
+  let receipt
+  let png
+
+  before(async () => {
+    world = await startWorld()
+    ;({ client, modelId, receipt, png } = world)
+  })
+
+  after(() => world?.stop())
+
+  test('an anchored output of an attested model is valid', async () => {
+    const v = await verifyImage(embed(png, JSON.stringify(receipt)), { client })
+    assert.equal(v.outcome, 'valid', JSON.stringify(v, null, 1))
+    assert.equal(v.exitCode, 0)
+    assert.deepEqual(v.codes, ['output.anchored', 'model.attested', 'dataset.certified', 'dataset.certified'])
+    assert.deepEqual(v.checks.slice(2).map((c) => c.datasetId), [1, 2])
+    assert.equal(v.modelId, modelId)
+    assert.ok(v.confirmations >= 1, `confirmations ${v.confirmations}`)
+  })
+
+  test('a sidecar receipt does as well as an embedded one', async () => {
+    const v = await verifyImage(png, { client, receipt: JSON.stringify(receipt, null, 2) })
+    assert.equal(v.outcome, 'valid')
+  })
+
+  test('a tampered image is output.hash_mismatch', async () => {
+    const other = new Uint8Array(fs.readFileSync(path.join(vectors, 'png', 'filter-none.png')))
+    const v = await verifyImage(embed(other, JSON.stringify(receipt)), { client })
+    assert.equal(v.outcome, 'invalid')
+    assert.equal(v.codes[0], 'output.hash_mismatch')
+  })
+
+  test('no receipt: cannot tell', async () => {
+    const v = await verifyImage(png, { client })
+    assert.deepEqual([v.outcome, v.exitCode, v.codes], ['cannotTell', 2, ['output.unknown']])
+  })
+
+  test('a batch the registry does not have: output.unknown', async () => {
+    const v = await verifyImage(png, { client, receipt: { ...receipt, batchIndex: 7 } })
+    assert.equal(v.codes[0], 'output.unknown')
+    assert.equal(v.outcome, 'cannotTell')
+  })
+
+  test('too few confirmations for the policy: output.unconfirmed', async () => {
+    const v = await verifyImage(png, { client, receipt, policy: { minConfirmations: 1_000 } })
+    assert.deepEqual(v.codes.slice(0, 2), ['output.anchored', 'output.unconfirmed'])
+    assert.equal(v.outcome, 'cannotTell')
+  })
+
+  test('a receipt for another chain is a typed error, not a verdict', async () => {
+    await assert.rejects(verifyImage(png, { client, receipt: { ...receipt, chainId: 1 } }), ChainMismatchError)
+  })
+
+  test('once the publisher revokes the model: model.revoked, invalid', async () => {
+    await world.send(world.accounts[1], 'revokeAttestation', [modelId])
+    const v = await verifyImage(embed(png, JSON.stringify(receipt)), { client })
+    assert.equal(v.outcome, 'invalid')
+    assert.deepEqual(v.codes.slice(0, 2), ['output.anchored', 'model.revoked'])
+  })
+})
