@@ -8,6 +8,10 @@ use serde::Serialize;
 /// Dataset slots in the aggregated proof's public values (`PublicLayout.SLOTS`).
 pub const DATASET_SLOTS: usize = 4;
 
+/// The most bases a model has: its base, that one's base, and so on (the registry's
+/// `MAX_BASE_DEPTH`, which `attest` enforces; a test reads it from the deployed registry).
+pub const MAX_BASES: usize = 8;
+
 /// Where the index stands relative to the chain: every answer carries it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Tip {
@@ -156,8 +160,13 @@ pub struct AttestedDataset {
 pub struct Model {
     /// `keccak256(abi.encode(publisher, wHash))`.
     pub model_id: B256,
-    /// `valid`, `revoked` (by its publisher) or `tainted` (a dataset was revoked since).
+    /// `valid`, `revoked` (by its publisher) or `tainted` (not revoked, but a dataset it
+    /// names was revoked since, or a base it was fine-tuned from, directly or through other
+    /// bases, is revoked or names such a dataset), as the registry's `attestationStatus`.
     pub status: String,
+    /// The model it was fine-tuned from (its training started from that model's weights);
+    /// `None` when trained from the profile's zero weights.
+    pub base_model_id: Option<B256>,
     /// Who published it.
     pub publisher: Address,
     /// Who sent the transaction (differs for delegated attestations).
@@ -188,6 +197,24 @@ pub struct Model {
     pub provenance: Provenance,
     /// The revocation event, if any.
     pub revocation: Option<Provenance>,
+    /// The models it was fine-tuned from, nearest first: its base, that one's base, and so
+    /// on (at most the registry's `MAX_BASE_DEPTH`; empty when trained from zero weights).
+    /// In the detail view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bases: Option<Vec<ModelBase>>,
+}
+
+/// A model another was fine-tuned from, directly or through other bases.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ModelBase {
+    /// The base.
+    pub model_id: B256,
+    /// Who published it.
+    pub publisher: Address,
+    /// Its own status (which includes its own bases'): `valid`, `revoked` or `tainted`.
+    pub status: String,
+    /// Its attestation event.
+    pub provenance: Provenance,
 }
 
 /// An attestation's proof and public values, for re-verification off-chain.

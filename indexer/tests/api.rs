@@ -375,6 +375,10 @@ async fn bad_requests_get_4xx_json(db: TestDb) {
         ("GET", format!("/v1/models/{zero}"), 404, "model_not_found"),
         ("GET", format!("/v1/attestations/{zero}"), 404, "model_not_found"),
         ("GET", format!("/v1/models/{zero}/proof"), 404, "model_not_found"),
+        ("GET", "/v1/models/0x12/derived".into(), 400, "invalid_hash"),
+        ("GET", format!("/v1/models/{zero}/derived?cursor=d00000007"), 400, "invalid_cursor"),
+        ("GET", format!("/v1/models/{zero}/derived?limit=0"), 400, "invalid_limit"),
+        ("GET", format!("/v1/models/{zero}/derived"), 200, ""),
         ("GET", "/v1/datasets/0".into(), 400, "invalid_dataset_id"),
         ("GET", "/v1/datasets/abc".into(), 400, "invalid_dataset_id"),
         ("GET", "/v1/datasets/99999999999".into(), 400, "invalid_dataset_id"),
@@ -534,6 +538,7 @@ async fn openapi_documents_the_routes() {
         "/v1/models/{id}",
         "/v1/attestations/{id}",
         "/v1/models/{id}/proof",
+        "/v1/models/{id}/derived",
         "/v1/outputs/batches",
         "/v1/outputs/{hash}",
         "/v1/creators/{address}",
@@ -752,3 +757,349 @@ async fn an_api_only_replica_serves_the_same_answers(db: TestDb) {
     db.cleanup().await;
 }
 on_both_backends!(replica, an_api_only_replica_serves_the_same_answers);
+
+const STATUS: [&str; 4] = ["none", "valid", "revoked", "tainted"];
+
+/// Every model the index lists, and every use of a dataset by a model, against the
+/// registry: the status is `attestationStatus`, the base `attestation(id).baseModelId`, and
+/// the detail's bases the walk up those with each one's publisher and `attestationStatus`,
+/// nearest first. Returns the models by id.
+async fn models_match_the_chain(
+    running: &lineage_indexer::Running,
+    chain: &Chain,
+) -> std::collections::HashMap<B256, Value> {
+    let registry = LineageRegistry::new(chain.registry, &chain.provider);
+    let head = chain.head().await;
+    let registry = &registry;
+    let status_of = |id: B256| async move {
+        STATUS[registry.attestationStatus(id).call().await.unwrap() as usize]
+    };
+    let mut by_id = std::collections::HashMap::new();
+    for item in all_pages(running, "/v1/models", 7, head).await {
+        let id = b256(&item["model_id"]);
+        assert_eq!(item["status"], status_of(id).await, "status of {id}");
+        let att = registry.attestation(id).call().await.unwrap();
+        let base = (att.baseModelId != B256::ZERO).then_some(att.baseModelId);
+        assert_eq!(item["base_model_id"], json!(base), "base of {id}");
+        assert!(item.get("bases").is_none(), "a list item carries no bases: {item}");
+
+        let (status, detail) = get(running, &format!("/v1/models/{id}")).await;
+        assert_eq!(status, 200, "{detail}");
+        let detail = &detail["data"];
+        let mut walked = Vec::new();
+        let mut next = att.baseModelId;
+        while next != B256::ZERO {
+            let base = registry.attestation(next).call().await.unwrap();
+            walked.push((next, base.publisher, status_of(next).await));
+            next = base.baseModelId;
+        }
+        let shown: Vec<(B256, Address, &str)> = detail["bases"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no bases in the detail: {detail}"))
+            .iter()
+            .map(|b| {
+                (b256(&b["model_id"]), b["publisher"].as_str().unwrap().parse().unwrap(), {
+                    let s = b["status"].as_str().unwrap();
+                    STATUS.into_iter().find(|x| *x == s).unwrap()
+                })
+            })
+            .collect();
+        assert_eq!(shown, walked, "bases of {id}");
+        for b in detail["bases"].as_array().unwrap() {
+            check_provenance(chain, &b["provenance"], head).await;
+        }
+        let mut listed = detail.clone();
+        listed.as_object_mut().unwrap().remove("bases");
+        assert_eq!(listed, item, "the detail is the list item plus its bases");
+        by_id.insert(id, detail.clone());
+    }
+    assert_eq!(by_id.len() as u64, attested_count(chain).await, "every attestation is listed");
+
+    // The same status wherever a model is listed as a user of a dataset or of a creator's.
+    let count = registry.datasetCount().call().await.unwrap();
+    let mut creators = std::collections::BTreeSet::new();
+    for dataset in 1..=count {
+        let (_, detail) = get(running, &format!("/v1/datasets/{dataset}")).await;
+        for c in detail["data"]["creators"].as_array().unwrap() {
+            creators.insert(c["address"].as_str().unwrap().to_owned());
+        }
+        for u in all_pages(running, &format!("/v1/datasets/{dataset}/models"), 100, head).await {
+            let id = b256(&u["model_id"]);
+            assert_eq!(u["status"], status_of(id).await, "{id} as a user of dataset {dataset}");
+        }
+    }
+    for c in creators {
+        for u in all_pages(running, &format!("/v1/creators/{c}/usage"), 100, head).await {
+            let id = b256(&u["model_id"]);
+            assert_eq!(u["status"], status_of(id).await, "{id} as a user of {c}'s data");
+        }
+    }
+    by_id
+}
+
+/// Checks `value` against `schema` of the API document `doc`, for the keywords the document
+/// uses; returns where it breaks it.
+fn conforms(doc: &Value, schema: &Value, value: &Value, at: &str) -> Result<(), String> {
+    if !schema.is_object() {
+        return Err(format!("{at}: no schema ({schema})"));
+    }
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.trim_start_matches("#/components/schemas/");
+        return conforms(doc, &doc["components"]["schemas"][name], value, at);
+    }
+    if let Some(any) = schema["anyOf"].as_array() {
+        return match any.iter().any(|s| conforms(doc, s, value, at).is_ok()) {
+            true => Ok(()),
+            false => Err(format!("{at}: {value} matches no anyOf of {schema}")),
+        };
+    }
+    let fail = |why: &str| Err(format!("{at}: {why}: {value} against {schema}"));
+    let typed = match schema["type"].as_str() {
+        None => true,
+        Some("object") => value.is_object(),
+        Some("array") => value.is_array(),
+        Some("string") => value.is_string(),
+        Some("integer") => value.is_u64() || value.is_i64(),
+        Some("boolean") => value.is_boolean(),
+        Some("null") => value.is_null(),
+        Some(other) => return fail(&format!("type {other} unknown here")),
+    };
+    if !typed {
+        return fail("type");
+    }
+    if let Some(values) = schema["enum"].as_array() {
+        if !values.contains(value) {
+            return fail("enum");
+        }
+    }
+    if let (Some(pattern), Some(s)) = (schema["pattern"].as_str(), value.as_str()) {
+        if !regex::Regex::new(pattern).unwrap().is_match(s) {
+            return fail("pattern");
+        }
+    }
+    if let (Some(min), Some(n)) = (schema["minimum"].as_u64(), value.as_u64()) {
+        if n < min {
+            return fail("minimum");
+        }
+    }
+    if let (Some(max), Some(n)) = (schema["maximum"].as_u64(), value.as_u64()) {
+        if n > max {
+            return fail("maximum");
+        }
+    }
+    if let Some(items) = value.as_array() {
+        if schema["maxItems"].as_u64().is_some_and(|m| items.len() as u64 > m) {
+            return fail("maxItems");
+        }
+        for (i, item) in items.iter().enumerate() {
+            conforms(doc, &schema["items"], item, &format!("{at}[{i}]"))?;
+        }
+    }
+    if let Some(fields) = value.as_object() {
+        for name in schema["required"].as_array().into_iter().flatten() {
+            if !fields.contains_key(name.as_str().unwrap()) {
+                return fail(&format!("missing {name}"));
+            }
+        }
+        for (name, v) in fields {
+            match schema["properties"].get(name) {
+                Some(s) => conforms(doc, s, v, &format!("{at}.{name}"))?,
+                None if schema["additionalProperties"] == false => {
+                    return fail(&format!("undocumented {name}"))
+                }
+                None => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The answer to `GET path` conforms to what the API document says of `route`.
+async fn answer_conforms(running: &lineage_indexer::Running, route: &str, path: &str) {
+    let (_, doc) = get(running, "/openapi.json").await;
+    let (status, body) = get(running, path).await;
+    assert_eq!(status, 200, "{path}: {body}");
+    let schema =
+        &doc["paths"][route]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+    assert!(schema.is_object(), "{route} is not documented");
+    conforms(&doc, schema, &body, path).unwrap();
+}
+
+/// ModelAttested events so far.
+async fn attested_count(chain: &Chain) -> u64 {
+    let filter = alloy::rpc::types::Filter::new()
+        .address(chain.registry)
+        .event_signature(
+            <LineageRegistry::ModelAttested as alloy::sol_types::SolEvent>::SIGNATURE_HASH,
+        )
+        .from_block(0);
+    chain.provider.get_logs(&filter).await.unwrap().len() as u64
+}
+
+/// The model ids of the list at `path`, fetched `limit` at a time.
+async fn ids_of(
+    running: &lineage_indexer::Running,
+    path: &str,
+    limit: u32,
+    head: u64,
+) -> Vec<B256> {
+    all_pages(running, path, limit, head).await.iter().map(|m| b256(&m["model_id"])).collect()
+}
+
+/// `lineage verify-image`'s verdict for `receipt` on `file`, read from the chain.
+async fn cli_verdict(
+    chain: &Chain,
+    file: &lineage_core::output::OutputHash,
+    receipt: &lineage_core::output::Receipt,
+) -> Value {
+    use lineage_chain::{Client, Deployment, Options};
+    let options = Options { rpc_url: chain.anvil.url.clone(), ..Options::default() };
+    let client = Client::connect(options, Deployment::registry_only(31337, chain.registry), None)
+        .await
+        .unwrap();
+    let facts = client.output_facts(receipt).await.unwrap();
+    let verdict = lineage_core::output::judge(file, receipt, &facts, &Default::default());
+    serde_json::to_value(verdict).unwrap()
+}
+
+/// Fine-tuned models: each one's base and bases, the models derived from a base, and the
+/// status a revoked base or a revoked dataset of a base passes down the lineage, exactly as
+/// the registry has them; an output of a fine-tuned model gets the CLI's verdict, base
+/// checks included.
+async fn fine_tuned_models_match_the_chain(db: TestDb) {
+    use alloy::sol_types::SolCall;
+    use lineage_core::output::{content_hash, embed_receipt};
+    let chain = Chain::deploy().await;
+    let registry = LineageRegistry::new(chain.registry, &chain.provider);
+    let max_depth = registry.MAX_BASE_DEPTH().call().await.unwrap();
+    assert_eq!(max_depth, U256::from(lineage_indexer::model::MAX_BASES));
+    let world = scenario::populate(&chain).await;
+    let tunes = scenario::fine_tunes(&chain).await;
+    let (root, near) = (tunes.root, tunes.chain[0]);
+    let (f2, deepest) = (tunes.chain[1], tunes.chain[7]);
+    // An output of f2 (two bases: near, then root), with its receipt.
+    let image = scenario::png(8, 3);
+    let hash = content_hash(&image).unwrap();
+    let leaves = vec![hash.hash, B256::repeat_byte(3)];
+    let anchored = scenario::anchor(&chain, f2.publisher, f2.id, &leaves).await;
+    let receipt = scenario::first_output_receipt(&chain, f2.id, anchored, &leaves, &hash);
+    let image = embed_receipt(&image, &receipt).unwrap();
+
+    let running = spawn_indexer(&chain, &db).await;
+    caught_up(&running, &chain).await;
+    let head = chain.head().await;
+
+    // All valid: the bases as the registry has them.
+    let models = models_match_the_chain(&running, &chain).await;
+    assert!(models.values().filter(|m| m["base_model_id"].is_null()).count() >= 5);
+    assert_eq!(models[&root.id]["bases"], json!([]));
+    let bases_of = |id: B256| -> Vec<B256> {
+        models[&id]["bases"].as_array().unwrap().iter().map(|b| b256(&b["model_id"])).collect()
+    };
+    assert_eq!(models[&f2.id]["base_model_id"], json!(near.id));
+    assert_eq!(bases_of(f2.id), [near.id, root.id]);
+    let mut up: Vec<B256> = tunes.chain[..7].iter().rev().map(|m| m.id).collect();
+    up.push(root.id);
+    assert_eq!(bases_of(deepest.id), up, "the deepest has the registry's maximum of bases");
+    assert!(models.values().all(|m| m["status"] == "valid" || m["base_model_id"].is_null()));
+
+    // The models fine-tuned directly from one, paged.
+    assert_eq!(
+        ids_of(&running, &format!("/v1/models/{}/derived", root.id), 1, head).await,
+        [near.id, tunes.sibling.id]
+    );
+    assert_eq!(
+        ids_of(&running, &format!("/v1/models/{}/derived", near.id), 5, head).await,
+        [f2.id]
+    );
+    assert!(ids_of(&running, &format!("/v1/models/{}/derived", deepest.id), 5, head)
+        .await
+        .is_empty());
+    assert!(ids_of(&running, &format!("/v1/models/{}/derived", B256::ZERO), 5, head)
+        .await
+        .is_empty());
+    let (_, derived) = get(&running, &format!("/v1/models/{}/derived", tunes.other_root.id)).await;
+    let mut listed = models[&tunes.other_child.id].clone();
+    listed.as_object_mut().unwrap().remove("bases");
+    assert_eq!(derived["data"], json!([listed]));
+
+    // The answers are as the API document says, bases included.
+    for (route, path) in [
+        ("/v1/models/{id}", format!("/v1/models/{}", deepest.id)),
+        ("/v1/models/{id}/derived", format!("/v1/models/{}/derived", root.id)),
+        ("/v1/models", "/v1/models?limit=100".to_owned()),
+        ("/v1/datasets/{id}", "/v1/datasets/1".to_owned()),
+    ] {
+        answer_conforms(&running, route, &path).await;
+    }
+
+    // An output of a fine-tuned model: its bases are checked, as the CLI checks them.
+    let (status, body) = post_image(&running, image.clone()).await;
+    assert_eq!(status, 200, "{body}");
+    let verdict = &body["data"]["verdict"];
+    assert_eq!(verdict["outcome"], "valid", "{verdict}");
+    let codes: Vec<&str> =
+        verdict["codes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    assert_eq!(codes[codes.len() - 2..], ["base.attested", "base.attested"], "{verdict}");
+    assert_eq!(*verdict, cli_verdict(&chain, &hash, &receipt).await);
+    assert_eq!(body["data"]["model"], models[&f2.id]);
+
+    // The second root revoked by its publisher: revoked itself, its child tainted.
+    let revoke = LineageRegistry::revokeAttestationCall { modelId: tunes.other_root.id };
+    let root_publisher = tunes.other_root.publisher;
+    scenario::send(&chain, root_publisher, chain.registry, revoke.abi_encode(), U256::ZERO, None)
+        .await;
+    caught_up(&running, &chain).await;
+    let models = models_match_the_chain(&running, &chain).await;
+    assert_eq!(models[&tunes.other_root.id]["status"], "revoked");
+    assert_eq!(models[&tunes.other_child.id]["status"], "tainted");
+    assert_eq!(models[&tunes.other_child.id]["revocation"], Value::Null);
+    assert_eq!(models[&root.id]["status"], "valid");
+
+    // The root's own dataset revoked: every descendant tainted, 8 levels down.
+    let revoke =
+        LineageRegistry::revokeDatasetCall { datasetId: tunes.dataset, reason: "x".into() };
+    scenario::send(
+        &chain,
+        chain.accounts[0],
+        chain.registry,
+        revoke.abi_encode(),
+        U256::ZERO,
+        None,
+    )
+    .await;
+    caught_up(&running, &chain).await;
+    let models = models_match_the_chain(&running, &chain).await;
+    for m in tunes.chain.iter().chain([&root, &tunes.sibling]) {
+        assert_eq!(models[&m.id]["status"], "tainted", "{}", m.id);
+    }
+    assert_eq!(models[&world.models[0]]["status"], "valid");
+    assert!(models[&deepest.id]["bases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|b| b["status"] == "tainted"));
+    // A use of a clean dataset by a tainted descendant is tainted.
+    let (_, d1) = get(&running, "/v1/datasets/1").await;
+    let use_of_deepest = d1["data"]["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| b256(&u["model_id"]) == deepest.id)
+        .cloned();
+    assert_eq!(use_of_deepest.unwrap()["status"], "tainted");
+
+    let (_, body) = post_image(&running, image).await;
+    let verdict = &body["data"]["verdict"];
+    assert_eq!(verdict["outcome"], "invalid", "{verdict}");
+    let codes: Vec<&str> =
+        verdict["codes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    assert!(codes.contains(&"model.tainted"), "{verdict}");
+    assert_eq!(codes[codes.len() - 2..], ["base.tainted", "base.tainted"], "{verdict}");
+    assert_eq!(*verdict, cli_verdict(&chain, &hash, &receipt).await);
+
+    assert_eq!(running.store.dump().await.unwrap(), fresh_dump(&chain, &db).await);
+    running.shutdown().await.unwrap();
+    db.cleanup().await;
+}
+on_both_backends!(fine_tuned, fine_tuned_models_match_the_chain);

@@ -1,6 +1,6 @@
 //! The follower against a real anvil with the contracts deployed by the deploy script:
-//! backfill then live, reorgs of depth 1..=20, and a `kill -9` mid-backfill — each on
-//! SQLite and on Postgres.
+//! backfill then live, reorgs of depth 1..=20 (and one orphaning a fine-tuned model), and a
+//! `kill -9` mid-backfill — each on SQLite and on Postgres.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -12,7 +12,7 @@ use std::{
 };
 
 use alloy::primitives::Address;
-use common::{caught_up, fresh_dump, open, scenario, spawn_indexer, Chain, TestDb};
+use common::{caught_up, fresh_dump, get, open, scenario, spawn_indexer, Chain, TestDb};
 
 /// Reorgs at every depth from 1 to 20 leave the index equal to a fresh re-index.
 async fn reorgs_equal_a_fresh_index(db: TestDb) {
@@ -55,6 +55,44 @@ async fn reorgs_equal_a_fresh_index(db: TestDb) {
     db.cleanup().await;
 }
 on_both_backends!(reorgs, reorgs_equal_a_fresh_index);
+
+/// A fine-tuned model on an orphaned branch leaves nothing behind: its base is gone with its
+/// attestation, even when the new branch attests the same model id from zero weights.
+async fn a_reorg_drops_an_orphaned_base(db: TestDb) {
+    let chain = Chain::deploy().await;
+    scenario::populate(&chain).await;
+    let a = &chain.accounts;
+    let root = scenario::attest_stub(&chain, a[5], [1, 2], 7_000, None).await;
+    let running = spawn_indexer(&chain, &db).await;
+    caught_up(&running, &chain).await;
+    let derived = format!("/v1/models/{}/derived", root.id);
+
+    let snapshot = chain.snapshot().await;
+    let tuned = scenario::attest_stub(&chain, a[6], [1, 2], 7_001, Some(root)).await;
+    caught_up(&running, &chain).await;
+    let (_, model) = get(&running, &format!("/v1/models/{}", tuned.id)).await;
+    assert_eq!(model["data"]["base_model_id"], serde_json::json!(root.id), "{model}");
+    let (_, page) = get(&running, &derived).await;
+    assert_eq!(page["data"][0]["model_id"], serde_json::json!(tuned.id), "{page}");
+
+    chain.revert(snapshot).await;
+    // The same publisher and weights, so the same model id, trained from zero weights.
+    let again = scenario::attest_stub(&chain, a[6], [1, 2], 7_001, None).await;
+    assert_eq!(again.id, tuned.id);
+    scenario::register_seeded(&chain, a[3], 7_002).await;
+    caught_up(&running, &chain).await;
+    assert!(running.metrics.reorgs.load(std::sync::atomic::Ordering::Relaxed) >= 1);
+    let (status, model) = get(&running, &format!("/v1/models/{}", tuned.id)).await;
+    assert_eq!(status, 200, "{model}");
+    assert_eq!(model["data"]["base_model_id"], serde_json::Value::Null, "{model}");
+    assert_eq!(model["data"]["bases"], serde_json::json!([]), "{model}");
+    let (_, page) = get(&running, &derived).await;
+    assert_eq!(page["data"], serde_json::json!([]), "{page}");
+    assert_eq!(running.store.dump().await.unwrap(), fresh_dump(&chain, &db).await);
+    running.shutdown().await.unwrap();
+    db.cleanup().await;
+}
+on_both_backends!(orphaned_base, a_reorg_drops_an_orphaned_base);
 
 /// Many blocks of events, mined in batches (automine off).
 async fn fill(chain: &Chain, blocks: u64, per_block: u64) -> u64 {

@@ -84,6 +84,7 @@ async fn the_page_shows_lineage_and_verifies_an_uploaded_image() {
     let Some(chromium) = chromium() else { return };
     let chain = Chain::deploy().await;
     let world = scenario::populate(&chain).await;
+    let tunes = scenario::fine_tunes(&chain).await;
     let image = scenario::png(32, 5);
     let hash = content_hash(&image).unwrap();
     let leaves = vec![hash.hash, B256::repeat_byte(9)];
@@ -106,6 +107,33 @@ async fn the_page_shows_lineage_and_verifies_an_uploaded_image() {
     assert!(dom.contains("data-dataset=\"1\"") && dom.contains("data-dataset=\"2\""), "{dom}");
     for creator in &world.creators {
         assert!(dom.contains(&creator.to_string().to_lowercase()), "creator {creator} missing");
+    }
+
+    // A fine-tuned model's page links the model it was fine-tuned from and lists its bases;
+    // a base's page lists the models fine-tuned from it.
+    let (root, near, tuned) = (tunes.root.id, tunes.chain[0].id, tunes.chain[1].id);
+    let dump = |at: B256, name: &str| {
+        let (chromium, url) = (chromium.clone(), format!("{base}/#/models/{at}"));
+        let profile = dir.path().join(name);
+        async move {
+            tokio::task::spawn_blocking(move || dump_dom(&chromium, &profile, &url))
+                .await
+                .unwrap()
+                .to_lowercase()
+        }
+    };
+    let dom = dump(tuned, "tuned").await;
+    let from = format!(
+        "<div class=\"card base\" data-base=\"{near}\">fine-tuned from model \
+         <a href=\"#/models/{near}\"><span class=\"hash\">{near}</span></a>"
+    );
+    assert!(dom.contains(&from), "{dom}");
+    assert!(dom.contains(&format!("href=\"#/models/{root}\"")), "the base's base: {dom}");
+    let dom = dump(root, "root").await;
+    assert!(!dom.contains("fine-tuned from model"), "{dom}");
+    let derived = dom.split("id=\"derived\"").nth(1).unwrap_or_else(|| panic!("{dom}"));
+    for child in [near, tunes.sibling.id] {
+        assert!(derived.contains(&format!("href=\"#/models/{child}\"")), "{child}: {dom}");
     }
 
     // An image with its receipt, uploaded through the page's file input.

@@ -87,6 +87,26 @@ pub(super) async fn model(
     Ok(Json(Answer { data: model, chain: tip }))
 }
 
+/// `GET /v1/models/{id}/derived`: the models fine-tuned directly from one (an unknown
+/// model has none: an empty page, not a 404).
+pub(super) async fn derived(
+    State(state): State<AppState>,
+    PathParam(id): PathParam,
+    q: Result<Query<ListQuery>, QueryRejection>,
+) -> ApiResult<List<Model>> {
+    let id = params::hash(&id, "a model id")?;
+    let q = list_query(q)?;
+    let limit = q.limit()?;
+    let after = match q.key()? {
+        None => None,
+        Some(PageKey::Model(block, log)) => Some((block, log)),
+        Some(_) => return Err(ApiError::bad_request("invalid_cursor", "not a models cursor")),
+    };
+    let tip = state.tip();
+    let page = state.store.derived(id, after, limit, &tip).await?;
+    Ok(Json(List { data: page.items, next_cursor: page.next.map(PageKey::cursor), chain: tip }))
+}
+
 /// `GET /v1/models/{id}/proof`
 pub(super) async fn model_proof(
     State(state): State<AppState>,

@@ -106,6 +106,7 @@ pub fn router(state: AppState) -> Router {
         .route("/models/{id}", get(handlers::model))
         .route("/attestations/{id}", get(handlers::model))
         .route("/models/{id}/proof", get(handlers::model_proof))
+        .route("/models/{id}/derived", get(handlers::derived))
         .route("/outputs/batches", post(handlers::post_manifest))
         .route("/outputs/{hash}", get(handlers::output))
         .route("/creators/{address}", get(handlers::creator))

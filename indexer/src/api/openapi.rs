@@ -169,8 +169,8 @@ fn post_manifest() -> Value {
 fn post_image() -> Value {
     json!({"post": {
         "summary": "Verify a PNG as `lineage verify-image` does: pixel hash, receipt \
-            (embedded, or found by content hash among posted manifests), anchor, model \
-            and datasets",
+            (embedded, or found by content hash among posted manifests), anchor, model, \
+            its datasets and the bases it was fine-tuned from",
         "requestBody": {"required": true,
             "description": format!("The PNG file, at most {MAX_IMAGE_BYTES} bytes (413 over \
                 that). A body without the PNG signature is refused 415, a PNG that does not \
@@ -228,7 +228,11 @@ pub fn document() -> Value {
                 paged(vec![], PageKey::MODEL_CURSOR, &first_model), "A page of models", "Model",
                 PageKey::MODEL_CURSOR),
             "/v1/models/{id}": get_answer("A model: datasets, counts, status (valid, revoked, \
-                tainted)", json!([model_id_param()]), "The model", "Model", &[400, 404]),
+                tainted), the base it was fine-tuned from and that base's own bases",
+                json!([model_id_param()]), "The model", "Model", &[400, 404]),
+            "/v1/models/{id}/derived": get_list("The models fine-tuned directly from a model, \
+                in chain order", paged(vec![model_id_param()], PageKey::MODEL_CURSOR,
+                &first_model), "A page of models", "Model", PageKey::MODEL_CURSOR),
             "/v1/attestations/{id}": get_answer("Alias of /v1/models/{id}",
                 json!([model_id_param()]), "The model", "Model", &[400, 404]),
             "/v1/models/{id}/proof": get_answer("The attestation's proof and public values, \
@@ -282,7 +286,7 @@ mod tests {
     fn cursor(path: &str) -> Value {
         match path {
             "/v1/datasets" => string("^d[0-9a-f]{8}$"),
-            "/v1/models" => string("^m[0-9a-f]{32}$"),
+            "/v1/models" | "/v1/models/{id}/derived" => string("^m[0-9a-f]{32}$"),
             "/v1/datasets/{id}/models" | "/v1/creators/{address}/usage" => {
                 string("^u[0-9a-f]{40}$")
             }
@@ -327,7 +331,7 @@ mod tests {
                 assert!(op["responses"]["503"].is_object(), "{method} {path}: the timeout");
             }
         }
-        assert_eq!(checked, 16, "parameters checked");
+        assert_eq!(checked, 19, "parameters checked");
     }
 
     /// The request bodies: their content types and the manifest's shape.

@@ -11,8 +11,8 @@ use axum::{
     Json,
 };
 use lineage_core::output::{
-    content_hash, is_png, judge, read_receipt, AttestationStatus, ChainFacts, DatasetFact,
-    DatasetStatus, HashKind, OnChainBatch, Policy, Receipt, Verdict,
+    content_hash, is_png, judge, read_receipt, AttestationStatus, BaseFact, ChainFacts,
+    DatasetFact, DatasetStatus, HashKind, OnChainBatch, Policy, Receipt, Verdict,
 };
 use serde::Serialize;
 
@@ -40,7 +40,7 @@ pub(super) struct ImageCheck {
     receipt: &'static str,
     /// `lineage verify-image`'s verdict: outcome, stable codes, checks.
     verdict: Verdict,
-    /// The model, its datasets and status, when the output is anchored.
+    /// The model, its datasets, status and bases, when the output is anchored.
     model: Option<Model>,
 }
 
@@ -166,7 +166,12 @@ pub(super) async fn verify_image(
                 .map(|d| DatasetFact { id: d.dataset_id, status: dataset(&d.status) })
                 .collect()
         }),
-        bases: vec![],
+        bases: model.as_ref().and_then(|m| m.bases.as_ref()).map_or_else(Vec::new, |bases| {
+            bases
+                .iter()
+                .map(|b| BaseFact { model_id: b.model_id, status: attestation(&b.status) })
+                .collect()
+        }),
         confirmations: batch.as_ref().map(|b| tip.confirmations(b.at.block_number)),
     };
     let verdict = judge(&file, &receipt, &facts, &Policy::default());

@@ -66,6 +66,7 @@ pub const CHAIN_TABLES: &[&str] = &[
     "dataset_events",
     "attestations",
     "attestation_datasets",
+    "model_bases",
     "attestation_revocations",
     "output_batches",
     "royalty_payments",

@@ -81,6 +81,8 @@ struct Rows {
     attestations: Vec<AttestationRow>,
     attestation_datasets: Vec<(Blob, i64, i64, i64, i64)>,
     revocations: Vec<(Blob, Blob, Pos)>,
+    /// model_id, base_model_id, position of `ModelFineTuned`.
+    bases: Vec<(Blob, Blob, Pos)>,
     batches: Vec<(Blob, i64, Blob, String, String, Pos)>,
     payments: Vec<(Blob, Blob, Blob, String, Pos)>,
     credits: Vec<(Blob, i64, Blob, i64, String, String, Pos)>,
@@ -221,6 +223,9 @@ impl Rows {
                         proof: call.map(|c| c.proof.to_vec()),
                         pos,
                     });
+                }
+                RegistryEvents::ModelFineTuned(e) => {
+                    self.bases.push((h(e.modelId), h(e.baseModelId), pos))
                 }
                 RegistryEvents::AttestationRevoked(e) => {
                     self.revocations.push((h(e.modelId), a(e.publisher), pos))
@@ -436,6 +441,11 @@ impl Store {
             insert_rows!(tx, "INSERT INTO attestation_datasets (model_id, slot, dataset_id, count, \
                 block_number) ", rows.attestation_datasets, |b, r| {
                     b.push_bind(&r.0).push_bind(r.1).push_bind(r.2).push_bind(r.3).push_bind(r.4)
+                });
+            insert_rows!(tx, "INSERT INTO model_bases (model_id, base_model_id, block_number, \
+                block_hash, tx_hash, log_index) ", rows.bases, |b, r| {
+                    b.push_bind(&r.0).push_bind(&r.1).push_bind(r.2.block)
+                        .push_bind(&r.2.block_hash).push_bind(&r.2.tx).push_bind(r.2.log)
                 });
             insert_rows!(tx, "INSERT INTO attestation_revocations (model_id, publisher, \
                 block_number, block_hash, tx_hash, log_index) ", rows.revocations, |b, r| {

@@ -1,6 +1,6 @@
-// The indexer's page: browses /v1 (datasets, models with their lineage, creators) and
-// verifies an uploaded image with POST /v1/verify-image. Everything from the chain is
-// inserted as text, never as HTML.
+// The indexer's page: browses /v1 (datasets, models with their lineage and the models
+// they were fine-tuned from or into, creators) and verifies an uploaded image with
+// POST /v1/verify-image. Everything from the chain is inserted as text, never as HTML.
 "use strict";
 
 const view = document.getElementById("view");
@@ -66,13 +66,30 @@ async function models(cursor) {
   const page = await api("/v1/models?limit=50" + (cursor ? "&cursor=" + cursor : ""));
   const rows = page.data.map((m) => [link("#/models/" + m.model_id, hash(m.model_id)),
     status(m.status), m.datasets.map((d) => "#" + d.dataset_id + " ×" + d.count).join(", "),
+    m.base_model_id ? link("#/models/" + m.base_model_id, hash(m.base_model_id)) : "",
     hash(m.publisher), prov(m.provenance)]);
   view.replaceChildren(el("h2", {}, "Models"),
-    table(["model", "status", "datasets × records", "publisher", "attested"], rows),
+    table(["model", "status", "datasets × records", "fine-tuned from", "publisher", "attested"],
+      rows),
     page.next_cursor ? el("p", {}, link("#/models-after/" + page.next_cursor, "more")) : "");
 }
 
-// A model's lineage: the model, its datasets, and each dataset's creators.
+// The models a model was fine-tuned from, nearest first (the detail's `bases`): the
+// first is its base, the others that base's own bases.
+function bases(model) {
+  if (!model.base_model_id) return "";
+  const list = model.bases || [];
+  const near = list[0];
+  return el("div", { class: "card base", "data-base": model.base_model_id },
+    "fine-tuned from model ", link("#/models/" + model.base_model_id, hash(model.base_model_id)),
+    near ? [" · ", status(near.status)] : "",
+    list.length > 1 ? table(["bases, nearest first", "publisher", "status"], list.map((b) =>
+      [link("#/models/" + b.model_id, hash(b.model_id)), hash(b.publisher), status(b.status)]))
+      : "");
+}
+
+// A model's lineage: the model, the models it was fine-tuned from, its datasets, and each
+// dataset's creators.
 async function lineage(model) {
   const parts = [];
   for (const d of model.datasets) {
@@ -89,12 +106,19 @@ async function lineage(model) {
         " · " + model.n_records + " records · ", prov(model.provenance)),
       model.proof_available ? el("div", {}, link("/v1/models/" + model.model_id + "/proof",
         "proof and public values (JSON)")) : ""),
-    parts);
+    bases(model), parts);
 }
 
 async function model(id) {
   const m = (await api("/v1/models/" + id)).data;
-  view.replaceChildren(el("h2", {}, "Model lineage"), await lineage(m));
+  const path = "/v1/models/" + m.model_id + "/derived";
+  const derived = await api(path + "?limit=25");
+  view.replaceChildren(el("h2", {}, "Model lineage"), await lineage(m),
+    ...(derived.data.length ? [el("h3", {}, "Fine-tuned into"),
+      el("div", { id: "derived" }, pagedTable(["model", "status", "publisher"], derived.data,
+        derived.next_cursor, path, (d) =>
+          [link("#/models/" + d.model_id, hash(d.model_id)), status(d.status),
+            hash(d.publisher)]))] : []));
 }
 
 async function dataset(id) {

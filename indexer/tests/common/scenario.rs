@@ -141,6 +141,92 @@ pub fn attest_call(p: &DemoProof, profile: u32, ids: [u32; 2]) -> Vec<u8> {
     LineageRegistry::attestCall { request, proof: p.proof.clone() }.abi_encode()
 }
 
+/// `attest` on `STUB_PROFILE` (any proof passes) of weights `w_hash` trained on `ids`, from
+/// `base` (a model attested on that profile, with its weights: the training's start) or,
+/// with `None`, from the profile's zero weights.
+pub fn stub_attest_call(
+    p: &DemoProof,
+    ids: [u32; 2],
+    w_hash: U256,
+    base: Option<(B256, U256)>,
+) -> Vec<u8> {
+    let mut call = LineageRegistry::attestCall::abi_decode(&attest_call(p, STUB_PROFILE, ids))
+        .expect("decode the call just encoded");
+    if let Some((base, start)) = base {
+        call.request.baseModelId = base;
+        call.request.w0Hash = start;
+    }
+    call.request.wHash = w_hash;
+    call.abi_encode()
+}
+
+/// A model attested on `STUB_PROFILE`: its id and weights (the start of models fine-tuned
+/// from it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StubModel {
+    pub id: B256,
+    pub w_hash: U256,
+    pub publisher: Address,
+}
+
+/// Attests `w_hash` on `STUB_PROFILE` from `publisher`, trained on `ids`, fine-tuned from
+/// `base` (or from zero weights).
+pub async fn attest_stub(
+    chain: &Chain,
+    publisher: Address,
+    ids: [u32; 2],
+    w_hash: u64,
+    base: Option<StubModel>,
+) -> StubModel {
+    let w_hash = U256::from(w_hash);
+    let call = stub_attest_call(&demo_proof(), ids, w_hash, base.map(|b| (b.id, b.w_hash)));
+    send(chain, publisher, chain.registry, call, U256::ZERO, Some(1_500_000)).await;
+    StubModel { id: model_id(publisher, w_hash), w_hash, publisher }
+}
+
+/// What `fine_tunes` made.
+pub struct FineTunes {
+    /// A dataset registered and certified for `root` alone.
+    pub dataset: u32,
+    /// Trained from zero weights on `dataset` and dataset 1.
+    pub root: StubModel,
+    /// `chain[0]` fine-tuned from `root`, each next one from the one before: `chain[k]` has
+    /// `k + 1` bases, the last the registry's maximum (8).
+    pub chain: Vec<StubModel>,
+    /// Another model fine-tuned from `root`.
+    pub sibling: StubModel,
+    /// Trained from zero weights on datasets 1 and 2.
+    pub other_root: StubModel,
+    /// Fine-tuned from `other_root`.
+    pub other_child: StubModel,
+}
+
+/// Fine-tuned models on `STUB_PROFILE`, after `populate`: a root base on a dataset of its
+/// own with a chain of 8 fine-tuned descendants and a sibling, and a second root with one
+/// child. All valid when made.
+pub async fn fine_tunes(chain: &Chain) -> FineTunes {
+    let a = &chain.accounts;
+    let registry = LineageRegistry::new(chain.registry, &chain.provider);
+    let call = register_call(U256::from(4_242_424u64), 24, "ipfs://base-data", &[a[9]], &[1]);
+    send(chain, a[4], chain.registry, call, U256::ZERO, None).await;
+    let dataset = registry.datasetCount().call().await.unwrap();
+    let certify = LineageRegistry::certifyCall { datasetId: dataset }.abi_encode();
+    send(chain, a[0], chain.registry, certify, U256::ZERO, None).await;
+
+    let root = attest_stub(chain, a[5], [dataset, 1], 1_000, None).await;
+    let mut tunes = Vec::new();
+    let mut base = root;
+    for k in 0..8u64 {
+        let publisher = a[6 + (k as usize % 3)];
+        base = attest_stub(chain, publisher, [1, 2], 1_001 + k, Some(base)).await;
+        tunes.push(base);
+    }
+    let sibling = attest_stub(chain, a[9], [2, 1], 1_100, Some(root)).await;
+    let other_root = attest_stub(chain, a[5], [1, 2], 2_000, None).await;
+    let other_child = attest_stub(chain, a[6], [1, 2], 2_001, Some(other_root)).await;
+    FineTunes { dataset, root, chain: tunes, sibling, other_root, other_child }
+}
+
 pub fn model_id(publisher: Address, w_hash: U256) -> B256 {
     keccak256(
         [B256::left_padding_from(publisher.as_slice()).as_slice(), &w_hash.to_be_bytes::<32>()]

@@ -4,7 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::store::PageKey;
+use crate::{model::MAX_BASES, store::PageKey};
 
 /// A `$ref` to the schema `name`.
 pub(super) fn schema(name: &str) -> Value {
@@ -71,6 +71,8 @@ pub(super) fn components() -> Value {
     let model_status = || one_of(&["valid", "revoked", "tainted"]);
     let dataset_status = || one_of(&["registered", "certified", "revoked"]);
     let use_cursor = json!({"type": "string", "pattern": PageKey::USE_CURSOR});
+    // Nearest first; the registry allows at most MAX_BASE_DEPTH.
+    let bases = json!({"type": "array", "items": schema("ModelBase"), "maxItems": MAX_BASES});
     json!({
         "Hash": {"type": "string", "pattern": "^0x[0-9a-f]{64}$",
             "description": "32 bytes, 0x and lowercase hex"},
@@ -139,6 +141,7 @@ pub(super) fn components() -> Value {
         "Model": object(&[
             ("model_id", hash()),
             ("status", model_status()),
+            ("base_model_id", nullable(hash())),
             ("publisher", address()),
             ("submitter", address()),
             ("profile_id", uint32()),
@@ -154,6 +157,15 @@ pub(super) fn components() -> Value {
             ("proof_available", json!({"type": "boolean"})),
             ("provenance", provenance()),
             ("revocation", nullable(provenance())),
+        ],
+            // The detail's: a list's items have none.
+            &[("bases", bases)],
+        ),
+        "ModelBase": object(&[
+            ("model_id", hash()),
+            ("publisher", address()),
+            ("status", model_status()),
+            ("provenance", provenance()),
         ], &[]),
         "PublicValues": object(&[
             ("accumulator", array(hash())),

@@ -1,12 +1,14 @@
-//! Models (attestations): pages in chain order, one with its datasets and status, and
-//! its proof with the public values.
+//! Models (attestations): pages in chain order (all, or those fine-tuned from one base),
+//! one with its datasets, status and bases, and its proof with the public values.
 
 use alloy::primitives::{BlockNumber, Bytes, B256, U256};
 
 use super::{status_of, DbRow, Page, PageKey};
 use crate::{
-    model::{AttestedDataset, Model, ModelProof, PublicValues, Tip, DATASET_SLOTS},
-    store::{int, with_db, Store},
+    model::{
+        AttestedDataset, Model, ModelBase, ModelProof, PublicValues, Tip, DATASET_SLOTS, MAX_BASES,
+    },
+    store::{b256, int, with_db, Store},
     Error, Result,
 };
 
@@ -19,20 +21,47 @@ const MODEL_COLUMNS: &str = "a.model_id, a.publisher, a.submitter, a.profile_id,
 /// The revocation's position, NULLs when there is none (after the status in [`model_row`]).
 const REVOCATION_COLUMNS: &str = "rv.block_number, rv.block_hash, rv.tx_hash, rv.log_index";
 
-/// The attestations with their revocation, if any.
-const MODEL_FROM: &str =
-    "FROM attestations a LEFT JOIN attestation_revocations rv ON rv.model_id = a.model_id";
+/// The model's base, NULL for a model trained from zero weights (after the revocation).
+const BASE_COLUMN: &str = "mb.base_model_id";
 
-/// The status of model `$id` as a SQL expression.
-const MODEL_STATUS: &str = "CASE \
-    WHEN EXISTS (SELECT 1 FROM attestation_revocations r WHERE r.model_id = $id) THEN 'revoked' \
-    WHEN EXISTS (SELECT 1 FROM attestation_datasets ad JOIN dataset_events e \
-        ON e.dataset_id = ad.dataset_id AND e.kind = 'revoked' WHERE ad.model_id = $id) \
-        THEN 'tainted' \
-    ELSE 'valid' END";
+/// The attestations with their revocation and base, if any.
+const MODEL_FROM: &str = "FROM attestations a \
+    LEFT JOIN attestation_revocations rv ON rv.model_id = a.model_id \
+    LEFT JOIN model_bases mb ON mb.model_id = a.model_id";
 
+/// Whether model `$id` was revoked by its publisher, as a SQL condition.
+const REVOKED: &str =
+    "EXISTS (SELECT 1 FROM attestation_revocations st_r WHERE st_r.model_id = $id)";
+
+/// Whether model `$id` names a dataset whose certification was revoked (the registry's
+/// `_namesRevoked`), as a SQL condition.
+const NAMES_REVOKED: &str = "EXISTS (SELECT 1 FROM attestation_datasets st_ad \
+    JOIN dataset_events st_e ON st_e.dataset_id = st_ad.dataset_id AND st_e.kind = 'revoked' \
+    WHERE st_ad.model_id = $id)";
+
+/// The status of model `$id` as a SQL expression: exactly the registry's
+/// `attestationStatus`. Revoked by its publisher; else tainted when it names a revoked
+/// dataset or when any of its bases (its base, that one's base, ..., walked up `model_bases`
+/// by primary key, at most [`MAX_BASES`] of them as the registry allows) is revoked by its
+/// publisher or names a revoked dataset; else valid. The expression's own aliases start
+/// with `st_`, so that `$id` may name any other alias of the enclosing query.
 pub(super) fn model_status(id: &str) -> String {
-    MODEL_STATUS.replace("$id", id)
+    let revoked = |m: &str| REVOKED.replace("$id", m);
+    let names_revoked = |m: &str| NAMES_REVOKED.replace("$id", m);
+    format!(
+        "CASE WHEN {} THEN 'revoked' WHEN {} THEN 'tainted' \
+         WHEN EXISTS (WITH RECURSIVE st_up(model_id, depth) AS ( \
+             SELECT st_b.base_model_id, 1 FROM model_bases st_b WHERE st_b.model_id = {id} \
+             UNION ALL SELECT st_b.base_model_id, st_up.depth + 1 \
+             FROM model_bases st_b JOIN st_up ON st_b.model_id = st_up.model_id \
+             WHERE st_up.depth < {MAX_BASES}) \
+           SELECT 1 FROM st_up WHERE {} OR {}) THEN 'tainted' \
+         ELSE 'valid' END",
+        revoked(id),
+        names_revoked(id),
+        revoked("st_up.model_id"),
+        names_revoked("st_up.model_id"),
+    )
 }
 
 fn model_row(r: &impl DbRow, tip: &Tip) -> Result<Model> {
@@ -52,11 +81,16 @@ fn model_row(r: &impl DbRow, tip: &Tip) -> Result<Model> {
         proof_available: r.int(15)? != 0,
         output_batches: r.uint(16)?,
         status: r.text(17)?,
+        base_model_id: r
+            .opt_blob(22)?
+            .map(|b| b256("model_bases.base_model_id", &b))
+            .transpose()?,
         datasets: Vec::new(),
         revocation: match r.opt_blob(19)? {
             Some(_) => Some(tip.provenance(r.position(18)?)),
             None => None,
         },
+        bases: None,
     })
 }
 
@@ -79,20 +113,43 @@ impl Store {
         limit: u32,
         tip: &Tip,
     ) -> Result<Page<Model>> {
+        self.model_page(None, after, limit, tip).await
+    }
+
+    /// The models fine-tuned directly from `base`, in chain order, after `after` (block,
+    /// log index of their attestation); an empty page for a model not (yet) attested.
+    pub async fn derived(
+        &self,
+        base: B256,
+        after: Option<(BlockNumber, u64)>,
+        limit: u32,
+        tip: &Tip,
+    ) -> Result<Page<Model>> {
+        self.model_page(Some(base), after, limit, tip).await
+    }
+
+    /// A page of models, all of them or those fine-tuned from `base`.
+    async fn model_page(
+        &self,
+        base: Option<B256>,
+        after: Option<(BlockNumber, u64)>,
+        limit: u32,
+        tip: &Tip,
+    ) -> Result<Page<Model>> {
         let (block, log) = after.map_or((-1, -1), |(b, l)| (int(b), int(l)));
+        let of_base = if base.is_some() { "AND mb.base_model_id = $4" } else { "" };
         let sql = format!(
-            "SELECT {MODEL_COLUMNS}, {}, {REVOCATION_COLUMNS} {MODEL_FROM} \
-             WHERE a.block_number > $1 OR (a.block_number = $1 AND a.log_index > $2) \
-             ORDER BY a.block_number, a.log_index LIMIT $3",
+            "SELECT {MODEL_COLUMNS}, {}, {REVOCATION_COLUMNS}, {BASE_COLUMN} {MODEL_FROM} \
+             WHERE (a.block_number > $1 OR (a.block_number = $1 AND a.log_index > $2)) \
+             {of_base} ORDER BY a.block_number, a.log_index LIMIT $3",
             model_status("a.model_id")
         );
         let mut items = with_db!(self, pool => {
-            let rows = sqlx::query(&sql)
-                .bind(block)
-                .bind(log)
-                .bind(i64::from(limit) + 1)
-                .fetch_all(pool)
-                .await?;
+            let mut query = sqlx::query(&sql).bind(block).bind(log).bind(i64::from(limit) + 1);
+            if let Some(base) = base {
+                query = query.bind(base.as_slice().to_vec());
+            }
+            let rows = query.fetch_all(pool).await?;
             rows.iter().map(|r| model_row(r, tip)).collect::<Result<Vec<_>>>()?
         });
         let next = if items.len() > limit as usize {
@@ -107,10 +164,11 @@ impl Store {
         Ok(Page { items, next })
     }
 
-    /// One model (attestation) with its datasets and status.
+    /// One model (attestation) with its datasets, status and bases.
     pub async fn model(&self, id: B256, tip: &Tip) -> Result<Option<Model>> {
         let sql = format!(
-            "SELECT {MODEL_COLUMNS}, {}, {REVOCATION_COLUMNS} {MODEL_FROM} WHERE a.model_id = $1",
+            "SELECT {MODEL_COLUMNS}, {}, {REVOCATION_COLUMNS}, {BASE_COLUMN} {MODEL_FROM} \
+             WHERE a.model_id = $1",
             model_status("a.model_id")
         );
         let model = with_db!(self, pool => {
@@ -119,7 +177,36 @@ impl Store {
         });
         let Some(mut model) = model else { return Ok(None) };
         self.fill_model(&mut model, tip).await?;
+        model.bases = Some(self.bases(id, tip).await?);
         Ok(Some(model))
+    }
+
+    /// The models `id` was fine-tuned from, nearest first, each with its own status.
+    async fn bases(&self, id: B256, tip: &Tip) -> Result<Vec<ModelBase>> {
+        let sql = format!(
+            "WITH RECURSIVE up(model_id, depth) AS ( \
+                 SELECT b.base_model_id, 1 FROM model_bases b WHERE b.model_id = $1 \
+                 UNION ALL SELECT b.base_model_id, up.depth + 1 \
+                 FROM model_bases b JOIN up ON b.model_id = up.model_id \
+                 WHERE up.depth < {MAX_BASES}) \
+             SELECT up.model_id, a.publisher, {}, a.block_number, a.block_hash, a.tx_hash, \
+             a.log_index FROM up JOIN attestations a ON a.model_id = up.model_id \
+             ORDER BY up.depth",
+            model_status("up.model_id")
+        );
+        with_db!(self, pool => {
+            let rows = sqlx::query(&sql).bind(id.as_slice()).fetch_all(pool).await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(ModelBase {
+                        model_id: r.b256(0)?,
+                        publisher: r.address(1)?,
+                        status: r.text(2)?,
+                        provenance: tip.provenance(r.position(3)?),
+                    })
+                })
+                .collect()
+        })
     }
 
     async fn fill_model(&self, model: &mut Model, tip: &Tip) -> Result<()> {
