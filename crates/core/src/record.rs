@@ -193,7 +193,7 @@ impl Record {
 /// so `lineage train` and `lineage prove` sort with this. The sort is stable: a work
 /// listed twice stays twice, side by side, for the witness builder to refuse by name.
 pub fn sort_training_order(records: &mut [Record]) {
-    records.sort_by(|a, b| a.content.cmp(&b.content));
+    records.sort_by_key(|r| r.content);
 }
 
 /// Poseidon digest of a fixed-point feature vector; 0 for an empty vector.
