@@ -2,7 +2,8 @@
 //! (and the share of SHA-256 in it), reading the embedded receipt, and the whole local
 //! check (hash + receipt + proof + verdict), RPC round trips excluded. Target: <= 50 ms.
 //!
-//! `cargo bench -p lineage-core --bench output`
+//! `cargo bench --workspace --bench output`; with `LINEAGE_BENCH_PNG_OUT=FILE` it also
+//! writes the PNG it times to FILE, for `node sdk/js/scripts/bench.mjs FILE`.
 
 #![allow(missing_docs, clippy::expect_used)]
 
@@ -69,6 +70,10 @@ fn verify_image(c: &mut Criterion) {
         confirmations: Some(3),
     };
     eprintln!("1-megapixel RGBA PNG: {} bytes", with_receipt.len());
+    // The same file for the other implementations' benches (sdk/js: scripts/bench.mjs FILE).
+    if let Some(path) = std::env::var_os("LINEAGE_BENCH_PNG_OUT") {
+        std::fs::write(&path, &with_receipt).expect("write LINEAGE_BENCH_PNG_OUT");
+    }
 
     let mut g = c.benchmark_group("verify_image_1mp");
     g.sample_size(30);

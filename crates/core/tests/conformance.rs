@@ -8,6 +8,8 @@
 //! checked here against the canonical RGBA built by hand from the documented convention,
 //! so a vector cannot pin a Rust bug unnoticed.
 
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
 use alloy_primitives::{address, b256, B256};
 use lineage_core::output::{
     content_hash, embed_receipt, judge, read_receipt, verify_proof, Anchor, AttestationStatus,
@@ -28,6 +30,7 @@ fn error_kind(e: &Error) -> &'static str {
     match e {
         Error::PngDecode { .. } => "png.decode",
         Error::PngUnsupported { .. } => "png.unsupported",
+        Error::PngTooLarge { .. } => "png.too_large",
         Error::PngMalformed { .. } => "png.malformed",
         Error::PngChunkCrc { .. } => "png.chunk_crc",
         Error::ReceiptChunkCrc { .. } => "receipt.chunk_crc",
@@ -604,7 +607,7 @@ fn broken_images(v: &mut Vectors) {
     bad_adler[n - 1] ^= 0xff;
     v.hash_case(
         "png/zlib-bad-adler.png",
-        "a wrong Adler-32: the png crate does not check it by default, so this hashes",
+        "a wrong Adler-32 is not checked: this hashes",
         replace_idat(&stored, &bad_adler),
         ok,
     );
@@ -626,9 +629,9 @@ fn broken_images(v: &mut Vectors) {
     extra.extend_from_slice(&[0; 37]);
     v.hash_case(
         "png/zlib-extra.png",
-        "a zlib stream with bytes past the last scanline",
+        "a zlib stream with bytes past the last scanline: they are ignored",
         replace_idat(&stored, &zlib_stored(&extra)),
-        None,
+        ok,
     );
     let mut bad_filter = raw.clone();
     bad_filter[(raw.len() / img.h as usize) * 2] = 5;
@@ -676,30 +679,37 @@ fn broken_images(v: &mut Vectors) {
     after.extend_from_slice(b"garbage after the zlib stream");
     v.hash_case(
         "png/zlib-trailing-garbage.png",
-        "bytes after the end of the zlib stream, inside IDAT",
+        "bytes after the end of the zlib stream, inside IDAT, are ignored",
         replace_idat(&stored, &after),
-        None,
+        ok,
     );
     v.hash_case(
         "png/trns-with-alpha.png",
-        "a tRNS chunk in an RGBA image",
+        "a tRNS chunk in an RGBA image is ignored",
         insert_chunk(&good, idat, b"tRNS", &[0, 1, 0, 2, 0, 3]),
-        None,
+        ok,
     );
     let grey = image(7, 5, ColorType::Grayscale, 8, 80, 0);
     let grey_png = encode(&grey, Filter::Adaptive);
     let grey_idat = find_chunk(&grey_png, b"IDAT");
+    let key = grey.samples[0] as u8;
     v.hash_case(
         "png/grey-trns-wrong-length.png",
-        "a grey tRNS of 4 bytes",
-        insert_chunk(&grey_png, grey_idat, b"tRNS", &[0, 1, 0, 2]),
-        None,
+        "a grey tRNS of 4 bytes: its first 2 count",
+        insert_chunk(&grey_png, grey_idat, b"tRNS", &[0, key, 0, key.wrapping_add(1)]),
+        Some(Img { trns: Some(vec![0, key]), ..grey.clone() }.reference_hash()),
+    );
+    v.hash_case(
+        "png/grey-trns-short.png",
+        "a grey tRNS of 1 byte is ignored",
+        insert_chunk(&grey_png, grey_idat, b"tRNS", &[key]),
+        Some(grey.reference_hash()),
     );
     v.hash_case(
         "png/grey-with-plte.png",
-        "a PLTE chunk in a greyscale image",
+        "a PLTE chunk in a greyscale image plays no part",
         insert_chunk(&grey_png, grey_idat, b"PLTE", &[1, 2, 3]),
-        None,
+        Some(grey.reference_hash()),
     );
     let mut zero = img.clone();
     zero.w = 0;
@@ -726,18 +736,22 @@ fn broken_images(v: &mut Vectors) {
     v.hash_case("png/indexed-no-plte.png", "PLTE missing", remove_chunk(&pal_png, b"PLTE"), None);
     let mut oob = pal.clone();
     oob.samples[5] = 9;
+    // The reference: the same indices with the palette padded to index 9 by black entries,
+    // so index 9 reads as opaque black.
+    let mut padded = oob.clone();
+    padded.palette.as_mut().unwrap().resize(10 * 3, 0);
     v.hash_case(
         "png/indexed-index-past-palette.png",
-        "an index past the palette's end",
+        "an index past the palette's end is opaque black",
         assemble(&oob, false, &raw_plain(&oob)),
-        None,
+        Some(padded.reference_hash()),
     );
     let long = Img { trns: Some(vec![1, 2, 3, 4, 5, 6]), ..pal.clone() };
     v.hash_case(
         "png/indexed-trns-longer-than-palette.png",
-        "tRNS with more entries than PLTE",
+        "tRNS with more entries than PLTE is ignored whole",
         assemble(&long, false, &raw_plain(&long)),
-        None,
+        Some(pal.reference_hash()),
     );
     let rgb_t = image(7, 5, ColorType::Rgb, 8, 43, 0).with_trns(vec![0, 9, 0, 8, 0, 7]);
     let t_png = encode(&rgb_t, Filter::Adaptive);
@@ -749,6 +763,28 @@ fn broken_images(v: &mut Vectors) {
         "png/broken-crc-trns.png",
         "tRNS with a bad CRC counts as absent",
         bad_t,
+        Some(no_t.reference_hash()),
+    );
+    v.hash_case(
+        "png/trns-duplicate.png",
+        "a second tRNS is ignored: the first one counts",
+        insert_chunk(&t_png, t_at + 12 + chunk_len(&t_png, t_at), b"tRNS", &[0, 1, 0, 2, 0, 3]),
+        Some(rgb_t.reference_hash()),
+    );
+    let no_t_png = encode(&no_t, Filter::Adaptive);
+    let t_iend = find_chunk(&no_t_png, b"IEND");
+    v.hash_case(
+        "png/trns-after-idat.png",
+        "a tRNS after the image data is ignored",
+        insert_chunk(&no_t_png, t_iend, b"tRNS", &[0, 9, 0, 8, 0, 7]),
+        Some(no_t.reference_hash()),
+    );
+    let no_t_adam7 = encode_adam7(&no_t);
+    let t_iend = find_chunk(&no_t_adam7, b"IEND");
+    v.hash_case(
+        "png/trns-after-idat-adam7.png",
+        "a tRNS after the image data is ignored, interlaced",
+        insert_chunk(&no_t_adam7, t_iend, b"tRNS", &[0, 9, 0, 8, 0, 7]),
         Some(no_t.reference_hash()),
     );
 
@@ -772,19 +808,153 @@ fn broken_images(v: &mut Vectors) {
         w.finish().unwrap();
     }
     v.hash_case("png/animated.png", "an APNG (acTL): refused", apng, None);
-    for (name, interlaced) in [("huge", false), ("huge-adam7", true)] {
-        let huge = Img { w: 100_000, h: 100_000, ..img.clone() };
+    // The size limit (MAX_DIMENSION a side, MAX_DECODED_BYTES of canonical RGBA), judged
+    // on IHDR before anything else: each file declares its size and holds 64 bytes of image
+    // data, so one within the limit fails to decode (too few scanlines) and one over it is
+    // refused as too large, whatever follows.
+    let declared = |w: u32, h: u32, color: ColorType, depth: u8, interlaced: bool| {
+        let big = Img { w, h, color, depth, samples: vec![], palette: None, trns: None };
         let mut out = PNG_SIGNATURE.to_vec();
-        chunk(&mut out, b"IHDR", &huge.ihdr(interlaced));
+        chunk(&mut out, b"IHDR", &big.ihdr(interlaced));
+        out
+    };
+    let finish = |mut out: Vec<u8>| {
         chunk(&mut out, b"IDAT", &zlib_stored(&[0; 64]));
         chunk(&mut out, b"IEND", &[]);
+        out
+    };
+    for (name, note, w, h, color, depth, interlaced) in [
+        (
+            "huge",
+            "100000 x 100000 RGBA8: over every limit",
+            100_000,
+            100_000,
+            ColorType::Rgba,
+            8,
+            false,
+        ),
+        (
+            "huge-adam7",
+            "100000 x 100000 RGBA8, interlaced",
+            100_000,
+            100_000,
+            ColorType::Rgba,
+            8,
+            true,
+        ),
+        (
+            "limit-width-over",
+            "65536 x 1 grey8: one pixel wider than the limit",
+            65_536,
+            1,
+            ColorType::Grayscale,
+            8,
+            false,
+        ),
+        (
+            "limit-width-at",
+            "65535 x 1 RGBA16: the widest allowed, too little data",
+            65_535,
+            1,
+            ColorType::Rgba,
+            16,
+            false,
+        ),
+        (
+            "limit-height-over",
+            "1 x 65536 grey8: one pixel taller than the limit",
+            1,
+            65_536,
+            ColorType::Grayscale,
+            8,
+            false,
+        ),
+        (
+            "limit-height-at",
+            "1 x 65535 grey8: the tallest allowed, too little data",
+            1,
+            65_535,
+            ColorType::Grayscale,
+            8,
+            false,
+        ),
+        (
+            "limit-bytes-at",
+            "8192 x 8192 RGBA8: exactly 256 MiB canonical, too little data",
+            8192,
+            8192,
+            ColorType::Rgba,
+            8,
+            false,
+        ),
+        (
+            "limit-bytes-over",
+            "8192 x 8193 RGBA8: 32 KiB over 256 MiB canonical",
+            8192,
+            8193,
+            ColorType::Rgba,
+            8,
+            false,
+        ),
+        (
+            "limit-bytes-over-adam7",
+            "8192 x 8193 RGBA8, interlaced",
+            8192,
+            8193,
+            ColorType::Rgba,
+            8,
+            true,
+        ),
+        (
+            "limit-bytes16-over",
+            "8192 x 4097 RGBA16: 16-bit samples count 8 bytes a pixel",
+            8192,
+            4097,
+            ColorType::Rgba,
+            16,
+            false,
+        ),
+        (
+            "limit-bytes-grey1-over",
+            "16384 x 16384 grey1: 32 MiB stored, 1 GiB canonical",
+            16_384,
+            16_384,
+            ColorType::Grayscale,
+            1,
+            false,
+        ),
+    ] {
         v.hash_case(
             &format!("png/{name}.png"),
-            "100000 x 100000 RGBA8 declared, 64 bytes of image data",
-            out,
+            note,
+            finish(declared(w, h, color, depth, interlaced)),
             None,
         );
     }
+    let mut bad_crc = declared(100_000, 100_000, ColorType::Rgba, 8, false);
+    bad_crc[29] ^= 0x01;
+    v.hash_case(
+        "png/limit-over-bad-ihdr-crc.png",
+        "100000 x 100000 with a bad IHDR CRC: a broken header is a decode error first",
+        finish(bad_crc),
+        None,
+    );
+    let mut bad_depth = declared(100_000, 100_000, ColorType::Rgba, 4, false);
+    bad_depth = finish(bad_depth);
+    v.hash_case(
+        "png/limit-over-bad-ihdr-depth.png",
+        "100000 x 100000 RGBA at 4 bits: an invalid header is a decode error first",
+        bad_depth,
+        None,
+    );
+    let mut apng_huge = declared(100_000, 100_000, ColorType::Rgba, 8, false);
+    chunk(&mut apng_huge, b"acTL", &[0, 0, 0, 2, 0, 0, 0, 0]);
+    v.hash_case(
+        "png/limit-over-animated.png",
+        "100000 x 100000 with acTL: the size is judged first",
+        finish(apng_huge),
+        None,
+    );
 
     // Not PNGs: hashed as bytes.
     v.hash_case("bytes/hello.txt", "text", b"hello, lineage\n".to_vec(), None);
@@ -934,6 +1104,106 @@ fn receipts(v: &mut Vectors) {
         "note": "the sidecar of receipt/embedded.png"
     }));
     v.file("receipt/embedded.png.lineage.json", receipt.to_json_pretty().unwrap().into_bytes());
+
+    // JSON that a JavaScript `JSON.parse` reads differently from serde: numbers written as
+    // floats, duplicate keys, the struct written as an array (serde reads a struct from a
+    // sequence in field order, but the version probe of `Receipt::from_json` takes a
+    // one-element sequence only).
+    let compact = receipt.to_json().unwrap();
+    let edit = |from: &str, to: &str| {
+        assert!(compact.contains(from), "{from}");
+        compact.replacen(from, to, 1)
+    };
+    let fields: Vec<Value> = match serde_json::to_value(&receipt).unwrap() {
+        Value::Object(m) => [
+            "version",
+            "chainId",
+            "registry",
+            "modelId",
+            "batchIndex",
+            "batchRoot",
+            "batchCount",
+            "leafIndex",
+            "contentHash",
+            "hashKind",
+            "proof",
+            "anchorTx",
+            "anchorBlock",
+        ]
+        .iter()
+        .map(|k| m[*k].clone())
+        .collect(),
+        _ => unreachable!(),
+    };
+    for (name, note, text) in [
+        (
+            "version-float-2",
+            "\"version\":2.0, a float: a parse error, not a version error",
+            edit("\"version\":1", "\"version\":2.0"),
+        ),
+        (
+            "version-float-1",
+            "\"version\":1.0, a float: not the integer 1",
+            edit("\"version\":1", "\"version\":1.0"),
+        ),
+        (
+            "version-exponent",
+            "\"version\":1e0, an exponent makes a float",
+            edit("\"version\":1", "\"version\":1e0"),
+        ),
+        ("version-null", "\"version\":null", edit("\"version\":1", "\"version\":null")),
+        (
+            "version-huge",
+            "a version past 2^64 - 1 fits no integer",
+            edit("\"version\":1", "\"version\":18446744073709551616"),
+        ),
+        (
+            "version-u64-max",
+            "version 2^64 - 1: a version error",
+            edit("\"version\":1", "\"version\":18446744073709551615"),
+        ),
+        (
+            "chain-id-float",
+            "\"chainId\":31337.0, a float",
+            edit("\"chainId\":31337", "\"chainId\":31337.0"),
+        ),
+        (
+            "batch-index-negative-zero",
+            "\"batchIndex\":-0 reads as a float",
+            edit("\"batchIndex\":2", "\"batchIndex\":-0"),
+        ),
+        (
+            "duplicate-field",
+            "chainId twice, the same value both times",
+            edit("\"chainId\":31337", "\"chainId\":31337,\"chainId\":31337"),
+        ),
+        ("duplicate-version", "version 1, then version 2 at the end", edit("}", ",\"version\":2}")),
+        (
+            "duplicate-unknown",
+            "an unknown field twice is ignored",
+            edit("{", "{\"note\":1,\"note\":2,"),
+        ),
+        (
+            "array",
+            "the 13 fields as an array in field order",
+            Value::Array(fields.clone()).to_string(),
+        ),
+        ("array-one", "[1]: the version alone", "[1]".to_owned()),
+        ("array-version-2", "[2]: the version probe reads a later version", "[2]".to_owned()),
+        ("array-version-2-more", "[2, ...]: more than the probe's one element", {
+            let mut f = fields.clone();
+            f[0] = json!(2);
+            Value::Array(f).to_string()
+        }),
+    ] {
+        let path = format!("receipt/json-{name}.json");
+        let entry = match Receipt::from_json(text.as_bytes()) {
+            Ok(r) => json!({"sidecar": path, "note": note, "receipt": r}),
+            Err(e) => json!({"sidecar": path, "note": note, "error": error_kind(&e)}),
+        };
+        v.receipts.push(entry);
+        v.file(&path, text.into_bytes());
+    }
 }
 
 fn merkle(v: &mut Vectors) {
@@ -1149,13 +1419,16 @@ every vector.
 
 - `content-hash.json`: `cases[]` of `{file, note, kind, hash}` (the file's content hash,
   `kind` `png-pixels-v1` or `bytes-v1`) or `{file, note, error}` where `error` is
-  `png.decode` (starts with the PNG signature but does not decode) or `png.unsupported`
-  (animated, or too large). The files lie under `png/`, `bytes/` and `receipt/`.
+  `png.decode` (starts with the PNG signature but does not decode), `png.too_large` (over
+  the size limit, judged on `IHDR` before anything else) or `png.unsupported` (animated).
+  The files lie under `png/`, `bytes/` and `receipt/`.
 - `receipts.json`: `cases[]` of `{file, note, receipt}` (`readReceipt` of the file:
   the receipt, or `null` when there is none), `{file, note, error}` with `error` one of
   `png.malformed`, `receipt.chunk_crc`, `receipt.chunk_malformed`,
-  `receipt.chunk_duplicate`, `receipt.parse`, `receipt.version`; or `{sidecar, receipt}`,
-  a JSON sidecar and the receipt it parses to.
+  `receipt.chunk_duplicate`, `receipt.parse`, `receipt.version`; or `{sidecar, note,
+  receipt}` / `{sidecar, note, error}`: a JSON sidecar (`Receipt::from_json`) and the
+  receipt it parses to or its error, among them the JSON a `JSON.parse` reads otherwise
+  than serde (`receipt/json-*.json`: floats for integers, duplicate keys, arrays).
 - `merkle.json`: `cases[]` of `{root, leaf, index, count, proof, valid}`:
   `verifyProof(root, leaf, index, count, proof)` must return `valid`.
 - `verdicts.json`: `codes[]`, every verdict code with its outcome; `cases[]` of

@@ -1,8 +1,19 @@
 #!/usr/bin/env node
-// Times contentHash on a 1-megapixel (1000 x 1000) 8-bit RGBA PNG made here (smooth
-// gradients plus noise, Paeth-filtered rows, zlib level 6), plus an Adam7 one, in Node.
-// Prints the median and the minimum of 15 runs after 3 warm-ups. Run `npm run build` first.
-//   node scripts/bench.mjs
+// Times contentHash on 1-megapixel PNGs: by default a 1000 x 1000 8-bit RGBA one made here
+// (smooth gradients plus noise, filter type 0, zlib level 6) and its Adam7 twin; or the
+// PNG files named (e.g. the one `LINEAGE_BENCH_PNG_OUT=FILE cargo bench --workspace
+// --bench output` writes, so Rust and JS time the same bytes). Prints the median and the
+// minimum of 15 runs after 3 warm-ups, in Node, and with --browser also in headless
+// Chromium (`chromium` on PATH; a page on 127.0.0.1 runs the bundled package). Run
+// `npm run build` first.
+//   node scripts/bench.mjs [--browser] [FILE.png ...]
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import http from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
 import { deflateSync } from 'node:zlib'
 import { contentHash } from '../dist/index.js'
 import { crc32 } from '../dist/bytes.js'
@@ -61,16 +72,93 @@ function png(interlaced) {
   ])
 }
 
-for (const [name, bytes] of [['plain', png(false)], ['adam7', png(true)]]) {
+const RUNS = 15
+const WARM = 3
+
+const args = process.argv.slice(2)
+const browser = args.includes('--browser')
+const files = args.filter((a) => a !== '--browser')
+const inputs = files.length
+  ? files.map((f) => [path.basename(f), new Uint8Array(fs.readFileSync(f))])
+  : [
+      [`${W}x${H} RGBA8 plain`, png(false)],
+      [`${W}x${H} RGBA8 adam7`, png(true)],
+    ]
+
+const summary = (times) => {
+  const t = [...times].sort((a, b) => a - b)
+  return `median ${t[Math.floor(t.length / 2)].toFixed(1)} ms, min ${t[0].toFixed(1)} ms`
+}
+
+for (const [name, bytes] of inputs) {
   const times = []
-  for (let i = 0; i < 18; i++) {
+  for (let i = 0; i < WARM + RUNS; i++) {
     const t = performance.now()
     await contentHash(bytes)
-    if (i >= 3) times.push(performance.now() - t)
+    if (i >= WARM) times.push(performance.now() - t)
   }
-  times.sort((a, b) => a - b)
-  console.log(
-    `contentHash, ${W}x${H} RGBA8 ${name} PNG (${bytes.length} B), Node ${process.version}: ` +
-      `median ${times[7].toFixed(1)} ms, min ${times[0].toFixed(1)} ms`,
+  console.log(`contentHash, ${name} (${bytes.length} B), Node ${process.version}: ${summary(times)}`)
+}
+
+if (browser) {
+  const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
+  const page = `import { contentHash } from './dist/index.js'
+const out = []
+for (const name of ${JSON.stringify(inputs.map(([n]) => n))}) {
+  const bytes = new Uint8Array(await (await fetch('/image?' + encodeURIComponent(name))).arrayBuffer())
+  const times = []
+  for (let i = 0; i < ${WARM + RUNS}; i++) {
+    const t = performance.now()
+    await contentHash(bytes)
+    if (i >= ${WARM}) times.push(performance.now() - t)
+  }
+  out.push({ name, size: bytes.length, times })
+}
+await fetch('/result', { method: 'POST', body: JSON.stringify({ out, ua: navigator.userAgent }) })`
+  const script = (
+    await build({
+      stdin: { contents: page, resolveDir: root, sourcefile: 'bench-page.mjs', loader: 'js' },
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      minify: true,
+      write: false,
+    })
+  ).outputFiles[0].contents
+  const images = Object.fromEntries(inputs)
+  let resolve
+  const posted = new Promise((r) => (resolve = r))
+  const server = http.createServer((req, res) => {
+    const u = new URL(req.url, 'http://x')
+    if (req.method === 'POST') {
+      let body = ''
+      req.on('data', (d) => (body += d))
+      req.on('end', () => (res.end('ok'), resolve(JSON.parse(body))))
+    } else if (u.pathname === '/') {
+      res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><script type="module" src="/page.js"></script>')
+    } else if (u.pathname === '/page.js') {
+      res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(script)
+    } else if (u.pathname === '/image' && images[decodeURIComponent(u.search.slice(1))]) {
+      res.writeHead(200, { 'Content-Type': 'image/png' }).end(images[decodeURIComponent(u.search.slice(1))])
+    } else res.writeHead(404).end()
+  })
+  await new Promise((r) => server.listen(0, '127.0.0.1', r))
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'lineage-bench-'))
+  const chromium = spawn(
+    'chromium',
+    ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', `--user-data-dir=${profile}`, `http://127.0.0.1:${server.address().port}/`],
+    { stdio: 'ignore', detached: true },
   )
+  try {
+    const got = await Promise.race([posted, new Promise((_, no) => setTimeout(() => no(new Error('Chromium posted nothing in 120 s')), 120_000))])
+    const version = got.ua.match(/(?:Headless)?Chrome\/[\d.]+/)?.[0] ?? got.ua
+    for (const { name, size, times } of got.out) console.log(`contentHash, ${name} (${size} B), ${version}: ${summary(times)}`)
+  } finally {
+    try {
+      process.kill(-chromium.pid, 'SIGKILL')
+    } catch {}
+    server.close()
+    fs.rmSync(profile, { recursive: true, force: true })
+  }
 }

@@ -1,3 +1,5 @@
+import { MAX_DECODED_BYTES, MAX_DIMENSION } from './limits.js'
+
 /**
  * Typed errors. Each has a stable `code`, the same string the conformance vectors use
  * for the Rust `lineage_core::output::Error` variant it mirrors. A verdict is never an
@@ -9,6 +11,7 @@
 export type ErrorCode =
   | 'png.decode'
   | 'png.unsupported'
+  | 'png.too_large'
   | 'png.malformed'
   | 'receipt.chunk_crc'
   | 'receipt.chunk_malformed'
@@ -36,10 +39,30 @@ export class PngDecodeError extends LineageError {
   }
 }
 
-/** An animated PNG, or one too large to hash. */
+/** An animated PNG, or (here, not in Rust) one this runtime cannot allocate memory for. */
 export class PngUnsupportedError extends LineageError {
   constructor(readonly reason: string) {
     super('png.unsupported', `unsupported PNG: ${reason}`)
+  }
+}
+
+/**
+ * A PNG over the size limit every implementation shares ({@link MAX_DIMENSION} pixels a
+ * side, {@link MAX_DECODED_BYTES} of canonical RGBA), refused from its IHDR before any
+ * image data is decoded or allocated.
+ */
+export class PngTooLargeError extends LineageError {
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    /** Bytes of its canonical RGBA: width x height x 4, or x 8 at 16 bits. */
+    readonly bytes: number,
+  ) {
+    super(
+      'png.too_large',
+      `PNG of ${width}x${height} pixels is over the size limit (${bytes} bytes of canonical RGBA; ` +
+        `at most ${MAX_DIMENSION} pixels a side and ${MAX_DECODED_BYTES} bytes)`,
+    )
   }
 }
 

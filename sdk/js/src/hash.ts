@@ -48,7 +48,9 @@ async function sha256Of(parts: Uint8Array[]): Promise<Hex> {
  *
  * @throws {PngDecodeError} the bytes start with the PNG signature but do not decode (they
  *   are never hashed as bytes then).
- * @throws {PngUnsupportedError} an animated PNG, or one too large.
+ * @throws {PngTooLargeError} a PNG over the size limit ({@link MAX_DIMENSION} a side,
+ *   {@link MAX_DECODED_BYTES} of canonical RGBA).
+ * @throws {PngUnsupportedError} an animated PNG.
  */
 export async function contentHash(bytes: Uint8Array): Promise<OutputHash> {
   if (!isPng(bytes)) return { kind: 'bytes-v1', hash: await sha256Of([BYTES_DOMAIN, bytes]) }

@@ -16,6 +16,7 @@ export {
   LineageError,
   PngDecodeError,
   PngMalformedError,
+  PngTooLargeError,
   PngUnsupportedError,
   ReceiptChunkCrcError,
   ReceiptChunkDuplicateError,
@@ -25,8 +26,9 @@ export {
   UnknownStatusError,
 } from './errors.js'
 export { BYTES_DOMAIN, contentHash, type HashKind, type OutputHash, PNG_PIXELS_DOMAIN } from './hash.js'
+export { MAX_DECODED_BYTES, MAX_DIMENSION } from './limits.js'
 export { computeRoot, treeDepth, verifyProof } from './merkle.js'
-export { isPng, MAX_INTERLACED_BYTES, PNG_SIGNATURE } from './png.js'
+export { isPng, PNG_SIGNATURE } from './png.js'
 export {
   parseReceipt,
   RECEIPT_KEYWORD,

@@ -8,16 +8,11 @@
 
 import { Unzlib } from 'fflate'
 import { crc32 } from './bytes.js'
-import { PngDecodeError, PngUnsupportedError } from './errors.js'
+import { PngDecodeError, PngTooLargeError, PngUnsupportedError } from './errors.js'
+import { MAX_DECODED_BYTES, MAX_DIMENSION } from './limits.js'
 
 /** The 8-byte signature every PNG file starts with. */
 export const PNG_SIGNATURE: Uint8Array = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)
-
-/**
- * Largest decoded image (canonical bytes) an interlaced PNG may have, as the Rust side's
- * `MAX_INTERLACED_BYTES`.
- */
-export const MAX_INTERLACED_BYTES = 2 ** 30
 
 /** Whether `bytes` start with the PNG signature (and so are hashed as pixels). */
 export function isPng(bytes: Uint8Array): boolean {
@@ -118,6 +113,12 @@ function parseHeader(data: Uint8Array): Header {
   if (data[10] !== 0) throw new PngDecodeError(`unknown compression method ${data[10]}`)
   if (data[11] !== 0) throw new PngDecodeError(`unknown filter method ${data[11]}`)
   if (data[12]! > 1) throw new PngDecodeError(`unknown interlace method ${data[12]}`)
+  // The size limit, judged on a well-formed IHDR before any other chunk is read or
+  // anything is allocated for the image (crates/core/src/output/mod.rs, "Size limit").
+  const bytes = h.width * h.height * (h.depth === 16 ? 8 : 4)
+  if (h.width > MAX_DIMENSION || h.height > MAX_DIMENSION || bytes > MAX_DECODED_BYTES) {
+    throw new PngTooLargeError(h.width, h.height, bytes)
+  }
   return h
 }
 
@@ -142,11 +143,12 @@ function passes(h: Header): Array<[number, number, number, number, number, numbe
  * Decodes `bytes` (which start with the PNG signature) to canonical RGBA.
  *
  * Chunk rules, as the Rust side: `IHDR` first; a critical chunk with a bad CRC is an
- * error, an ancillary one is skipped; `PLTE`, `tRNS` and `acTL` count only before the
- * image data; an animated PNG or an interlaced one over {@link MAX_INTERLACED_BYTES} is
- * refused before any data is decoded; the image data must hold exactly the scanlines the
- * header asks for; the file must reach `IEND`; bytes after it are ignored. The zlib
- * stream's Adler-32 is not checked (the Rust decoder's default).
+ * error, an ancillary one is skipped; a PNG over the size limit ({@link MAX_DIMENSION},
+ * {@link MAX_DECODED_BYTES}) is refused from its IHDR; `PLTE`, `tRNS` and `acTL` count
+ * only before the image data; an animated PNG is refused before any data is decoded; the
+ * image data must hold at least the scanlines the header asks for (more, and bytes after
+ * the zlib stream, are ignored); the file must reach `IEND`; bytes after it are ignored.
+ * The zlib stream's Adler-32 is not checked (the Rust decoder's default).
  */
 export async function decodeCanonical(bytes: Uint8Array): Promise<CanonicalImage> {
   let at = 8
@@ -199,12 +201,6 @@ export async function decodeCanonical(bytes: Uint8Array): Promise<CanonicalImage
           checkBeforeData(h, palette)
           if (animated) {
             throw new PngUnsupportedError('animated PNG (acTL): only still images are hashed as pixels')
-          }
-          const canonical = h.width * h.height * (h.depth === 16 ? 8 : 4)
-          if (h.interlaced && canonical > MAX_INTERLACED_BYTES) {
-            throw new PngUnsupportedError(
-              `interlaced ${h.width}x${h.height} image decodes to more than ${MAX_INTERLACED_BYTES} bytes`,
-            )
           }
           expected = passes(h).reduce((n, p) => n + p[5] * (1 + lineBytes(h, p[4])), 0)
         }
@@ -369,12 +365,13 @@ function canonical(
   const channels = CHANNELS[h.colour]!
   const outDepth: 8 | 16 = h.depth === 16 ? 16 : 8
   const px = outDepth === 16 ? 8 : 4
+  // At most MAX_DECODED_BYTES (parseHeader enforced the size limit), which a runtime
+  // short of memory may still refuse.
   let pixels: Uint8Array
   try {
     pixels = new Uint8Array(h.width * h.height * px)
   } catch {
-    // A JS decoder holds the whole image; the Rust side streams plain images.
-    throw new PngUnsupportedError(`${h.width}x${h.height} image is too large to decode in memory`)
+    throw new PngUnsupportedError(`cannot allocate ${h.width * h.height * px} bytes for a ${h.width}x${h.height} image here`)
   }
   const bpp = Math.max(1, (channels * h.depth) >> 3)
   // The transparent key of grey / RGB at the image's depth (low byte below 16 bits).

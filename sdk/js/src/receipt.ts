@@ -14,6 +14,7 @@ import {
   ReceiptVersionError,
 } from './errors.js'
 import type { HashKind } from './hash.js'
+import { JsonNumber, JsonObject, type JsonValue, parseJson } from './json.js'
 import { type Chunk, chunkAt, computedCrc, isPng } from './png.js'
 
 /** The receipt format version this package reads. */
@@ -54,43 +55,98 @@ export interface Receipt {
   anchorBlock: number
 }
 
-function hexField(o: Record<string, unknown>, key: string, length: number): Hex {
-  const bytes = fromHex(o[key], length)
-  if (!bytes) throw new ReceiptParseError(`${key}: expected ${length} bytes of hex`)
-  return toHex(bytes)
+const U64_MAX = 2n ** 64n - 1n
+
+/** A `u64` as serde reads one: a JSON integer (never `1.0` or `1e0`) from 0 to 2^64 - 1. */
+function u64(v: JsonValue | undefined): bigint | undefined {
+  const n = v instanceof JsonNumber ? v.integer() : undefined
+  return n !== undefined && n >= 0n && n <= U64_MAX ? n : undefined
 }
 
-function intField(o: Record<string, unknown>, key: string): number {
-  const v = o[key]
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-    throw new ReceiptParseError(`${key}: expected a non-negative integer`)
+/** Receipt fields in serde's order. */
+const FIELDS = [
+  'version',
+  'chainId',
+  'registry',
+  'modelId',
+  'batchIndex',
+  'batchRoot',
+  'batchCount',
+  'leafIndex',
+  'contentHash',
+  'hashKind',
+  'proof',
+  'anchorTx',
+  'anchorBlock',
+] as const
+
+/**
+ * The version as `Receipt::from_json`'s probe reads it before the fields, so that a later
+ * receipt gets a version error: an object's `version` (absent or `null`: none; given twice:
+ * a parse error), or the one element of a one-element array (serde reads a struct from a
+ * sequence in field order); anything else is a parse error.
+ */
+function probeVersion(value: JsonValue): bigint | null {
+  let v: JsonValue
+  if (value instanceof JsonObject) {
+    const all = value.all('version')
+    if (all.length > 1) throw new ReceiptParseError('duplicate field `version`')
+    v = all.length ? all[0]! : null
+  } else if (Array.isArray(value)) {
+    if (value.length !== 1) throw new ReceiptParseError('expected a JSON object')
+    v = value[0]!
+  } else {
+    throw new ReceiptParseError('expected a JSON object')
   }
-  return v
+  if (v === null) return null
+  const n = u64(v)
+  if (n === undefined) throw new ReceiptParseError('version: expected an integer')
+  return n
 }
 
 /**
- * Parses a receipt (a sidecar's or an embedded chunk's text). Unknown fields are ignored.
+ * Parses a receipt (a sidecar's or an embedded chunk's text) exactly as
+ * `Receipt::from_json`: unknown fields are ignored; a known field given twice, a number
+ * written as a float (`1.0`, `1e0`, `-0`) where an integer belongs, or a receipt written
+ * as an array is a parse error (see `crates/core/tests/vectors/receipts.json`). One
+ * difference remains: an integer field past 2^53 - 1 (which serde reads as a `u64`) is a
+ * parse error here, as a JavaScript number cannot hold it exactly.
  *
  * @throws {ReceiptVersionError} a version other than {@link RECEIPT_VERSION}.
  * @throws {ReceiptParseError} anything that is not a receipt.
  */
 export function parseReceipt(json: string | Uint8Array): Receipt {
-  let value: unknown
+  let value: JsonValue
   try {
     const text = typeof json === 'string' ? json : new TextDecoder('utf-8', { fatal: true }).decode(json)
-    value = JSON.parse(text)
+    value = parseJson(text)
   } catch (e) {
     throw new ReceiptParseError(e instanceof Error ? e.message : String(e), { cause: e })
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ReceiptParseError('expected a JSON object')
+  const version = probeVersion(value)
+  if (version !== null && version !== BigInt(RECEIPT_VERSION)) {
+    throw new ReceiptVersionError(Number(version), RECEIPT_VERSION)
   }
-  const o = value as Record<string, unknown>
-  const version = o.version
-  if (typeof version === 'number' && Number.isInteger(version) && version >= 0 && version !== RECEIPT_VERSION) {
-    throw new ReceiptVersionError(version, RECEIPT_VERSION)
+  if (!(value instanceof JsonObject)) throw new ReceiptParseError('expected a JSON object')
+  const o: Partial<Record<(typeof FIELDS)[number], JsonValue>> = {}
+  for (const key of FIELDS) {
+    const all = value.all(key)
+    if (all.length > 1) throw new ReceiptParseError(`duplicate field \`${key}\``)
+    if (all.length === 0) throw new ReceiptParseError(`missing field \`${key}\``)
+    o[key] = all[0]
   }
-  if (version !== RECEIPT_VERSION) throw new ReceiptParseError('version: expected 1')
+  const int = (key: (typeof FIELDS)[number]): number => {
+    const n = u64(o[key])
+    if (n === undefined) throw new ReceiptParseError(`${key}: expected a non-negative integer`)
+    if (n > BigInt(Number.MAX_SAFE_INTEGER)) throw new ReceiptParseError(`${key}: ${n} is past 2^53 - 1`)
+    return Number(n)
+  }
+  const hex = (key: (typeof FIELDS)[number], length: number): Hex => {
+    const bytes = fromHex(o[key], length)
+    if (!bytes) throw new ReceiptParseError(`${key}: expected ${length} bytes of hex`)
+    return toHex(bytes)
+  }
+  if (version === null) throw new ReceiptParseError('version: expected 1')
   const hashKind = o.hashKind
   if (hashKind !== 'png-pixels-v1' && hashKind !== 'bytes-v1') {
     throw new ReceiptParseError('hashKind: expected "png-pixels-v1" or "bytes-v1"')
@@ -103,18 +159,18 @@ export function parseReceipt(json: string | Uint8Array): Receipt {
   })
   return {
     version: RECEIPT_VERSION,
-    chainId: intField(o, 'chainId'),
-    registry: hexField(o, 'registry', 20),
-    modelId: hexField(o, 'modelId', 32),
-    batchIndex: intField(o, 'batchIndex'),
-    batchRoot: hexField(o, 'batchRoot', 32),
-    batchCount: intField(o, 'batchCount'),
-    leafIndex: intField(o, 'leafIndex'),
-    contentHash: hexField(o, 'contentHash', 32),
+    chainId: int('chainId'),
+    registry: hex('registry', 20),
+    modelId: hex('modelId', 32),
+    batchIndex: int('batchIndex'),
+    batchRoot: hex('batchRoot', 32),
+    batchCount: int('batchCount'),
+    leafIndex: int('leafIndex'),
+    contentHash: hex('contentHash', 32),
     hashKind,
     proof,
-    anchorTx: hexField(o, 'anchorTx', 32),
-    anchorBlock: intField(o, 'anchorBlock'),
+    anchorTx: hex('anchorTx', 32),
+    anchorBlock: int('anchorBlock'),
   }
 }
 

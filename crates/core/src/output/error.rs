@@ -18,11 +18,29 @@ pub enum Error {
         source: png::DecodingError,
     },
     /// A PNG this convention does not hash: an animated PNG (its frames beyond the default
-    /// image would not be covered) or one too large to decode in memory.
+    /// image would not be covered).
     #[error("unsupported PNG: {reason}")]
     PngUnsupported {
         /// Why it was refused.
         reason: String,
+    },
+    /// A PNG over the size limit every implementation shares
+    /// ([`MAX_DIMENSION`](super::hash::MAX_DIMENSION) pixels a side,
+    /// [`MAX_DECODED_BYTES`](super::hash::MAX_DECODED_BYTES) of canonical RGBA): refused
+    /// from its `IHDR`, before any image data is decoded.
+    #[error(
+        "PNG of {width}x{height} pixels is over the size limit ({bytes} bytes of canonical RGBA; \
+         at most {} pixels a side and {} bytes)",
+        super::hash::MAX_DIMENSION,
+        super::hash::MAX_DECODED_BYTES
+    )]
+    PngTooLarge {
+        /// The `IHDR` width.
+        width: u32,
+        /// The `IHDR` height.
+        height: u32,
+        /// Bytes of its canonical RGBA: width x height x 4, or x 8 at 16 bits.
+        bytes: u64,
     },
     /// The PNG's chunk layout is broken where the receipt is read or written: no
     /// signature, a chunk running past the end of the file, no `IHDR` first or no `IEND`.

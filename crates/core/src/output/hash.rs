@@ -17,9 +17,13 @@ pub const BYTES_DOMAIN: &[u8] = b"lineage.output.bytes.v1\0";
 /// Domain prefix of [`HashKind::PngPixels`]: hashed before the canonical pixel encoding.
 pub const PNG_PIXELS_DOMAIN: &[u8] = b"lineage.output.png-rgba.v1\0";
 
-/// Largest decoded image (in canonical bytes) that an interlaced PNG may have: interlaced
-/// images are decoded whole before hashing, non-interlaced ones row by row.
-pub const MAX_INTERLACED_BYTES: usize = 1 << 30;
+/// Largest width and largest height of a PNG hashed as pixels; see the
+/// [size limit](super#size-limit).
+pub const MAX_DIMENSION: u32 = 65_535;
+
+/// Largest canonical RGBA encoding (width x height x 4 bytes, x 8 at 16 bits) of a PNG
+/// hashed as pixels, 256 MiB; see the [size limit](super#size-limit).
+pub const MAX_DECODED_BYTES: u64 = 1 << 28;
 
 /// Which convention a content hash follows. Serialized as `"png-pixels-v1"` or
 /// `"bytes-v1"`: a future change of convention gets a new tag, never a silent change.
@@ -76,8 +80,8 @@ pub fn is_png(bytes: &[u8]) -> bool {
 ///
 /// # Errors
 /// [`Error::PngDecode`] when the bytes start with the PNG signature but do not decode
-/// (they are never hashed as bytes then), [`Error::PngUnsupported`] for an animated PNG
-/// or an interlaced one over [`MAX_INTERLACED_BYTES`].
+/// (they are never hashed as bytes then), [`Error::PngTooLarge`] for a PNG over the
+/// [size limit](super#size-limit), [`Error::PngUnsupported`] for an animated PNG.
 pub fn content_hash(bytes: &[u8]) -> Result<OutputHash> {
     if is_png(bytes) {
         Ok(OutputHash { kind: HashKind::PngPixels, hash: png_pixels_hash(bytes)? })
@@ -122,7 +126,37 @@ impl PixelSink {
     }
 }
 
+/// Refuses a PNG over the [size limit](super#size-limit) from its `IHDR` alone, before the
+/// decoder reads another chunk or allocates anything. Only a well-formed `IHDR` is judged
+/// here (the first chunk, 13 bytes, its CRC right, a valid colour type and bit depth, known
+/// methods, sides of 1 to 2^31 - 1): any other is left to the decoder, which refuses it as
+/// [`Error::PngDecode`], so a broken header is a decode error in every implementation.
+fn check_size(bytes: &[u8]) -> Result<()> {
+    let Some(ihdr) = bytes.get(8..33) else { return Ok(()) };
+    if ihdr[..8] != *b"\0\0\0\x0dIHDR" || crc32fast::hash(&ihdr[4..21]).to_be_bytes() != ihdr[21..]
+    {
+        return Ok(());
+    }
+    let d = &ihdr[8..21];
+    let side = |at: usize| u32::from_be_bytes([d[at], d[at + 1], d[at + 2], d[at + 3]]);
+    let (width, height, depth, colour) = (side(0), side(4), d[8], d[9]);
+    let valid = matches!(
+        (colour, depth),
+        (0, 1 | 2 | 4 | 8 | 16) | (2 | 4 | 6, 8 | 16) | (3, 1 | 2 | 4 | 8)
+    ) && d[10] == 0
+        && d[11] == 0
+        && d[12] <= 1
+        && (1..=i32::MAX as u32).contains(&width)
+        && (1..=i32::MAX as u32).contains(&height);
+    let canonical = u64::from(width) * u64::from(height) * if depth == 16 { 8 } else { 4 };
+    if valid && (width > MAX_DIMENSION || height > MAX_DIMENSION || canonical > MAX_DECODED_BYTES) {
+        return Err(Error::PngTooLarge { width, height, bytes: canonical });
+    }
+    Ok(())
+}
+
 fn png_pixels_hash(bytes: &[u8]) -> Result<B256> {
+    check_size(bytes)?;
     let mut options = png::DecodeOptions::default();
     // Critical chunks (IHDR, PLTE, IDAT, IEND) with a bad CRC are errors; ancillary ones
     // are skipped, as libpng does by default. Set explicitly: it is part of the convention.
@@ -175,16 +209,16 @@ fn png_pixels_hash(bytes: &[u8]) -> Result<B256> {
 
     if interlaced {
         // Adam7 rows come pass by pass: decode the whole frame, then hash it row by row.
-        let too_large = || {
-            Error::PngUnsupported {
-            reason: format!(
-                "interlaced {width}x{height} image decodes to more than {MAX_INTERLACED_BYTES} bytes"
-            ),
-        }
+        // `check_size` bounds the frame by MAX_DECODED_BYTES (the output is never larger
+        // than the canonical RGBA); the decoder's sizes are checked again all the same.
+        let too_large = || Error::PngTooLarge {
+            width,
+            height,
+            bytes: u64::from(width) * u64::from(height) * u64::from(depth_bits / 2),
         };
         let size = reader.output_buffer_size().ok_or_else(too_large)?;
         let line = reader.output_line_size(width).ok_or_else(too_large)?;
-        if size > MAX_INTERLACED_BYTES {
+        if u64::try_from(size).map_or(true, |s| s > MAX_DECODED_BYTES) {
             return Err(too_large());
         }
         let mut buf = vec![0u8; size];
@@ -436,6 +470,36 @@ mod tests {
         let err = content_hash(&out).unwrap_err();
         assert!(matches!(err, Error::PngUnsupported { .. }), "{err}");
         assert!(err.to_string().contains("animated"), "{err}");
+    }
+
+    #[test]
+    fn the_size_limit_is_judged_on_ihdr_before_any_data() {
+        // A header alone, no image data: over the limit it is too large, at the limit the
+        // decoder goes on and finds the data missing.
+        let header = |w: u32, h: u32, depth: u8| {
+            let mut ihdr = w.to_be_bytes().to_vec();
+            ihdr.extend_from_slice(&h.to_be_bytes());
+            ihdr.extend_from_slice(&[depth, 6, 0, 0, 0]);
+            let mut out = PNG_SIGNATURE.to_vec();
+            out.extend_from_slice(&13u32.to_be_bytes());
+            out.extend_from_slice(b"IHDR");
+            out.extend_from_slice(&ihdr);
+            out.extend_from_slice(&crc32fast::hash(&out[12..29]).to_be_bytes());
+            out
+        };
+        let err = content_hash(&header(MAX_DIMENSION + 1, 1, 8)).unwrap_err();
+        assert!(
+            matches!(err, Error::PngTooLarge { width: 65_536, height: 1, bytes: 262_144 }),
+            "{err}"
+        );
+        let err = content_hash(&header(8192, 4097, 16)).unwrap_err();
+        assert!(
+            matches!(err, Error::PngTooLarge { bytes, .. } if bytes > MAX_DECODED_BYTES),
+            "{err}"
+        );
+        assert!(err.to_string().contains("65535 pixels a side and 268435456 bytes"), "{err}");
+        let err = content_hash(&header(8192, 4096, 16)).unwrap_err();
+        assert!(matches!(err, Error::PngDecode { .. }), "{err}");
     }
 
     #[test]

@@ -20,11 +20,12 @@
 //! A file whose first 8 bytes are the PNG signature `89 50 4E 47 0D 0A 1A 0A` is hashed
 //! over its decoded pixels ([`HashKind::PngPixels`], tag `"png-pixels-v1"`); any other
 //! file over its bytes ([`HashKind::Bytes`], tag `"bytes-v1"`). A file with the signature
-//! that does not decode as a PNG (a bad CRC in a critical chunk, bad zlib data or Adler-32,
-//! truncated, no `IEND`) is an error, never hashed as bytes; so is an animated PNG
-//! (`acTL`), whose later frames the pixel hash would not cover. An ancillary chunk with a
-//! bad CRC is skipped, as libpng does by default (a damaged receipt chunk thus leaves the
-//! hash alone; a damaged `tRNS` counts as absent).
+//! that does not decode as a PNG (a bad CRC in a critical chunk, bad zlib data, too few
+//! scanlines, truncated, no `IEND`) is an error, never hashed as bytes; so is a PNG over
+//! the [size limit](#size-limit), and an animated PNG (`acTL`), whose later frames the
+//! pixel hash would not cover. An ancillary chunk with a bad CRC is skipped, as libpng does
+//! by default (a damaged receipt chunk thus leaves the hash alone; a damaged `tRNS` counts
+//! as absent).
 //!
 //! **Bytes**: `SHA-256("lineage.output.bytes.v1" || 0x00 || file bytes)`.
 //!
@@ -47,9 +48,48 @@
 //!   ancillary chunk play no part, nor do the compression level, the filters or how the
 //!   data is split into `IDAT` chunks. Bytes after `IEND` are ignored.
 //!
+//! Damaged or unusual files decode as the `png` crate decodes them with the options
+//! [`content_hash`] sets; each case below is pinned by a conformance vector in
+//! `crates/core/tests/vectors`:
+//!
+//! - the zlib stream's Adler-32 is not checked: a wrong one hashes like a right one;
+//! - the image data must inflate to at least the scanlines `IHDR` asks for; more
+//!   scanlines, and bytes after the end of the zlib stream, are ignored;
+//! - indexed colour needs a `PLTE`; an index past the palette's end is opaque black
+//!   (0, 0, 0, 255); a `tRNS` with more entries than the palette is ignored whole;
+//! - a `PLTE` in a greyscale or truecolour image plays no part;
+//! - a `tRNS` is ignored when it is too short (under 2 bytes for greyscale, 6 for
+//!   truecolour; a longer one counts by its first 2 or 6 bytes), when it comes after the
+//!   image data, when it is a second one (the first counts), or when the image has an
+//!   alpha channel;
+//! - an unknown ancillary chunk is ignored, an unknown critical one is an error; the
+//!   `IDAT` chunks must be consecutive (an empty one among them is fine).
+//!
 //! So the same picture stored as RGB or as opaque RGBA hashes the same, and re-encoding
 //! or adding metadata (the receipt chunk included) leaves the hash unchanged, while any
 //! changed sample changes it.
+//!
+//! # Size limit
+//!
+//! A PNG is hashed as pixels only when its width and its height are each at most
+//! [`MAX_DIMENSION`] (65,535) and its canonical RGBA (width x height x 4 bytes, x 8 at 16
+//! bits: what the hash covers, whatever the stored colour type and depth) is at most
+//! [`MAX_DECODED_BYTES`] (256 MiB: 8192 x 8192 pixels at 8 bits, 8192 x 4096 at 16). A
+//! larger one is [`Error::PngTooLarge`] (`png.too_large` in the vectors). The limit is
+//! judged on a well-formed `IHDR`, before any other chunk is read and before anything is
+//! allocated for the image; a malformed `IHDR` is a decode error whatever sizes it
+//! declares. Every implementation enforces the same limit, so that a file one of them
+//! verifies, all do; `lineage anchor` hashes every output, so it never anchors one that
+//! a wallet would refuse.
+//!
+//! Why these values: a decoder in a browser tab holds the whole image (the file, the
+//! inflated scanlines and the canonical RGBA, about twice 256 MiB at worst), which stays
+//! under what mobile browsers let a tab use (of the order of 1 GiB before the tab is
+//! killed, less on older phones) and far under the largest typed array; the Rust side
+//! streams non-interlaced images row by row and holds at most 256 MiB for an interlaced
+//! one. 65,535 a side keeps a decoded row under 512 KiB, far below the `png` crate's
+//! 64 MiB allocation budget, so that budget never decides for an image within the limit.
+//! 67 megapixels is more than image generators and most cameras produce.
 //!
 //! # Batch tree
 //!
@@ -61,7 +101,13 @@
 //!
 //! # Receipt
 //!
-//! JSON, camelCase, `"version": 1` ([`Receipt`] shows every field). The sidecar of
+//! JSON, camelCase, `"version": 1` ([`Receipt`] shows every field), read as serde reads
+//! it ([`Receipt::from_json`]): one object; unknown fields are ignored, a known field given
+//! twice is an error; an integer field takes an integer as written (`1.0`, `1e0` and `-0`
+//! are floats, and errors); `version` is read first, so an integer other than 1 there is a
+//! version error and anything else wrong a parse error (`receipt/json-*.json` in the
+//! vectors pin each case, including serde's reading of a one-element array as the
+//! version). The sidecar of
 //! `FILE` is `FILE.lineage.json` ([`sidecar_path`]). In a PNG it is the text of one
 //! uncompressed `iTXt` chunk with keyword `lineage-receipt` and empty language tag and
 //! translated keyword, placed right before `IEND` ([`embed`]). Whichever receipt the
@@ -78,7 +124,7 @@ pub mod verdict;
 
 pub use embed::{embed_receipt, read_receipt, RECEIPT_KEYWORD};
 pub use error::{Error, Result};
-pub use hash::{content_hash, is_png, HashKind, OutputHash};
+pub use hash::{content_hash, is_png, HashKind, OutputHash, MAX_DECODED_BYTES, MAX_DIMENSION};
 pub use merkle::{compute_root, tree_depth, verify_proof, OutputTree};
 pub use receipt::{sidecar_path, Anchor, Batch, Receipt, RECEIPT_VERSION, SIDECAR_SUFFIX};
 pub use verdict::{
