@@ -61,16 +61,24 @@ pub(super) async fn models(
     State(state): State<AppState>,
     q: Result<Query<ListQuery>, QueryRejection>,
 ) -> ApiResult<List<Model>> {
+    let (after, limit) = models_page(q)?;
+    let tip = state.tip();
+    let page = state.store.models(after, limit, &tip).await?;
+    Ok(Json(List { data: page.items, next_cursor: page.next.map(PageKey::cursor), chain: tip }))
+}
+
+/// The position to continue after (from a models cursor) and the page size of a list of
+/// models.
+fn models_page(
+    q: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<(Option<(u64, u64)>, u32), ApiError> {
     let q = list_query(q)?;
-    let limit = q.limit()?;
     let after = match q.key()? {
         None => None,
         Some(PageKey::Model(block, log)) => Some((block, log)),
         Some(_) => return Err(ApiError::bad_request("invalid_cursor", "not a models cursor")),
     };
-    let tip = state.tip();
-    let page = state.store.models(after, limit, &tip).await?;
-    Ok(Json(List { data: page.items, next_cursor: page.next.map(PageKey::cursor), chain: tip }))
+    Ok((after, q.limit()?))
 }
 
 /// `GET /v1/models/{id}` and `GET /v1/attestations/{id}`
@@ -95,13 +103,7 @@ pub(super) async fn derived(
     q: Result<Query<ListQuery>, QueryRejection>,
 ) -> ApiResult<List<Model>> {
     let id = params::hash(&id, "a model id")?;
-    let q = list_query(q)?;
-    let limit = q.limit()?;
-    let after = match q.key()? {
-        None => None,
-        Some(PageKey::Model(block, log)) => Some((block, log)),
-        Some(_) => return Err(ApiError::bad_request("invalid_cursor", "not a models cursor")),
-    };
+    let (after, limit) = models_page(q)?;
     let tip = state.tip();
     let page = state.store.derived(id, after, limit, &tip).await?;
     Ok(Json(List { data: page.items, next_cursor: page.next.map(PageKey::cursor), chain: tip }))
