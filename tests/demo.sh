@@ -112,6 +112,11 @@ contains "no model"
 expect 0 env LINEAGE_PRIVATE_KEY=$tuner_key "$lineage" attest "$out/tuned.json" --base "$model"
 tuned=$(tail -n1 <<<"$got")
 contains "fine-tuned from model $model"
+# Another publisher naming the fine-tuned model as the base of this same training: the base
+# is valid, but its weights are not this training's start (checked before sending).
+expect 1 env LINEAGE_PRIVATE_KEY=0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a \
+    "$lineage" attest "$out/tuned.json" --base "$tuned"
+contains "was not this training's start"
 record=$(call "$registry" 'attestation(bytes32)((address,uint32,uint32,uint64,bool,uint32[],uint32[],bytes32))' "$tuned")
 [[ ${record,,} == *"[2], [24], ${model,,})" ]] || fail "the registry's record of the fine-tuned model: $record"
 [[ $(call "$registry" 'attestationStatus(bytes32)(uint8)' "$tuned") == 1 ]] || fail "fine-tuned model not valid"
