@@ -3,17 +3,20 @@
 //! Circuits take plain witness structs (built natively from `lineage-core`) and return
 //! assigned cells; they never read files, the environment or a chain.
 //!
+//! - [`builder`]: the circuit type of every proof, halo2-base's builder beside the Poseidon
+//!   lanes;
 //! - [`circuit`]: the [`LineageCircuit`] trait and the keygen / prover / mock builders;
 //! - [`dataset`]: the dataset circuit and its native witness builder;
 //! - [`layout`]: the public instances of each circuit and of the aggregated proof, defined
 //!   once (and rendered for Solidity);
 //! - [`profile`]: the fixed circuit shapes (`demo`, `standard`);
 //! - [`poseidon`]: Lineage's domain-tagged Poseidon in-circuit (the one-permutation Merkle
-//!   node), bit-for-bit `lineage_core::poseidon`;
+//!   node), bit-for-bit `lineage_core::poseidon`, and its dedicated chip ([`poseidon::lane`]);
 //! - [`merkle`]: record leaves, Merkle roots and openings in-circuit;
 //! - [`training`]: the training circuit (fixed-point logistic-regression SGD re-executed
 //!   bit for bit) and its native witness builder.
 
+pub mod builder;
 pub mod circuit;
 pub mod dataset;
 pub mod layout;

@@ -11,6 +11,8 @@
 //! rests on Poseidon's collision resistance and on the capacity tag, which is a constant
 //! of the circuit (never a witness), so a prover cannot move a value between domains.
 
+pub mod lane;
+
 use halo2_base::{
     gates::GateInstructions, halo2_proofs::halo2curves::bn256::Fr,
     poseidon::hasher::spec::OptimizedPoseidonSpec, AssignedValue, Context, QuantumCell::Constant,

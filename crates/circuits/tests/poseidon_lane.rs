@@ -1,0 +1,198 @@
+//! The Poseidon lane chip inside a real circuit: MockProver on honest and tampered lanes,
+//! the gates' degree, and a real KZG keygen / prove / verify (which MockProver does not
+//! exercise: the double synthesis of keygen and the witness-only prover stage).
+
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use halo2_base::{
+    gates::{circuit::CircuitBuilderStage, GateChip, GateInstructions},
+    halo2_proofs::{
+        dev::{MockProver, VerifyFailure},
+        halo2curves::bn256::{Bn256, Fr},
+        plonk::{keygen_pk, keygen_vk, Circuit, ConstraintSystem},
+        poly::kzg::commitment::ParamsKZG,
+    },
+    utils::testing::{check_proof_with_instances, gen_proof_with_instances},
+    AssignedValue,
+};
+use lineage_circuits::builder::LineageBuilder;
+use lineage_circuits::circuit::BLINDING_ROWS;
+use lineage_circuits::poseidon::lane::{blocks_per_lane, PoseidonTape, Tamper, TamperKind, OUTPUT};
+use lineage_core::poseidon::{permute, T};
+use rand::{rngs::StdRng, SeedableRng};
+
+const K: u32 = 10;
+
+fn inputs() -> Vec<[Fr; T]> {
+    let big = -Fr::one();
+    vec![
+        [Fr::zero(), Fr::zero(), Fr::zero()],
+        [Fr::from(1), Fr::from(2), Fr::from(3)],
+        [big, big, big],
+        [Fr::from(u64::MAX), Fr::from(7), big],
+        [Fr::from(11), big, Fr::zero()],
+        [big, Fr::from(13), Fr::from(1 << 40)],
+    ]
+}
+
+/// Lays out one permutation per input, then one chained on the previous output and one of
+/// a constant-led state; every output is public, and one also feeds a builder gate.
+fn lay_out(b: &mut LineageBuilder) -> Vec<AssignedValue<Fr>> {
+    b.base.set_k(K as usize);
+    b.base.set_instance_columns(1);
+    let tape = b.poseidon.clone();
+    let ctx = b.base.main(0);
+    let gate = GateChip::default();
+    let mut public = Vec::new();
+    let mut last = None;
+    for input in inputs() {
+        let state = ctx.assign_witnesses(input).try_into().unwrap();
+        let out = tape.permute(ctx, state);
+        public.extend(out);
+        last = Some(out);
+    }
+    let chained = tape.permute(ctx, last.unwrap());
+    public.extend(chained);
+    let tag = ctx.load_constant(Fr::from(2));
+    let constant_led = tape.permute(ctx, [tag, chained[1], chained[2]]);
+    public.extend(constant_led);
+    let one = ctx.load_constant(Fr::one());
+    public.push(gate.add(ctx, constant_led[0], one));
+    b.base.assigned_instances[0] = public.clone();
+    public
+}
+
+fn calls() -> usize {
+    inputs().len() + 2
+}
+
+/// The instances the honest circuit must expose, computed natively.
+fn expected() -> Vec<Fr> {
+    let mut out = Vec::new();
+    let mut last = [Fr::zero(); T];
+    for mut s in inputs() {
+        permute(&mut s);
+        out.extend(s);
+        last = s;
+    }
+    permute(&mut last);
+    out.extend(last);
+    let mut c = [Fr::from(2), last[1], last[2]];
+    permute(&mut c);
+    out.extend(c);
+    out.push(c[0] + Fr::one());
+    out
+}
+
+/// MockProver's verdict on the circuit recording on `tape`, and the exposed instances.
+fn mock(tape: PoseidonTape) -> (Result<(), Vec<VerifyFailure>>, Vec<Fr>) {
+    let mut b = LineageBuilder::with_base(
+        halo2_base::gates::circuit::builder::BaseCircuitBuilder::from_stage(
+            CircuitBuilderStage::Mock,
+        ),
+        tape,
+    );
+    let public: Vec<Fr> = lay_out(&mut b).iter().map(|x| *x.value()).collect();
+    let params = b.calculate_params(BLINDING_ROWS);
+    assert_eq!(params.lanes, calls().div_ceil(blocks_per_lane(K)));
+    (MockProver::run(K, &b, vec![public.clone()]).unwrap().verify(), public)
+}
+
+fn tampered(call: usize, kind: TamperKind) -> Result<(), Vec<VerifyFailure>> {
+    mock(PoseidonTape::with_tamper(Tamper { call, kind })).0
+}
+
+fn describe(failures: &[VerifyFailure]) -> String {
+    failures.iter().map(|f| format!("{f}\n")).collect()
+}
+
+#[test]
+fn honest_lanes_give_the_permutation() {
+    let (verdict, public) = mock(PoseidonTape::new());
+    assert_eq!(public, expected());
+    verdict.unwrap();
+    // More calls than one lane holds, so that two lanes run side by side.
+    assert!(calls() > blocks_per_lane(K));
+}
+
+#[test]
+fn a_moved_cell_breaks_the_gate_that_pins_it() {
+    let delta = Fr::from(3);
+    // (row, the gate that must fail), one per part of the block, on a call in the second
+    // lane; the chained call's moved cell is also checked.
+    let cases = [
+        (1, "full round"),
+        (8, "full round"),
+        (19, "entry"),
+        (25, "entry"),
+        (24 + 2 * 20, "partial round"),
+        (24 + 2 * 20 + 1, "partial round"),
+        (135, "exit"),
+        (138, "exit"),
+        (140, "exit"),
+        (151, "full round"),
+        (OUTPUT + 4, "full round"),
+    ];
+    for call in [blocks_per_lane(K), calls() - 2] {
+        for (row, gate) in cases {
+            let failures = tampered(call, TamperKind::Cell { row, delta }).unwrap_err();
+            let text = describe(&failures);
+            assert!(text.contains(&format!("poseidon lane: {gate}")), "row {row}: {text}");
+        }
+    }
+}
+
+#[test]
+fn the_lane_is_bound_to_the_callers_state_and_output() {
+    let delta = Fr::from(5);
+    let permutation_failure = |r: Result<(), Vec<VerifyFailure>>| {
+        r.unwrap_err().iter().any(|f| matches!(f, VerifyFailure::Permutation { .. }))
+    };
+    for call in [0, calls() - 1] {
+        // The lane permutes another state (an honest trace of it).
+        assert!(permutation_failure(tampered(call, TamperKind::Input { delta })));
+        // The same without the copy constraints into the lane is accepted, so the copy
+        // constraints are what caught it.
+        tampered(call, TamperKind::UnboundInput { delta }).unwrap();
+        // The caller is handed a value the lane does not hold.
+        assert!(permutation_failure(tampered(call, TamperKind::Output { delta })));
+    }
+}
+
+#[test]
+fn every_chip_gate_has_degree_four_and_fits_the_blinding_rows() {
+    let mut b = LineageBuilder::from_stage(CircuitBuilderStage::Mock);
+    lay_out(&mut b);
+    let params = b.calculate_params(BLINDING_ROWS);
+    let mut cs = ConstraintSystem::<Fr>::default();
+    LineageBuilder::configure_with_params(&mut cs, params);
+    let lane_gates: Vec<_> =
+        cs.gates().iter().filter(|g| g.name().starts_with("poseidon lane")).collect();
+    assert_eq!(lane_gates.len(), 4 * 2, "four gates per lane, two lanes");
+    let degree =
+        lane_gates.iter().flat_map(|g| g.polynomials().iter().map(|p| p.degree())).max().unwrap();
+    // Not `cs.degree()`, which this fork clamps to MAX_DEGREE (5): a degree-6 gate would
+    // pass MockProver and make every real proof fail.
+    assert_eq!(degree, 4);
+    assert!(cs.minimum_rows() <= BLINDING_ROWS, "{}", cs.minimum_rows());
+}
+
+#[test]
+fn real_proof_with_lanes_verifies_and_binds_its_instances() {
+    let srs = ParamsKZG::<Bn256>::setup(K, StdRng::seed_from_u64(7));
+    let mut keygen = LineageBuilder::from_stage(CircuitBuilderStage::Keygen);
+    lay_out(&mut keygen);
+    let params = keygen.calculate_params(BLINDING_ROWS);
+    let vk = keygen_vk(&srs, &keygen).unwrap();
+    let pk = keygen_pk(&srs, vk, &keygen).unwrap();
+    let break_points = keygen.base.break_points();
+
+    let mut prover = LineageBuilder::prover(params, break_points);
+    let public: Vec<Fr> = lay_out(&mut prover).iter().map(|x| *x.value()).collect();
+    assert_eq!(public, expected());
+    let proof = gen_proof_with_instances(&srs, &pk, prover, &[&public]);
+    check_proof_with_instances(&srs, pk.get_vk(), &proof, &[&public], true);
+    let mut wrong = public.clone();
+    wrong[OUTPUT % 3] += Fr::one();
+    check_proof_with_instances(&srs, pk.get_vk(), &proof, &[&wrong], false);
+}
