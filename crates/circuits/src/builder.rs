@@ -25,10 +25,12 @@ use halo2_base::{
     },
 };
 
+use serde::{Deserialize, Serialize};
+
 use crate::poseidon::lane::{lanes_for, LaneConfig, PoseidonTape};
 
 /// The shape of a [`LineageBuilder`]: the builder's and the number of Poseidon lanes.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct LineageParams {
     /// halo2-base's columns, k, lookup bits and instance columns.
     pub base: BaseCircuitParams,

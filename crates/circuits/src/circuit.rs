@@ -1,16 +1,16 @@
 //! What every Lineage circuit provides, and the builders the prover and the tests use.
 //!
 //! A circuit has a fixed shape (its profile), which alone decides the proving and
-//! verifying keys, and lays any witness of that shape into a halo2-base
-//! [`BaseCircuitBuilder`]. Key generation uses [`LineageCircuit::sample_witness`], so the
-//! keys never depend on anyone's data.
+//! verifying keys, and lays any witness of that shape into a [`LineageBuilder`]
+//! (halo2-base's builder beside the Poseidon lanes). Key generation uses
+//! [`LineageCircuit::sample_witness`], so the keys never depend on anyone's data.
 
 use halo2_base::{
-    gates::circuit::{builder::BaseCircuitBuilder, BaseCircuitParams, CircuitBuilderStage},
-    gates::flex_gate::MultiPhaseThreadBreakPoints,
-    halo2_proofs::halo2curves::bn256::Fr,
-    AssignedValue,
+    gates::circuit::CircuitBuilderStage, gates::flex_gate::MultiPhaseThreadBreakPoints,
+    halo2_proofs::halo2curves::bn256::Fr, AssignedValue,
 };
+
+use crate::builder::{LineageBuilder, LineageParams};
 
 /// Rows kept free at the bottom of every circuit for the prover's blinding factors.
 pub const BLINDING_ROWS: usize = 20;
@@ -33,35 +33,35 @@ pub trait LineageCircuit {
     /// Lays out the circuit for `witness` and returns its public instances in layout order.
     fn synthesize(
         &self,
-        builder: &mut BaseCircuitBuilder<Fr>,
+        builder: &mut LineageBuilder,
         witness: &Self::Witness,
     ) -> Vec<AssignedValue<Fr>>;
 }
 
 fn laid_out<C: LineageCircuit>(
     circuit: &C,
-    mut builder: BaseCircuitBuilder<Fr>,
+    mut builder: LineageBuilder,
     witness: &C::Witness,
-) -> (BaseCircuitBuilder<Fr>, Vec<Fr>) {
-    builder.set_k(circuit.k() as usize);
+) -> (LineageBuilder, Vec<Fr>) {
+    builder.base.set_k(circuit.k() as usize);
     if let Some(bits) = circuit.lookup_bits() {
-        builder.set_lookup_bits(bits);
+        builder.base.set_lookup_bits(bits);
     }
-    builder.set_instance_columns(1);
+    builder.base.set_instance_columns(1);
     let instances = circuit.synthesize(&mut builder, witness);
     let values = instances.iter().map(|x| *x.value()).collect();
-    builder.assigned_instances[0] = instances;
+    builder.base.assigned_instances[0] = instances;
     (builder, values)
 }
 
 /// The circuit laid out for key generation (on the sample witness), with its
-/// configuration computed. Keep `config_params` and `break_points()` of the result: the
+/// configuration computed. Keep `params()` and `base.break_points()` of the result: the
 /// prover needs both.
-pub fn keygen<C: LineageCircuit>(circuit: &C) -> BaseCircuitBuilder<Fr> {
+pub fn keygen<C: LineageCircuit>(circuit: &C) -> LineageBuilder {
     let witness = circuit.sample_witness();
     let (mut builder, _) =
-        laid_out(circuit, BaseCircuitBuilder::from_stage(CircuitBuilderStage::Keygen), &witness);
-    builder.calculate_params(Some(BLINDING_ROWS));
+        laid_out(circuit, LineageBuilder::from_stage(CircuitBuilderStage::Keygen), &witness);
+    builder.calculate_params(BLINDING_ROWS);
     builder
 }
 
@@ -70,20 +70,17 @@ pub fn keygen<C: LineageCircuit>(circuit: &C) -> BaseCircuitBuilder<Fr> {
 pub fn prover<C: LineageCircuit>(
     circuit: &C,
     witness: &C::Witness,
-    config: BaseCircuitParams,
+    config: LineageParams,
     break_points: MultiPhaseThreadBreakPoints,
-) -> (BaseCircuitBuilder<Fr>, Vec<Fr>) {
-    laid_out(circuit, BaseCircuitBuilder::prover(config, break_points), witness)
+) -> (LineageBuilder, Vec<Fr>) {
+    laid_out(circuit, LineageBuilder::prover(config, break_points), witness)
 }
 
 /// The circuit laid out for `witness` for `MockProver`, with its configuration computed,
 /// and the public instances it exposes.
-pub fn mock<C: LineageCircuit>(
-    circuit: &C,
-    witness: &C::Witness,
-) -> (BaseCircuitBuilder<Fr>, Vec<Fr>) {
+pub fn mock<C: LineageCircuit>(circuit: &C, witness: &C::Witness) -> (LineageBuilder, Vec<Fr>) {
     let (mut builder, values) =
-        laid_out(circuit, BaseCircuitBuilder::from_stage(CircuitBuilderStage::Mock), witness);
-    builder.calculate_params(Some(BLINDING_ROWS));
+        laid_out(circuit, LineageBuilder::from_stage(CircuitBuilderStage::Mock), witness);
+    builder.calculate_params(BLINDING_ROWS);
     (builder, values)
 }

@@ -34,14 +34,13 @@ pub fn features_digest(
 /// Root of the complete tree over `leaves` (a power-of-two count; padding leaves are 0).
 pub fn root(
     ctx: &mut Context<Fr>,
-    gate: &impl GateInstructions<Fr>,
     chip: &PoseidonChip,
     leaves: &[AssignedValue<Fr>],
 ) -> AssignedValue<Fr> {
     assert!(leaves.len().is_power_of_two(), "a complete tree needs 2^h leaves");
     let mut level = leaves.to_vec();
     while level.len() > 1 {
-        level = level.chunks(2).map(|p| chip.merkle_node(ctx, gate, p[0], p[1])).collect();
+        level = level.chunks(2).map(|p| chip.merkle_node(ctx, p[0], p[1])).collect();
     }
     level[0]
 }
@@ -62,6 +61,6 @@ pub fn open(
         let left = gate.select(ctx, sib, node, bit);
         let sum = gate.add(ctx, node, sib);
         let right = gate.sub(ctx, sum, left);
-        chip.merkle_node(ctx, gate, left, right)
+        chip.merkle_node(ctx, left, right)
     })
 }

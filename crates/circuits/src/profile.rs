@@ -62,10 +62,14 @@ pub const DEMO: Profile = Profile {
     name: "demo",
     id: 1,
     records: 64,
-    dataset: DatasetShape { slots: SLOTS, depth: 10, k: 20, lookup_bits: 8 },
-    // 1.25M advice cells: 3 advice columns at k = 19 (34 s to prove on 2 cores). k = 18
-    // proves in 21 s but needs 5 columns, and the aggregation's cost follows the width.
-    training: TrainingShape { features: 8, epochs: 2, frac_bits: 16, k: 19, lookup_bits: 18 },
+    // 895 permutations in Poseidon lanes (149k cells) and 117k builder cells: 1 builder
+    // column and 2 lanes at k = 17 (11 s to prove on 2 cores; k = 18 has 1 lane and takes
+    // 17 s). Before the lanes: 2.13M cells, 3 columns at k = 20, 65 s.
+    dataset: DatasetShape { slots: SLOTS, depth: 10, k: 17, lookup_bits: 8 },
+    // 524 permutations (88k cells) and 70k builder cells: 1 builder column, 1 lookup column
+    // and 1 lane at k = 17, the smallest the 2^16-row range table allows (15 s; k = 19 with
+    // 18 lookup bits takes 47 s). Before the lanes: 1.25M cells, 3 + 1 columns at k = 19, 54 s.
+    training: TrainingShape { features: 8, epochs: 2, frac_bits: 16, k: 17, lookup_bits: 16 },
     aggregation_k: 21,
 };
 
@@ -76,13 +80,15 @@ pub const STANDARD: Profile = Profile {
     name: "standard",
     id: 2,
     records: 256,
-    // 11.8M advice cells (N·(3 + D) Poseidon permutations plus the training-set tree):
-    // 3 advice columns at k = 22. N = 1024, D = 20 (~53M cells) needs far more than 24 GiB.
-    dataset: DatasetShape { slots: SLOTS, depth: 16, k: 22, lookup_bits: 8 },
-    // 7.9M advice cells (89% hashing): 4 advice columns (+1 lookup) at k = 21. N = 1024
-    // (31.2M cells, 8 columns at k = 22) passed 20 GB in keygen.
-    training: TrainingShape { features: 16, epochs: 4, frac_bits: 16, k: 21, lookup_bits: 20 },
-    // The inner circuits are as wide as the demo's (3 + 4 advice columns against 4 + 3), and
+    // 5,119 permutations (N·(3 + D) plus the training-set tree; 855k cells in lanes) and
+    // 507k builder cells: 1 builder column and 2 lanes at k = 19. Before the lanes: 11.8M
+    // cells, 3 columns at k = 22.
+    dataset: DatasetShape { slots: SLOTS, depth: 16, k: 19, lookup_bits: 8 },
+    // 3,092 permutations (516k cells) and 906k builder cells (843k of them SGD): 2 builder
+    // columns, 1 lookup column and 1 lane at k = 19. Before the lanes: 7.9M cells, 4 + 1
+    // columns at k = 21.
+    training: TrainingShape { features: 16, epochs: 4, frac_bits: 16, k: 19, lookup_bits: 18 },
+    // The inner circuits are as wide as the demo's (3 + 4 advice columns against 3 + 3), and
     // the aggregation's size follows the inner widths, not their k: the demo's k = 21 should
     // fit (not run; k = 22 would double the demo aggregation's 8.5 GB).
     aggregation_k: 21,

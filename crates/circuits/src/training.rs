@@ -48,6 +48,7 @@
 //! "honest, fully constrained", and nothing outside the tests sets them.
 
 use crate::{
+    builder::LineageBuilder,
     layout::TrainingLayout,
     merkle,
     poseidon::PoseidonChip,
@@ -55,10 +56,7 @@ use crate::{
     LineageCircuit,
 };
 use halo2_base::{
-    gates::{
-        circuit::builder::BaseCircuitBuilder, GateChip, GateInstructions, RangeChip,
-        RangeInstructions,
-    },
+    gates::{GateChip, GateInstructions, RangeChip, RangeInstructions},
     halo2_proofs::halo2curves::{
         bn256::Fr,
         ff::{Field, PrimeField},
@@ -241,12 +239,12 @@ impl LineageCircuit for TrainingCircuit {
 
     fn synthesize(
         &self,
-        builder: &mut BaseCircuitBuilder<Fr>,
+        builder: &mut LineageBuilder,
         witness: &TrainingWitness,
     ) -> Vec<AssignedValue<Fr>> {
-        let range = builder.range_chip();
-        let chip = PoseidonChip::new();
-        let ctx = builder.main(0);
+        let range = builder.base.range_chip();
+        let chip = PoseidonChip::new(builder.poseidon.clone());
+        let ctx = builder.base.main(0);
         Synth { range: &range, gate: range.gate(), chip: &chip, c: self, w: witness }.run(ctx)
     }
 }
@@ -308,7 +306,7 @@ impl Synth<'_> {
             }
             slots.push(slot);
         }
-        let train_root = merkle::root(ctx, gate, chip, &leaves);
+        let train_root = merkle::root(ctx, chip, &leaves);
         let n = gate.sum(ctx, slots.iter().map(|s| s.active));
 
         // 2. Hyperparameters.

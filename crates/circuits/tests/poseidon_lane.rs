@@ -17,7 +17,9 @@ use halo2_base::{
 };
 use lineage_circuits::builder::LineageBuilder;
 use lineage_circuits::circuit::BLINDING_ROWS;
-use lineage_circuits::poseidon::lane::{blocks_per_lane, PoseidonTape, Tamper, TamperKind, OUTPUT};
+use lineage_circuits::poseidon::lane::{
+    blocks_per_lane, Nudge, Point, PoseidonTape, Tamper, TamperKind, OUTPUT,
+};
 use lineage_core::poseidon::{permute, T};
 use rand::{rngs::StdRng, SeedableRng};
 
@@ -139,6 +141,29 @@ fn a_moved_cell_breaks_the_gate_that_pins_it() {
             let text = describe(&failures);
             assert!(text.contains(&format!("poseidon lane: {gate}")), "row {row}: {text}");
         }
+    }
+}
+
+#[test]
+fn a_wrong_constant_or_mds_row_is_rejected() {
+    let delta = Fr::from(7);
+    // (deviation, the gate that must fail first): full rounds of both halves, the entry
+    // round, partial rounds, the exit and the last round.
+    let cases = [
+        (Point::Constant(2), "full round"),
+        (Point::Constant(150), "full round"),
+        (Point::Constant(24 + 2 * 30), "partial round"),
+        (Point::Mds(1, 2), "full round"),
+        (Point::Mds(3, 0), "entry"),
+        (Point::Mds(4 + 20, 0), "partial round"),
+        (Point::Mds(4 + 20, 1), "partial round"),
+        (Point::Mds(4 + 56, 2), "exit"),
+        (Point::Mds(64, 1), "full round"),
+    ];
+    for (point, gate) in cases {
+        let kind = TamperKind::Trace(Nudge { point, delta });
+        let text = describe(&tampered(calls() - 2, kind).unwrap_err());
+        assert!(text.contains(&format!("poseidon lane: {gate}")), "{point:?}: {text}");
     }
 }
 

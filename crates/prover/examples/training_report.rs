@@ -9,16 +9,19 @@
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
-use lineage_circuits::{circuit, profile, training::TrainingCircuit, LineageCircuit};
+use lineage_circuits::{
+    circuit, poseidon::lane, profile, training::TrainingCircuit, LineageCircuit,
+};
 use lineage_prover::{kzg, srs};
 use std::time::Instant;
 
 /// Advice cells (gate + lookup) of the circuit laid out on its sample witness.
 fn cells(c: &TrainingCircuit) -> (usize, usize) {
     let builder = circuit::keygen(c);
-    let stats = builder.statistics();
+    let stats = builder.base.statistics();
     (
-        stats.gate.total_advice_per_phase.iter().sum(),
+        stats.gate.total_advice_per_phase.iter().sum::<usize>()
+            + builder.poseidon.len() * lane::ROWS,
         stats.total_lookup_advice_per_phase.iter().sum(),
     )
 }
@@ -40,14 +43,19 @@ fn main() {
     );
 
     let builder = circuit::keygen(&c);
-    let stats = builder.statistics();
+    let stats = builder.base.statistics();
     let advice: usize = stats.gate.total_advice_per_phase.iter().sum();
     let lookups: usize = stats.total_lookup_advice_per_phase.iter().sum();
-    println!("config {:?}", builder.config_params);
+    let params = builder.params();
+    println!("config {:?}, poseidon lanes {}", params.base, params.lanes);
     println!(
-        "advice cells {advice}, lookup cells {lookups}, fixed cells {}",
-        stats.gate.total_fixed
+        "builder advice cells {advice}, lookup cells {lookups}, fixed cells {}; \
+         {} permutations in lanes ({} cells)",
+        stats.gate.total_fixed,
+        builder.poseidon.len(),
+        builder.poseidon.len() * lane::ROWS,
     );
+    let total = advice + builder.poseidon.len() * lane::ROWS;
     drop(builder);
 
     // SGD cost by difference, on a 4-slot circuit of the same d and F (a step's cost does
@@ -75,11 +83,11 @@ fn main() {
         step / s.features as f64
     );
     println!(
-        "SGD: {} steps, {:.0} advice cells ({:.1}% of {advice}); the rest is hashing (leaves, \
-         tree, commitments)",
+        "SGD: {} steps, {:.0} advice cells ({:.1}% of {total}, lanes included); the rest is \
+         hashing (leaves, tree, commitments)",
         steps,
         step * steps,
-        100.0 * step * steps / advice as f64
+        100.0 * step * steps / total as f64
     );
     if layout_only {
         return;

@@ -14,16 +14,16 @@ use crate::{
     pipeline::Setup,
     srs,
 };
-use halo2_base::{
-    gates::circuit::{builder::BaseCircuitBuilder, BaseCircuitParams},
-    halo2_proofs::{
-        halo2curves::bn256::{Bn256, Fr, G1Affine},
-        plonk::{ProvingKey, VerifyingKey},
-        poly::{commitment::Params, kzg::commitment::ParamsKZG},
-        SerdeFormat,
-    },
+use halo2_base::halo2_proofs::{
+    halo2curves::bn256::{Bn256, G1Affine},
+    plonk::{ProvingKey, VerifyingKey},
+    poly::{commitment::Params, kzg::commitment::ParamsKZG},
+    SerdeFormat,
 };
-use lineage_circuits::{LineageCircuit, Profile};
+use lineage_circuits::{
+    builder::{LineageBuilder, LineageParams},
+    LineageCircuit, Profile,
+};
 use lineage_core::attestation::SrsInfo;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -35,8 +35,9 @@ use std::{
     path::{Path, PathBuf},
 };
 
-/// Layout version of an artifacts directory.
-pub const ARTIFACTS_VERSION: u32 = 1;
+/// Layout version of an artifacts directory (2: circuits with Poseidon lanes, whose key
+/// metadata holds the lane count).
+pub const ARTIFACTS_VERSION: u32 = 2;
 
 /// Where the SRS comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,7 +103,7 @@ pub fn dir(root: &Path, profile: &Profile, srs: &SrsInfo) -> PathBuf {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct InnerMeta {
-    config: BaseCircuitParams,
+    config: LineageParams,
     break_points: Vec<Vec<usize>>,
     vk_sha256: String,
 }
@@ -297,7 +298,7 @@ fn load(
     }
     let inner = |name: &str, meta: &InnerMeta| -> Result<Keys, Error> {
         let pk = read_with(&dir.join(format!("{name}.pk")), |r| {
-            ProvingKey::<G1Affine>::read::<_, BaseCircuitBuilder<Fr>>(
+            ProvingKey::<G1Affine>::read::<_, LineageBuilder>(
                 r,
                 SerdeFormat::RawBytesUnchecked,
                 meta.config.clone(),
@@ -461,7 +462,7 @@ mod tests {
 
     fn manifest(profile: &Profile, srs: SrsInfo) -> Manifest {
         let inner = InnerMeta {
-            config: BaseCircuitParams::default(),
+            config: LineageParams::default(),
             break_points: Vec::new(),
             vk_sha256: "00".into(),
         };

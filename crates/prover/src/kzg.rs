@@ -4,7 +4,7 @@
 
 pub use crate::error::Error;
 use halo2_base::{
-    gates::{circuit::BaseCircuitParams, flex_gate::MultiPhaseThreadBreakPoints},
+    gates::flex_gate::MultiPhaseThreadBreakPoints,
     halo2_proofs::{
         halo2curves::bn256::{Bn256, Fr, G1Affine},
         plonk::{create_proof, keygen_pk, keygen_vk, verify_proof, ProvingKey, VerifyingKey},
@@ -18,7 +18,7 @@ use halo2_base::{
         },
     },
 };
-use lineage_circuits::{circuit, LineageCircuit};
+use lineage_circuits::{builder::LineageParams, circuit, LineageCircuit};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use snark_verifier_sdk::{
@@ -32,8 +32,9 @@ use snark_verifier_sdk::{
 pub struct Keys {
     /// The proving key (it holds the verifying key).
     pub pk: ProvingKey<G1Affine>,
-    /// Column configuration computed at key generation.
-    pub config: BaseCircuitParams,
+    /// Column configuration (the builder's and the Poseidon lanes') computed at key
+    /// generation.
+    pub config: LineageParams,
     /// Where the witness breaks across columns, computed at key generation.
     pub break_points: MultiPhaseThreadBreakPoints,
 }
@@ -51,8 +52,8 @@ pub fn keygen<C: LineageCircuit>(params: &ParamsKZG<Bn256>, circuit: &C) -> Resu
     let builder = circuit::keygen(circuit);
     let vk = keygen_vk(params, &builder)?;
     let pk = keygen_pk(params, vk, &builder)?;
-    let config = builder.config_params.clone();
-    let break_points = builder.break_points();
+    let config = builder.params();
+    let break_points = builder.base.break_points();
     Ok(Keys { pk, config, break_points })
 }
 

@@ -41,6 +41,7 @@ mod witness;
 pub use witness::{license_mask, DatasetPublic, DatasetWitness, RecordWitness, WitnessError};
 
 use crate::{
+    builder::LineageBuilder,
     circuit::LineageCircuit,
     layout::{DatasetLayout, SLOTS},
     merkle,
@@ -48,7 +49,7 @@ use crate::{
     profile::{DatasetShape, Profile},
 };
 use halo2_base::{
-    gates::{circuit::builder::BaseCircuitBuilder, GateChip, GateInstructions},
+    gates::{GateChip, GateInstructions},
     halo2_proofs::halo2curves::bn256::Fr,
     AssignedValue, Context,
 };
@@ -157,13 +158,13 @@ impl LineageCircuit for DatasetCircuit {
 
     fn synthesize(
         &self,
-        builder: &mut BaseCircuitBuilder<Fr>,
+        builder: &mut LineageBuilder,
         w: &DatasetWitness,
     ) -> Vec<AssignedValue<Fr>> {
         assert_eq!(w.records.len(), self.capacity, "the witness must have N record positions");
         let gate = GateChip::<Fr>::default();
-        let chip = PoseidonChip::new();
-        let ctx = builder.main(0);
+        let chip = PoseidonChip::new(builder.poseidon.clone());
+        let ctx = builder.base.main(0);
         let r = self.relax;
 
         // The claimed public values.
@@ -244,7 +245,7 @@ impl LineageCircuit for DatasetCircuit {
                 gate.assert_is_const(ctx, &used_while_unused, &Fr::zero());
             }
         }
-        let computed_root = merkle::root(ctx, &gate, &chip, &tree_leaves);
+        let computed_root = merkle::root(ctx, &chip, &tree_leaves);
         if !r.train_root {
             ctx.constrain_equal(&computed_root, &train_root);
         }

@@ -200,23 +200,21 @@ impl Lane {
     /// [`Self::trace`], with the computation itself moved once by `nudge` (and carried on
     /// honestly from there): the tests' model of a prover who deviates at one point.
     fn trace_nudged(&self, input: [Fr; T], nudge: Option<Nudge>) -> Vec<Fr> {
-        let at = |point: Point, x: &mut Fr| {
-            if let Some(n) = nudge.filter(|n| n.point == point) {
-                *x += n.delta;
-            }
-        };
+        let d = |point: Point| nudge.filter(|n| n.point == point).map_or(Fr::zero(), |n| n.delta);
         let mut a = vec![Fr::zero(); ROWS];
         let mut s = input;
         let full = |a: &mut [Fr], row: usize, s: &mut [Fr; T], r: usize| {
             let mut x = [Fr::zero(); T];
             for i in 0..T {
-                at(Point::Row(row + 2 * i), &mut s[i]);
-                let sc = s[i] + self.rc[r][i];
+                s[i] += d(Point::Row(row + 2 * i));
+                let sc = s[i] + self.rc[r][i] + d(Point::Constant(row + 2 * i));
                 a[row + 2 * i] = s[i];
                 a[row + 2 * i + 1] = sc.square();
                 x[i] = pow5(sc);
             }
-            *s = std::array::from_fn(|j| (0..T).map(|i| self.m[j][i] * x[i]).sum());
+            *s = std::array::from_fn(|j| {
+                (0..T).map(|i| self.m[j][i] * x[i]).sum::<Fr>() + d(Point::Mds(r, j)) * x[0]
+            });
         };
         for r in 0..HALF {
             full(&mut a, 6 * r, &mut s, r);
@@ -224,43 +222,50 @@ impl Lane {
         let mut v = [s[1], s[2]];
         let mut s0 = s[0];
         for t in 0..R_P {
-            at(Point::Row(PARTIAL + 2 * t), &mut s0);
+            let (row, r) = (PARTIAL + 2 * t, HALF + t);
+            s0 += d(Point::Row(row));
             for (j, vj) in v.iter_mut().enumerate() {
-                at(Point::Hidden(t, j), vj);
+                *vj += d(Point::Hidden(t, j));
             }
-            let sc = s0 + self.rc[HALF + t][0];
-            a[PARTIAL + 2 * t] = s0;
-            a[PARTIAL + 2 * t + 1] = sc.square();
+            let sc = s0 + self.rc[r][0] + d(Point::Constant(row));
+            a[row] = s0;
+            a[row + 1] = sc.square();
             let x = pow5(sc);
-            s0 = self.m00 * x + dot(&self.m0, &v);
+            s0 = self.m00 * x + dot(&self.m0, &v) + d(Point::Mds(r, 0)) * x;
             let mv = mat_pair(&self.mh, &v);
-            v = [self.mc[0] * x + mv[0], self.mc[1] * x + mv[1]];
+            v = std::array::from_fn(|j| self.mc[j] * x + mv[j] + d(Point::Mds(r, j + 1)) * x);
         }
         let mut s = [s0, v[0], v[1]];
         for r in 0..HALF {
             full(&mut a, SECOND + 6 * r, &mut s, HALF + R_P + r);
         }
-        for (i, mut x) in s.into_iter().enumerate() {
-            at(Point::Row(OUTPUT + 2 * i), &mut x);
-            a[OUTPUT + 2 * i] = x;
+        for (i, x) in s.into_iter().enumerate() {
+            a[OUTPUT + 2 * i] = x + d(Point::Row(OUTPUT + 2 * i));
         }
         a
     }
 }
 
-/// A point of the permutation's computation: a state word written at a row, or a word of
-/// the partial rounds' hidden state `v_t` (`t`, word).
+/// A point of the permutation's computation where a dishonest prover may deviate.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Point {
+pub enum Point {
+    /// The state word written at a row.
     Row(usize),
+    /// A word of the partial rounds' hidden state `v_t`: (`t`, word).
     Hidden(usize, usize),
+    /// The round constant added at an S-box row.
+    Constant(usize),
+    /// Row `word` of the MDS matrix in textbook round `round` (its first entry moves).
+    Mds(usize, usize),
 }
 
-/// One deviation of the computation.
+/// One deviation of the computation: `delta` added at `point`.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug)]
-struct Nudge {
-    point: Point,
-    delta: Fr,
+pub struct Nudge {
+    pub point: Point,
+    pub delta: Fr,
 }
 
 /// The lane's output state in a trace.
@@ -569,6 +574,9 @@ pub struct PoseidonTape {
 pub enum TamperKind {
     /// One cell of the trace moved by `delta`.
     Cell { row: usize, delta: Fr },
+    /// The permutation computed with one deviation (a wrong round constant, a wrong MDS
+    /// row, a moved state word), honestly from there on.
+    Trace(Nudge),
     /// The lane permutes `input + delta` (an honest trace), not the caller's state.
     Input { delta: Fr },
     /// The caller is handed `output + delta` while the lane holds the true output.
@@ -627,6 +635,7 @@ impl PoseidonTape {
             Some(TamperKind::Input { delta } | TamperKind::UnboundInput { delta }) => {
                 lane.trace(shifted(delta))
             }
+            Some(TamperKind::Trace(nudge)) => lane.trace_nudged(input, Some(nudge)),
             _ => lane.trace(input),
         };
         let mut out = outputs(&trace);
@@ -696,9 +705,10 @@ mod tests {
         }
     }
 
-    /// Every state the computation passes through, stored or hidden, is pinned: a prover who
-    /// deviates anywhere (and computes honestly from there) breaks a gate, unless the
-    /// deviation is at the inputs, which the caller's copy constraints pin.
+    /// Every state the computation passes through, stored or hidden, every round constant
+    /// and every MDS row is pinned: a prover who deviates anywhere (and computes honestly
+    /// from there) breaks a gate, unless the deviation is at the inputs, which the caller's
+    /// copy constraints pin.
     #[test]
     fn a_deviation_anywhere_in_the_computation_breaks_a_gate() {
         let input = [Fr::from(5), Fr::from(6), Fr::from(7)];
@@ -708,11 +718,21 @@ mod tests {
             .flat_map(|b| (0..T).map(move |i| b + 2 * i))
             .chain((0..R_P).map(|t| PARTIAL + 2 * t))
             .chain((0..T).map(|i| OUTPUT + 2 * i));
+        let sbox_rows: Vec<usize> = (0..HALF)
+            .flat_map(|r| [6 * r, SECOND + 6 * r])
+            .flat_map(|b| (0..T).map(move |i| b + 2 * i))
+            .chain((0..R_P).map(|t| PARTIAL + 2 * t))
+            .collect();
         let points: Vec<Point> = state_rows
             .map(Point::Row)
             .chain((0..R_P).flat_map(|t| (0..2).map(move |j| Point::Hidden(t, j))))
+            .chain(sbox_rows.iter().map(|&r| Point::Constant(r)))
+            .chain((0..R_F + R_P).flat_map(|r| (0..T).map(move |j| Point::Mds(r, j))))
             .collect();
-        assert_eq!(points.len(), 2 * HALF * T + R_P + T + 2 * R_P);
+        assert_eq!(
+            points.len(),
+            2 * HALF * T + R_P + T + 2 * R_P + sbox_rows.len() + T * (R_F + R_P)
+        );
         for point in points {
             let trace = LANE.trace_nudged(input, Some(Nudge { point, delta: Fr::from(9) }));
             assert_ne!(outputs(&trace), outputs(&honest), "{point:?} changes the output");
