@@ -5,17 +5,20 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use halo2_base::{
-    gates::{circuit::CircuitBuilderStage, GateChip, GateInstructions},
+    gates::{
+        circuit::CircuitBuilderStage, flex_gate::MultiPhaseThreadBreakPoints, GateChip,
+        GateInstructions,
+    },
     halo2_proofs::{
         dev::{MockProver, VerifyFailure},
-        halo2curves::bn256::{Bn256, Fr},
-        plonk::{keygen_pk, keygen_vk, Circuit, ConstraintSystem},
+        halo2curves::bn256::{Bn256, Fr, G1Affine},
+        plonk::{keygen_pk, keygen_vk, Circuit, ConstraintSystem, ProvingKey},
         poly::kzg::commitment::ParamsKZG,
     },
     utils::testing::{check_proof_with_instances, gen_proof_with_instances},
     AssignedValue,
 };
-use lineage_circuits::builder::LineageBuilder;
+use lineage_circuits::builder::{LineageBuilder, LineageParams};
 use lineage_circuits::circuit::BLINDING_ROWS;
 use lineage_circuits::poseidon::lane::{
     blocks_per_lane, Nudge, Point, PoseidonTape, Tamper, TamperKind, OUTPUT,
@@ -37,8 +40,9 @@ fn inputs() -> Vec<[Fr; T]> {
     ]
 }
 
-/// Lays out one permutation per input, then one chained on the previous output and one of
-/// a constant-led state; every output is public, and one also feeds a builder gate.
+/// Lays out one permutation per input, then one chained on the previous output, one of a
+/// constant-led state, and a last one whose output only feeds a builder gate (so only the
+/// builder↔lane copy binds it); every other output is public.
 fn lay_out(b: &mut LineageBuilder) -> Vec<AssignedValue<Fr>> {
     b.base.set_k(K as usize);
     b.base.set_instance_columns(1);
@@ -60,12 +64,24 @@ fn lay_out(b: &mut LineageBuilder) -> Vec<AssignedValue<Fr>> {
     public.extend(constant_led);
     let one = ctx.load_constant(Fr::one());
     public.push(gate.add(ctx, constant_led[0], one));
+    let hidden = tape.permute(ctx, constant_led);
+    public.push(gate.add(ctx, hidden[2], one));
     b.base.assigned_instances[0] = public.clone();
     public
 }
 
 fn calls() -> usize {
-    inputs().len() + 2
+    inputs().len() + 3
+}
+
+/// The call whose outputs are not public.
+fn hidden_call() -> usize {
+    calls() - 1
+}
+
+/// The chained call (its input is the previous call's output, lane to lane).
+fn chained_call() -> usize {
+    inputs().len()
 }
 
 /// The instances the honest circuit must expose, computed natively.
@@ -83,6 +99,8 @@ fn expected() -> Vec<Fr> {
     permute(&mut c);
     out.extend(c);
     out.push(c[0] + Fr::one());
+    permute(&mut c);
+    out.push(c[2] + Fr::one());
     out
 }
 
@@ -135,7 +153,7 @@ fn a_moved_cell_breaks_the_gate_that_pins_it() {
         (151, "full round"),
         (OUTPUT + 4, "full round"),
     ];
-    for call in [blocks_per_lane(K), calls() - 2] {
+    for call in [blocks_per_lane(K), chained_call(), hidden_call()] {
         for (row, gate) in cases {
             let failures = tampered(call, TamperKind::Cell { row, delta }).unwrap_err();
             let text = describe(&failures);
@@ -162,7 +180,7 @@ fn a_wrong_constant_or_mds_row_is_rejected() {
     ];
     for (point, gate) in cases {
         let kind = TamperKind::Trace(Nudge { point, delta });
-        let text = describe(&tampered(calls() - 2, kind).unwrap_err());
+        let text = describe(&tampered(chained_call(), kind).unwrap_err());
         assert!(text.contains(&format!("poseidon lane: {gate}")), "{point:?}: {text}");
     }
 }
@@ -173,13 +191,18 @@ fn the_lane_is_bound_to_the_callers_state_and_output() {
     let permutation_failure = |r: Result<(), Vec<VerifyFailure>>| {
         r.unwrap_err().iter().any(|f| matches!(f, VerifyFailure::Permutation { .. }))
     };
-    for call in [0, calls() - 1] {
+    // The first call reads builder cells; the chained call reads the previous lane's
+    // output (a lane-to-lane copy); the constant-led call's word 0 is a builder constant.
+    for (call, word) in [(0, 1), (chained_call(), 2), (chained_call() + 1, 0)] {
         // The lane permutes another state (an honest trace of it).
-        assert!(permutation_failure(tampered(call, TamperKind::Input { delta })));
+        assert!(permutation_failure(tampered(call, TamperKind::Input { word, delta })));
         // The same without the copy constraints into the lane is accepted, so the copy
         // constraints are what caught it.
-        tampered(call, TamperKind::UnboundInput { delta }).unwrap();
-        // The caller is handed a value the lane does not hold.
+        tampered(call, TamperKind::UnboundInput { word, delta }).unwrap();
+    }
+    // The caller is handed a value the lane does not hold: caught through the instances
+    // (a public output) and through the builder↔lane copy alone (the hidden call).
+    for call in [0, hidden_call()] {
         assert!(permutation_failure(tampered(call, TamperKind::Output { delta })));
     }
 }
@@ -202,8 +225,9 @@ fn every_chip_gate_has_degree_four_and_fits_the_blinding_rows() {
     assert!(cs.minimum_rows() <= BLINDING_ROWS, "{}", cs.minimum_rows());
 }
 
-#[test]
-fn real_proof_with_lanes_verifies_and_binds_its_instances() {
+/// Keys of the test circuit and the SRS they were made with.
+fn real_keys(
+) -> (ParamsKZG<Bn256>, ProvingKey<G1Affine>, LineageParams, MultiPhaseThreadBreakPoints) {
     let srs = ParamsKZG::<Bn256>::setup(K, StdRng::seed_from_u64(7));
     let mut keygen = LineageBuilder::from_stage(CircuitBuilderStage::Keygen);
     lay_out(&mut keygen);
@@ -211,13 +235,34 @@ fn real_proof_with_lanes_verifies_and_binds_its_instances() {
     let vk = keygen_vk(&srs, &keygen).unwrap();
     let pk = keygen_pk(&srs, vk, &keygen).unwrap();
     let break_points = keygen.base.break_points();
+    (srs, pk, params, break_points)
+}
 
-    let mut prover = LineageBuilder::prover(params, break_points);
+#[test]
+fn real_proof_with_lanes_verifies_and_binds_its_instances() {
+    let (srs, pk, params, break_points) = real_keys();
+    let mut prover = LineageBuilder::prover(params.clone(), break_points.clone());
     let public: Vec<Fr> = lay_out(&mut prover).iter().map(|x| *x.value()).collect();
     assert_eq!(public, expected());
     let proof = gen_proof_with_instances(&srs, &pk, prover, &[&public]);
     check_proof_with_instances(&srs, pk.get_vk(), &proof, &[&public], true);
     let mut wrong = public.clone();
-    wrong[OUTPUT % 3] += Fr::one();
+    wrong[0] += Fr::one();
     check_proof_with_instances(&srs, pk.get_vk(), &proof, &[&wrong], false);
+
+    // A dishonest prover-stage witness against the real keys: a wrong round constant in a
+    // partial round, a lane that permutes another state, a caller handed a value the lane
+    // does not hold (the hidden call: only the builder↔lane copy binds it).
+    let delta = Fr::from(3);
+    for tamper in [
+        Tamper { call: 1, kind: TamperKind::Trace(Nudge { point: Point::Constant(60), delta }) },
+        Tamper { call: chained_call(), kind: TamperKind::Input { word: 2, delta } },
+        Tamper { call: hidden_call(), kind: TamperKind::Output { delta } },
+    ] {
+        let mut prover = LineageBuilder::prover(params.clone(), break_points.clone());
+        prover.poseidon = PoseidonTape::with_tamper(tamper);
+        let values: Vec<Fr> = lay_out(&mut prover).iter().map(|x| *x.value()).collect();
+        let proof = gen_proof_with_instances(&srs, &pk, prover, &[&values]);
+        check_proof_with_instances(&srs, pk.get_vk(), &proof, &[&values], false);
+    }
 }

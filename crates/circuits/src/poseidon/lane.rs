@@ -577,13 +577,14 @@ pub enum TamperKind {
     /// The permutation computed with one deviation (a wrong round constant, a wrong MDS
     /// row, a moved state word), honestly from there on.
     Trace(Nudge),
-    /// The lane permutes `input + delta` (an honest trace), not the caller's state.
-    Input { delta: Fr },
+    /// The lane permutes the caller's state with word `word` moved by `delta` (an honest
+    /// trace of it).
+    Input { word: usize, delta: Fr },
     /// The caller is handed `output + delta` while the lane holds the true output.
     Output { delta: Fr },
     /// As `Input`, with the copy constraints from the caller's state removed (the ablation
     /// that shows `Input` is caught by them).
-    UnboundInput { delta: Fr },
+    UnboundInput { word: usize, delta: Fr },
 }
 
 /// Which call to tamper with, and how.
@@ -630,10 +631,14 @@ impl PoseidonTape {
         let mut calls = self.lock();
         let tamper = self.tamper.filter(|t| t.call == calls.len()).map(|t| t.kind);
         let input = state.map(|x| *x.value());
-        let shifted = |delta: Fr| input.map(|x| x + delta);
+        let shifted = |word: usize, delta: Fr| {
+            let mut moved = input;
+            moved[word] += delta;
+            moved
+        };
         let mut trace = match tamper {
-            Some(TamperKind::Input { delta } | TamperKind::UnboundInput { delta }) => {
-                lane.trace(shifted(delta))
+            Some(TamperKind::Input { word, delta } | TamperKind::UnboundInput { word, delta }) => {
+                lane.trace(shifted(word, delta))
             }
             Some(TamperKind::Trace(nudge)) => lane.trace_nudged(input, Some(nudge)),
             _ => lane.trace(input),
