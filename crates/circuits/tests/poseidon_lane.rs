@@ -12,7 +12,7 @@ use halo2_base::{
     halo2_proofs::{
         dev::{MockProver, VerifyFailure},
         halo2curves::bn256::{Bn256, Fr, G1Affine},
-        plonk::{keygen_pk, keygen_vk, Circuit, ConstraintSystem, ProvingKey},
+        plonk::{keygen_pk, keygen_vk, Circuit, ConstraintSystem, Error, ProvingKey},
         poly::kzg::commitment::ParamsKZG,
     },
     utils::testing::{check_proof_with_instances, gen_proof_with_instances},
@@ -204,6 +204,24 @@ fn the_lane_is_bound_to_the_callers_state_and_output() {
     // (a public output) and through the builder↔lane copy alone (the hidden call).
     for call in [0, hidden_call()] {
         assert!(permutation_failure(tampered(call, TamperKind::Output { delta })));
+    }
+}
+
+/// A shape with fewer lanes than the tape needs is refused at synthesis, with no lanes at
+/// all too (the chip's columns are then not even configured).
+#[test]
+fn too_few_lanes_are_refused() {
+    let (_, _, params, break_points) = real_keys();
+    assert_eq!(params.lanes, 2);
+    for lanes in [1, 0] {
+        let mut b =
+            LineageBuilder::prover(LineageParams { lanes, ..params.clone() }, break_points.clone());
+        let public: Vec<Fr> = lay_out(&mut b).iter().map(|x| *x.value()).collect();
+        let refused = MockProver::run(K, &b, vec![public]).err();
+        assert!(
+            matches!(refused, Some(Error::NotEnoughRowsAvailable { current_k: K })),
+            "{lanes} lanes: {refused:?}"
+        );
     }
 }
 

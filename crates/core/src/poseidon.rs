@@ -97,6 +97,24 @@ pub fn constants() -> (&'static [[Fr; T]], &'static [[Fr; T]; T]) {
     (&CONSTANTS.round, &CONSTANTS.mds)
 }
 
+/// The round constants after rewrite 1 of [`Schedule`] (constant folding): a partial round
+/// keeps only its first word's constant, and what it moved goes into the next round's. The
+/// same permutation with the textbook MDS matrix; the in-circuit Poseidon chip uses these.
+pub fn folded_constants() -> Vec<[Fr; T]> {
+    let Constants { round, mds } = &*CONSTANTS;
+    let half = R_F / 2;
+    let mut round = round.clone();
+    for r in half..half + R_P {
+        let carry = mat_vec(mds, &[Fr::ZERO, round[r][1], round[r][2]]);
+        round[r][1] = Fr::ZERO;
+        round[r][2] = Fr::ZERO;
+        for (c, x) in round[r + 1].iter_mut().zip(carry) {
+            *c += x;
+        }
+    }
+    round
+}
+
 /// A full round of the optimised form: `x = (s + constants)^5` elementwise, then
 /// `s = matrix * x`, where `matrix` has a first column of ones and `cols` holds the other
 /// two columns: `s[i] = x[0] + cols[i][0] * x[1] + cols[i][1] * x[2]`.
@@ -156,19 +174,9 @@ struct Schedule {
 }
 
 static SCHEDULE: LazyLock<Schedule> = LazyLock::new(|| {
-    let Constants { round, mds } = &*CONSTANTS;
+    let mds = &CONSTANTS.mds;
     let half = R_F / 2;
-    let mut round = round.clone();
-
-    // 1. Constant folding, forward.
-    for r in half..half + R_P {
-        let carry = mat_vec(mds, &[Fr::ZERO, round[r][1], round[r][2]]);
-        round[r][1] = Fr::ZERO;
-        round[r][2] = Fr::ZERO;
-        for (c, x) in round[r + 1].iter_mut().zip(carry) {
-            *c += x;
-        }
-    }
+    let round = folded_constants();
 
     // 2. Sparse factorisation, backward.
     let mut acc = *mds;

@@ -56,7 +56,7 @@ use halo2_base::{
     virtual_region::copy_constraints::CopyConstraintManager,
     AssignedValue, Context,
 };
-use lineage_core::poseidon::{constants, R_F, R_P, T};
+use lineage_core::poseidon::{constants, folded_constants, R_F, R_P, T};
 
 /// Rows of one permutation in a lane.
 pub const ROWS: usize = 167;
@@ -138,17 +138,8 @@ static LANE: LazyLock<Lane> = LazyLock::new(Lane::derive);
 
 impl Lane {
     fn derive() -> Self {
-        let (round, m) = constants();
-        let m = *m;
-        let mut rc = round.to_vec();
-        for r in HALF..HALF + R_P {
-            let carry: [Fr; T] = std::array::from_fn(|j| m[j][1] * rc[r][1] + m[j][2] * rc[r][2]);
-            rc[r][1] = Fr::zero();
-            rc[r][2] = Fr::zero();
-            for (c, x) in rc[r + 1].iter_mut().zip(carry) {
-                *c += x;
-            }
-        }
+        let m = *constants().1;
+        let rc = folded_constants();
         let m00 = m[0][0];
         let m0 = [m[0][1], m[0][2]];
         let mc = [m[1][0], m[2][0]];
@@ -483,11 +474,6 @@ impl LaneConfig {
             }
         }
         Self { lanes, c, selectors }
-    }
-
-    /// Number of lanes.
-    pub fn lanes(&self) -> usize {
-        self.lanes.len()
     }
 
     /// Lays the tape's permutations out, call `i` in lane `i mod L`, block `i / L`, from row
