@@ -45,4 +45,13 @@ library PublicLayout {
 
     /// @dev Number of dataset-circuit instances.
     uint256 internal constant DATASET_LEN = 11;
+
+    /// @dev Declared training: the model file's SHA-256, high 128 bits (big-endian).
+    uint256 internal constant DECLARED_MODEL_HASH_HI = 23;
+
+    /// @dev Declared training: the model file's SHA-256, low 128 bits.
+    uint256 internal constant DECLARED_MODEL_HASH_LO = 24;
+
+    /// @dev Declared training: instance words before the proof (the dataset words sit at the same positions as above).
+    uint256 internal constant DECLARED_LEN = 25;
 }

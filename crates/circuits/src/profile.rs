@@ -32,18 +32,54 @@ pub struct TrainingShape {
     pub lookup_bits: usize,
 }
 
+/// What a profile's aggregated proof says about the model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ProfileKind {
+    /// The training is re-executed in the training circuit: the proof binds the trained
+    /// weights' commitment `w_hash` to the training set ([`crate::layout::AggregateLayout`]).
+    Proven,
+    /// Training declared, training set proven: the dataset proof alone, bound to a model
+    /// file's SHA-256 ([`crate::layout::DeclaredLayout`]). The training circuit is not used.
+    Declared,
+}
+
+impl ProfileKind {
+    /// The kind's code in the registry (`ProfileKinds.sol`): 1 proven, 2 declared (0 is an
+    /// unknown profile).
+    pub const fn code(self) -> u8 {
+        match self {
+            ProfileKind::Proven => 1,
+            ProfileKind::Declared => 2,
+        }
+    }
+
+    /// `"proven"` or `"declared"`, as in `attestation.json` and `--json` outputs.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ProfileKind::Proven => "proven",
+            ProfileKind::Declared => "declared",
+        }
+    }
+}
+
 /// A profile: one pair of circuit shapes, one set of keys, one verifier contract.
+///
+/// Profile ids are allocated in [`ALL`] once and never renumbered: the registry maps each
+/// to its verifier, and attestations name them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Profile {
     /// Name used on the command line and in artifact paths.
     pub name: &'static str,
     /// Id under which the registry maps this profile to its verifier.
     pub id: u32,
+    /// Whether the training is proven or declared.
+    pub kind: ProfileKind,
     /// Training-set capacity `N` (a power of two): at most this many records per model.
     pub records: usize,
     /// The dataset circuit.
     pub dataset: DatasetShape,
-    /// The training circuit.
+    /// The training circuit (of a [`ProfileKind::Proven`] profile; a declared profile keeps
+    /// its proven twin's shape and never builds it).
     pub training: TrainingShape,
     /// The aggregation circuit has 2^k rows (k = 21 keeps it at few advice columns, and
     /// its verifier under EIP-170's 24,576 bytes).
@@ -55,12 +91,24 @@ impl Profile {
     pub const fn train_depth(&self) -> u32 {
         self.records.trailing_zeros()
     }
+
+    /// Whether the profile proves its training (has a training circuit).
+    pub const fn proves_training(&self) -> bool {
+        matches!(self.kind, ProfileKind::Proven)
+    }
+
+    /// The declared-training twin of a proven profile: the same dataset circuit (so the
+    /// same dataset keys) under its own id, name and aggregation.
+    const fn declared(&self, name: &'static str, id: u32) -> Profile {
+        Profile { name, id, kind: ProfileKind::Declared, ..*self }
+    }
 }
 
 /// Seconds to a minute on 2 cores: tests and the demo.
 pub const DEMO: Profile = Profile {
     name: "demo",
     id: 1,
+    kind: ProfileKind::Proven,
     records: 64,
     // 895 permutations in Poseidon lanes (149k cells) and 117k builder cells: 1 builder
     // column and 2 lanes at k = 17 (11 s to prove on 2 cores; k = 18 has 1 lane and takes
@@ -79,6 +127,7 @@ pub const DEMO: Profile = Profile {
 pub const STANDARD: Profile = Profile {
     name: "standard",
     id: 2,
+    kind: ProfileKind::Proven,
     records: 256,
     // 5,119 permutations (N·(3 + D) plus the training-set tree; 855k cells in lanes) and
     // 507k builder cells: 1 builder column and 2 lanes at k = 19. Before the lanes: 11.8M
@@ -94,8 +143,15 @@ pub const STANDARD: Profile = Profile {
     aggregation_k: 21,
 };
 
-/// Every profile.
-pub const ALL: [Profile; 2] = [DEMO, STANDARD];
+/// The demo's datasets with training declared: a model file of any kind (issue 15's
+/// "diffusion model" in the demo) bound to a proven training set of up to 64 records.
+pub const DEMO_DECLARED: Profile = DEMO.declared("demo-declared", 3);
+
+/// [`STANDARD`]'s dataset circuit with training declared.
+pub const STANDARD_DECLARED: Profile = STANDARD.declared("standard-declared", 4);
+
+/// Every profile, by id. Ids are never renumbered or reused.
+pub const ALL: [Profile; 4] = [DEMO, STANDARD, DEMO_DECLARED, STANDARD_DECLARED];
 
 /// The profile called `name`.
 pub fn by_name(name: &str) -> Option<Profile> {
@@ -117,5 +173,11 @@ mod tests {
         }
         let ids: std::collections::BTreeSet<u32> = ALL.iter().map(|p| p.id).collect();
         assert_eq!(ids.len(), ALL.len());
+        for (i, p) in ALL.iter().enumerate() {
+            assert_eq!(p.id as usize, i + 1, "ids are allocated in order, never reused");
+        }
+        assert_eq!(DEMO_DECLARED.dataset, DEMO.dataset);
+        assert_eq!(STANDARD_DECLARED.records, STANDARD.records);
+        assert!(!DEMO_DECLARED.proves_training() && DEMO.proves_training());
     }
 }

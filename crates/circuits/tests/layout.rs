@@ -1,9 +1,12 @@
-//! The committed Solidity libraries are exactly what `layout::solidity()` and
-//! `layout::start_solidity()` render.
+//! The committed Solidity libraries are exactly what `layout::solidity()`,
+//! `layout::start_solidity()` and `layout::kinds_solidity()` render.
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
-use lineage_circuits::layout::{solidity, start_solidity, SOLIDITY_PATH, START_SOLIDITY_PATH};
+use lineage_circuits::layout::{
+    kinds_solidity, solidity, start_solidity, KINDS_SOLIDITY_PATH, SOLIDITY_PATH,
+    START_SOLIDITY_PATH,
+};
 use std::path::PathBuf;
 
 fn committed(relative: &str, want: &str) {
@@ -26,4 +29,9 @@ fn committed_solidity_layout_matches_the_rust_layout() {
 #[test]
 fn committed_public_start_matches_the_profiles() {
     committed(START_SOLIDITY_PATH, &start_solidity());
+}
+
+#[test]
+fn committed_profile_kinds_match_the_profiles() {
+    committed(KINDS_SOLIDITY_PATH, &kinds_solidity());
 }
