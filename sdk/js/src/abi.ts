@@ -58,6 +58,11 @@ export const lineageRegistryAbi = [
             "name": "baseModelId",
             "type": "bytes32",
             "internalType": "bytes32"
+          },
+          {
+            "name": "kind",
+            "type": "uint8",
+            "internalType": "uint8"
           }
         ]
       }

@@ -19,6 +19,8 @@ import {
   DATASET_STATUSES,
   type DatasetFact,
   type DatasetStatus,
+  type TrainingKind,
+  trainingKind,
 } from './verdict.js'
 
 /** The client methods this package calls: any viem public client has them. */
@@ -80,7 +82,9 @@ export async function checkChain(client: LineageClient, receipt: Receipt): Promi
 
 /**
  * What the chain says about the output a receipt is for: its batch as anchored, the
- * model's status, its datasets' and bases' statuses, and the anchoring's confirmations.
+ * model's status and training kind (`attestation(modelId).kind`: 1 proven, 2 declared;
+ * `training` is left out for any other code), its datasets' and bases' statuses, and the
+ * anchoring's confirmations.
  * Call {@link checkChain} first (`verifyImage` does).
  *
  * @throws {ChainReadError} a read failed.
@@ -107,8 +111,10 @@ export async function readChainFacts(client: LineageClient, receipt: Receipt, op
   )
   const datasets: DatasetFact[] = []
   const bases: BaseFact[] = []
+  let training: TrainingKind | undefined
   if (status !== 'none') {
     const record = await read('attestation', () => client.readContract({ ...at, functionName: 'attestation', args: [modelId] }))
+    training = trainingKind(Number(record.kind))
     let next: Hex = record.baseModelId
     while (next !== ZERO32) {
       if (bases.length === MAX_BASES) {
@@ -126,7 +132,7 @@ export async function readChainFacts(client: LineageClient, receipt: Receipt, op
     }
   }
   const confirmations = batch ? await anchoredConfirmations(client, receipt, head) : null
-  return { batch, attestation: status, datasets, bases, confirmations }
+  return { batch, attestation: status, ...(training && { training }), datasets, bases, confirmations }
 }
 
 /**

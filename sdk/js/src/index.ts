@@ -48,12 +48,16 @@ export {
   DATASET_STATUSES,
   type DatasetFact,
   type DatasetStatus,
+  DEFAULT_POLICY,
   exitCode,
   judge,
   noReceipt,
   type OnChainBatch,
   type Outcome,
   type Policy,
+  TRAINING_KIND_CODES,
+  type TrainingKind,
+  trainingKind,
   type Verdict,
 } from './verdict.js'
 export { type VerifyOptions, verifyImage } from './verify.js'

@@ -14,10 +14,25 @@ export type AttestationStatus = 'none' | 'valid' | 'revoked' | 'tainted'
 /** `ILineageRegistry.DatasetStatus`. */
 export type DatasetStatus = 'none' | 'registered' | 'certified' | 'revoked'
 
+/**
+ * How a model's training is attested (`attestation(modelId).kind`): `proven`, re-executed
+ * in the proof, whose weights come from that training on the proven training set; or
+ * `declared`, its publisher's declaration, whose training set is proven and bound to the
+ * model file's SHA-256 (the weights are not).
+ */
+export type TrainingKind = 'proven' | 'declared'
+
 /** The contract's enum order (`None` = 0). */
 export const ATTESTATION_STATUSES: readonly AttestationStatus[] = ['none', 'valid', 'revoked', 'tainted']
 /** The contract's enum order (`None` = 0). */
 export const DATASET_STATUSES: readonly DatasetStatus[] = ['none', 'registered', 'certified', 'revoked']
+/** Each kind's code in the registry (`ProfileKinds`, `Attestation.kind`); 0 is no attestation. */
+export const TRAINING_KIND_CODES: Readonly<Record<TrainingKind, number>> = { proven: 1, declared: 2 }
+
+/** The kind of a registry `Attestation.kind` code; `undefined` for 0 (none) or a code this package does not know. */
+export function trainingKind(code: number): TrainingKind | undefined {
+  return code === TRAINING_KIND_CODES.proven ? 'proven' : code === TRAINING_KIND_CODES.declared ? 'declared' : undefined
+}
 
 /** The anchored batch as `outputBatch(modelId, batchIndex)` returns it. */
 export interface OnChainBatch {
@@ -43,6 +58,12 @@ export interface ChainFacts {
   batch: OnChainBatch | null
   /** `attestationStatus(modelId)`. */
   attestation: AttestationStatus
+  /**
+   * `attestation(modelId).kind`: whether the model's training is proven or declared;
+   * absent (or `undefined`) when unknown: no attestation, or a code this package does not
+   * know. Then no `model.training_*` check is made.
+   */
+  training?: TrainingKind
   /** The attestation's datasets with their statuses, in slot order. */
   datasets: DatasetFact[]
   /** The model's bases, nearest first. */
@@ -55,7 +76,16 @@ export interface ChainFacts {
 export interface Policy {
   /** Fewer confirmations than this give `output.unconfirmed`. Default 1. */
   minConfirmations: number
+  /**
+   * Refuse a model whose training is declared rather than proven: its
+   * `model.training_declared` check is then invalid (exit 1) instead of valid. Default
+   * false.
+   */
+  requireProvenTraining?: boolean
 }
+
+/** The default policy: `{ minConfirmations: 1, requireProvenTraining: false }`. */
+export const DEFAULT_POLICY: Readonly<Required<Policy>> = Object.freeze({ minConfirmations: 1, requireProvenTraining: false })
 
 /** The overall answer. */
 export type Outcome = 'valid' | 'cannotTell' | 'invalid'
@@ -71,6 +101,8 @@ export type Code =
   | 'model.revoked'
   | 'model.tainted'
   | 'model.unknown'
+  | 'model.training_proven'
+  | 'model.training_declared'
   | 'dataset.certified'
   | 'dataset.revoked'
   | 'dataset.uncertified'
@@ -79,7 +111,10 @@ export type Code =
   | 'base.tainted'
   | 'base.unknown'
 
-/** Each code's contribution to the outcome. */
+/**
+ * Each code's contribution to the outcome under the default policy
+ * (`model.training_declared` is invalid under {@link Policy.requireProvenTraining}).
+ */
 export const CODE_OUTCOMES: Readonly<Record<Code, Outcome>> = {
   'output.anchored': 'valid',
   'output.hash_mismatch': 'invalid',
@@ -90,6 +125,8 @@ export const CODE_OUTCOMES: Readonly<Record<Code, Outcome>> = {
   'model.revoked': 'invalid',
   'model.tainted': 'invalid',
   'model.unknown': 'cannotTell',
+  'model.training_proven': 'valid',
+  'model.training_declared': 'valid',
   'dataset.certified': 'valid',
   'dataset.revoked': 'invalid',
   'dataset.uncertified': 'cannotTell',
@@ -173,10 +210,13 @@ const show = (h: OutputHash) => `${h.hash} (${h.kind})`
 /**
  * Judges an output: `file` is its recomputed hash, `receipt` the receipt found with it,
  * `facts` what the chain says. The checks, in order: the output (`output.*`, against the
- * *anchored* root and count), the model, each dataset in slot order, each base nearest
- * first. The outcome is the worst check's: invalid over cannot tell over valid.
+ * *anchored* root and count), the model (`model.attested` / `revoked` / `tainted` /
+ * `unknown`, then, when `facts.training` says which, `model.training_proven` or
+ * `model.training_declared`, invalid under `policy.requireProvenTraining`), each dataset
+ * in slot order, each base nearest first. The outcome is the worst check's: invalid over
+ * cannot tell over valid.
  */
-export function judge(file: OutputHash, receipt: Receipt, facts: ChainFacts, policy: Policy = { minConfirmations: 1 }): Verdict {
+export function judge(file: OutputHash, receipt: Receipt, facts: ChainFacts, policy: Policy = DEFAULT_POLICY): Verdict {
   const checks: Check[] = []
   const claimed: OutputHash = { kind: receipt.hashKind, hash: receipt.contentHash }
   const registry = checksumAddress(receipt.registry)
@@ -217,6 +257,19 @@ export function judge(file: OutputHash, receipt: Receipt, facts: ChainFacts, pol
             : ['model.tainted', 'a base the model was fine-tuned from is revoked or was trained on a revoked dataset']
           : ['model.unknown', 'no attestation has this model id']
   checks.push(check(code, `${detail} (${receipt.modelId})`))
+  if (facts.training === 'proven') {
+    checks.push(check('model.training_proven', 'its training is proven: the proof re-executes it on the proven training set'))
+  } else if (facts.training === 'declared') {
+    const c = check(
+      'model.training_declared',
+      "its training is declared by its publisher, not proven; its training set is proven and bound to the model file's SHA-256",
+    )
+    if (policy.requireProvenTraining) {
+      c.outcome = 'invalid'
+      c.detail += ' (the policy requires proven training)'
+    }
+    checks.push(c)
+  }
 
   for (const d of facts.datasets) {
     const [code, detail]: [Code, string] =

@@ -4,7 +4,7 @@ import { type LineageClient, checkChain, readChainFacts } from './chain.js'
 import { contentHash } from './hash.js'
 import { isPng } from './png.js'
 import { parseReceipt, type Receipt, readReceipt } from './receipt.js'
-import { judge, noReceipt, type Policy, type Verdict } from './verdict.js'
+import { DEFAULT_POLICY, judge, noReceipt, type Policy, type Verdict } from './verdict.js'
 
 /** Options of {@link verifyImage}. */
 export interface VerifyOptions {
@@ -15,7 +15,12 @@ export interface VerifyOptions {
    * text or bytes. Default: the PNG's embedded receipt.
    */
   receipt?: Receipt | string | Uint8Array
-  /** Default `{ minConfirmations: 1 }`. */
+  /**
+   * How strict the verdict is: `minConfirmations` (fewer give `output.unconfirmed`) and
+   * `requireProvenTraining` (a model with declared training is then invalid,
+   * `model.training_declared`). Default {@link DEFAULT_POLICY}: `{ minConfirmations: 1,
+   * requireProvenTraining: false }`.
+   */
   policy?: Policy
   /** The block to read at; default the latest. */
   blockNumber?: bigint
@@ -23,11 +28,12 @@ export interface VerifyOptions {
 
 /**
  * Verifies an output file: its content hash, its receipt (given, or embedded in the PNG),
- * the chain's facts about its batch, model, datasets and bases, and the verdict, with the
- * same shape and codes as `lineage verify-image --json`'s `verdict`. A file without a
- * receipt gets `output.unknown` (cannot tell). An invalid output is a verdict, not an
- * error; a thrown {@link LineageError} means no verdict could be reached (a PNG that does
- * not decode, a damaged receipt, another chain, an RPC failure): cannot tell.
+ * the chain's facts about its batch, model (status and training kind), datasets and
+ * bases, and the verdict, with the same shape and codes as `lineage verify-image --json`'s
+ * `verdict`. A file without a receipt gets `output.unknown` (cannot tell). An invalid
+ * output is a verdict, not an error; a thrown {@link LineageError} means no verdict could
+ * be reached (a PNG that does not decode, a damaged receipt, another chain, an RPC
+ * failure): cannot tell.
  */
 export async function verifyImage(bytes: Uint8Array, options: VerifyOptions): Promise<Verdict> {
   const file = await contentHash(bytes)
@@ -47,5 +53,5 @@ export async function verifyImage(bytes: Uint8Array, options: VerifyOptions): Pr
     receipt,
     options.blockNumber === undefined ? {} : { blockNumber: options.blockNumber },
   )
-  return judge(file, receipt, facts, options.policy ?? { minConfirmations: 1 })
+  return judge(file, receipt, facts, options.policy ?? DEFAULT_POLICY)
 }

@@ -1,6 +1,7 @@
 // verifyImage against a real chain (test/chain.mjs: anvil, the real deploy script, the demo
-// proof): a valid output, a tampered one, one without a receipt, one on another chain, one
-// anchored too recently for the policy, and the same output once its model is revoked.
+// proof): a valid output (its model's training read as proven), a tampered one, one without
+// a receipt, one on another chain, one anchored too recently for the policy, and the same
+// output once its model is revoked.
 //
 // Without the native anvil and forge on PATH it is skipped, unless LINEAGE_REQUIRE_ANVIL=1
 // (script/test.sh sets it), where it fails.
@@ -8,7 +9,7 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { ChainMismatchError, verifyImage } from '../dist/index.js'
+import { ChainMismatchError, readChainFacts, verifyImage } from '../dist/index.js'
 import { anvilBin, embed, forgeBin, startWorld, vectors } from './chain.mjs'
 
 const missing = !anvilBin || !forgeBin
@@ -34,10 +35,28 @@ describe('verifyImage on a real anvil', { skip: missing && 'the native anvil or 
     const v = await verifyImage(embed(png, JSON.stringify(receipt)), { client })
     assert.equal(v.outcome, 'valid', JSON.stringify(v, null, 1))
     assert.equal(v.exitCode, 0)
-    assert.deepEqual(v.codes, ['output.anchored', 'model.attested', 'dataset.certified', 'dataset.certified'])
-    assert.deepEqual(v.checks.slice(2).map((c) => c.datasetId), [1, 2])
+    assert.deepEqual(v.codes, [
+      'output.anchored',
+      'model.attested',
+      'model.training_proven',
+      'dataset.certified',
+      'dataset.certified',
+    ])
+    assert.deepEqual(v.checks.slice(3).map((c) => c.datasetId), [1, 2])
     assert.equal(v.modelId, modelId)
     assert.ok(v.confirmations >= 1, `confirmations ${v.confirmations}`)
+  })
+
+  test("the registry's attestation(modelId).kind 1 is read as training: proven", async () => {
+    const facts = await readChainFacts(client, receipt)
+    assert.equal(facts.training, 'proven')
+    assert.equal(facts.attestation, 'valid')
+  })
+
+  test('a model with proven training passes a policy requiring it', async () => {
+    const v = await verifyImage(png, { client, receipt, policy: { minConfirmations: 1, requireProvenTraining: true } })
+    assert.equal(v.outcome, 'valid', JSON.stringify(v, null, 1))
+    assert.equal(v.codes[2], 'model.training_proven')
   })
 
   test('a sidecar receipt does as well as an embedded one', async () => {

@@ -133,7 +133,13 @@ describe('verifyImage in headless Chromium under a strict CSP', { skip: missing 
     assert.equal(got.error, undefined, got.message)
     assert.equal(got.secure, true)
     assert.equal(got.verdict.outcome, 'valid', JSON.stringify(got.verdict, null, 1))
-    assert.deepEqual(got.verdict.codes, ['output.anchored', 'model.attested', 'dataset.certified', 'dataset.certified'])
+    assert.deepEqual(got.verdict.codes, [
+      'output.anchored',
+      'model.attested',
+      'model.training_proven',
+      'dataset.certified',
+      'dataset.certified',
+    ])
     assert.equal(got.verdict.modelId, world.modelId)
     t.diagnostic(`in Chromium: verifyImage took ${got.ms.toFixed(1)} ms (hash, receipt, chain reads)`)
   })
