@@ -20,16 +20,19 @@ import {VM_ADDRESS, Vm} from "../contracts/test/utils/Vm.sol";
 ///        is not the deployer, the registry's ownership is offered to it (two-step: it must
 ///        call `acceptOwnership`), after the deployer has wired the profiles and certifier.
 ///      - `LINEAGE_CERTIFIER`: an account made certifier (default: the deployer).
-///      - `LINEAGE_VERIFIER_DEMO`, `LINEAGE_VERIFIER_STANDARD`: an already deployed verifier
-///        for profile 1 ("demo") or 2 ("standard"). Unset, the script deploys
-///        `contracts/verifiers/LineageVerifierDemo.sol` / `LineageVerifierStandard.sol` if
-///        the generated file exists, and otherwise leaves the profile without a verifier
-///        (attestations on it revert with `RegistryVerifierMissing` until the owner sets one).
+///      - `LINEAGE_VERIFIER_DEMO`, `LINEAGE_VERIFIER_STANDARD`, `LINEAGE_VERIFIER_DEMO_DECLARED`,
+///        `LINEAGE_VERIFIER_STANDARD_DECLARED`: an already deployed verifier for profile 1
+///        ("demo"), 2 ("standard"), 3 ("demo-declared") or 4 ("standard-declared"). Unset, the
+///        script deploys `contracts/verifiers/LineageVerifier<Profile>.sol` (e.g.
+///        `LineageVerifierDemoDeclared.sol`) if the generated file exists, and otherwise leaves
+///        the profile without a verifier (attestations on it revert with
+///        `RegistryVerifierMissing` until the owner sets one).
 ///
 ///      The JSON (addresses checksummed; a profile without a verifier has the zero address):
 ///      `{"chainId": 31337, "startBlock": 0, "deployer": "0x…", "owner": "0x…",
 ///        "certifier": "0x…", "registry": "0x…", "vault": "0x…",
-///        "verifiers": {"demo": "0x…", "standard": "0x…"}}`
+///        "verifiers": {"demo": "0x…", "standard": "0x…", "demoDeclared": "0x…",
+///        "standardDeclared": "0x…"}}`
 ///      `startBlock` is the block the deployment started from: an indexer follows the chain
 ///      from there.
 contract Deploy {
@@ -46,6 +49,8 @@ contract Deploy {
 
     uint32 internal constant DEMO = 1;
     uint32 internal constant STANDARD = 2;
+    uint32 internal constant DEMO_DECLARED = 3;
+    uint32 internal constant STANDARD_DECLARED = 4;
 
     /// @notice What was deployed.
     struct Deployment {
@@ -56,6 +61,8 @@ contract Deploy {
         RoyaltyVault vault;
         address verifierDemo;
         address verifierStandard;
+        address verifierDemoDeclared;
+        address verifierStandardDeclared;
     }
 
     /// @notice Deploys, wires and writes `deployments/<chainid>.json`.
@@ -75,12 +82,16 @@ contract Deploy {
         vm.startBroadcast(key);
         d.verifierDemo = _verifier("LINEAGE_VERIFIER_DEMO", "LineageVerifierDemo");
         d.verifierStandard = _verifier("LINEAGE_VERIFIER_STANDARD", "LineageVerifierStandard");
+        d.verifierDemoDeclared =
+            _verifier("LINEAGE_VERIFIER_DEMO_DECLARED", "LineageVerifierDemoDeclared");
+        d.verifierStandardDeclared =
+            _verifier("LINEAGE_VERIFIER_STANDARD_DECLARED", "LineageVerifierStandardDeclared");
         d.registry = new LineageRegistry(d.deployer);
         d.vault = new RoyaltyVault(d.registry, d.owner);
-        if (d.verifierDemo != address(0)) d.registry.setVerifier(DEMO, d.verifierDemo);
-        if (d.verifierStandard != address(0)) {
-            d.registry.setVerifier(STANDARD, d.verifierStandard);
-        }
+        _wire(d.registry, DEMO, d.verifierDemo);
+        _wire(d.registry, STANDARD, d.verifierStandard);
+        _wire(d.registry, DEMO_DECLARED, d.verifierDemoDeclared);
+        _wire(d.registry, STANDARD_DECLARED, d.verifierStandardDeclared);
         d.registry.setRoyaltyVault(address(d.vault));
         d.registry.setCertifier(d.certifier, true);
         if (d.owner != d.deployer) d.registry.transferOwnership(d.owner);
@@ -97,9 +108,17 @@ contract Deploy {
         return vm.deployCode(string.concat(name, ".sol:", name));
     }
 
+    /// @dev Maps `profileId` to `verifier` unless there is none.
+    function _wire(LineageRegistry registry, uint32 profileId, address verifier) internal {
+        if (verifier != address(0)) registry.setVerifier(profileId, verifier);
+    }
+
     function _write(Deployment memory d, uint256 startBlock) internal {
         vm.serializeAddress("verifiers", "demo", d.verifierDemo);
-        string memory verifiers = vm.serializeAddress("verifiers", "standard", d.verifierStandard);
+        vm.serializeAddress("verifiers", "standard", d.verifierStandard);
+        vm.serializeAddress("verifiers", "demoDeclared", d.verifierDemoDeclared);
+        string memory verifiers =
+            vm.serializeAddress("verifiers", "standardDeclared", d.verifierStandardDeclared);
 
         string memory o = "deployment";
         vm.serializeUint(o, "chainId", block.chainid);

@@ -17,6 +17,9 @@ contract DeployTest is Test {
         assertTrue(d.registry.isCertifier(d.deployer));
         assertEq(d.registry.verifierOf(1), d.verifierDemo);
         assertEq(d.registry.verifierOf(2), d.verifierStandard);
+        assertEq(d.registry.verifierOf(3), d.verifierDemoDeclared);
+        assertEq(d.registry.verifierOf(4), d.verifierStandardDeclared);
+        assertTrue(d.verifierDemoDeclared != address(0), "the demo-declared verifier is deployed");
 
         string memory json = vm.readFile("deployments/31337.json");
         assertEq(vm.parseJsonUint(json, ".chainId"), 31337);
@@ -27,6 +30,10 @@ contract DeployTest is Test {
         assertEq(vm.parseJsonAddress(json, ".certifier"), d.certifier);
         assertEq(vm.parseJsonAddress(json, ".verifiers.demo"), d.verifierDemo);
         assertEq(vm.parseJsonAddress(json, ".verifiers.standard"), d.verifierStandard);
+        assertEq(vm.parseJsonAddress(json, ".verifiers.demoDeclared"), d.verifierDemoDeclared);
+        assertEq(
+            vm.parseJsonAddress(json, ".verifiers.standardDeclared"), d.verifierStandardDeclared
+        );
         assertEq(vm.parseJsonUint(json, ".startBlock"), block.number);
     }
 }

@@ -17,7 +17,7 @@ use alloy::{
     sol_types::SolEvent,
 };
 use lineage_core::{
-    attestation::Attestation,
+    attestation::{Attestation, ModelValues, TrainingKind},
     field::fr_to_be_bytes,
     manifest::DatasetManifest,
     output::{
@@ -32,7 +32,7 @@ use serde::Serialize;
 
 use crate::{
     bindings::{
-        ILineageRegistry::{AttestRequest, Dataset, OutputBatch},
+        ILineageRegistry::{AttestRequest, Dataset, DeclaredRequest, OutputBatch},
         LineageRegistry::{self, LineageRegistryErrors, LineageRegistryInstance},
         RoyaltyVault::{self, RoyaltyVaultErrors, RoyaltyVaultInstance},
     },
@@ -112,6 +112,12 @@ pub struct ModelLineage {
     pub publisher: Address,
     /// The proof profile it was attested under.
     pub profile_id: u32,
+    /// Whether its training is proven or declared (`attestation(id).kind`; `None` for a
+    /// code this build does not know).
+    pub training: Option<TrainingKind>,
+    /// A declared model's file SHA-256 (from its `ModelDeclared` event).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model_hash: Option<B256>,
     /// Records it was trained on.
     pub n_records: u32,
     /// The licenses allowed (bit i: license code i).
@@ -417,27 +423,37 @@ impl Client {
     /// registry rebuilds the public values and the profile's verifier checks the proof in
     /// the same transaction. Returns the model id.
     ///
-    /// `base`: the attested model it was fine-tuned from (its weights are the training's
-    /// start), checked first as the registry will ([`Self::check_base`]); `None` for
-    /// training from the profile's zero weights.
+    /// Proven training goes to `attest`; `base` is the attested model it was fine-tuned
+    /// from (its weights are the training's start), checked first as the registry will
+    /// ([`Self::check_base`]), or `None` for training from the profile's zero weights.
+    /// Declared training goes to `attestDeclared` and has no base.
     pub async fn attest(
         &self,
         att: &Attestation,
         dataset_ids: &[u32],
         base: Option<B256>,
     ) -> Result<(B256, Sent)> {
-        if let Some(base) = base {
-            self.check_base(att, base).await?;
-        }
-        let request = attest_request(att, dataset_ids, base)?;
         let registry = self.registry();
-        let call = registry.attest(request, att.proof.clone().into());
-        let (sent, receipt) = self.transact("attest", call).await?;
+        let proof = att.proof.clone().into();
+        let (sent, receipt) = if att.public.model.declared().is_some() {
+            if base.is_some() {
+                return Err(ChainError::DeclaredWithBase);
+            }
+            let call = registry.attestDeclared(declared_request(att, dataset_ids)?, proof);
+            self.transact("attestDeclared", call).await?
+        } else {
+            if let Some(base) = base {
+                self.check_base(att, base).await?;
+            }
+            let call = registry.attest(attest_request(att, dataset_ids, base)?, proof);
+            self.transact("attest", call).await?
+        };
         let event = Self::event::<LineageRegistry::ModelAttested>(&receipt, "attest")?;
         Ok((event.modelId, sent))
     }
 
-    /// The model id an attestation by `publisher` of weights `w_hash` has.
+    /// The model id an attestation by `publisher` of weights `w_hash` (proven training) or of
+    /// a model file hash (declared training, [`model_word`]) has.
     pub fn model_id(publisher: Address, w_hash: U256) -> B256 {
         alloy::primitives::keccak256(
             [publisher.into_word().as_slice(), &w_hash.to_be_bytes::<32>()].concat(),
@@ -474,7 +490,8 @@ impl Client {
                 profile: att.profile_id,
             });
         }
-        let w0_hash = word(&att.public.w0_hash);
+        let t = att.public.model.trained().ok_or(ChainError::KindMismatch { kind: att.kind })?;
+        let w0_hash = word(&t.w0_hash);
         if Self::model_id(record.publisher, w0_hash) != base {
             return Err(ChainError::BaseNotStart { base, publisher: record.publisher, w0_hash });
         }
@@ -511,6 +528,17 @@ impl Client {
         Ok(logs.first().and_then(|l| l.block_number))
     }
 
+    /// The model file SHA-256 a declared model `id` was attested with (its `ModelDeclared`
+    /// event), if there is one.
+    pub async fn declared_model_hash(&self, id: B256) -> Result<Option<B256>> {
+        let logs = self.logs(LineageRegistry::ModelDeclared::SIGNATURE_HASH, id).await?;
+        let Some(log) = logs.first() else { return Ok(None) };
+        let decoded = log
+            .log_decode::<LineageRegistry::ModelDeclared>()
+            .map_err(|e| ChainError::Rpc { what: "ModelDeclared", reason: e.to_string() })?;
+        Ok(Some(decoded.inner.data.modelHash))
+    }
+
     /// Model `id` with its datasets and their creators.
     pub async fn lineage(&self, id: B256) -> Result<ModelLineage> {
         let (status, record) = self.attestation(id).await?;
@@ -537,11 +565,18 @@ impl Client {
             Some(b) => Some(self.confirmations(b).await?),
             None => None,
         };
+        let training = TrainingKind::from_code(record.kind);
+        let model_hash = match training {
+            Some(TrainingKind::Declared) => self.declared_model_hash(id).await?,
+            _ => None,
+        };
         Ok(ModelLineage {
             model_id: id,
             status,
             publisher: record.publisher,
             profile_id: record.profileId,
+            training,
+            model_hash,
             n_records: record.nRecords,
             license_mask: record.licenseMask,
             attested_block,
@@ -602,6 +637,7 @@ impl Client {
             .map_err(|e| ChainError::Rpc { what: "attestationStatus", reason: e.to_string() })?;
         let mut datasets = Vec::new();
         let mut bases = Vec::new();
+        let mut training = None;
         if attestation != AttestationStatus::None {
             bases = self
                 .bases(receipt.model_id)
@@ -610,6 +646,7 @@ impl Client {
                 .map(|b| BaseFact { model_id: b.model_id, status: b.status })
                 .collect();
             let record = self.view("attestation", registry.attestation(receipt.model_id)).await?;
+            training = TrainingKind::from_code(record.kind);
             for id in record.datasetIds {
                 let raw = self.dataset(id).await?.status;
                 let status = DatasetStatus::try_from(raw)
@@ -633,7 +670,7 @@ impl Client {
                 }
             }
         };
-        Ok(ChainFacts { batch, attestation, datasets, bases, confirmations })
+        Ok(ChainFacts { batch, attestation, training, datasets, bases, confirmations })
     }
 
     // ------------------------------------------------------------ royalties
@@ -716,13 +753,58 @@ pub fn word(x: &lineage_core::field::Fr) -> U256 {
     U256::from_be_bytes(fr_to_be_bytes(x))
 }
 
-/// The registry's `AttestRequest` for `att` with its used slots bound to `dataset_ids`,
-/// fine-tuned from `base` (`None`: from the profile's zero weights).
+/// The registry's `AttestRequest` for `att` (proven training) with its used slots bound
+/// to `dataset_ids`, fine-tuned from `base` (`None`: from the profile's zero weights).
 pub fn attest_request(
     att: &Attestation,
     dataset_ids: &[u32],
     base: Option<B256>,
 ) -> Result<AttestRequest> {
+    let p = &att.public;
+    let t = p.model.trained().ok_or(ChainError::KindMismatch { kind: att.kind })?;
+    let d = dataset_fields(att, dataset_ids)?;
+    Ok(AttestRequest {
+        profileId: att.profile_id,
+        datasetIds: d.dataset_ids,
+        counts: d.counts,
+        trainRoot: d.train_root,
+        licenseMask: p.license_mask,
+        nRecords: d.n_records,
+        w0Hash: word(&t.w0_hash),
+        baseModelId: base.unwrap_or_default(),
+        wHash: word(&t.w_hash),
+        hyperHash: word(&t.hyper_hash),
+        accumulator: d.accumulator,
+    })
+}
+
+/// The registry's `DeclaredRequest` for `att` (declared training) with its used slots
+/// bound to `dataset_ids`.
+pub fn declared_request(att: &Attestation, dataset_ids: &[u32]) -> Result<DeclaredRequest> {
+    let m = att.public.model.declared().ok_or(ChainError::KindMismatch { kind: att.kind })?;
+    let d = dataset_fields(att, dataset_ids)?;
+    Ok(DeclaredRequest {
+        profileId: att.profile_id,
+        datasetIds: d.dataset_ids,
+        counts: d.counts,
+        trainRoot: d.train_root,
+        licenseMask: att.public.license_mask,
+        nRecords: d.n_records,
+        modelHash: B256::from(m.model_sha256.0),
+        accumulator: d.accumulator,
+    })
+}
+
+/// The request fields both kinds share, narrowed to the registry's types.
+struct DatasetFields {
+    dataset_ids: Vec<u32>,
+    counts: Vec<u32>,
+    train_root: U256,
+    n_records: u32,
+    accumulator: Vec<U256>,
+}
+
+fn dataset_fields(att: &Attestation, dataset_ids: &[u32]) -> Result<DatasetFields> {
     let p = &att.public;
     let used = p.cert_roots.iter().filter(|r| **r != Default::default()).count();
     if dataset_ids.len() != used {
@@ -731,20 +813,22 @@ pub fn attest_request(
     let narrow = |name: &'static str, v: u64| {
         u32::try_from(v).map_err(|_| ChainError::ValueTooLarge { name, value: v })
     };
-    let counts = p.counts[..used].iter().map(|c| narrow("count", *c)).collect::<Result<_>>()?;
-    Ok(AttestRequest {
-        profileId: att.profile_id,
-        datasetIds: dataset_ids.to_vec(),
-        counts,
-        trainRoot: word(&p.train_root),
-        licenseMask: p.license_mask,
-        nRecords: narrow("n_records", p.n_records)?,
-        w0Hash: word(&p.w0_hash),
-        baseModelId: base.unwrap_or_default(),
-        wHash: word(&p.w_hash),
-        hyperHash: word(&p.hyper_hash),
+    Ok(DatasetFields {
+        dataset_ids: dataset_ids.to_vec(),
+        counts: p.counts[..used].iter().map(|c| narrow("count", *c)).collect::<Result<_>>()?,
+        train_root: word(&p.train_root),
+        n_records: narrow("n_records", p.n_records)?,
         accumulator: p.accumulator.iter().map(word).collect(),
     })
+}
+
+/// What a model id is derived from, with the publisher: `w_hash` (proven training) or the
+/// model file's SHA-256 as a big-endian word (declared training).
+pub fn model_word(model: &ModelValues) -> U256 {
+    match model {
+        ModelValues::Trained(t) => word(&t.w_hash),
+        ModelValues::Declared(d) => U256::from_be_bytes(d.model_sha256.0),
+    }
 }
 
 fn attestation_status(raw: u8) -> AttestationStatus {
@@ -776,7 +860,7 @@ fn classify_rpc_error(url: &str, method: &'static str, err: &dyn std::fmt::Displ
 #[cfg(test)]
 mod tests {
     use super::*;
-    use lineage_core::attestation::{PublicValues, SrsInfo};
+    use lineage_core::attestation::{ModelValues, PublicValues, SrsInfo, Trained};
     use lineage_core::field::Fr;
 
     fn attestation(counts: [u64; 4], roots: usize) -> Attestation {
@@ -788,6 +872,7 @@ mod tests {
             version: 1,
             profile: "demo".into(),
             profile_id: 1,
+            kind: Default::default(),
             srs: SrsInfo { kind: "dev".into(), sha256: String::new(), insecure: true },
             vk_sha256: String::new(),
             public: PublicValues {
@@ -797,9 +882,11 @@ mod tests {
                 train_root: Fr::from(7),
                 license_mask: 0b101,
                 n_records: counts.iter().sum(),
-                w0_hash: Fr::from(8),
-                w_hash: Fr::from(9),
-                hyper_hash: Fr::from(10),
+                model: ModelValues::Trained(Trained {
+                    w0_hash: Fr::from(8),
+                    w_hash: Fr::from(9),
+                    hyper_hash: Fr::from(10),
+                }),
             },
             instances: Vec::new(),
             proof: vec![1, 2, 3],
@@ -822,6 +909,28 @@ mod tests {
         assert_eq!(r.licenseMask, 0b101);
         let base = B256::repeat_byte(7);
         assert_eq!(attest_request(&att, &[4, 2], Some(base)).unwrap().baseModelId, base);
+    }
+
+    #[test]
+    fn declared_request_takes_the_used_slots_and_the_model_hash() {
+        let mut att = attestation([3, 5, 0, 0], 2);
+        assert!(matches!(
+            declared_request(&att, &[4, 2]).unwrap_err(),
+            ChainError::KindMismatch { .. }
+        ));
+        let model = lineage_core::ContentHash([0xab; 32]);
+        att.public.model =
+            ModelValues::Declared(lineage_core::attestation::DeclaredModel::new(model));
+        let r = declared_request(&att, &[4, 2]).unwrap();
+        assert_eq!(r.datasetIds, vec![4, 2]);
+        assert_eq!(r.counts, vec![3, 5]);
+        assert_eq!(r.nRecords, 8);
+        assert_eq!(r.modelHash, B256::from([0xab; 32]));
+        assert!(matches!(
+            attest_request(&att, &[4, 2], None).unwrap_err(),
+            ChainError::KindMismatch { .. }
+        ));
+        assert_eq!(model_word(&att.public.model), U256::from_be_bytes([0xab; 32]));
     }
 
     #[test]

@@ -8,12 +8,19 @@ use serde::{Deserialize, Serialize};
 use crate::ChainError;
 
 /// The verifier of each proof profile (the zero address: none deployed).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Verifiers {
     /// Profile 1, `demo`.
     pub demo: Address,
     /// Profile 2, `standard`.
     pub standard: Address,
+    /// Profile 3, `demo-declared` (absent from files of before it: zero).
+    #[serde(default)]
+    pub demo_declared: Address,
+    /// Profile 4, `standard-declared` (likewise).
+    #[serde(default)]
+    pub standard_declared: Address,
 }
 
 /// One deployment of Lineage on one chain.
@@ -50,7 +57,7 @@ impl Deployment {
             certifier: Address::ZERO,
             registry,
             vault: Address::ZERO,
-            verifiers: Verifiers { demo: Address::ZERO, standard: Address::ZERO },
+            verifiers: Verifiers::default(),
         }
     }
 

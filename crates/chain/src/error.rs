@@ -222,6 +222,16 @@ pub enum ChainError {
         /// Its status now.
         status: AttestationStatus,
     },
+    /// An attestation of declared training named a base model: fine-tuning is a property of
+    /// proven training, a declared model has no base on-chain.
+    #[error("a model of declared training has no base model: attest it without --base")]
+    DeclaredWithBase,
+    /// The attestation's public values are not of its kind of training.
+    #[error("the attestation says training {kind}, but its public values are of the other kind")]
+    KindMismatch {
+        /// The kind the attestation names.
+        kind: lineage_core::attestation::TrainingKind,
+    },
     /// The base model named was attested under another profile.
     #[error(
         "base model {base} is of profile {base_profile}, this attestation of profile {profile}"

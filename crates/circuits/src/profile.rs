@@ -32,35 +32,11 @@ pub struct TrainingShape {
     pub lookup_bits: usize,
 }
 
-/// What a profile's aggregated proof says about the model.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ProfileKind {
-    /// The training is re-executed in the training circuit: the proof binds the trained
-    /// weights' commitment `w_hash` to the training set ([`crate::layout::AggregateLayout`]).
-    Proven,
-    /// Training declared, training set proven: the dataset proof alone, bound to a model
-    /// file's SHA-256 ([`crate::layout::DeclaredLayout`]). The training circuit is not used.
-    Declared,
-}
-
-impl ProfileKind {
-    /// The kind's code in the registry (`ProfileKinds.sol`): 1 proven, 2 declared (0 is an
-    /// unknown profile).
-    pub const fn code(self) -> u8 {
-        match self {
-            ProfileKind::Proven => 1,
-            ProfileKind::Declared => 2,
-        }
-    }
-
-    /// `"proven"` or `"declared"`, as in `attestation.json` and `--json` outputs.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ProfileKind::Proven => "proven",
-            ProfileKind::Declared => "declared",
-        }
-    }
-}
+/// What a profile's aggregated proof says about the model's training: proven (the
+/// training circuit re-executes it, [`crate::layout::AggregateLayout`]) or declared (the
+/// dataset proof alone, bound to a model file's SHA-256, [`crate::layout::DeclaredLayout`];
+/// the training circuit is not used).
+pub use lineage_core::attestation::TrainingKind;
 
 /// A profile: one pair of circuit shapes, one set of keys, one verifier contract.
 ///
@@ -73,12 +49,12 @@ pub struct Profile {
     /// Id under which the registry maps this profile to its verifier.
     pub id: u32,
     /// Whether the training is proven or declared.
-    pub kind: ProfileKind,
+    pub kind: TrainingKind,
     /// Training-set capacity `N` (a power of two): at most this many records per model.
     pub records: usize,
     /// The dataset circuit.
     pub dataset: DatasetShape,
-    /// The training circuit (of a [`ProfileKind::Proven`] profile; a declared profile keeps
+    /// The training circuit (of a [`TrainingKind::Proven`] profile; a declared profile keeps
     /// its proven twin's shape and never builds it).
     pub training: TrainingShape,
     /// The aggregation circuit has 2^k rows (k = 21 keeps it at few advice columns, and
@@ -94,13 +70,13 @@ impl Profile {
 
     /// Whether the profile proves its training (has a training circuit).
     pub const fn proves_training(&self) -> bool {
-        matches!(self.kind, ProfileKind::Proven)
+        matches!(self.kind, TrainingKind::Proven)
     }
 
     /// The declared-training twin of a proven profile: the same dataset circuit (so the
     /// same dataset keys) under its own id, name and aggregation.
     const fn declared(&self, name: &'static str, id: u32) -> Profile {
-        Profile { name, id, kind: ProfileKind::Declared, ..*self }
+        Profile { name, id, kind: TrainingKind::Declared, ..*self }
     }
 }
 
@@ -108,7 +84,7 @@ impl Profile {
 pub const DEMO: Profile = Profile {
     name: "demo",
     id: 1,
-    kind: ProfileKind::Proven,
+    kind: TrainingKind::Proven,
     records: 64,
     // 895 permutations in Poseidon lanes (149k cells) and 117k builder cells: 1 builder
     // column and 2 lanes at k = 17 (11 s to prove on 2 cores; k = 18 has 1 lane and takes
@@ -127,7 +103,7 @@ pub const DEMO: Profile = Profile {
 pub const STANDARD: Profile = Profile {
     name: "standard",
     id: 2,
-    kind: ProfileKind::Proven,
+    kind: TrainingKind::Proven,
     records: 256,
     // 5,119 permutations (N·(3 + D) plus the training-set tree; 855k cells in lanes) and
     // 507k builder cells: 1 builder column and 2 lanes at k = 19. Before the lanes: 11.8M

@@ -1,13 +1,16 @@
-//! Training records in: JSONL records or dataset manifests, as `lineage train` and
-//! `lineage prove` read them.
+//! Training records in, as `lineage train` and `lineage prove` read them: JSONL records,
+//! dataset manifests, or records named by their works (a list of content hashes or paths,
+//! or a folder of the works) and looked up in the named datasets' manifests.
 
 use crate::io::{read_json, Bar};
 use anyhow::{bail, Context, Result};
 use lineage_core::{
+    content::{hash_file, list_files},
     ingest::{read_records, Defaults},
     record::sort_training_order,
-    Address, DatasetManifest, License, Record,
+    Address, ContentHash, DatasetManifest, License, Record,
 };
+use std::collections::HashMap;
 use std::path::Path;
 
 /// Where records come from and the defaults for JSONL records that omit a field.
@@ -20,12 +23,51 @@ pub(crate) struct Source<'a> {
     pub(crate) creator: Option<Address>,
     /// License for JSONL records that name none.
     pub(crate) license: Option<License>,
+    /// The datasets' manifests in which named works are looked up (empty: none can be).
+    pub(crate) lookup: &'a [DatasetManifest],
 }
 
 impl Source<'_> {
-    /// The records of `path`: a dataset manifest (`.json`; verified, with the profile's
-    /// fractional bits) or JSONL records.
+    /// The records of `path`:
+    /// - a folder: every file below it (as dataset folders are read) is a work, named by
+    ///   its SHA-256;
+    /// - a `.txt` list: one work a line, a content hash (`0x` and 64 hex digits) or a path
+    ///   (relative to the list's folder); empty lines and lines starting with `#` skipped;
+    /// - a dataset manifest (`.json`; verified, with the profile's fractional bits);
+    /// - otherwise JSONL records.
+    ///
+    /// A named work's record (creator, license, features, label) is its entry in the first
+    /// of [`Self::lookup`]'s manifests that holds its content hash.
     pub(crate) fn load(&self, path: &Path) -> Result<Vec<Record>> {
+        if path.is_dir() {
+            let files = list_files(path)?;
+            let hashes = files
+                .iter()
+                .map(|(_, p)| hash_file(p).map_err(anyhow::Error::from))
+                .collect::<Result<Vec<_>>>()?;
+            let names = files.iter().map(|(name, _)| format!("{}/{name}", path.display()));
+            return self.named(hashes.into_iter().zip(names));
+        }
+        if path.extension().is_some_and(|e| e == "txt") {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading the list {}", path.display()))?;
+            let base = path.parent().unwrap_or(Path::new("."));
+            let mut works = Vec::new();
+            for (i, line) in text.lines().enumerate() {
+                let line = line.trim();
+                if line.is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                let at = format!("{}:{}", path.display(), i + 1);
+                let hash = if line.starts_with("0x") && line.len() == 66 {
+                    line.parse::<ContentHash>().with_context(|| at.clone())?
+                } else {
+                    hash_file(&base.join(line)).with_context(|| at.clone())?
+                };
+                works.push((hash, at));
+            }
+            return self.named(works);
+        }
         if path.extension().is_some_and(|e| e == "json") {
             let manifest: DatasetManifest = read_json(path, "dataset manifest")?;
             manifest.verify().with_context(|| format!("{}", path.display()))?;
@@ -48,6 +90,30 @@ impl Source<'_> {
         let records = read_records(path, &defaults, &bar);
         bar.finish();
         Ok(records?.into_iter().map(|r| r.record).collect())
+    }
+
+    /// The records of works named by content hash (`at` says where each was named).
+    fn named(&self, works: impl IntoIterator<Item = (ContentHash, String)>) -> Result<Vec<Record>> {
+        let mut index: HashMap<ContentHash, &Record> = HashMap::new();
+        for m in self.lookup {
+            for r in &m.records {
+                index.entry(r.record.content).or_insert(&r.record);
+            }
+        }
+        works
+            .into_iter()
+            .map(|(hash, at)| match index.get(&hash) {
+                Some(r) => Ok((*r).clone()),
+                None => bail!(
+                    "{at}: no named dataset holds the work {hash}{}",
+                    if self.lookup.is_empty() {
+                        " (give the manifests with --datasets)"
+                    } else {
+                        ""
+                    }
+                ),
+            })
+            .collect()
     }
 
     /// The training set: the records of every path, in the training order (ascending

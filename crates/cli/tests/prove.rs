@@ -4,7 +4,7 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use lineage_core::{
-    attestation::{Attestation, PublicValues, SrsInfo, ATTESTATION_VERSION},
+    attestation::{Attestation, ModelValues, PublicValues, SrsInfo, Trained, ATTESTATION_VERSION},
     Fr,
 };
 use std::{
@@ -91,6 +91,31 @@ fn prove_refuses_before_touching_keys() {
     prove(s(&a), &d("model.json"), &[], "do not all come from the named datasets");
     // A license the policy does not allow (harbor has licenses 0 and 2).
     prove(&both, &d("model.json"), &["--licenses", "1"], "allowed licenses");
+
+    // Declared training: a model file under a profile of proven training, and the reverse,
+    // each naming the profile to use.
+    std::fs::write(d("weights.bin"), b"a diffusion model's weights").unwrap();
+    let declared = |profile: &str, model: &[&str], train: &str, expect: &str| {
+        let mut args =
+            vec!["prove", "--dev-srs", "--profile", profile, "--datasets", &both, "--train", train];
+        args.extend(model);
+        args.extend(["-o", s(&out)]);
+        fails(&cache, &args, expect);
+        assert!(!out.exists(), "a refused run must not write an attestation");
+    };
+    let weights = d("weights.bin");
+    let file = ["--model-file", s(&weights)];
+    declared("demo", &file, &both, "(--profile demo-declared)");
+    let model = d("model.json");
+    declared("demo-declared", &["--model", s(&model)], &both, "(--profile demo)");
+    // Works named by content hash or path must be in a named dataset.
+    let missing = format!("# the training set\n0x{}\n", "ab".repeat(32));
+    std::fs::write(d("unknown.txt"), missing).unwrap();
+    declared("demo-declared", &file, s(&d("unknown.txt")), "unknown.txt:2: no named dataset");
+    std::fs::write(d("absent.txt"), "no-such-image.png\n").unwrap();
+    declared("demo-declared", &file, s(&d("absent.txt")), "absent.txt:1");
+    std::fs::write(d("foreign.txt"), "weights.bin\n").unwrap();
+    declared("demo-declared", &file, s(&d("foreign.txt")), "no named dataset holds the work");
     assert!(!cache.exists(), "nothing was set up or loaded for refused input");
 }
 
@@ -102,6 +127,7 @@ fn verify_says_why_it_cannot_check() {
         version: ATTESTATION_VERSION,
         profile: "demo".into(),
         profile_id: 1,
+        kind: Default::default(),
         srs: SrsInfo { kind: "dev".into(), sha256: "00".into(), insecure: true },
         vk_sha256: "00".into(),
         public: PublicValues {
@@ -111,9 +137,7 @@ fn verify_says_why_it_cannot_check() {
             train_root: zero,
             license_mask: 1,
             n_records: 0,
-            w0_hash: zero,
-            w_hash: zero,
-            hyper_hash: zero,
+            model: ModelValues::Trained(Trained { w0_hash: zero, w_hash: zero, hyper_hash: zero }),
         },
         instances: vec![zero; 26],
         proof: vec![1, 2, 3],

@@ -65,6 +65,7 @@ fn verify_image(c: &mut Criterion) {
     let facts = ChainFacts {
         batch: Some(OnChainBatch { root: batch.root(), count: batch.count() }),
         attestation: AttestationStatus::Valid,
+        training: None,
         datasets: vec![DatasetFact { id: 1, status: DatasetStatus::Certified }],
         bases: vec![],
         confirmations: Some(3),

@@ -6,11 +6,131 @@
 //! values, the instance list and the calldata agree.
 
 use crate::field::{fr_hex, fr_hex_vec, Fr};
+use crate::record::ContentHash;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Format version written and read by this build.
 pub const ATTESTATION_VERSION: u32 = 1;
+
+/// What an attestation says about the model's training.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TrainingKind {
+    /// The training is re-executed in a circuit: the proof binds the trained weights'
+    /// commitment (`w_hash`) to the training set.
+    #[default]
+    Proven,
+    /// The training is the publisher's declaration; the training set is proven and bound
+    /// to the model file's SHA-256.
+    Declared,
+}
+
+impl TrainingKind {
+    /// The kind's code in the registry (`TrainingKinds.sol`, `Attestation.kind`): 1 proven,
+    /// 2 declared (0 is an unknown profile).
+    pub const fn code(self) -> u8 {
+        match self {
+            TrainingKind::Proven => 1,
+            TrainingKind::Declared => 2,
+        }
+    }
+
+    /// The kind of a registry code; `None` for 0 or an unknown code.
+    pub const fn from_code(code: u8) -> Option<Self> {
+        match code {
+            1 => Some(TrainingKind::Proven),
+            2 => Some(TrainingKind::Declared),
+            _ => None,
+        }
+    }
+
+    /// `"proven"` or `"declared"`, as serialized.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TrainingKind::Proven => "proven",
+            TrainingKind::Declared => "declared",
+        }
+    }
+}
+
+impl std::fmt::Display for TrainingKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The public values that name the model: the weight commitments of a proven training, or
+/// a declared model file's SHA-256.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ModelValues {
+    /// [`TrainingKind::Proven`].
+    Trained(Trained),
+    /// [`TrainingKind::Declared`].
+    Declared(DeclaredModel),
+}
+
+/// The commitments of a proven training.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trained {
+    /// Commitment to the initial weights.
+    #[serde(with = "fr_hex")]
+    pub w0_hash: Fr,
+    /// Commitment to the trained weights: the model.
+    #[serde(with = "fr_hex")]
+    pub w_hash: Fr,
+    /// Commitment to the hyperparameters.
+    #[serde(with = "fr_hex")]
+    pub hyper_hash: Fr,
+}
+
+/// A declared model: its file's SHA-256 and the two public values that encode it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeclaredModel {
+    /// The model file's SHA-256 (`model-sha256-v1`, [`crate::model`]) in hex.
+    pub model_sha256: ContentHash,
+    /// Its first 16 bytes as a big-endian integer: the public value.
+    #[serde(with = "fr_hex")]
+    pub model_hash_hi: Fr,
+    /// Its last 16 bytes, likewise.
+    #[serde(with = "fr_hex")]
+    pub model_hash_lo: Fr,
+}
+
+impl DeclaredModel {
+    /// The declared values of a model hash: the hash and its two halves.
+    pub fn new(model: ContentHash) -> Self {
+        let (hi, lo) = model.to_fields();
+        DeclaredModel { model_sha256: model, model_hash_hi: hi, model_hash_lo: lo }
+    }
+}
+
+impl ModelValues {
+    /// The kind these values belong to.
+    pub const fn kind(&self) -> TrainingKind {
+        match self {
+            ModelValues::Trained(_) => TrainingKind::Proven,
+            ModelValues::Declared(_) => TrainingKind::Declared,
+        }
+    }
+
+    /// The commitments of a proven training; `None` for a declared one.
+    pub const fn trained(&self) -> Option<&Trained> {
+        match self {
+            ModelValues::Trained(t) => Some(t),
+            ModelValues::Declared(_) => None,
+        }
+    }
+
+    /// The declared model; `None` for a proven training.
+    pub const fn declared(&self) -> Option<&DeclaredModel> {
+        match self {
+            ModelValues::Trained(_) => None,
+            ModelValues::Declared(d) => Some(d),
+        }
+    }
+}
 
 /// The aggregated proof's public values, by name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,15 +151,9 @@ pub struct PublicValues {
     pub license_mask: u64,
     /// Number of training records.
     pub n_records: u64,
-    /// Commitment to the initial weights.
-    #[serde(with = "fr_hex")]
-    pub w0_hash: Fr,
-    /// Commitment to the trained weights: the model.
-    #[serde(with = "fr_hex")]
-    pub w_hash: Fr,
-    /// Commitment to the hyperparameters.
-    #[serde(with = "fr_hex")]
-    pub hyper_hash: Fr,
+    /// What names the model (by kind), beside the values above in the same JSON object.
+    #[serde(flatten)]
+    pub model: ModelValues,
 }
 
 /// Which SRS the proof was made under.
@@ -62,6 +176,10 @@ pub struct Attestation {
     pub profile: String,
     /// The registry's id of that profile.
     pub profile_id: u32,
+    /// Whether the training is proven or declared (the profile's kind; files without the
+    /// field are of proven training, the only kind before it).
+    #[serde(default)]
+    pub kind: TrainingKind,
     /// The SRS.
     pub srs: SrsInfo,
     /// SHA-256 of the aggregation verifying key (halo2 `RawBytes` encoding).
@@ -129,6 +247,7 @@ mod tests {
             version: ATTESTATION_VERSION,
             profile: "demo".into(),
             profile_id: 1,
+            kind: TrainingKind::Proven,
             srs: SrsInfo { kind: "dev".into(), sha256: "ab".into(), insecure: true },
             vk_sha256: "cd".into(),
             public: PublicValues {
@@ -138,9 +257,7 @@ mod tests {
                 train_root: one,
                 license_mask: u64::MAX,
                 n_records: 3,
-                w0_hash: one,
-                w_hash: one,
-                hyper_hash: one,
+                model: ModelValues::Trained(Trained { w0_hash: one, w_hash: one, hyper_hash: one }),
             },
             instances: vec![one],
             proof: vec![1, 2, 255],
@@ -153,5 +270,28 @@ mod tests {
         assert!(json.contains("\"proof\":\"0x0102ff\""));
         let back: Attestation = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(back, a);
+
+        // A file of before the kind reads as proven training.
+        let old = json.replace("\"kind\":\"proven\",", "");
+        assert_ne!(old, json);
+        let back: Attestation = serde_json::from_str(&old).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back, a);
+
+        // Declared training: the hash in hex beside its two halves.
+        let model = ContentHash([0xab; 32]);
+        let d = Attestation {
+            kind: TrainingKind::Declared,
+            public: PublicValues {
+                model: ModelValues::Declared(DeclaredModel::new(model)),
+                ..a.public.clone()
+            },
+            ..a
+        };
+        let json = serde_json::to_string(&d).unwrap_or_default();
+        assert!(json.contains(&format!("\"model_sha256\":\"{model}\"")), "{json}");
+        assert!(!json.contains("w_hash"));
+        let back: Attestation = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back, d);
+        assert_eq!(back.public.model.kind(), TrainingKind::Declared);
     }
 }

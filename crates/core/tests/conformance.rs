@@ -11,6 +11,7 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use alloy_primitives::{address, b256, B256};
+use lineage_core::attestation::TrainingKind;
 use lineage_core::output::{
     content_hash, embed_receipt, judge, read_receipt, verify_proof, Anchor, AttestationStatus,
     BaseFact, Batch, ChainFacts, Code, DatasetFact, DatasetStatus, Error, OnChainBatch, OutputHash,
@@ -1270,6 +1271,7 @@ fn verdicts(v: &mut Vectors) {
     let good = ChainFacts {
         batch: Some(OnChainBatch { root: batch.root(), count: 5 }),
         attestation: AttestationStatus::Valid,
+        training: None,
         datasets: vec![
             DatasetFact { id: 1, status: DatasetStatus::Certified },
             DatasetFact { id: 2, status: DatasetStatus::Certified },
@@ -1281,14 +1283,31 @@ fn verdicts(v: &mut Vectors) {
     let base = |model_id, status| BaseFact { model_id, status };
     let mut cases = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
-    let mut case =
-        |name: &str, file: OutputHash, receipt: &Receipt, facts: ChainFacts, min: u64| {
-            let verdict = judge(&file, receipt, &facts, &Policy { min_confirmations: min });
+    let mut with_policy =
+        |name: &str, file: OutputHash, receipt: &Receipt, facts: ChainFacts, policy: Policy| {
+            let verdict = judge(&file, receipt, &facts, &policy);
             seen.extend(verdict.codes.iter().map(|c| c.as_str()));
             cases.push(json!({
                 "name": name, "file": file, "receipt": receipt, "facts": facts,
-                "policy": {"minConfirmations": min}, "verdict": verdict,
+                "policy": policy, "verdict": verdict,
             }));
+        };
+    let strict = Policy { require_proven_training: true, ..Policy::default() };
+    let proven = ChainFacts { training: Some(TrainingKind::Proven), ..good.clone() };
+    let declared = ChainFacts { training: Some(TrainingKind::Declared), ..good.clone() };
+    with_policy("training proven", file, &receipt, proven.clone(), Policy::default());
+    with_policy("training proven, proven required", file, &receipt, proven, strict);
+    with_policy("training declared", file, &receipt, declared.clone(), Policy::default());
+    with_policy("training declared, proven required", file, &receipt, declared, strict);
+    let mut case =
+        |name: &str, file: OutputHash, receipt: &Receipt, facts: ChainFacts, min: u64| {
+            with_policy(
+                name,
+                file,
+                receipt,
+                facts,
+                Policy { min_confirmations: min, ..Policy::default() },
+            )
         };
     case("all valid", file, &receipt, good.clone(), 1);
     case("tampered file", content_hash(b"tampered").unwrap(), &receipt, good.clone(), 1);
@@ -1367,6 +1386,8 @@ fn verdicts(v: &mut Vectors) {
         Code::ModelRevoked,
         Code::ModelTainted,
         Code::ModelUnknown,
+        Code::ModelTrainingProven,
+        Code::ModelTrainingDeclared,
         Code::DatasetCertified,
         Code::DatasetRevoked,
         Code::DatasetUncertified,
@@ -1386,6 +1407,8 @@ fn verdicts(v: &mut Vectors) {
             | Code::ModelRevoked
             | Code::ModelTainted
             | Code::ModelUnknown
+            | Code::ModelTrainingProven
+            | Code::ModelTrainingDeclared
             | Code::DatasetCertified
             | Code::DatasetRevoked
             | Code::DatasetUncertified
@@ -1433,8 +1456,10 @@ every vector.
   `verifyProof(root, leaf, index, count, proof)` must return `valid`.
 - `verdicts.json`: `codes[]`, every verdict code with its outcome; `cases[]` of
   `{name, file, receipt, facts, policy, verdict}`: `judge(file, receipt, facts, policy)`
-  must return `verdict` (its `detail` strings included, though no one should parse them);
-  `noReceipt`: the verdict on a file without a receipt.
+  must return `verdict` (its `detail` strings included, though no one should parse them).
+  `facts.training` is `attestation(modelId).kind` as `\"proven\"` or `\"declared\"`
+  (absent: unknown, no training code); `policy.requireProvenTraining` makes
+  `model.training_declared` Invalid. `noReceipt`: the verdict on a file without a receipt.
 ";
 
 fn generate() -> BTreeMap<String, Vec<u8>> {

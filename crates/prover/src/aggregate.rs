@@ -2,16 +2,24 @@
 //! snark-verifier's `AggregationCircuit` (SHPLONK), its EVM verifier, and its native
 //! verification (the same checks the verifier contract runs).
 //!
-//! The aggregated proof's public values follow [`AggregateLayout`]: the 12 accumulator
-//! limbs, the 11 dataset instances, then the training proof's `w0_hash`, `w_hash` and
-//! `hyper_hash`. The two proofs' `train_root`s are constrained equal in-circuit and
-//! exposed once.
+//! Two kinds of aggregation ([`TrainingKind`]):
+//! - **proven training**: the dataset and training proofs. The public values follow
+//!   [`AggregateLayout`]: the 12 accumulator limbs, the 11 dataset instances, then the
+//!   training proof's `w0_hash`, `w_hash` and `hyper_hash`. The two proofs' `train_root`s
+//!   are constrained equal in-circuit and exposed once.
+//! - **declared training**: the dataset proof alone, bound to a model file's SHA-256. The
+//!   public values follow [`DeclaredLayout`]: the accumulator, the dataset instances, then
+//!   the hash's two 128-bit big-endian halves. The halves are witnesses of the aggregation
+//!   circuit, range-checked to 128 bits and exposed: the proof verifies for that hash only.
 
 use crate::Error;
 use halo2_base::{
-    gates::{circuit::CircuitBuilderStage, flex_gate::MultiPhaseThreadBreakPoints},
+    gates::{
+        circuit::CircuitBuilderStage, flex_gate::MultiPhaseThreadBreakPoints, RangeInstructions,
+    },
     halo2_proofs::{
         halo2curves::bn256::{Bn256, Fr, G1Affine},
+        halo2curves::ff::Field as _,
         plonk::{create_proof, keygen_pk, keygen_vk, ProvingKey, VerifyingKey},
         poly::{
             commitment::{Params, ParamsProver},
@@ -25,8 +33,10 @@ use halo2_base::{
 };
 use lineage_circuits::{
     circuit::BLINDING_ROWS,
-    layout::{AggregateLayout, DatasetLayout, TrainingLayout},
+    layout::{AggregateLayout, DatasetLayout, DeclaredLayout, TrainingLayout},
+    profile::TrainingKind,
 };
+use lineage_core::record::ContentHash;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use snark_verifier_sdk::{
@@ -61,7 +71,43 @@ impl AggregateKeys {
     }
 }
 
-/// An aggregated proof and its public values ([`AggregateLayout`] order).
+/// The inner proofs of one aggregation, by kind.
+#[derive(Debug)]
+pub enum Inner {
+    /// Proven training: the dataset proof and the training proof of the same records.
+    Proven {
+        /// The dataset proof.
+        dataset: Snark,
+        /// The training proof.
+        training: Snark,
+    },
+    /// Declared training: the dataset proof and the model file's SHA-256.
+    Declared {
+        /// The dataset proof.
+        dataset: Snark,
+        /// The model hash (`model-sha256-v1`).
+        model: ContentHash,
+    },
+}
+
+/// The number of public values of a `kind`'s aggregated proof.
+pub const fn instances_len(kind: TrainingKind) -> usize {
+    match kind {
+        TrainingKind::Proven => AggregateLayout::LEN,
+        TrainingKind::Declared => DeclaredLayout::LEN,
+    }
+}
+
+/// The instance counts of a `kind`'s inner proofs, in aggregation order.
+fn inner_lens(kind: TrainingKind) -> &'static [usize] {
+    match kind {
+        TrainingKind::Proven => &[DatasetLayout::LEN, TrainingLayout::LEN],
+        TrainingKind::Declared => &[DatasetLayout::LEN],
+    }
+}
+
+/// An aggregated proof and its public values ([`AggregateLayout`] or [`DeclaredLayout`]
+/// order).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AggregateProof {
     /// The public values.
@@ -70,55 +116,73 @@ pub struct AggregateProof {
     pub proof: Vec<u8>,
 }
 
-/// Exposes the inner instances in [`AggregateLayout`] order and ties the two
-/// `train_root`s together. Must run identically at key generation and proving.
-fn lay_out(agg: &mut AggregationCircuit) {
+/// Exposes the public values after the accumulator. Must run identically at key generation
+/// and proving (`model` only changes witness values).
+/// - Proven (`model` is `None`): the dataset instances and the training instances in
+///   [`AggregateLayout`] order, the two `train_root`s constrained equal.
+/// - Declared (`model` is the hash's halves): the dataset instances, then each half as a
+///   witness range-checked to 128 bits ([`DeclaredLayout`]).
+fn lay_out(agg: &mut AggregationCircuit, model: Option<[Fr; 2]>) {
     let prev = agg.previous_instances().clone();
-    let (dataset, training) = (&prev[0], &prev[1]);
+    let dataset = &prev[0];
     assert_eq!(dataset.len(), DatasetLayout::LEN, "dataset snark first");
-    assert_eq!(training.len(), TrainingLayout::LEN, "training snark second");
-    agg.builder.main(0).constrain_equal(
-        &dataset[DatasetLayout::TRAIN_ROOT],
-        &training[TrainingLayout::TRAIN_ROOT],
-    );
+    let mut tail = Vec::new();
+    match (model, prev.get(1)) {
+        (None, Some(training)) => {
+            assert_eq!(training.len(), TrainingLayout::LEN, "training snark second");
+            agg.builder.main(0).constrain_equal(
+                &dataset[DatasetLayout::TRAIN_ROOT],
+                &training[TrainingLayout::TRAIN_ROOT],
+            );
+            let rest =
+                [TrainingLayout::W0_HASH, TrainingLayout::W_HASH, TrainingLayout::HYPER_HASH];
+            for i in rest {
+                debug_assert_eq!(
+                    AggregateLayout::DATASET + DatasetLayout::LEN + tail.len(),
+                    AggregateLayout::from_training(i)
+                );
+                tail.push(training[i]);
+            }
+        }
+        (Some(halves), None) => {
+            let range = agg.builder.range_chip();
+            let ctx = agg.builder.main(0);
+            for half in halves {
+                let cell = ctx.load_witness(half);
+                range.range_check(ctx, cell, 128);
+                tail.push(cell);
+            }
+        }
+        _ => panic!("a proven aggregation takes two snarks, a declared one a snark and a hash"),
+    }
     let out = &mut agg.builder.assigned_instances[0];
     debug_assert_eq!(out.len(), AggregateLayout::DATASET);
     out.extend(dataset.iter().copied());
-    let rest = [TrainingLayout::W0_HASH, TrainingLayout::W_HASH, TrainingLayout::HYPER_HASH];
-    for i in rest {
-        debug_assert_eq!(out.len(), AggregateLayout::from_training(i));
-        out.push(training[i]);
-    }
-    debug_assert_eq!(out.len(), AggregateLayout::LEN);
+    out.extend(tail);
 }
 
-/// Generates the aggregation keys for the two inner verifying keys. Only the inner keys'
-/// shapes matter, so this aggregates shape-only placeholder proofs and proves nothing.
+/// Generates the aggregation keys of a `kind` for its inner verifying keys, each with its
+/// circuit's params (the dataset's first, then the training's for proven training). Only
+/// the inner keys' shapes matter, so this aggregates shape-only placeholder proofs and
+/// proves nothing.
 ///
-/// `params` are the aggregation's (2^`k` rows); `dataset_params` / `training_params` the
-/// inner circuits', from the same SRS.
+/// `params` are the aggregation's (2^`k` rows), from the same SRS as the inner ones.
 pub fn keygen(
     params: &ParamsKZG<Bn256>,
-    dataset_params: &ParamsKZG<Bn256>,
-    dataset_vk: &VerifyingKey<G1Affine>,
-    training_params: &ParamsKZG<Bn256>,
-    training_vk: &VerifyingKey<G1Affine>,
+    kind: TrainingKind,
+    inner: &[(&ParamsKZG<Bn256>, &VerifyingKey<G1Affine>)],
 ) -> Result<AggregateKeys, Error> {
     let k = params.k();
-    let snarks = [
-        gen_dummy_snark_from_vk::<SHPLONK>(
-            dataset_params,
-            dataset_vk,
-            vec![DatasetLayout::LEN],
-            None,
-        ),
-        gen_dummy_snark_from_vk::<SHPLONK>(
-            training_params,
-            training_vk,
-            vec![TrainingLayout::LEN],
-            None,
-        ),
-    ];
+    let lens = inner_lens(kind);
+    assert_eq!(inner.len(), lens.len(), "one verifying key per inner proof of the kind");
+    let snarks = inner
+        .iter()
+        .zip(lens)
+        .map(|((p, vk), &len)| gen_dummy_snark_from_vk::<SHPLONK>(p, vk, vec![len], None));
+    let model = match kind {
+        TrainingKind::Proven => None,
+        TrainingKind::Declared => Some([Fr::ZERO; 2]),
+    };
     let start =
         AggregationConfigParams { degree: k, lookup_bits: k as usize - 1, ..Default::default() };
     let mut agg = AggregationCircuit::new::<SHPLONK>(
@@ -128,7 +192,7 @@ pub fn keygen(
         snarks,
         VerifierUniversality::None,
     );
-    lay_out(&mut agg);
+    lay_out(&mut agg, model);
     let config = agg.calculate_params(Some(BLINDING_ROWS));
     let vk = keygen_vk(params, &agg)?;
     let pk = keygen_pk(params, vk, &agg)?;
@@ -136,27 +200,37 @@ pub fn keygen(
     Ok(AggregateKeys { pk, config, break_points })
 }
 
-/// Aggregates the dataset and training proofs into one EVM-verifiable proof.
+/// Aggregates the inner proofs into one EVM-verifiable proof, under keys made for their
+/// kind.
 pub fn prove(
     params: &ParamsKZG<Bn256>,
     keys: &AggregateKeys,
-    dataset: Snark,
-    training: Snark,
+    inner: Inner,
 ) -> Result<AggregateProof, Error> {
-    let ds_root = dataset.instances.first().and_then(|i| i.get(DatasetLayout::TRAIN_ROOT));
-    let tr_root = training.instances.first().and_then(|i| i.get(TrainingLayout::TRAIN_ROOT));
-    if ds_root.is_none() || ds_root != tr_root {
-        return Err(Error::TrainRootMismatch);
-    }
+    let (snarks, model) = match inner {
+        Inner::Proven { dataset, training } => {
+            let ds_root = dataset.instances.first().and_then(|i| i.get(DatasetLayout::TRAIN_ROOT));
+            let tr_root =
+                training.instances.first().and_then(|i| i.get(TrainingLayout::TRAIN_ROOT));
+            if ds_root.is_none() || ds_root != tr_root {
+                return Err(Error::TrainRootMismatch);
+            }
+            (vec![dataset, training], None)
+        }
+        Inner::Declared { dataset, model } => {
+            let (hi, lo) = model.to_fields();
+            (vec![dataset], Some([hi, lo]))
+        }
+    };
     let mut agg = AggregationCircuit::new::<SHPLONK>(
         CircuitBuilderStage::Prover,
         keys.config,
         params,
-        [dataset, training],
+        snarks,
         VerifierUniversality::None,
     )
     .use_break_points(keys.break_points.clone());
-    lay_out(&mut agg);
+    lay_out(&mut agg, model);
     let instances = agg.instances();
     let mut transcript =
         <EvmTranscript<G1Affine, NativeLoader, Vec<u8>, Vec<u8>> as TranscriptWriterBuffer<
@@ -177,21 +251,24 @@ pub fn prove(
     Ok(AggregateProof { instances, proof })
 }
 
-/// Whether `proof` verifies for `instances`: exactly the checks of the generated verifier
-/// contract (the inner proofs' accumulator included), run natively.
+/// Whether `proof` verifies for `instances` under a `kind`'s aggregation key: exactly the
+/// checks of the generated verifier contract (the inner proofs' accumulator included), run
+/// natively.
 pub fn verify(
     params: &ParamsKZG<Bn256>,
     vk: &VerifyingKey<G1Affine>,
+    kind: TrainingKind,
     proof: &AggregateProof,
 ) -> bool {
-    if proof.instances.len() != AggregateLayout::LEN {
+    let len = instances_len(kind);
+    if proof.instances.len() != len {
         return false;
     }
     let protocol = compile(
         params,
         vk,
         Config::kzg()
-            .with_num_instance(vec![AggregateLayout::LEN])
+            .with_num_instance(vec![len])
             .with_accumulator_indices(AggregationCircuit::accumulator_indices()),
     );
     let dk: KzgDecidingKey<Bn256> = (params.get_g()[0], params.g2(), params.s_g2()).into();
@@ -209,13 +286,14 @@ pub fn verify(
 pub fn verifier_solidity(
     params: &ParamsKZG<Bn256>,
     vk: &VerifyingKey<G1Affine>,
+    kind: TrainingKind,
     contract_name: &str,
     header: &str,
 ) -> String {
     let code = gen_evm_verifier_sol_code::<AggregationCircuit, SHPLONK>(
         params,
         vk,
-        vec![AggregateLayout::LEN],
+        vec![instances_len(kind)],
     );
     let code = code.replacen("pragma solidity 0.8.19;", "pragma solidity ^0.8.19;", 1).replacen(
         "contract Halo2Verifier",

@@ -124,7 +124,8 @@ struct Manifest {
     srs: SrsInfo,
     params_k: Vec<u32>,
     dataset: InnerMeta,
-    training: InnerMeta,
+    /// A proven-training profile's (`None` for declared training).
+    training: Option<InnerMeta>,
     aggregate: AggregateMeta,
     lineage: String,
 }
@@ -194,9 +195,9 @@ fn save(setup: &Setup, dir: &Path) -> Result<(), Error> {
     write_with(&tmp.join("dataset.pk"), |w| {
         setup.dataset_keys.pk.write(w, SerdeFormat::RawBytesUnchecked)
     })?;
-    write_with(&tmp.join("training.pk"), |w| {
-        setup.training_keys.pk.write(w, SerdeFormat::RawBytesUnchecked)
-    })?;
+    if let Some(keys) = &setup.training_keys {
+        write_with(&tmp.join("training.pk"), |w| keys.pk.write(w, SerdeFormat::RawBytesUnchecked))?;
+    }
     write_with(&tmp.join("aggregate.pk"), |w| {
         setup.aggregate_keys.pk.write(w, SerdeFormat::RawBytesUnchecked)
     })?;
@@ -216,7 +217,7 @@ fn save(setup: &Setup, dir: &Path) -> Result<(), Error> {
         srs: setup.srs.clone(),
         params_k: setup.params.keys().copied().collect(),
         dataset: inner(&setup.dataset_keys),
-        training: inner(&setup.training_keys),
+        training: setup.training_keys.as_ref().map(inner),
         aggregate: AggregateMeta {
             config: setup.aggregate_keys.config,
             break_points: setup.aggregate_keys.break_points.clone(),
@@ -308,7 +309,13 @@ fn load(
         Ok(Keys { pk, config: meta.config.clone(), break_points: meta.break_points.clone() })
     };
     let dataset_keys = inner("dataset", &m.dataset)?;
-    let training_keys = inner("training", &m.training)?;
+    if m.training.is_some() != profile.proves_training() {
+        return Err(Error::Artifacts {
+            dir: dir.to_owned(),
+            what: format!("they are not of {} training", profile.kind),
+        });
+    }
+    let training_keys = m.training.as_ref().map(|t| inner("training", t)).transpose()?;
     let exe = this_executable();
     if exe.as_ref().is_some_and(|id| checked_by(dir).contains(id)) {
         progress("the cached keys were checked against this executable's circuits before");
@@ -316,8 +323,10 @@ fn load(
         progress("checking the cached keys against the circuits");
         let dataset = lineage_circuits::dataset::DatasetCircuit::new(profile);
         check_fresh(dir, "dataset", &params, &dataset, &m.dataset.vk_sha256)?;
-        let training = lineage_circuits::training::TrainingCircuit::new(profile);
-        check_fresh(dir, "training", &params, &training, &m.training.vk_sha256)?;
+        if let Some(t) = &m.training {
+            let training = lineage_circuits::training::TrainingCircuit::new(profile);
+            check_fresh(dir, "training", &params, &training, &t.vk_sha256)?;
+        }
         if let Some(id) = &exe {
             // Best effort: without the record the next run checks again.
             let _ = record_checked(dir, id);
@@ -338,7 +347,7 @@ fn load(
     };
     let setup =
         Setup::from_parts(*profile, m.srs, params, dataset_keys, training_keys, aggregate_keys);
-    for k in [setup.dataset.k(), setup.training.k(), profile.aggregation_k] {
+    for k in crate::pipeline::circuit_ks(profile) {
         if !setup.params.contains_key(&k) {
             return Err(Error::Artifacts {
                 dir: dir.to_owned(),
@@ -474,7 +483,7 @@ mod tests {
             srs,
             params_k: vec![profile.aggregation_k],
             dataset: inner.clone(),
-            training: inner,
+            training: Some(inner),
             aggregate: AggregateMeta {
                 config: AggregationConfigParams::default(),
                 break_points: Vec::new(),

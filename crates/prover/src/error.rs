@@ -19,6 +19,14 @@ pub enum Error {
     /// The dataset and training proofs commit different training sets.
     #[error("the dataset proof and the training proof have different train_root values: they are not about the same records")]
     TrainRootMismatch,
+    /// A profile asked to prove another kind of training than its own.
+    #[error("profile {profile:?} is of {kind} training: it has no keys for the other kind")]
+    Kind {
+        /// The profile.
+        profile: &'static str,
+        /// Its kind.
+        kind: lineage_circuits::profile::TrainingKind,
+    },
     /// A ceremony SRS too small for a circuit.
     #[error("the SRS holds 2^{available} points but a circuit of this profile needs 2^{needed}")]
     SrsTooSmall {

@@ -1,8 +1,9 @@
-//! A profile's whole proving setup (dev SRS, the three circuits' keys) and the path from
-//! witnesses to one aggregated proof.
+//! A profile's whole proving setup (dev SRS, the circuits' keys) and the path from
+//! witnesses to one aggregated proof: of the dataset and training proofs (proven training),
+//! or of the dataset proof and a model hash (declared training).
 
 use crate::{
-    aggregate::{self, AggregateKeys, AggregateProof},
+    aggregate::{self, AggregateKeys, AggregateProof, Inner},
     artifacts::{vk_sha256, SrsSource},
     kzg::{self, Keys},
     srs, Error,
@@ -11,13 +12,17 @@ use halo2_base::halo2_proofs::{
     halo2curves::bn256::{Bn256, Fr},
     poly::{commitment::Params, kzg::commitment::ParamsKZG},
 };
-use lineage_circuits::layout::{AggregateLayout, ACCUMULATOR_LEN, SLOTS};
+use lineage_circuits::layout::{AggregateLayout, DeclaredLayout, ACCUMULATOR_LEN, SLOTS};
 use lineage_circuits::{
     dataset::{DatasetCircuit, DatasetWitness},
+    profile::TrainingKind,
     training::{TrainingCircuit, TrainingWitness},
     LineageCircuit, Profile,
 };
-use lineage_core::attestation::{Attestation, PublicValues, SrsInfo, ATTESTATION_VERSION};
+use lineage_core::attestation::{
+    Attestation, DeclaredModel, ModelValues, PublicValues, SrsInfo, Trained, ATTESTATION_VERSION,
+};
+use lineage_core::{field::fr_to_be_bytes, record::ContentHash};
 use std::collections::BTreeMap;
 use std::time::Instant;
 
@@ -30,14 +35,14 @@ pub struct Setup {
     pub srs: SrsInfo,
     /// The dataset circuit.
     pub dataset: DatasetCircuit,
-    /// The training circuit.
+    /// The training circuit (its shape only, for a declared profile).
     pub training: TrainingCircuit,
     /// SRS parameters by k (inner circuits and aggregation), all from one secret.
     pub params: BTreeMap<u32, ParamsKZG<Bn256>>,
     /// Dataset circuit keys.
     pub dataset_keys: Keys,
-    /// Training circuit keys.
-    pub training_keys: Keys,
+    /// Training circuit keys: a proven profile's (`None` for a declared one).
+    pub training_keys: Option<Keys>,
     /// Aggregation keys.
     pub aggregate_keys: AggregateKeys,
 }
@@ -60,7 +65,7 @@ impl Setup {
         let dataset = DatasetCircuit::new(profile);
         let training = TrainingCircuit::new(profile);
         let mut params = BTreeMap::new();
-        for k in [dataset.k(), training.k(), profile.aggregation_k] {
+        for k in circuit_ks(profile) {
             if params.contains_key(&k) {
                 continue;
             }
@@ -85,16 +90,19 @@ impl Setup {
         }
         progress("dataset circuit keys");
         let dataset_keys = kzg::keygen(&params[&dataset.k()], &dataset)?;
-        progress("training circuit keys");
-        let training_keys = kzg::keygen(&params[&training.k()], &training)?;
+        let training_keys = if profile.proves_training() {
+            progress("training circuit keys");
+            Some(kzg::keygen(&params[&training.k()], &training)?)
+        } else {
+            None
+        };
         progress("aggregation keys");
-        let aggregate_keys = aggregate::keygen(
-            &params[&profile.aggregation_k],
-            &params[&dataset.k()],
-            dataset_keys.vk(),
-            &params[&training.k()],
-            training_keys.vk(),
-        )?;
+        let mut inner = vec![(&params[&dataset.k()], dataset_keys.vk())];
+        if let Some(keys) = &training_keys {
+            inner.push((&params[&training.k()], keys.vk()));
+        }
+        let aggregate_keys =
+            aggregate::keygen(&params[&profile.aggregation_k], profile.kind, &inner)?;
         Ok(Self::from_parts(
             *profile,
             srs_info,
@@ -111,7 +119,7 @@ impl Setup {
         srs: SrsInfo,
         params: BTreeMap<u32, ParamsKZG<Bn256>>,
         dataset_keys: Keys,
-        training_keys: Keys,
+        training_keys: Option<Keys>,
         aggregate_keys: AggregateKeys,
     ) -> Self {
         Self {
@@ -131,7 +139,7 @@ impl Setup {
         &self.params[&self.profile.aggregation_k]
     }
 
-    /// Proves both circuits and aggregates them into one proof.
+    /// Proves both circuits and aggregates them into one proof (proven training).
     pub fn prove(
         &self,
         dataset: &DatasetWitness,
@@ -148,32 +156,64 @@ impl Setup {
         training: &TrainingWitness,
         progress: &mut dyn FnMut(&str),
     ) -> Result<(AggregateProof, BTreeMap<String, u64>), Error> {
-        let mut timings = BTreeMap::new();
-        let mut lap = |name: &str, t: Instant| {
-            timings.insert(name.to_owned(), t.elapsed().as_millis() as u64);
+        let Some(training_keys) = &self.training_keys else {
+            return Err(Error::Kind { profile: self.profile.name, kind: self.profile.kind });
         };
+        let mut timings = BTreeMap::new();
+        let dataset = self.dataset_snark(dataset, &mut timings, progress)?;
+        progress("training proof");
+        let t = Instant::now();
+        let tp = &self.params[&self.training.k()];
+        let (proof, inst) = kzg::prove(tp, training_keys, &self.training, training)?;
+        let training = kzg::snark(tp, training_keys.vk(), proof, inst);
+        lap(&mut timings, "training_proof", t);
+        let proof = self.aggregate(Inner::Proven { dataset, training }, &mut timings, progress)?;
+        Ok((proof, timings))
+    }
+
+    /// Proves the dataset circuit and aggregates it with the model file's SHA-256 into one
+    /// proof (declared training), with the milliseconds each stage took.
+    pub fn prove_declared(
+        &self,
+        dataset: &DatasetWitness,
+        model: ContentHash,
+        progress: &mut dyn FnMut(&str),
+    ) -> Result<(AggregateProof, BTreeMap<String, u64>), Error> {
+        if self.profile.kind != TrainingKind::Declared {
+            return Err(Error::Kind { profile: self.profile.name, kind: self.profile.kind });
+        }
+        let mut timings = BTreeMap::new();
+        let dataset = self.dataset_snark(dataset, &mut timings, progress)?;
+        let proof = self.aggregate(Inner::Declared { dataset, model }, &mut timings, progress)?;
+        Ok((proof, timings))
+    }
+
+    fn dataset_snark(
+        &self,
+        dataset: &DatasetWitness,
+        timings: &mut BTreeMap<String, u64>,
+        progress: &mut dyn FnMut(&str),
+    ) -> Result<snark_verifier_sdk::Snark, Error> {
         progress("dataset proof");
         let t = Instant::now();
         let dp = &self.params[&self.dataset.k()];
         let (proof, inst) = kzg::prove(dp, &self.dataset_keys, &self.dataset, dataset)?;
-        let dataset_snark = kzg::snark(dp, self.dataset_keys.vk(), proof, inst);
-        lap("dataset_proof", t);
-        progress("training proof");
-        let t = Instant::now();
-        let tp = &self.params[&self.training.k()];
-        let (proof, inst) = kzg::prove(tp, &self.training_keys, &self.training, training)?;
-        let training_snark = kzg::snark(tp, self.training_keys.vk(), proof, inst);
-        lap("training_proof", t);
+        let snark = kzg::snark(dp, self.dataset_keys.vk(), proof, inst);
+        lap(timings, "dataset_proof", t);
+        Ok(snark)
+    }
+
+    fn aggregate(
+        &self,
+        inner: Inner,
+        timings: &mut BTreeMap<String, u64>,
+        progress: &mut dyn FnMut(&str),
+    ) -> Result<AggregateProof, Error> {
         progress("aggregation proof");
         let t = Instant::now();
-        let proof = aggregate::prove(
-            self.aggregate_params(),
-            &self.aggregate_keys,
-            dataset_snark,
-            training_snark,
-        )?;
-        lap("aggregation_proof", t);
-        Ok((proof, timings))
+        let proof = aggregate::prove(self.aggregate_params(), &self.aggregate_keys, inner)?;
+        lap(timings, "aggregation_proof", t);
+        Ok(proof)
     }
 
     /// The attestation file of `proof`.
@@ -186,9 +226,10 @@ impl Setup {
             version: ATTESTATION_VERSION,
             profile: self.profile.name.to_owned(),
             profile_id: self.profile.id,
+            kind: self.profile.kind,
             srs: self.srs.clone(),
             vk_sha256: vk_sha256(self.aggregate_keys.vk()),
-            public: public_values(&proof.instances),
+            public: public_values(self.profile.kind, &proof.instances),
             instances: proof.instances.clone(),
             proof: proof.proof.clone(),
             calldata: aggregate::calldata(proof),
@@ -199,7 +240,12 @@ impl Setup {
 
     /// Whether an aggregated proof verifies under this setup.
     pub fn verify(&self, proof: &AggregateProof) -> bool {
-        aggregate::verify(self.aggregate_params(), self.aggregate_keys.vk(), proof)
+        aggregate::verify(
+            self.aggregate_params(),
+            self.aggregate_keys.vk(),
+            self.profile.kind,
+            proof,
+        )
     }
 
     /// The Solidity verifier contract of this profile.
@@ -215,22 +261,46 @@ impl Setup {
         aggregate::verifier_solidity(
             self.aggregate_params(),
             self.aggregate_keys.vk(),
+            self.profile.kind,
             &name,
             &header,
         )
     }
 }
 
-/// `LineageVerifier<Profile>`, e.g. `LineageVerifierDemo`.
-pub fn verifier_contract_name(profile: &Profile) -> String {
-    let mut chars = profile.name.chars();
-    let first = chars.next().map(|c| c.to_ascii_uppercase()).into_iter();
-    format!("LineageVerifier{}", first.chain(chars).collect::<String>())
+fn lap(timings: &mut BTreeMap<String, u64>, name: &str, t: Instant) {
+    timings.insert(name.to_owned(), t.elapsed().as_millis() as u64);
 }
 
-/// The named public values of an aggregated proof's instances ([`AggregateLayout`]).
-/// Instances of another length give zeros where they fall short.
-pub fn public_values(instances: &[Fr]) -> PublicValues {
+/// The SRS sizes a profile's circuits need: the dataset's, the training's (proven
+/// training only) and the aggregation's.
+pub fn circuit_ks(profile: &Profile) -> Vec<u32> {
+    let mut ks = vec![profile.dataset.k];
+    if profile.proves_training() {
+        ks.push(profile.training.k);
+    }
+    ks.push(profile.aggregation_k);
+    ks
+}
+
+/// `LineageVerifier<Profile>` in camel case, e.g. `LineageVerifierDemo`,
+/// `LineageVerifierDemoDeclared`.
+pub fn verifier_contract_name(profile: &Profile) -> String {
+    let camel: String = profile
+        .name
+        .split('-')
+        .flat_map(|word| {
+            let mut chars = word.chars();
+            let first = chars.next().map(|c| c.to_ascii_uppercase());
+            first.into_iter().chain(chars)
+        })
+        .collect();
+    format!("LineageVerifier{camel}")
+}
+
+/// The named public values of a `kind`'s aggregated proof's instances ([`AggregateLayout`]
+/// or [`DeclaredLayout`]). Instances of another length give zeros where they fall short.
+pub fn public_values(kind: TrainingKind, instances: &[Fr]) -> PublicValues {
     let at = |i: usize| instances.get(i).copied().unwrap_or_default();
     let small = |i: usize| {
         let bytes = at(i).to_bytes();
@@ -245,15 +315,35 @@ pub fn public_values(instances: &[Fr]) -> PublicValues {
         train_root: at(AggregateLayout::TRAIN_ROOT),
         license_mask: small(AggregateLayout::LICENSE_MASK),
         n_records: small(AggregateLayout::N_RECORDS),
-        w0_hash: at(AggregateLayout::W0_HASH),
-        w_hash: at(AggregateLayout::W_HASH),
-        hyper_hash: at(AggregateLayout::HYPER_HASH),
+        model: match kind {
+            TrainingKind::Proven => ModelValues::Trained(Trained {
+                w0_hash: at(AggregateLayout::W0_HASH),
+                w_hash: at(AggregateLayout::W_HASH),
+                hyper_hash: at(AggregateLayout::HYPER_HASH),
+            }),
+            TrainingKind::Declared => {
+                let (hi, lo) =
+                    (at(DeclaredLayout::MODEL_HASH_HI), at(DeclaredLayout::MODEL_HASH_LO));
+                // The hash is the halves' low 16 bytes each, big-endian; a half of 128 bits or
+                // more (which no proof has: they are range-checked) keeps only those bytes,
+                // and the instances then differ from `instances_of` this value.
+                let mut sha = [0u8; 32];
+                sha[..16].copy_from_slice(&fr_to_be_bytes(&hi)[16..]);
+                sha[16..].copy_from_slice(&fr_to_be_bytes(&lo)[16..]);
+                ModelValues::Declared(DeclaredModel {
+                    model_sha256: ContentHash(sha),
+                    model_hash_hi: hi,
+                    model_hash_lo: lo,
+                })
+            }
+        },
     }
 }
 
-/// The instances of named public values, in [`AggregateLayout`] order.
+/// The instances of named public values, in [`AggregateLayout`] or [`DeclaredLayout`]
+/// order by their kind.
 pub fn instances_of(v: &PublicValues) -> Vec<Fr> {
-    let mut out = vec![Fr::zero(); AggregateLayout::LEN];
+    let mut out = vec![Fr::zero(); aggregate::instances_len(v.model.kind())];
     for (i, x) in v.accumulator.iter().take(ACCUMULATOR_LEN).enumerate() {
         out[AggregateLayout::ACCUMULATOR + i] = *x;
     }
@@ -264,9 +354,17 @@ pub fn instances_of(v: &PublicValues) -> Vec<Fr> {
     out[AggregateLayout::TRAIN_ROOT] = v.train_root;
     out[AggregateLayout::LICENSE_MASK] = Fr::from(v.license_mask);
     out[AggregateLayout::N_RECORDS] = Fr::from(v.n_records);
-    out[AggregateLayout::W0_HASH] = v.w0_hash;
-    out[AggregateLayout::W_HASH] = v.w_hash;
-    out[AggregateLayout::HYPER_HASH] = v.hyper_hash;
+    match &v.model {
+        ModelValues::Trained(t) => {
+            out[AggregateLayout::W0_HASH] = t.w0_hash;
+            out[AggregateLayout::W_HASH] = t.w_hash;
+            out[AggregateLayout::HYPER_HASH] = t.hyper_hash;
+        }
+        ModelValues::Declared(d) => {
+            out[DeclaredLayout::MODEL_HASH_HI] = d.model_hash_hi;
+            out[DeclaredLayout::MODEL_HASH_LO] = d.model_hash_lo;
+        }
+    }
     out
 }
 
@@ -306,7 +404,19 @@ pub enum Rejection {
         /// Key hash of the local artifacts.
         expected: String,
     },
-    /// The instance list is not the named public values.
+    /// The attestation's kind is not its profile's, or its public values are of another
+    /// kind.
+    #[error("the attestation says training {found}, but profile {profile:?} and its public values are of training {expected}")]
+    Kind {
+        /// The kind the attestation names.
+        found: TrainingKind,
+        /// The profile's kind.
+        expected: TrainingKind,
+        /// The profile.
+        profile: String,
+    },
+    /// The instance list is not the named public values (for declared training: or the
+    /// model's SHA-256 in hex is not its two halves).
     #[error("the instance list does not match the named public values")]
     Instances,
     /// The calldata is not the instances and the proof.
@@ -335,20 +445,29 @@ pub fn check_attestation(
             expected_id: profile.id,
         });
     }
+    if att.kind != profile.kind || att.public.model.kind() != profile.kind {
+        return Err(Rejection::Kind {
+            found: att.kind,
+            expected: profile.kind,
+            profile: profile.name.to_owned(),
+        });
+    }
     if att.vk_sha256 != verifier.vk_sha256 {
         return Err(Rejection::Key {
             found: att.vk_sha256.clone(),
             expected: verifier.vk_sha256.clone(),
         });
     }
-    if att.instances != instances_of(&att.public) || public_values(&att.instances) != att.public {
+    if att.instances != instances_of(&att.public)
+        || public_values(profile.kind, &att.instances) != att.public
+    {
         return Err(Rejection::Instances);
     }
     let proof = AggregateProof { instances: att.instances.clone(), proof: att.proof.clone() };
     if att.calldata != aggregate::calldata(&proof) {
         return Err(Rejection::Calldata);
     }
-    if !aggregate::verify(&verifier.params, &verifier.vk, &proof) {
+    if !aggregate::verify(&verifier.params, &verifier.vk, profile.kind, &proof) {
         return Err(Rejection::Proof);
     }
     Ok(())

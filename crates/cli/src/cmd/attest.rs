@@ -6,15 +6,22 @@
 //! A model fine-tuned from an attested one (`lineage train --base`) names that model with
 //! `--base MODEL_ID`: the registry accepts a training start that is either the profile's
 //! zero weights or the weights of a `Valid` base of the same profile, any publisher's.
+//!
+//! An attestation of declared training (`lineage prove --model-file`) is sent to
+//! `attestDeclared`; its model id is `keccak256(publisher, model file SHA-256)`, and it has
+//! no base.
 
 use crate::{chain::TxArgs, io::read_json};
 use alloy::primitives::B256;
 use anyhow::{bail, Context, Result};
 use lineage_chain::{
-    client::{word, AttestationStatus},
-    Client, Sent,
+    client::{model_word, AttestationStatus},
+    ChainError, Client, Sent,
 };
-use lineage_core::{attestation::Attestation, field::fr_to_hex};
+use lineage_core::{
+    attestation::{Attestation, TrainingKind},
+    field::fr_to_hex,
+};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -40,6 +47,7 @@ pub(crate) struct Args {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Attested {
     pub(crate) model_id: String,
+    pub(crate) kind: TrainingKind,
     pub(crate) dataset_ids: Vec<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) base_model_id: Option<String>,
@@ -56,8 +64,9 @@ impl Args {
                 match &out.tx {
                     None => eprintln!("model {} is already attested", out.model_id),
                     Some(tx) => eprintln!(
-                        "attested model {} on datasets {:?}{} ({} gas, tx {})",
+                        "attested model {} (training {}) on datasets {:?}{} ({} gas, tx {})",
                         out.model_id,
+                        out.kind,
                         out.dataset_ids,
                         match &out.base_model_id {
                             Some(b) => format!(", fine-tuned from model {b}"),
@@ -82,11 +91,16 @@ pub(crate) async fn attest(
     base: Option<B256>,
 ) -> Result<Attested> {
     let sender = client.sender().context("attest needs a signer")?;
-    if base.is_none() {
-        check_zero_start(att)?;
+    if att.kind != att.public.model.kind() {
+        return Err(ChainError::KindMismatch { kind: att.kind }.into());
+    }
+    match (att.kind, base) {
+        (TrainingKind::Declared, Some(_)) => return Err(ChainError::DeclaredWithBase.into()),
+        (TrainingKind::Proven, None) => check_zero_start(att)?,
+        _ => {}
     }
     let base_model_id = base.map(|b| b.to_string());
-    let model_id = Client::model_id(sender, word(&att.public.w_hash));
+    let model_id = Client::model_id(sender, model_word(&att.public.model));
     let dataset_ids = match ids {
         Some(ids) => ids,
         None => client.resolve_datasets(att).await?,
@@ -95,6 +109,7 @@ pub(crate) async fn attest(
         if status != AttestationStatus::None {
             return Ok(Attested {
                 model_id: model_id.to_string(),
+                kind: att.kind,
                 dataset_ids,
                 base_model_id,
                 already_attested: true,
@@ -105,6 +120,7 @@ pub(crate) async fn attest(
     let (model_id, sent) = client.attest(att, &dataset_ids, base).await?;
     Ok(Attested {
         model_id: model_id.to_string(),
+        kind: att.kind,
         dataset_ids,
         base_model_id,
         already_attested: false,
@@ -118,12 +134,13 @@ fn check_zero_start(att: &Attestation) -> Result<()> {
     let profile = lineage_circuits::profile::by_name(&att.profile)
         .with_context(|| format!("the attestation's profile {:?} is unknown", att.profile))?;
     let zero = lineage_circuits::layout::zero_start_hash(&profile);
-    if att.public.w0_hash != zero {
+    let t = att.public.model.trained().ok_or(ChainError::KindMismatch { kind: att.kind })?;
+    if t.w0_hash != zero {
         bail!(
             "this model's training started from weights with w0_hash {}, not from the {} \
              profile's zero weights ({}): name the attested model it was fine-tuned from with \
              --base MODEL_ID",
-            fr_to_hex(&att.public.w0_hash),
+            fr_to_hex(&t.w0_hash),
             profile.name,
             fr_to_hex(&zero)
         );

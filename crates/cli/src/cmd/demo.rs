@@ -4,6 +4,13 @@
 //! SRS), attests on-chain, anchors a batch of generated PNGs, verifies one as a wallet
 //! would, pays royalties and has a creator claim them; then prints a summary.
 //!
+//! Beside the logistic head (training proven), a second model shows training *declared*:
+//! a stand-in "diffusion model" that is plainly a file of pseudo-random bytes, with a
+//! training set of 24 records drawn from both datasets (16 from atelier, 8 from harbor),
+//! named by content hash. Its training set is proven (profile demo-declared) and bound to
+//! the file's SHA-256, it is attested with `attestDeclared`, its outputs verify with
+//! `model.training_declared`, and royalties paid to it split 16:8 by its proven counts.
+//!
 //! Idempotent: files that exist are reused (the proof is redone only when its inputs
 //! changed), and on a chain that already holds the deployment, datasets and attestation,
 //! those are found rather than created again. Run it from the repository root (it needs
@@ -20,7 +27,12 @@ use lineage_chain::{
     client::{dataset_status, DatasetStatus, Signer},
     Client,
 };
-use lineage_core::{attestation::Attestation, field::fr_to_hex, manifest::DatasetManifest};
+use lineage_core::{
+    attestation::{Attestation, ModelValues, TrainingKind},
+    content::hash_bytes,
+    field::fr_to_hex,
+    manifest::DatasetManifest,
+};
 use serde::Serialize;
 use std::{
     path::{Path, PathBuf},
@@ -38,6 +50,8 @@ const ANVIL_KEYS: [&str; 3] = [
 ];
 const ANVIL_CHAIN_ID: u64 = 31337;
 const DATASETS: [&str; 2] = ["atelier", "harbor"];
+/// Records the declared model's training set takes from each dataset, in manifest order.
+const DECLARED_DRAW: [usize; 2] = [16, 8];
 /// Generated outputs anchored in one batch.
 const OUTPUTS: usize = 4;
 
@@ -93,8 +107,24 @@ struct Summary {
     claimed_by: Address,
     claimed_wei: String,
     claimed_eth: String,
+    declared: DeclaredSummary,
     stages: Vec<Stage>,
     insecure_dev_srs: bool,
+}
+
+/// The second model: training declared, training set proven.
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DeclaredSummary {
+    model_file: PathBuf,
+    model_sha256: String,
+    model_id: String,
+    verifier: Address,
+    attestation_reused: bool,
+    counts: Vec<u64>,
+    verified_file: PathBuf,
+    verdict: String,
+    verdict_codes: Vec<String>,
 }
 
 /// Times stages and prints progress on stderr.
@@ -167,13 +197,27 @@ impl Args {
         let d = publisher.deployment().clone();
         (s.registry, s.vault, s.verifier) = (d.registry, d.vault, d.verifiers.demo);
 
-        let manifests = clock.stage("sample datasets and model", || data(&out))?;
+        s.declared.verifier = d.verifiers.demo_declared;
+
+        let manifests = clock.stage("sample datasets and models", || data(&out))?;
         let att_path = out.join("attestation.json");
         s.attestation_reused = clock.stage("prove (demo profile, INSECURE dev SRS)", || {
-            prove(&out, &manifests, &att_path)
+            prove(&out, &manifests, &att_path, &Model::Trained)
         })?;
         let att: Attestation = read_json(&att_path, "attestation")?;
         s.insecure_dev_srs = att.srs.insecure;
+        let declared_path = out.join("attestation-declared.json");
+        let declared_model = Model::Declared;
+        s.declared.attestation_reused = clock
+            .stage("prove the diffusion model's training set (demo-declared)", || {
+                prove(&out, &manifests, &declared_path, &declared_model)
+            })?;
+        let declared: Attestation = read_json(&declared_path, "attestation")?;
+        s.declared.model_file = declared_model.file(&out);
+        s.declared.counts = declared.public.counts[..DATASETS.len()].to_vec();
+        if let Some(m) = declared.public.model.declared() {
+            s.declared.model_sha256 = m.model_sha256.to_string();
+        }
 
         clock.stage("register and certify datasets", || {
             rt.block_on(async {
@@ -195,41 +239,48 @@ impl Args {
         })?;
 
         let model_id = clock.stage("attest on-chain (proof verified in the tx)", || {
-            rt.block_on(async {
-                let a = attest::attest(&publisher, &att, Some(s.dataset_ids.clone()), None).await?;
-                if let Some(tx) = &a.tx {
-                    s.transactions.push(tx_of("attest".into(), tx));
-                }
-                Ok(a.model_id.parse::<B256>()?)
-            })
+            rt.block_on(attest_model(&publisher, &att, &s.dataset_ids, &mut s.transactions))
         })?;
         s.model_id = model_id.to_string();
+        let declared_id = clock.stage("attest the diffusion model (training declared)", || {
+            rt.block_on(attest_model(&publisher, &declared, &s.dataset_ids, &mut s.transactions))
+        })?;
+        s.declared.model_id = declared_id.to_string();
 
         let outputs = clock.stage("generate and anchor outputs", || {
-            let files = generate_outputs(&out.join("outputs"), &att)?;
-            if rt.block_on(anchored_already(&publisher, &files))? {
-                eprintln!("the outputs' receipts match a batch already anchored");
-            } else {
-                let anchored =
-                    rt.block_on(anchor::anchor(&publisher, model_id, &files, "demo://"))?;
-                s.transactions.push(tx_of("anchorOutputs".into(), &anchored.tx));
-            }
-            Ok(files)
+            anchor_outputs(
+                &rt,
+                &publisher,
+                model_id,
+                &att,
+                &out.join("outputs"),
+                &mut s.transactions,
+            )
         })?;
+        let declared_outputs =
+            clock.stage("generate and anchor the diffusion model's outputs", || {
+                let dir = out.join("outputs-declared");
+                anchor_outputs(&rt, &publisher, declared_id, &declared, &dir, &mut s.transactions)
+            })?;
 
-        clock.stage("verify an output as a wallet", || {
-            let args = verify_image::Args {
-                file: outputs[0].clone(),
-                receipt: None,
-                min_confirmations: 1,
-                chain: chain.clone(),
-                json: false,
+        clock.stage("verify an output of each model as a wallet", || {
+            let verdict = |file: &Path| -> Result<(PathBuf, String, Vec<String>)> {
+                let args = verify_image::Args {
+                    file: file.to_owned(),
+                    receipt: None,
+                    min_confirmations: 1,
+                    require_proven_training: false,
+                    chain: chain.clone(),
+                    json: false,
+                };
+                let report = rt.block_on(verify_image::verify(&args))?;
+                eprint!("{}", verify_image::render_report(&report));
+                let codes = report.verdict.codes.iter().map(|c| c.as_str().to_owned()).collect();
+                Ok((report.file.clone(), report.verdict.outcome.to_string(), codes))
             };
-            let report = rt.block_on(verify_image::verify(&args))?;
-            eprint!("{}", verify_image::render_report(&report));
-            s.verified_file = report.file.clone();
-            s.verdict = report.verdict.outcome.to_string();
-            s.verdict_codes = report.verdict.codes.iter().map(|c| c.as_str().to_owned()).collect();
+            (s.verified_file, s.verdict, s.verdict_codes) = verdict(&outputs[0])?;
+            (s.declared.verified_file, s.declared.verdict, s.declared.verdict_codes) =
+                verdict(&declared_outputs[0])?;
             Ok(())
         })?;
 
@@ -247,8 +298,11 @@ impl Args {
                     s.claimed_eth = format_ether(before);
                     return Ok(());
                 }
-                let tx = publisher.pay_royalty(model_id, wei).await?;
-                s.transactions.push(tx_of(format!("payRoyalty {} ETH", self.royalty), &tx));
+                for (what, id) in [("", model_id), (" to the diffusion model", declared_id)] {
+                    let tx = publisher.pay_royalty(id, wei).await?;
+                    let what = format!("payRoyalty {} ETH{what}", self.royalty);
+                    s.transactions.push(tx_of(what, &tx));
+                }
                 let rows = royalties::positions(&creator, model_id, Some(me)).await?;
                 if rows.iter().all(|r| r.claimable_wei.is_zero()) {
                     bail!("creator {me} has nothing to claim from model {model_id}");
@@ -270,6 +324,43 @@ impl Args {
         }
         Ok(())
     }
+}
+
+/// Attests `att` unless the publisher already has (either kind), recording the transaction.
+async fn attest_model(
+    publisher: &Client,
+    att: &Attestation,
+    dataset_ids: &[u32],
+    transactions: &mut Vec<Tx>,
+) -> Result<B256> {
+    let a = attest::attest(publisher, att, Some(dataset_ids.to_vec()), None).await?;
+    if let Some(tx) = &a.tx {
+        let what = match att.kind {
+            TrainingKind::Proven => "attest",
+            TrainingKind::Declared => "attestDeclared",
+        };
+        transactions.push(tx_of(what.into(), tx));
+    }
+    Ok(a.model_id.parse::<B256>()?)
+}
+
+/// Generates `model`'s outputs in `dir` and anchors them, unless they are already.
+fn anchor_outputs(
+    rt: &tokio::runtime::Runtime,
+    publisher: &Client,
+    model: B256,
+    att: &Attestation,
+    dir: &Path,
+    transactions: &mut Vec<Tx>,
+) -> Result<Vec<PathBuf>> {
+    let files = generate_outputs(dir, att)?;
+    if rt.block_on(anchored_already(publisher, &files))? {
+        eprintln!("the outputs' receipts match a batch already anchored");
+    } else {
+        let anchored = rt.block_on(anchor::anchor(publisher, model, &files, "demo://"))?;
+        transactions.push(tx_of("anchorOutputs".into(), &anchored.tx));
+    }
+    Ok(files)
 }
 
 /// Whether every file has a receipt whose batch is anchored on this chain with its root.
@@ -379,8 +470,8 @@ fn lineage(args: &[&str]) -> Result<()> {
     Ok(())
 }
 
-/// The sample corpus, its two dataset manifests (demo depth) and the trained model; files
-/// that exist are kept.
+/// The sample corpus, its two dataset manifests (demo depth), the trained logistic head and
+/// the stand-in diffusion model with its training-set list; files that exist are kept.
 fn data(out: &Path) -> Result<Vec<PathBuf>> {
     let p = |x: &Path| x.to_string_lossy().into_owned();
     let sample = out.join("sample");
@@ -406,38 +497,116 @@ fn data(out: &Path) -> Result<Vec<PathBuf>> {
         args.extend(["--lr".into(), "0.25".into(), "-o".into(), p(&model)]);
         lineage(&args.iter().map(String::as_str).collect::<Vec<_>>())?;
     }
+    diffusion_model(out, &manifests)?;
     Ok(manifests)
 }
 
-/// Proves unless `att` exists, is newer than its inputs and verifies. Returns whether the
-/// existing attestation was reused.
-fn prove(out: &Path, manifests: &[PathBuf], att: &Path) -> Result<bool> {
+/// The stand-in "diffusion model": `diffusion/weights.bin`, 256 KiB of deterministic
+/// pseudo-random bytes (NOT a real checkpoint: any file is a model to the declared kind,
+/// which binds its SHA-256), and `diffusion/training-set.txt`, its training set named by
+/// content hash: the first [`DECLARED_DRAW`] records of each dataset.
+fn diffusion_model(out: &Path, manifests: &[PathBuf]) -> Result<()> {
+    let dir = out.join("diffusion");
+    std::fs::create_dir_all(&dir)?;
+    let weights = dir.join("weights.bin");
+    if !weights.exists() {
+        let mut bytes = Vec::with_capacity(256 * 1024);
+        let mut block = hash_bytes(b"lineage demo diffusion model").0;
+        while bytes.len() < 256 * 1024 {
+            bytes.extend_from_slice(&block);
+            block = hash_bytes(&block).0;
+        }
+        write_atomic(&weights, &bytes)?;
+    }
+    let list = dir.join("training-set.txt");
+    if !list.exists() {
+        let mut text = String::from(
+            "# The demo diffusion model's training set: one work a line, by content hash.\n",
+        );
+        for (path, take) in manifests.iter().zip(DECLARED_DRAW) {
+            let m: DatasetManifest = read_json(path, "dataset manifest")?;
+            text.push_str(&format!("# {take} records of {}\n", path.display()));
+            for r in m.records.iter().take(take) {
+                text.push_str(&format!("{}\n", r.record.content));
+            }
+        }
+        write_atomic(&list, text.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Which of the demo's two models a proof is for.
+enum Model {
+    /// The logistic head (`model.json`), training proven under profile `demo`.
+    Trained,
+    /// The stand-in diffusion model, training declared under profile `demo-declared`.
+    Declared,
+}
+
+impl Model {
+    fn profile(&self) -> &'static str {
+        match self {
+            Model::Trained => "demo",
+            Model::Declared => "demo-declared",
+        }
+    }
+
+    /// The model's file: what `prove` reads and what the attestation names.
+    fn file(&self, out: &Path) -> PathBuf {
+        match self {
+            Model::Trained => out.join("model.json"),
+            Model::Declared => out.join("diffusion").join("weights.bin"),
+        }
+    }
+
+    /// `prove`'s arguments naming the model and its training records.
+    fn args(&self, out: &Path, data: &str) -> Vec<String> {
+        let p = |x: PathBuf| x.to_string_lossy().into_owned();
+        match self {
+            Model::Trained => {
+                vec!["--train".into(), data.into(), "--model".into(), p(self.file(out))]
+            }
+            Model::Declared => vec![
+                "--train".into(),
+                p(out.join("diffusion").join("training-set.txt")),
+                "--model-file".into(),
+                p(self.file(out)),
+            ],
+        }
+    }
+
+    /// The files the proof depends on besides the manifests.
+    fn inputs(&self, out: &Path) -> Vec<PathBuf> {
+        match self {
+            Model::Trained => vec![self.file(out)],
+            Model::Declared => {
+                vec![self.file(out), out.join("diffusion").join("training-set.txt")]
+            }
+        }
+    }
+}
+
+/// Proves `model` unless `att` exists, is newer than its inputs and verifies. Returns
+/// whether the existing attestation was reused.
+fn prove(out: &Path, manifests: &[PathBuf], att: &Path, model: &Model) -> Result<bool> {
     let p = |x: &Path| x.to_string_lossy().into_owned();
-    let model = out.join("model.json");
     let modified = |x: &Path| std::fs::metadata(x).and_then(|m| m.modified()).ok();
+    let inputs = model.inputs(out);
     let fresh = modified(att).is_some_and(|t| {
-        manifests.iter().chain([&model]).all(|i| modified(i).is_some_and(|m| m <= t))
+        manifests.iter().chain(&inputs).all(|i| modified(i).is_some_and(|m| m <= t))
     });
     if fresh && lineage(&["verify", &p(att)]).is_ok() {
         eprintln!("reusing {} (newer than its inputs, and it verifies)", att.display());
         return Ok(true);
     }
     let data = manifests.iter().map(|m| p(m)).collect::<Vec<_>>().join(",");
-    lineage(&["setup", "--profile", "demo", "--dev-srs"])?;
-    lineage(&[
-        "prove",
-        "--profile",
-        "demo",
-        "--dev-srs",
-        "--datasets",
-        &data,
-        "--train",
-        &data,
-        "--model",
-        &p(&model),
-        "-o",
-        &p(att),
-    ])?;
+    let profile = model.profile();
+    lineage(&["setup", "--profile", profile, "--dev-srs"])?;
+    let mut args: Vec<String> =
+        ["prove", "--profile", profile, "--dev-srs", "--datasets", &data].map(String::from).into();
+    args.extend(model.args(out, &data));
+    args.extend(["-o".into(), p(att)]);
+    lineage(&args.iter().map(String::as_str).collect::<Vec<_>>())?;
     Ok(false)
 }
 
@@ -445,7 +614,10 @@ fn prove(out: &Path, manifests: &[PathBuf], att: &Path) -> Result<bool> {
 /// pictures seeded by the model commitment); files that exist are kept with their receipts.
 fn generate_outputs(dir: &Path, att: &Attestation) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
-    let seed = fr_to_hex(&att.public.w_hash);
+    let seed = match &att.public.model {
+        ModelValues::Trained(t) => fr_to_hex(&t.w_hash),
+        ModelValues::Declared(d) => d.model_sha256.to_string(),
+    };
     let seed = seed.as_bytes();
     let (w, h) = (96u32, 96u32);
     let mut files = Vec::new();
@@ -501,6 +673,23 @@ fn print_summary(s: &Summary) {
         s.verdict,
         s.verified_file.display(),
         s.verdict_codes.join(", ")
+    );
+    let d = &s.declared;
+    println!(
+        "  model 2      {}{}: a stand-in diffusion model ({}, sha256 {}), training DECLARED, \
+         training set proven ({:?} records per dataset)",
+        d.model_id,
+        if d.attestation_reused { " (proof reused)" } else { "" },
+        d.model_file.display(),
+        d.model_sha256,
+        d.counts
+    );
+    println!("  verifier 2   {} (demo-declared profile)", d.verifier);
+    println!(
+        "  verdict 2    {} for {}: {}",
+        d.verdict,
+        d.verified_file.display(),
+        d.verdict_codes.join(", ")
     );
     println!("  claimed      {} ETH by {}", s.claimed_eth, s.claimed_by);
     println!("  gas");

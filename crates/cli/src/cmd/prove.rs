@@ -1,26 +1,38 @@
-//! `lineage prove`: the dataset proof and the training proof of a trained model,
-//! aggregated into ONE proof the chain verifies, written as an attestation file with the
-//! named public values, the verifier calldata, versions and per-stage timings.
+//! `lineage prove`: ONE proof the chain verifies, written as an attestation file with the
+//! named public values, the verifier calldata, versions and per-stage timings. Two kinds:
+//! - `--model model.json` (a proven-training profile such as `demo`): the dataset proof and
+//!   the training proof of a trained logistic head, aggregated;
+//! - `--model-file PATH` (a declared-training profile such as `demo-declared`): any model,
+//!   a file or a folder of weights, named by its SHA-256 (`model-sha256-v1`). The dataset
+//!   proof alone is aggregated, bound to that hash: the training set is proven, the
+//!   training declared.
 //!
 //! Everything that can be checked natively is checked before any proving starts: the
-//! records come from the named datasets under allowed licenses, and training them as
-//! `model.json` declares gives exactly its weights. A fine-tuned model (`lineage train
-//! --base`) is proved the same way: its start is public as `w0_hash`, and `lineage attest
-//! --base` names the attested model with those weights.
+//! records come from the named datasets under allowed licenses, and (proven training)
+//! training them as `model.json` declares gives exactly its weights. A fine-tuned model
+//! (`lineage train --base`) is proved the same way: its start is public as `w0_hash`, and
+//! `lineage attest --base` names the attested model with those weights.
 
 use crate::{
     cmd::setup::KeyArgs,
-    io::{print_json, read_json, write_json, Stages},
+    io::{print_json, read_json, write_json, Bar, Stages},
     records::Source,
 };
 use anyhow::{bail, Context, Result};
-use lineage_circuits::{dataset::DatasetCircuit, training::TrainingCircuit};
+use lineage_circuits::{
+    dataset::{DatasetCircuit, DatasetWitness},
+    profile::{self, Profile, TrainingKind},
+    training::TrainingCircuit,
+};
 use lineage_core::{
+    attestation::ModelValues,
     field::fr_to_hex,
+    model::model_hash,
     record::parse_address,
     train::{ModelFile, Weights},
-    Address, DatasetManifest, License,
+    Address, DatasetManifest, License, Record,
 };
+use lineage_prover::{aggregate::AggregateProof, pipeline::Setup};
 use serde::Serialize;
 use std::{collections::BTreeMap, path::PathBuf, time::Instant};
 
@@ -32,13 +44,19 @@ pub(crate) struct Args {
     /// Certified dataset manifests, comma-separated; their order is the slot order.
     #[arg(long, value_delimiter = ',', required = true)]
     datasets: Vec<PathBuf>,
-    /// The training records exactly as `lineage train --data` read them, comma-separated,
-    /// in order.
+    /// The training records, comma-separated: JSONL records or manifests exactly as
+    /// `lineage train --data` read them, or works named by content hash or path (a `.txt`
+    /// list, one a line) or a folder of the works, looked up in the --datasets manifests.
     #[arg(long, value_delimiter = ',', required = true)]
     train: Vec<PathBuf>,
-    /// The trained model (`lineage train -o`).
+    /// The trained logistic head (`lineage train -o`): proven training.
+    #[arg(long, required_unless_present = "model_file", conflicts_with = "model_file")]
+    model: Option<PathBuf>,
+    /// Any model's weights, a file or a folder (safetensors shards, a LoRA adapter, a GGUF):
+    /// training declared, training set proven, under a declared profile
+    /// (`--profile demo-declared`).
     #[arg(long)]
-    model: PathBuf,
+    model_file: Option<PathBuf>,
     /// Allowed license codes, comma-separated [default: exactly the training records'].
     #[arg(long, value_delimiter = ',')]
     licenses: Vec<License>,
@@ -60,8 +78,14 @@ pub(crate) struct Args {
 struct Summary {
     attestation: PathBuf,
     profile: String,
+    kind: TrainingKind,
     insecure_srs: bool,
-    w_hash: String,
+    /// Proven training: the trained weights' commitment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    w_hash: Option<String>,
+    /// Declared training: the model's SHA-256.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    model_sha256: Option<String>,
     train_root: String,
     n_records: u64,
     counts: Vec<u64>,
@@ -70,77 +94,72 @@ struct Summary {
     timings_ms: BTreeMap<String, u64>,
 }
 
+/// What is proven about the model, checked before any proving.
+enum Claim {
+    /// A logistic head whose training the circuit re-executes.
+    Trained { training: lineage_circuits::training::TrainingWitness, fine_tuned: bool },
+    /// Any model file, by its SHA-256.
+    Declared { model: lineage_core::ContentHash },
+}
+
 impl Args {
     pub(crate) fn run(self) -> Result<()> {
         let t0 = Instant::now();
         let profile = self.keys.profile()?;
-        let model: ModelFile = read_json(&self.model, "model file")?;
-        if model.profile != profile.name {
-            bail!(
-                "{} was trained for profile {:?}, not {:?}",
-                self.model.display(),
-                model.profile,
-                profile.name
-            );
-        }
-        let source = Source {
-            profile: profile.name,
-            frac_bits: profile.training.frac_bits,
-            creator: self.creator,
-            license: self.license,
-        };
-        let records = source.load_training_set(&self.train)?;
+        check_kind(&profile, self.model_file.is_some())?;
         let datasets = self
             .datasets
             .iter()
             .map(|p| read_json::<DatasetManifest>(p, "dataset manifest"))
             .collect::<Result<Vec<_>>>()?;
+        let source = Source {
+            profile: profile.name,
+            frac_bits: profile.training.frac_bits,
+            creator: self.creator,
+            license: self.license,
+            lookup: &datasets,
+        };
+        let records = source.load_training_set(&self.train)?;
         let mask = if self.licenses.is_empty() {
             records.iter().fold(0, |m, r| m | r.license.mask_bit())
         } else {
             self.licenses.iter().fold(0, |m, l| m | l.mask_bit())
         };
-
         let dataset_witness = DatasetCircuit::new(&profile)
             .witness(&datasets, &records, mask)
             .context(
             "the training records do not all come from the named datasets under allowed licenses",
         )?;
-        let fine_tuned = model.w0 != Weights::zeros(profile.training.features);
-        let training = TrainingCircuit::new(&profile);
-        let training_witness = training
-            .witness(records, model.hyper.lr, model.w0.clone())
-            .context("these records cannot be trained as the model declares")?;
-        if training_witness.weights != model.weights
-            || training.hyper(model.hyper.lr, training_witness.records.len()) != model.hyper
-        {
-            bail!(
-                "{}: training these records with its hyperparameters does not give its weights \
-                 (was it trained on other data, by an older lineage that kept the sources' order, or \
-                 with other settings?)",
-                self.model.display()
-            );
-        }
+        let claim = match (&self.model, &self.model_file) {
+            (Some(path), _) => self.trained(&profile, path, records)?,
+            (None, Some(path)) => {
+                let bar = Bar::new("hashing the model");
+                let m = model_hash(path, &bar)
+                    .with_context(|| format!("hashing the model at {}", path.display()))?;
+                bar.finish();
+                Claim::Declared { model: m.sha256 }
+            }
+            (None, None) => bail!("give --model (proven training) or --model-file (declared)"),
+        };
 
         let (setup, _, _, setup_time) = self.keys.open(false)?;
-        let stages = Stages::new();
-        let mut progress = |stage: &str| stages.stage(stage);
-        let (proof, mut timings) =
-            setup.prove_timed(&dataset_witness, &training_witness, &mut progress)?;
+        let (proof, mut timings) = prove(&setup, &dataset_witness, &claim)?;
         timings.insert("load_keys".into(), setup_time.as_millis() as u64);
-        progress("verifying off-chain");
-        if !setup.verify(&proof) {
-            bail!("the aggregated proof does not verify (a prover bug: please report it)");
-        }
         timings.insert("total".into(), t0.elapsed().as_millis() as u64);
         let att = setup.attestation(&proof, timings);
         write_json(&self.out, &att).context("writing the attestation")?;
 
+        let (w_hash, model_sha256) = match &att.public.model {
+            ModelValues::Trained(t) => (Some(fr_to_hex(&t.w_hash)), None),
+            ModelValues::Declared(d) => (None, Some(d.model_sha256.to_string())),
+        };
         let summary = Summary {
             attestation: self.out.clone(),
             profile: att.profile.clone(),
+            kind: att.kind,
             insecure_srs: att.srs.insecure,
-            w_hash: fr_to_hex(&att.public.w_hash),
+            w_hash,
+            model_sha256,
             train_root: fr_to_hex(&att.public.train_root),
             n_records: att.public.n_records,
             counts: att.public.counts.clone(),
@@ -151,24 +170,101 @@ impl Args {
         if self.json {
             return print_json(&summary);
         }
+        let what = match (&summary.w_hash, &summary.model_sha256) {
+            (Some(w), _) => format!("the weights with w_hash {w} (training proven)"),
+            (None, Some(m)) => {
+                format!("the training set of the model file {m} (training declared, not proven)")
+            }
+            (None, None) => String::new(),
+        };
         eprintln!(
-            "proved the weights with w_hash {} on {} records (per dataset: {:?}) in {:.1} s: {} \
-             ({} B proof){}; the model id is fixed at attestation: keccak256(publisher, w_hash)",
-            summary.w_hash,
+            "proved {what} on {} records (per dataset: {:?}) in {:.1} s: {} ({} B proof){}; the \
+             model id is fixed at attestation: keccak256(publisher, {})",
             summary.n_records,
             &summary.counts[..datasets.len()],
             t0.elapsed().as_secs_f64(),
             self.out.display(),
             summary.proof_bytes,
-            if summary.insecure_srs { "; INSECURE dev SRS" } else { "" }
+            if summary.insecure_srs { "; INSECURE dev SRS" } else { "" },
+            if summary.w_hash.is_some() { "w_hash" } else { "model hash" },
         );
-        if fine_tuned {
+        if let (Claim::Trained { fine_tuned: true, .. }, ModelValues::Trained(t)) =
+            (&claim, &att.public.model)
+        {
             eprintln!(
                 "training started from weights with w0_hash {} (a fine-tune): attest it with \
                  --base MODEL_ID, the attested model with those weights",
-                fr_to_hex(&att.public.w0_hash)
+                fr_to_hex(&t.w0_hash)
             );
         }
         Ok(())
     }
+
+    /// Checks that training `records` as `path` declares gives exactly its weights.
+    fn trained(&self, profile: &Profile, path: &PathBuf, records: Vec<Record>) -> Result<Claim> {
+        let model: ModelFile = read_json(path, "model file")?;
+        if model.profile != profile.name {
+            bail!(
+                "{} was trained for profile {:?}, not {:?}",
+                path.display(),
+                model.profile,
+                profile.name
+            );
+        }
+        let fine_tuned = model.w0 != Weights::zeros(profile.training.features);
+        let circuit = TrainingCircuit::new(profile);
+        let training = circuit
+            .witness(records, model.hyper.lr, model.w0.clone())
+            .context("these records cannot be trained as the model declares")?;
+        if training.weights != model.weights
+            || circuit.hyper(model.hyper.lr, training.records.len()) != model.hyper
+        {
+            bail!(
+                "{}: training these records with its hyperparameters does not give its weights \
+                 (was it trained on other data, by an older lineage that kept the sources' order, or \
+                 with other settings?)",
+                path.display()
+            );
+        }
+        Ok(Claim::Trained { training, fine_tuned })
+    }
+}
+
+/// Refuses a model argument of the other kind than the profile's, naming the profile to use.
+fn check_kind(profile: &Profile, declared: bool) -> Result<()> {
+    let wanted = if declared { TrainingKind::Declared } else { TrainingKind::Proven };
+    if profile.kind == wanted {
+        return Ok(());
+    }
+    let twin = profile::ALL
+        .iter()
+        .find(|p| p.kind == wanted && p.dataset == profile.dataset && p.records == profile.records)
+        .map(|p| format!(" (--profile {})", p.name))
+        .unwrap_or_default();
+    let arg = if declared { "--model-file" } else { "--model" };
+    bail!(
+        "{arg} proves {wanted} training, but profile {:?} is of {} training: use a profile of \
+         {wanted} training{twin}",
+        profile.name,
+        profile.kind
+    )
+}
+
+/// Proves and verifies off-chain, reporting each stage.
+fn prove(
+    setup: &Setup,
+    dataset: &DatasetWitness,
+    claim: &Claim,
+) -> Result<(AggregateProof, BTreeMap<String, u64>)> {
+    let stages = Stages::new();
+    let mut progress = |stage: &str| stages.stage(stage);
+    let (proof, timings) = match claim {
+        Claim::Trained { training, .. } => setup.prove_timed(dataset, training, &mut progress)?,
+        Claim::Declared { model } => setup.prove_declared(dataset, *model, &mut progress)?,
+    };
+    progress("verifying off-chain");
+    if !setup.verify(&proof) {
+        bail!("the aggregated proof does not verify (a prover bug: please report it)");
+    }
+    Ok((proof, timings))
 }

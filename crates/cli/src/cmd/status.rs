@@ -1,6 +1,7 @@
-//! `lineage status MODEL_ID`: a model's attestation status (valid, revoked, tainted) and its
-//! lineage: the datasets it was trained on, their status and creators, and the models it
-//! was fine-tuned from (a revoked or tainted base taints it).
+//! `lineage status MODEL_ID`: a model's attestation status (valid, revoked, tainted), its
+//! kind of training (proven, or declared with the model file's SHA-256) and its lineage:
+//! the datasets it was trained on, their status and creators, and the models it was
+//! fine-tuned from (a revoked or tainted base taints it).
 
 use crate::{
     chain::{block_on, ChainArgs},
@@ -9,6 +10,7 @@ use crate::{
 use alloy::primitives::B256;
 use anyhow::{Context, Result};
 use lineage_chain::client::ModelLineage;
+use lineage_core::attestation::TrainingKind;
 use std::process::ExitCode;
 
 /// Arguments of `lineage status`.
@@ -50,6 +52,15 @@ pub(crate) fn render_lineage(l: &ModelLineage) -> String {
     let _ = writeln!(o, "model {}: {:?}", l.model_id, l.status);
     let _ = writeln!(o, "  publisher   {}", l.publisher);
     let _ = writeln!(o, "  profile     {}", l.profile_id);
+    let training = match (l.training, l.model_hash) {
+        (Some(TrainingKind::Proven), _) => "proven (the proof re-executes it)".to_owned(),
+        (Some(TrainingKind::Declared), hash) => format!(
+            "declared by the publisher, NOT proven; training set proven{}",
+            hash.map(|h| format!(", model file sha256 {h}")).unwrap_or_default()
+        ),
+        (None, _) => "unknown kind".to_owned(),
+    };
+    let _ = writeln!(o, "  training    {training}");
     let _ = writeln!(o, "  records     {} (license mask {:#x})", l.n_records, l.license_mask);
     if let (Some(block), Some(conf)) = (l.attested_block, l.confirmations) {
         let _ = writeln!(o, "  attested    block {block} ({conf} confirmations)");

@@ -82,6 +82,7 @@ impl Args {
             frac_bits: shape.frac_bits,
             creator: self.creator,
             license: self.license,
+            lookup: &[],
         };
         let records = source.load_training_set(&self.data)?;
         let w0 = match &self.base {

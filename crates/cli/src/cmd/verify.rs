@@ -7,7 +7,8 @@ use crate::{
     io::{print_json, read_json},
 };
 use anyhow::Result;
-use lineage_core::attestation::Attestation;
+use lineage_core::attestation::{Attestation, ModelValues, TrainingKind};
+use lineage_core::field::fr_to_hex;
 use lineage_prover::{artifacts, pipeline::check_attestation};
 use serde::Serialize;
 use std::{path::PathBuf, process::ExitCode};
@@ -30,8 +31,14 @@ struct Verdict {
     valid: bool,
     reason: Option<String>,
     profile: String,
+    kind: TrainingKind,
     insecure_srs: bool,
-    w_hash: String,
+    /// Proven training: the trained weights' commitment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    w_hash: Option<String>,
+    /// Declared training: the model file's SHA-256 (checked against its two public halves).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    model_sha256: Option<String>,
     train_root: String,
 }
 
@@ -49,18 +56,27 @@ impl Args {
             valid: reason.is_none(),
             reason,
             profile: att.profile.clone(),
+            kind: att.kind,
             insecure_srs: att.srs.insecure,
-            w_hash: lineage_core::field::fr_to_hex(&att.public.w_hash),
-            train_root: lineage_core::field::fr_to_hex(&att.public.train_root),
+            w_hash: att.public.model.trained().map(|t| fr_to_hex(&t.w_hash)),
+            model_sha256: att.public.model.declared().map(|d| d.model_sha256.to_string()),
+            train_root: fr_to_hex(&att.public.train_root),
         };
         if self.json {
             print_json(&verdict)?;
         } else if let Some(reason) = &verdict.reason {
             eprintln!("INVALID: {reason}");
         } else {
+            let model = match &att.public.model {
+                ModelValues::Trained(t) => {
+                    format!("weights with w_hash {} trained (proven)", fr_to_hex(&t.w_hash))
+                }
+                ModelValues::Declared(d) => {
+                    format!("model file {} declared trained (training set proven)", d.model_sha256)
+                }
+            };
             eprintln!(
-                "VALID: weights with w_hash {} trained on {} records (train_root {}), profile {}{}",
-                verdict.w_hash,
+                "VALID: {model} on {} records (train_root {}), profile {}{}",
                 att.public.n_records,
                 verdict.train_root,
                 verdict.profile,

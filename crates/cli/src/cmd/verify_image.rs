@@ -6,6 +6,10 @@
 //! The receipt comes from `--receipt`, else the PNG's embedded iTXt chunk, else the
 //! `FILE.lineage.json` sidecar. Exit codes: 0 valid, 1 invalid, 2 cannot tell (no receipt,
 //! too few confirmations, bad input, unreachable RPC).
+//!
+//! The verdict names the model's kind of training, `model.training_proven` or
+//! `model.training_declared`; `--require-proven-training` makes a declared one INVALID
+//! (exit 1).
 
 use crate::{
     chain::{block_on, ChainArgs},
@@ -32,6 +36,10 @@ pub(crate) struct Args {
     /// Confirmations the anchoring needs before the output counts as anchored.
     #[arg(long, default_value_t = 1)]
     pub(crate) min_confirmations: u64,
+    /// Refuse a model whose training is declared rather than proven: its
+    /// `model.training_declared` check becomes INVALID (exit 1).
+    #[arg(long)]
+    pub(crate) require_proven_training: bool,
     #[command(flatten)]
     pub(crate) chain: ChainArgs,
     /// Print the verdict (codes, checks, lineage) as JSON on stdout.
@@ -104,7 +112,10 @@ pub(crate) async fn verify(args: &Args) -> Result<Report> {
     let deployment = Deployment::registry_only(served, receipt.registry);
     let client = Client::connect(options, deployment, None).await?;
     let facts = client.output_facts(&receipt).await?;
-    let policy = Policy { min_confirmations: args.min_confirmations };
+    let policy = Policy {
+        min_confirmations: args.min_confirmations,
+        require_proven_training: args.require_proven_training,
+    };
     let verdict = judge(&hash, &receipt, &facts, &policy);
     let lineage = match facts.attestation {
         lineage_core::output::AttestationStatus::None => None,

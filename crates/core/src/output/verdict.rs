@@ -5,6 +5,7 @@
 //! [`Outcome`] is the worst of them (Invalid over CannotTell over Valid).
 
 use super::{merkle::verify_proof, OutputHash, Receipt};
+use crate::attestation::TrainingKind;
 use alloy_primitives::{Address, B256};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -105,6 +106,10 @@ pub struct ChainFacts {
     pub batch: Option<OnChainBatch>,
     /// `attestationStatus(modelId)`.
     pub attestation: AttestationStatus,
+    /// `attestation(modelId).kind`: whether the model's training is proven or declared;
+    /// `None` when there is no attestation (or a registry of before the kind).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub training: Option<TrainingKind>,
     /// `attestation(modelId).datasetIds` with each one's `dataset(id).status`, in slot
     /// order; empty when there is no attestation.
     pub datasets: Vec<DatasetFact>,
@@ -119,15 +124,21 @@ pub struct ChainFacts {
 }
 
 /// How strict [`judge`] is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Policy {
     /// Fewer confirmations than this give `output.unconfirmed` (CannotTell). Default 1.
     pub min_confirmations: u64,
+    /// Refuse a model whose training is declared rather than proven: its
+    /// `model.training_declared` check is then Invalid (exit 1) instead of Valid. Default
+    /// false.
+    #[serde(default)]
+    pub require_proven_training: bool,
 }
 
 impl Default for Policy {
     fn default() -> Self {
-        Self { min_confirmations: 1 }
+        Self { min_confirmations: 1, require_proven_training: false }
     }
 }
 
@@ -206,6 +217,16 @@ pub enum Code {
     /// `model.unknown`: no attestation has this model id (CannotTell).
     #[serde(rename = "model.unknown")]
     ModelUnknown,
+    /// `model.training_proven`: the model's training was re-executed in the proof: its
+    /// weights come from that training on the proven training set (Valid).
+    #[serde(rename = "model.training_proven")]
+    ModelTrainingProven,
+    /// `model.training_declared`: the model's training is its publisher's declaration; its
+    /// training set is proven (certified datasets, allowed licenses, the counts) and bound
+    /// to the model file's SHA-256, the weights are not. Valid by default; Invalid under
+    /// [`Policy::require_proven_training`].
+    #[serde(rename = "model.training_declared")]
+    ModelTrainingDeclared,
     /// `dataset.certified`: a training dataset is certified (Valid).
     #[serde(rename = "dataset.certified")]
     DatasetCertified,
@@ -247,6 +268,8 @@ impl Code {
             Self::ModelRevoked => "model.revoked",
             Self::ModelTainted => "model.tainted",
             Self::ModelUnknown => "model.unknown",
+            Self::ModelTrainingProven => "model.training_proven",
+            Self::ModelTrainingDeclared => "model.training_declared",
             Self::DatasetCertified => "dataset.certified",
             Self::DatasetRevoked => "dataset.revoked",
             Self::DatasetUncertified => "dataset.uncertified",
@@ -257,11 +280,14 @@ impl Code {
         }
     }
 
-    /// What this code contributes to the overall outcome.
+    /// What this code contributes to the overall outcome under the default [`Policy`]
+    /// (`model.training_declared` is Invalid under [`Policy::require_proven_training`]).
     pub const fn outcome(self) -> Outcome {
         match self {
             Self::OutputAnchored
             | Self::ModelAttested
+            | Self::ModelTrainingProven
+            | Self::ModelTrainingDeclared
             | Self::DatasetCertified
             | Self::BaseAttested => Outcome::Valid,
             Self::OutputUnknown
@@ -402,7 +428,9 @@ impl Verdict {
 ///    unless the proof leads from the hash to the *anchored* root with the registry's
 ///    checks (index below the anchored count, exact proof length); else
 ///    `output.anchored`, plus `output.unconfirmed` below `policy.min_confirmations`;
-/// 2. model: `model.attested` / `model.revoked` / `model.tainted` / `model.unknown`;
+/// 2. model: `model.attested` / `model.revoked` / `model.tainted` / `model.unknown`, then,
+///    when the chain says which, `model.training_proven` or `model.training_declared`
+///    (Invalid under `policy.require_proven_training`);
 /// 3. each dataset: `dataset.certified` / `dataset.revoked` / `dataset.uncertified`;
 /// 4. each base, nearest first: `base.attested` / `base.revoked` / `base.tainted` /
 ///    `base.unknown`.
@@ -465,6 +493,26 @@ pub fn judge(file: &OutputHash, receipt: &Receipt, chain: &ChainFacts, policy: &
         AttestationStatus::None => (Code::ModelUnknown, "no attestation has this model id"),
     };
     checks.push(Check::new(code, format!("{detail} ({})", receipt.model_id)));
+    match chain.training {
+        Some(TrainingKind::Proven) => checks.push(Check::new(
+            Code::ModelTrainingProven,
+            "its training is proven: the proof re-executes it on the proven training set".into(),
+        )),
+        Some(TrainingKind::Declared) => {
+            let mut check = Check::new(
+                Code::ModelTrainingDeclared,
+                "its training is declared by its publisher, not proven; its training set is \
+                 proven and bound to the model file's SHA-256"
+                    .into(),
+            );
+            if policy.require_proven_training {
+                check.outcome = Outcome::Invalid;
+                check.detail.push_str(" (the policy requires proven training)");
+            }
+            checks.push(check);
+        }
+        None => {}
+    }
 
     for d in &chain.datasets {
         let (code, detail) = match d.status {
@@ -522,6 +570,7 @@ mod tests {
         let facts = ChainFacts {
             batch: Some(OnChainBatch { root: batch.root(), count: 5 }),
             attestation: AttestationStatus::Valid,
+            training: None,
             datasets: vec![
                 DatasetFact { id: 1, status: DatasetStatus::Certified },
                 DatasetFact { id: 2, status: DatasetStatus::Certified },
@@ -530,6 +579,26 @@ mod tests {
             confirmations: Some(3),
         };
         (batch.hashes()[3], receipt, facts)
+    }
+
+    #[test]
+    fn the_training_kind_is_named_and_a_policy_can_require_proven_training() {
+        let (file, receipt, facts) = setup();
+        let strict = Policy { require_proven_training: true, ..Policy::default() };
+        let proven = ChainFacts { training: Some(TrainingKind::Proven), ..facts.clone() };
+        for policy in [Policy::default(), strict] {
+            let v = judge(&file, &receipt, &proven, &policy);
+            assert_eq!(v.outcome, Outcome::Valid);
+            assert_eq!(codes(&v)[1..3], ["model.attested", "model.training_proven"]);
+        }
+        let declared = ChainFacts { training: Some(TrainingKind::Declared), ..facts };
+        let v = judge(&file, &receipt, &declared, &Policy::default());
+        assert_eq!(v.outcome, Outcome::Valid, "declared training is valid by default");
+        assert_eq!(codes(&v)[2], "model.training_declared");
+        let v = judge(&file, &receipt, &declared, &strict);
+        assert_eq!((v.outcome, v.exit_code), (Outcome::Invalid, 1));
+        assert_eq!(v.checks[2].outcome, Outcome::Invalid);
+        assert!(v.checks[2].detail.contains("requires proven training"));
     }
 
     fn codes(v: &Verdict) -> Vec<&'static str> {
@@ -666,7 +735,8 @@ mod tests {
         assert_eq!((v.outcome, v.exit_code), (Outcome::CannotTell, 2));
 
         let (file, receipt, facts) = setup();
-        let v = judge(&file, &receipt, &facts, &Policy { min_confirmations: 12 });
+        let v =
+            judge(&file, &receipt, &facts, &Policy { min_confirmations: 12, ..Policy::default() });
         assert_eq!(codes(&v)[..2], ["output.anchored", "output.unconfirmed"]);
         assert_eq!(v.outcome, Outcome::CannotTell);
 
