@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # End to end on a real anvil: `lineage demo`, then every claim it makes checked by reading
 # the chain with `cast` (not the CLI's own memory), then the wallet's verdicts (a tampered
-# pixel, no receipt, a corrupted receipt, a revoked dataset), a model fine-tuned from the
-# demo model by another publisher (proved, attested with --base, tainted by its base), and
+# pixel, no receipt, a corrupted receipt, a revoked dataset), the demo's second model (a
+# stand-in diffusion model, training declared: read back as declared, refused under a policy
+# that requires proven training, its proof refused for another model hash and as proven
+# training), a model fine-tuned from the demo model by another publisher (proved, attested
+# with --base, tainted by its base), and
 # the CLI's errors on bad input (wrong chain id, unreachable RPC, insufficient funds,
 # unknown model, wrong counts).
 #
@@ -80,16 +83,88 @@ batch=$(call "$registry" 'outputBatch(bytes32,uint256)((bytes32,uint64,uint40))'
 [[ ${batch,,} == "(${root,,}, 4, "* ]] || fail "anchored batch $batch != receipt root $root"
 creator=$(summary s.claimedBy)
 claimed=$(call "$vault" 'claimed(uint32,address,address)(uint256)' 2 0x0000000000000000000000000000000000000000 "$creator")
-# 1 ETH over 48 proven records: harbor has 24, its main creator 18 of 24 works: 0.375 ETH.
-[[ ${claimed%% *} == 375000000000000000 && $(summary s.claimedWei) == 375000000000000000 ]] \
+# 1 ETH to the logistic head over its 48 proven records: harbor has 24 (0.5 ETH). 1 ETH to
+# the diffusion model over its 24 proven records: atelier 16 (mulDiv: 0.666...6), harbor 8
+# (the last slot takes the rest, 0.333...34). Harbor's main creator has 18 of its 24 works:
+# 18/24 of 0.833...34 ETH = 0.625 ETH.
+[[ ${claimed%% *} == 625000000000000000 && $(summary s.claimedWei) == 625000000000000000 ]] \
     || fail "claimed $claimed, summary $(summary s.claimedWei)"
+
+step "the second model: training declared, training set proven (read with cast)"
+declared=$(summary s.declared.modelId)
+[[ $(summary s.declared.verdict) == valid ]] || fail "declared verdict: $(summary s.declared.verdict)"
+[[ $(summary "s.declared.verdictCodes.join()") == output.anchored,model.attested,model.training_declared,* ]] \
+    || fail "declared verdict codes: $(summary "s.declared.verdictCodes.join()")"
+[[ $(summary "s.verdictCodes.join()") == output.anchored,model.attested,model.training_proven,* ]] \
+    || fail "proven verdict codes: $(summary "s.verdictCodes.join()")"
+sha=$(sha256sum "$out/diffusion/weights.bin" | cut -d' ' -f1)
+[[ $(summary s.declared.modelSha256) == "0x$sha" ]] || fail "model hash $(summary s.declared.modelSha256) != sha256sum $sha"
+publisher=$(cast wallet address 0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80)
+[[ $declared == "$(cast keccak "$(cast abi-encode 'f(address,bytes32)' "$publisher" "0x$sha")")" ]] \
+    || fail "the declared model id is not keccak256(publisher, sha256 of the file)"
+attestation_type='attestation(bytes32)((address,uint32,uint32,uint64,bool,uint32[],uint32[],bytes32,uint8))'
+record=$(call "$registry" "$attestation_type" "$declared")
+[[ ${record,,} == *"[1, 2], [16, 8], 0x0000000000000000000000000000000000000000000000000000000000000000, 2)" ]] \
+    || fail "the registry's record of the declared model: $record"
+[[ $(call "$registry" "$attestation_type" "$model") == *", 1)" ]] || fail "the demo model is not of proven training"
+expect 0 "$lineage" status "$declared"
+contains "training    declared by the publisher, NOT proven; training set proven, model file sha256 0x$sha"
+expect 0 "$lineage" status "$model"
+contains "training    proven"
+expect 0 "$lineage" verify-image "$out/outputs-declared/output-0.png" --json
+contains '"model.training_declared"'
+expect 1 "$lineage" verify-image "$out/outputs-declared/output-0.png" --require-proven-training --json
+contains '"model.training_declared"'
+[[ $(node -p "JSON.parse(process.argv[1]).verdict.outcome" "$got") == invalid ]] || fail "$got"
+expect 0 "$lineage" verify-image "$out/outputs/output-0.png" --require-proven-training
+expect 0 "$lineage" verify "$out/attestation-declared.json" --json
+contains "\"model_sha256\": \"0x$sha\""
+# Presented as proven training: refused off-chain, and on-chain (a declared profile).
+node -e '
+const fs = require("fs");
+const a = JSON.parse(fs.readFileSync(process.argv[1]));
+a.kind = "proven";
+fs.writeFileSync(process.argv[2], JSON.stringify(a));
+' "$out/attestation-declared.json" "$out/as-proven.json"
+expect 1 "$lineage" verify "$out/as-proven.json"
+contains "training declared"
+node -e '
+const fs = require("fs");
+const a = JSON.parse(fs.readFileSync(process.argv[1]));
+const proven = JSON.parse(fs.readFileSync(process.argv[2])).public;
+const m = a.public;
+a.kind = "proven";
+m.w0_hash = proven.w0_hash; // the zero start, so that only the registry can refuse it
+m.w_hash = m.hyper_hash = "0x" + "0".repeat(63) + "1";
+delete m.model_sha256; delete m.model_hash_hi; delete m.model_hash_lo;
+fs.writeFileSync(process.argv[3], JSON.stringify(a));
+' "$out/attestation-declared.json" "$out/attestation.json" "$out/as-proven-values.json"
+expect 1 env LINEAGE_PRIVATE_KEY=0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d \
+    "$lineage" attest "$out/as-proven-values.json"
+contains "RegistryProfileKind"
+# Another model's hash with the same proof (the hex and its halves agree): the verifier
+# refuses it on-chain.
+node -e '
+const fs = require("fs");
+const a = JSON.parse(fs.readFileSync(process.argv[1]));
+const h = "ab".repeat(32);
+a.public.model_sha256 = "0x" + h;
+a.public.model_hash_hi = "0x" + "0".repeat(32) + h.slice(0, 32);
+a.public.model_hash_lo = "0x" + "0".repeat(32) + h.slice(32);
+fs.writeFileSync(process.argv[2], JSON.stringify(a));
+' "$out/attestation-declared.json" "$out/other-model.json"
+expect 1 env LINEAGE_PRIVATE_KEY=0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d \
+    "$lineage" attest "$out/other-model.json"
+contains "RegistryProofRejected"
 
 step "run again: idempotent (nothing registered or attested twice)"
 "$lineage" demo --rpc-url "$rpc" --out "$out" --json >"$out/summary2.out.json"
 node -e "
 const s = require('./$out/summary2.out.json');
-const again = s.transactions.filter((t) => /^(registerDataset|certify|attest$)/.test(t.what));
-if (again.length || s.modelId !== '$model') { console.error(again, s.modelId); process.exit(1); }
+const again = s.transactions.filter((t) => /^(registerDataset|certify|attest$|attestDeclared)/.test(t.what));
+if (again.length || s.modelId !== '$model' || !s.declared.attestationReused) {
+  console.error(again, s.modelId, s.declared.attestationReused); process.exit(1);
+}
 " || fail "the second run registered or attested again"
 [[ $(call "$registry" 'datasetCount()(uint32)') == 2 ]] || fail "datasets duplicated"
 
@@ -117,8 +192,8 @@ contains "fine-tuned from model $model"
 expect 1 env LINEAGE_PRIVATE_KEY=0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a \
     "$lineage" attest "$out/tuned.json" --base "$tuned"
 contains "was not this training's start"
-record=$(call "$registry" 'attestation(bytes32)((address,uint32,uint32,uint64,bool,uint32[],uint32[],bytes32))' "$tuned")
-[[ ${record,,} == *"[2], [24], ${model,,})" ]] || fail "the registry's record of the fine-tuned model: $record"
+record=$(call "$registry" "$attestation_type" "$tuned")
+[[ ${record,,} == *"[2], [24], ${model,,}, 1)" ]] || fail "the registry's record of the fine-tuned model: $record"
 [[ $(call "$registry" 'attestationStatus(bytes32)(uint8)' "$tuned") == 1 ]] || fail "fine-tuned model not valid"
 expect 0 "$lineage" status "$tuned"
 contains "fine-tuned from model $model: Valid"
@@ -216,8 +291,9 @@ cast wallet import creator-c --keystore-dir "$out/keys" --unsafe-password demo-p
     --private-key 0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6 >/dev/null
 expect 0 env -u LINEAGE_PRIVATE_KEY LINEAGE_KEYSTORE_PASSWORD=demo-pw \
     "$lineage" royalties claim --dataset 2 --keystore "$out/keys/creator-c" --json
-[[ $(node -p "JSON.parse(process.argv[1]).amountWei" "$got") == 125000000000000000 ]] \
-    || fail "creator C (6 of harbor's 24 works) should claim 0.125 ETH: $got"
+# 6/24 of harbor's 0.833...34 ETH (both models' royalties).
+[[ $(node -p "JSON.parse(process.argv[1]).amountWei" "$got") == 208333333333333333 ]] \
+    || fail "creator C (6 of harbor's 24 works) should claim 0.2083... ETH: $got"
 expect 1 env -u LINEAGE_PRIVATE_KEY LINEAGE_KEYSTORE_PASSWORD=wrong \
     "$lineage" royalties claim --dataset 2 --keystore "$out/keys/creator-c"
 contains "keystore"
