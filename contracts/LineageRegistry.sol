@@ -6,6 +6,7 @@ import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
+import {ProfileKinds} from "./generated/ProfileKinds.sol";
 import {PublicLayout} from "./generated/PublicLayout.sol";
 import {PublicStart} from "./generated/PublicStart.sol";
 import {ILineageRegistry} from "./interfaces/ILineageRegistry.sol";
@@ -17,10 +18,12 @@ import {OutputMerkle} from "./libraries/OutputMerkle.sol";
 ///         exist only because their aggregated proof verified in the same transaction, and
 ///         anchored batches of model outputs.
 /// @dev The verifier of a profile is a generated contract with no function selector: its
-///      calldata is the `PublicLayout.LEN` public values as 32-byte big-endian words, then the
+///      calldata is the public values as 32-byte big-endian words (`PublicLayout.LEN` of them
+///      for a PROVEN profile, `PublicLayout.DECLARED_LEN` for a DECLARED one), then the
 ///      proof; it returns if the proof verifies and reverts otherwise. The registry builds
 ///      those words from storage (the certified roots) and the request, with the positions
-///      from `PublicLayout`; slots beyond the named datasets get root 0 and count 0.
+///      from `PublicLayout`; slots beyond the named datasets get root 0 and count 0. The
+///      accumulator and dataset words sit at the same positions in both kinds' layouts.
 ///      The verifier gets exactly `VERIFY_GAS`: a rejected proof can burn no more (a failing
 ///      pairing or EC precompile call consumes all the gas it is given), and an honest
 ///      attestation sent with too little gas fails with `RegistryVerifyGasTooLow` instead of
@@ -49,6 +52,14 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
         "uint256 wHash,uint256 hyperHash,uint256 nonce,uint256 deadline)"
     );
 
+    /// @notice EIP-712 type of a signed declared attestation (`attestDeclaredBySig`); arrays
+    ///         hashed as in `ATTEST_TYPEHASH`.
+    bytes32 public constant ATTEST_DECLARED_TYPEHASH = keccak256(
+        "AttestDeclared(address publisher,uint32 profileId,uint32[] datasetIds,uint32[] counts,"
+        "uint256 trainRoot,uint64 licenseMask,uint32 nRecords,bytes32 modelHash,uint256 nonce,"
+        "uint256 deadline)"
+    );
+
     /// @notice The most bases a model may have (its base, that one's base, and so on): a
     ///         status read walks them all, so they are bounded. See `RegistryLineageTooDeep`.
     uint256 public constant MAX_BASE_DEPTH = 8;
@@ -59,9 +70,12 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
     ///      the block of its `ModelAttested` event; `nRecords` is the sum of the counts).
     ///      Slot `s`'s dataset id and count live in bits `[32s, 32s + 32)` of
     ///      `packedDatasetIds` and `packedCounts`; unused slots hold id 0, which no dataset has.
+    ///      `profileId` has 24 bits so that `kind` (`ProfileKinds`) fits the first slot: only a
+    ///      profile with a kind is recorded, and the profile table's ids are 1 to 4.
     struct AttestationRecord {
         address publisher;
-        uint32 profileId;
+        uint24 profileId;
+        uint8 kind;
         uint64 licenseMask;
         uint128 packedDatasetIds;
         uint128 packedCounts;
@@ -253,15 +267,32 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
         uint256 deadline,
         bytes calldata signature
     ) external returns (bytes32 modelId) {
-        if (publisher == address(0)) revert RegistryZeroAddress();
-        // forge-lint: disable-next-line(block-timestamp) a deadline is a timestamp by design
-        if (block.timestamp > deadline) revert RegistrySignatureExpired(deadline);
-        uint256 nonce = _nonces[publisher]++;
-        bytes32 digest = _attestDigest(request, publisher, nonce, deadline);
-        if (!SignatureChecker.isValidSignatureNowCalldata(publisher, digest, signature)) {
-            revert RegistrySignatureInvalid(publisher);
-        }
+        uint256 nonce = _useNonce(publisher, deadline);
+        _checkSignature(publisher, _attestDigest(request, publisher, nonce, deadline), signature);
         return _attest(request, proof, publisher);
+    }
+
+    /// @inheritdoc ILineageRegistry
+    function attestDeclared(DeclaredRequest calldata request, bytes calldata proof)
+        external
+        returns (bytes32 modelId)
+    {
+        return _attestDeclared(request, proof, msg.sender);
+    }
+
+    /// @inheritdoc ILineageRegistry
+    function attestDeclaredBySig(
+        DeclaredRequest calldata request,
+        bytes calldata proof,
+        address publisher,
+        uint256 deadline,
+        bytes calldata signature
+    ) external returns (bytes32 modelId) {
+        uint256 nonce = _useNonce(publisher, deadline);
+        _checkSignature(
+            publisher, _attestDeclaredDigest(request, publisher, nonce, deadline), signature
+        );
+        return _attestDeclared(request, proof, publisher);
     }
 
     /// @inheritdoc ILineageRegistry
@@ -340,6 +371,7 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
         info.licenseMask = a.licenseMask;
         info.revoked = _attestationRevoked[modelId];
         info.baseModelId = _baseOf[modelId];
+        info.kind = a.kind;
         (info.datasetIds, info.counts, info.nRecords) = _unpack(a);
     }
 
@@ -376,6 +408,16 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
         uint256 deadline
     ) external view returns (bytes32) {
         return _attestDigest(request, publisher, nonce, deadline);
+    }
+
+    /// @inheritdoc ILineageRegistry
+    function attestDeclaredDigest(
+        DeclaredRequest calldata request,
+        address publisher,
+        uint256 nonce,
+        uint256 deadline
+    ) external view returns (bytes32) {
+        return _attestDeclaredDigest(request, publisher, nonce, deadline);
     }
 
     /// @notice The EIP-712 domain separator (name "LineageRegistry", version "1", this chain,
@@ -433,41 +475,125 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
         returns (bytes32 modelId)
     {
         uint32 profileId = request.profileId;
-        address verifier = _verifiers[profileId];
-        if (verifier == address(0)) revert RegistryVerifierMissing(profileId);
-        // A call to an account without code would succeed and accept any proof.
-        if (verifier.code.length == 0) revert RegistryVerifierNoCode(verifier);
-
-        uint256 n = request.datasetIds.length;
-        if (n == 0 || n > PublicLayout.SLOTS) revert RegistryDatasetCountOutOfRange(n);
-        if (request.counts.length != n) {
-            revert RegistryCountsLengthMismatch(n, request.counts.length);
-        }
-
+        address verifier = _verifierOf(profileId, ProfileKinds.PROVEN);
         modelId = _modelId(publisher, request.wHash);
-        AttestationRecord storage a = _attestations[modelId];
-        if (a.publisher != address(0)) revert RegistryModelExists(modelId);
+        AttestationRecord storage a = _unrecorded(modelId);
 
-        if (request.accumulator.length != PublicLayout.ACCUMULATOR_LEN) {
-            revert RegistryAccumulatorLength(request.accumulator.length);
-        }
-        uint256[] memory words = new uint256[](PublicLayout.LEN);
-        for (uint256 i = 0; i < PublicLayout.ACCUMULATOR_LEN; ++i) {
-            words[PublicLayout.ACCUMULATOR + i] = request.accumulator[i];
-        }
-        words[PublicLayout.TRAIN_ROOT] = request.trainRoot;
-        words[PublicLayout.LICENSE_MASK] = request.licenseMask;
-        words[PublicLayout.N_RECORDS] = request.nRecords;
+        uint256[] memory words = _publicWords(
+            PublicLayout.LEN,
+            request.accumulator,
+            request.trainRoot,
+            request.licenseMask,
+            request.nRecords
+        );
+        _datasetWords(a, words, request.datasetIds, request.counts, request.nRecords);
         words[PublicLayout.W0_HASH] = request.w0Hash;
         words[PublicLayout.W_HASH] = request.wHash;
         words[PublicLayout.HYPER_HASH] = request.hyperHash;
+        _checkField(words);
+        {
+            bytes32 base = _publicStart(request);
+            if (base != bytes32(0)) _baseOf[modelId] = base;
+        }
 
+        _record(a, publisher, profileId, ProfileKinds.PROVEN, request.licenseMask);
+
+        _verify(profileId, verifier, abi.encodePacked(words, proof));
+
+        _emitAttested(modelId, request, publisher, verifier);
+        if (request.baseModelId != bytes32(0)) emit ModelFineTuned(modelId, request.baseModelId);
+    }
+
+    /// @dev `_attest` for a DECLARED profile: the same checks and record, the declared layout
+    ///      (the model hash's halves instead of the weights' and hyperparameters' hashes), no
+    ///      base model.
+    function _attestDeclared(
+        DeclaredRequest calldata request,
+        bytes calldata proof,
+        address publisher
+    ) private returns (bytes32 modelId) {
+        uint32 profileId = request.profileId;
+        address verifier = _verifierOf(profileId, ProfileKinds.DECLARED);
+        modelId = _modelId(publisher, uint256(request.modelHash));
+        AttestationRecord storage a = _unrecorded(modelId);
+
+        uint256[] memory words = _publicWords(
+            PublicLayout.DECLARED_LEN,
+            request.accumulator,
+            request.trainRoot,
+            request.licenseMask,
+            request.nRecords
+        );
+        _datasetWords(a, words, request.datasetIds, request.counts, request.nRecords);
+        words[PublicLayout.DECLARED_MODEL_HASH_HI] = uint256(request.modelHash) >> 128;
+        words[PublicLayout.DECLARED_MODEL_HASH_LO] = uint256(request.modelHash) & type(uint128).max;
+        _checkField(words);
+
+        _record(a, publisher, profileId, ProfileKinds.DECLARED, request.licenseMask);
+
+        _verify(profileId, verifier, abi.encodePacked(words, proof));
+
+        _emitDeclared(modelId, request, publisher, verifier);
+    }
+
+    /// @dev The verifier of `profileId`, which must be of kind `kind` and have a verifier
+    ///      with code.
+    function _verifierOf(uint32 profileId, uint8 kind) private view returns (address verifier) {
+        uint8 profileKind = ProfileKinds.kindOf(profileId);
+        if (profileKind != kind) revert RegistryProfileKind(profileId, profileKind);
+        verifier = _verifiers[profileId];
+        if (verifier == address(0)) revert RegistryVerifierMissing(profileId);
+        // A call to an account without code would succeed and accept any proof.
+        if (verifier.code.length == 0) revert RegistryVerifierNoCode(verifier);
+    }
+
+    /// @dev The record of `modelId`, which must not be attested yet.
+    function _unrecorded(bytes32 modelId) private view returns (AttestationRecord storage a) {
+        a = _attestations[modelId];
+        if (a.publisher != address(0)) revert RegistryModelExists(modelId);
+    }
+
+    /// @dev The verifier's words, `len` of them: the accumulator (exactly
+    ///      `PublicLayout.ACCUMULATOR_LEN` limbs) and the training set's root, license mask and
+    ///      size at their positions, which both layouts share; the rest 0.
+    function _publicWords(
+        uint256 len,
+        uint256[] calldata accumulator,
+        uint256 trainRoot,
+        uint64 licenseMask,
+        uint32 nRecords
+    ) private pure returns (uint256[] memory words) {
+        if (accumulator.length != PublicLayout.ACCUMULATOR_LEN) {
+            revert RegistryAccumulatorLength(accumulator.length);
+        }
+        words = new uint256[](len);
+        for (uint256 i = 0; i < PublicLayout.ACCUMULATOR_LEN; ++i) {
+            words[PublicLayout.ACCUMULATOR + i] = accumulator[i];
+        }
+        words[PublicLayout.TRAIN_ROOT] = trainRoot;
+        words[PublicLayout.LICENSE_MASK] = licenseMask;
+        words[PublicLayout.N_RECORDS] = nRecords;
+    }
+
+    /// @dev Checks the named datasets (1 to `SLOTS`, certified, distinct, counts non-zero and
+    ///      adding up to `nRecords`), writes their certified roots and counts into `words`, and
+    ///      their ids and counts, packed, into the new record `a`.
+    function _datasetWords(
+        AttestationRecord storage a,
+        uint256[] memory words,
+        uint32[] calldata datasetIds,
+        uint32[] calldata counts,
+        uint32 nRecords
+    ) private {
+        uint256 n = datasetIds.length;
+        if (n == 0 || n > PublicLayout.SLOTS) revert RegistryDatasetCountOutOfRange(n);
+        if (counts.length != n) revert RegistryCountsLengthMismatch(n, counts.length);
         uint256 packedIds;
         uint256 packedCounts;
         uint256 sum;
         for (uint256 s = 0; s < n; ++s) {
-            uint32 datasetId = request.datasetIds[s];
-            uint32 count = request.counts[s];
+            uint32 datasetId = datasetIds[s];
+            uint32 count = counts[s];
             uint256 root = _certifiedRoots[datasetId];
             if (root == 0) _revertNotCertified(datasetId);
             if (count == 0) revert RegistryCountZero(datasetId);
@@ -484,29 +610,35 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
             packedCounts |= uint256(count) << (32 * s);
             sum += count;
         }
-        if (sum != request.nRecords) revert RegistryCountSumMismatch(sum, request.nRecords);
-        // Roots are below the modulus by registration and the counts, mask and nRecords by
-        // their types; the rest comes from the caller.
-        for (uint256 i = 0; i < PublicLayout.LEN; ++i) {
-            if (words[i] >= FIELD_MODULUS) revert RegistryWordOutOfField(i, words[i]);
-        }
-        {
-            bytes32 base = _publicStart(request);
-            if (base != bytes32(0)) _baseOf[modelId] = base;
-        }
-
-        a.publisher = publisher;
-        a.profileId = profileId;
-        a.licenseMask = request.licenseMask;
+        if (sum != nRecords) revert RegistryCountSumMismatch(sum, nRecords);
         // forge-lint: disable-next-line(unsafe-typecast) SLOTS (4) values of 32 bits
         a.packedDatasetIds = uint128(packedIds);
         // forge-lint: disable-next-line(unsafe-typecast) SLOTS (4) values of 32 bits
         a.packedCounts = uint128(packedCounts);
+    }
 
-        _verify(profileId, verifier, abi.encodePacked(words, proof));
+    /// @dev Reverts unless every word is below the field modulus. Roots are by registration,
+    ///      counts, mask, nRecords and the model hash's halves by their types; the rest comes
+    ///      from the caller.
+    function _checkField(uint256[] memory words) private pure {
+        for (uint256 i = 0; i < words.length; ++i) {
+            if (words[i] >= FIELD_MODULUS) revert RegistryWordOutOfField(i, words[i]);
+        }
+    }
 
-        _emitAttested(modelId, request, publisher, verifier);
-        if (request.baseModelId != bytes32(0)) emit ModelFineTuned(modelId, request.baseModelId);
+    /// @dev Writes the first slot of a new attestation record.
+    function _record(
+        AttestationRecord storage a,
+        address publisher,
+        uint32 profileId,
+        uint8 kind,
+        uint64 licenseMask
+    ) private {
+        a.publisher = publisher;
+        // forge-lint: disable-next-line(unsafe-typecast) a profile with a kind: ids 1 to 4
+        a.profileId = uint24(profileId);
+        a.kind = kind;
+        a.licenseMask = licenseMask;
     }
 
     /// @dev The request's base model, after checking that training started from a public
@@ -576,6 +708,32 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
             verifier,
             msg.sender
         );
+    }
+
+    /// @dev Emits `ModelAttested` for a declared model (its `modelHash` as `wHash`, no start
+    ///      and no hyperparameters), then `ModelDeclared`.
+    function _emitDeclared(
+        bytes32 modelId,
+        DeclaredRequest calldata request,
+        address publisher,
+        address verifier
+    ) private {
+        emit ModelAttested(
+            modelId,
+            publisher,
+            request.profileId,
+            uint256(request.modelHash),
+            request.datasetIds,
+            request.counts,
+            request.trainRoot,
+            request.licenseMask,
+            request.nRecords,
+            0,
+            0,
+            verifier,
+            msg.sender
+        );
+        emit ModelDeclared(modelId, request.modelHash);
     }
 
     /// @dev Checks the creators (non-zero, strictly ascending) and weights (non-zero) and
@@ -706,6 +864,26 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
         return keccak256(abi.encode(publisher, wHash));
     }
 
+    /// @dev Checks a signed attestation's publisher and deadline and consumes the
+    ///      publisher's nonce (one nonce space for both kinds), returning it.
+    function _useNonce(address publisher, uint256 deadline) private returns (uint256) {
+        if (publisher == address(0)) revert RegistryZeroAddress();
+        // forge-lint: disable-next-line(block-timestamp) a deadline is a timestamp by design
+        if (block.timestamp > deadline) revert RegistrySignatureExpired(deadline);
+        return _nonces[publisher]++;
+    }
+
+    /// @dev Reverts unless `signature` is `publisher`'s (an EOA's or an ERC-1271 wallet's)
+    ///      over `digest`.
+    function _checkSignature(address publisher, bytes32 digest, bytes calldata signature)
+        private
+        view
+    {
+        if (!SignatureChecker.isValidSignatureNowCalldata(publisher, digest, signature)) {
+            revert RegistrySignatureInvalid(publisher);
+        }
+    }
+
     /// @dev The EIP-712 digest of a signed attestation.
     function _attestDigest(
         AttestRequest calldata request,
@@ -713,12 +891,12 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
         uint256 nonce,
         uint256 deadline
     ) private view returns (bytes32) {
-        bytes memory head = abi.encode(
+        bytes memory head = _signedDatasets(
             ATTEST_TYPEHASH,
             publisher,
             request.profileId,
-            keccak256(abi.encodePacked(request.datasetIds)),
-            keccak256(abi.encodePacked(request.counts)),
+            request.datasetIds,
+            request.counts,
             request.trainRoot,
             request.licenseMask
         );
@@ -732,5 +910,47 @@ contract LineageRegistry is ILineageRegistry, Ownable2Step, EIP712 {
             deadline
         );
         return _hashTypedDataV4(keccak256(bytes.concat(head, tail)));
+    }
+
+    /// @dev The EIP-712 digest of a signed declared attestation.
+    function _attestDeclaredDigest(
+        DeclaredRequest calldata request,
+        address publisher,
+        uint256 nonce,
+        uint256 deadline
+    ) private view returns (bytes32) {
+        bytes memory head = _signedDatasets(
+            ATTEST_DECLARED_TYPEHASH,
+            publisher,
+            request.profileId,
+            request.datasetIds,
+            request.counts,
+            request.trainRoot,
+            request.licenseMask
+        );
+        bytes memory tail = abi.encode(request.nRecords, request.modelHash, nonce, deadline);
+        return _hashTypedDataV4(keccak256(bytes.concat(head, tail)));
+    }
+
+    /// @dev The encoded first members of both signed types: the type hash, the publisher, the
+    ///      profile and the datasets (arrays hashed as EIP-712 prescribes), up to the mask.
+    function _signedDatasets(
+        bytes32 typeHash,
+        address publisher,
+        uint32 profileId,
+        uint32[] calldata datasetIds,
+        uint32[] calldata counts,
+        uint256 trainRoot,
+        uint64 licenseMask
+    ) private pure returns (bytes memory) {
+        return abi.encode(
+            typeHash,
+            publisher,
+            profileId,
+            keccak256(abi.encodePacked(datasetIds)),
+            keccak256(abi.encodePacked(counts)),
+            trainRoot,
+            licenseMask
+        );
     }
 }

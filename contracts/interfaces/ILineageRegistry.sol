@@ -17,6 +17,12 @@ import {PublicLayout} from "../generated/PublicLayout.sol";
 ///      registered (`RegistryRootRegistered`), whatever that dataset's status is now, revoked
 ///      included, so a root has at most one id (`datasetOfRoot`), one creator list and one
 ///      certification history, and a revoked root can never be certified again.
+///      A profile has a kind (`ProfileKinds.kindOf`, generated from the profile table), never
+///      chosen by the caller: a PROVEN profile's proof re-executes the training (`attest`), a
+///      DECLARED profile's proves only the training set of a model file named by its SHA-256
+///      (`attestDeclared`: training declared, training set proven). Both kinds share the
+///      model id derivation, the dataset checks, and everything downstream of the record
+///      (status, taint, royalties, outputs).
 interface ILineageRegistry {
     // ---------------------------------------------------------------- types
 
@@ -69,7 +75,8 @@ interface ILineageRegistry {
 
     /// @notice What a publisher claims and the prover proved; the arguments of `attest`
     ///         other than the proof bytes.
-    /// @param profileId The circuit profile (1 = demo, 2 = standard), which picks the verifier.
+    /// @param profileId The circuit profile (1 = demo, 2 = standard), which picks the verifier;
+    ///        `ProfileKinds.kindOf(profileId)` must be PROVEN.
     /// @param datasetIds The certified datasets the training records came from: 1 to
     ///        `PublicLayout.SLOTS` distinct ids, slot `s` holding `datasetIds[s]`.
     /// @param counts Proven number of training records from each dataset, same order.
@@ -100,6 +107,33 @@ interface ILineageRegistry {
         uint256[] accumulator;
     }
 
+    /// @notice What a publisher declares and the prover proved for a model whose training is
+    ///         declared (a DECLARED profile); the arguments of `attestDeclared` other than
+    ///         the proof bytes. The dataset fields are `AttestRequest`'s, checked the same way.
+    /// @param profileId The circuit profile (3 = demo-declared, 4 = standard-declared), which
+    ///        picks the verifier; `ProfileKinds.kindOf(profileId)` must be DECLARED.
+    /// @param datasetIds The certified datasets the training records came from: 1 to
+    ///        `PublicLayout.SLOTS` distinct ids, slot `s` holding `datasetIds[s]`.
+    /// @param counts Proven number of training records from each dataset, same order.
+    /// @param trainRoot Poseidon Merkle root of the training records.
+    /// @param licenseMask Allowed licenses: bit `c` set allows license code `c`.
+    /// @param nRecords Number of training records: the sum of `counts`.
+    /// @param modelHash The model file's SHA-256 (`model-sha256-v1`: a folder's is the hash of
+    ///        its sorted file list). The verifier gets it as two 128-bit big-endian halves,
+    ///        at `PublicLayout.DECLARED_MODEL_HASH_HI` and `DECLARED_MODEL_HASH_LO`.
+    /// @param accumulator The aggregated proof's KZG accumulator limbs, exactly
+    ///        `PublicLayout.ACCUMULATOR_LEN` of them.
+    struct DeclaredRequest {
+        uint32 profileId;
+        uint32[] datasetIds;
+        uint32[] counts;
+        uint256 trainRoot;
+        uint64 licenseMask;
+        uint32 nRecords;
+        bytes32 modelHash;
+        uint256[] accumulator;
+    }
+
     /// @notice A recorded attestation.
     /// @param publisher Who attested (and may revoke and anchor outputs).
     /// @param profileId The circuit profile whose verifier accepted the proof.
@@ -109,7 +143,9 @@ interface ILineageRegistry {
     /// @param datasetIds The datasets named, in slot order.
     /// @param counts The proven counts, same order.
     /// @param baseModelId The model this one was fine-tuned from; 0 when trained from the
-    ///        profile's zero weights.
+    ///        profile's zero weights, and always 0 for a declared model.
+    /// @param kind The profile's kind (`ProfileKinds`): 1 PROVEN (`attest`), 2 DECLARED
+    ///        (`attestDeclared`); 0 when no attestation has this id.
     struct Attestation {
         address publisher;
         uint32 profileId;
@@ -119,6 +155,7 @@ interface ILineageRegistry {
         uint32[] datasetIds;
         uint32[] counts;
         bytes32 baseModelId;
+        uint8 kind;
     }
 
     /// @notice An anchored batch of outputs of a model.
@@ -219,6 +256,11 @@ interface ILineageRegistry {
     /// @notice The accumulator has `length` limbs instead of `PublicLayout.ACCUMULATOR_LEN`.
     error RegistryAccumulatorLength(uint256 length);
 
+    /// @notice The profile is of kind `kind` (`ProfileKinds`: 0 no profile, 1 PROVEN,
+    ///         2 DECLARED), not the one the function attests: `attest` takes only PROVEN
+    ///         profiles, `attestDeclared` only DECLARED ones.
+    error RegistryProfileKind(uint32 profileId, uint8 kind);
+
     /// @notice No verifier is set for this profile.
     error RegistryVerifierMissing(uint32 profileId);
 
@@ -302,6 +344,9 @@ interface ILineageRegistry {
 
     /// @notice A model was attested: its proof verified against the certified roots of
     ///         `datasetIds`. `submitter` is `publisher`, or the relayer of a signed attestation.
+    ///         Emitted for both kinds: for a declared model (`ModelDeclared` follows), `wHash`
+    ///         is its `modelHash` as a number (so `modelId` is `modelIdOf(publisher, wHash)`
+    ///         either way) and `w0Hash` and `hyperHash` are 0.
     event ModelAttested(
         bytes32 indexed modelId,
         address indexed publisher,
@@ -321,6 +366,11 @@ interface ILineageRegistry {
     /// @notice The model attested in the same transaction (`ModelAttested`, just before) was
     ///         fine-tuned from `baseModelId`: its training started from that model's weights.
     event ModelFineTuned(bytes32 indexed modelId, bytes32 indexed baseModelId);
+
+    /// @notice The model attested in the same transaction (`ModelAttested`, just before) is a
+    ///         declared one: its training is declared, its training set proven, and
+    ///         `modelHash` is its file's SHA-256.
+    event ModelDeclared(bytes32 indexed modelId, bytes32 modelHash);
 
     /// @notice The publisher revoked the attestation.
     event AttestationRevoked(bytes32 indexed modelId, address indexed publisher);
@@ -388,7 +438,8 @@ interface ILineageRegistry {
 
     /// @notice Attests the caller's model: builds the verifier's public values from the
     ///         named datasets' certified roots and `request`, calls the profile's verifier with
-    ///         them and `proof`, and records the attestation if it verifies.
+    ///         them and `proof`, and records the attestation if it verifies. The profile must
+    ///         be PROVEN (`RegistryProfileKind`).
     /// @param request The claimed public values.
     /// @param proof The aggregated proof bytes (after the public values in the calldata).
     /// @return modelId `modelIdOf(msg.sender, request.wHash)`.
@@ -407,6 +458,35 @@ interface ILineageRegistry {
     /// @return modelId `modelIdOf(publisher, request.wHash)`.
     function attestBySig(
         AttestRequest calldata request,
+        bytes calldata proof,
+        address publisher,
+        uint256 deadline,
+        bytes calldata signature
+    ) external returns (bytes32 modelId);
+
+    /// @notice Attests the caller's model with declared training: as `attest`, with the
+    ///         declared public values (`PublicLayout.DECLARED_LEN` words: the accumulator, the
+    ///         dataset words checked as `attest` checks them, then the two halves of
+    ///         `request.modelHash`). The profile must be DECLARED. No base model: a declared
+    ///         model's `baseModelId` is 0.
+    /// @param request The declared and claimed public values.
+    /// @param proof The aggregated proof bytes (after the public values in the calldata).
+    /// @return modelId `modelIdOf(msg.sender, uint256(request.modelHash))`.
+    function attestDeclared(DeclaredRequest calldata request, bytes calldata proof)
+        external
+        returns (bytes32 modelId);
+
+    /// @notice As `attestDeclared`, for `publisher`, submitted by anyone holding the
+    ///         publisher's EIP-712 signature over the request's values other than the
+    ///         accumulator, `nonces(publisher)` (the nonces `attestBySig` uses) and `deadline`.
+    /// @param request The declared and claimed public values.
+    /// @param proof The aggregated proof bytes.
+    /// @param publisher The publisher the model is attested for.
+    /// @param deadline Last block timestamp at which the signature is accepted.
+    /// @param signature The publisher's signature over `attestDeclaredDigest(...)`.
+    /// @return modelId `modelIdOf(publisher, uint256(request.modelHash))`.
+    function attestDeclaredBySig(
+        DeclaredRequest calldata request,
         bytes calldata proof,
         address publisher,
         uint256 deadline,
@@ -468,9 +548,10 @@ interface ILineageRegistry {
         view
         returns (uint64 weight, uint64 totalWeight);
 
-    /// @notice The model id a publisher gets for weights committed to by `wHash`.
+    /// @notice The model id a publisher gets for weights committed to by `wHash` (a proven
+    ///         model), or for a model file whose SHA-256 is `wHash` (a declared model).
     /// @param publisher The publisher.
-    /// @param wHash The commitment to the trained weights.
+    /// @param wHash The commitment to the trained weights, or `uint256(modelHash)`.
     /// @return `keccak256(abi.encode(publisher, wHash))`.
     function modelIdOf(address publisher, uint256 wHash) external pure returns (bytes32);
 
@@ -517,6 +598,19 @@ interface ILineageRegistry {
     /// @return The digest.
     function attestDigest(
         AttestRequest calldata request,
+        address publisher,
+        uint256 nonce,
+        uint256 deadline
+    ) external view returns (bytes32);
+
+    /// @notice The EIP-712 digest a publisher signs for `attestDeclaredBySig`.
+    /// @param request The declared and claimed public values (the accumulator is not signed).
+    /// @param publisher The publisher.
+    /// @param nonce The publisher's nonce.
+    /// @param deadline Last accepted block timestamp.
+    /// @return The digest.
+    function attestDeclaredDigest(
+        DeclaredRequest calldata request,
         address publisher,
         uint256 nonce,
         uint256 deadline

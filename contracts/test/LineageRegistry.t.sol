@@ -1192,42 +1192,6 @@ contract LineageRegistryTest is LineageFixture {
 
     // ================================================================ outputs
 
-    function _leaves(uint256 n) internal pure returns (bytes32[] memory leaves) {
-        leaves = new bytes32[](n);
-        for (uint256 i = 0; i < n; ++i) {
-            leaves[i] = keccak256(abi.encode("output", i));
-        }
-    }
-
-    /// @dev The root and the proof of `index`, per OutputMerkle's convention.
-    function _tree(bytes32[] memory leaves, uint256 index)
-        internal
-        pure
-        returns (bytes32 root, bytes32[] memory proof)
-    {
-        bytes32[] memory level = leaves;
-        bytes32[] memory siblings = new bytes32[](256);
-        uint256 depth;
-        while (level.length > 1) {
-            uint256 width = (level.length + 1) / 2;
-            bytes32[] memory next = new bytes32[](width);
-            uint256 sibling = index ^ 1;
-            siblings[depth] = sibling < level.length ? level[sibling] : bytes32(0);
-            for (uint256 i = 0; i < width; ++i) {
-                bytes32 right = 2 * i + 1 < level.length ? level[2 * i + 1] : bytes32(0);
-                next[i] = keccak256(abi.encodePacked(level[2 * i], right));
-            }
-            level = next;
-            index >>= 1;
-            ++depth;
-        }
-        root = level[0];
-        proof = new bytes32[](depth);
-        for (uint256 i = 0; i < depth; ++i) {
-            proof[i] = siblings[i];
-        }
-    }
-
     function test_anchorOutputs_storesBatchesAndEmits() public {
         bytes32 modelId = _attest(_certifiedDatasets(1), _u32(5));
         vm.warp(777);

@@ -55,6 +55,7 @@ impl Event {
                 LineageRegistryEvents::DatasetRevoked(_) => "DatasetRevoked",
                 LineageRegistryEvents::ModelAttested(_) => "ModelAttested",
                 LineageRegistryEvents::ModelFineTuned(_) => "ModelFineTuned",
+                LineageRegistryEvents::ModelDeclared(_) => "ModelDeclared",
                 LineageRegistryEvents::AttestationRevoked(_) => "AttestationRevoked",
                 LineageRegistryEvents::OutputsAnchored(_) => "OutputsAnchored",
                 LineageRegistryEvents::CertifierUpdated(_) => "CertifierUpdated",

@@ -23,8 +23,10 @@ contract LineageGasTest is LineageFixture {
     function setUp() public override {
         super.setUp();
         address accepting = address(new AcceptingVerifier());
-        vm.prank(owner);
+        vm.startPrank(owner);
         registry.setVerifier(DEMO, accepting);
+        registry.setVerifier(DEMO_DECLARED, accepting);
+        vm.stopPrank();
         ids = new uint32[](M);
         for (uint256 i = 0; i < M; ++i) {
             ids[i] = _registerCertified(1000 + i, _creators(4, i), _weights(4));
@@ -48,6 +50,12 @@ contract LineageGasTest is LineageFixture {
 
     function test_gas_attest() public {
         _attestM();
+    }
+
+    /// @dev `attest`'s twin for a declared model on the same M datasets: 25 words instead of
+    ///      26, no start check, and `ModelDeclared` on top of `ModelAttested`.
+    function test_gas_attestDeclared() public {
+        modelId = _attestDeclared(ids, _counts(M));
     }
 
     /// @dev A model fine-tuned from the M-dataset model by another publisher, on the same M

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {ILineageRegistry} from "../../interfaces/ILineageRegistry.sol";
 import {LineageRegistry} from "../../LineageRegistry.sol";
 import {RoyaltyVault} from "../../RoyaltyVault.sol";
 import {MockVerifier} from "../mocks/MockVerifier.sol";
@@ -14,7 +15,8 @@ struct FuzzSelector {
 }
 
 /// @title LineageInvariantTest
-/// @notice Random sequences of attestations (accepted or rejected by the verifier), payments
+/// @notice Random sequences of attestations of both kinds, proven and declared (accepted or
+///         rejected by the verifier, which serves both profiles), payments
 ///         in ETH and a token, claims, dataset and attestation revocations, releases of held
 ///         royalties, `prepare` calls and registrations of new and already registered roots,
 ///         through `LineageHandler`. The vault is wired to the registry, so the datasets' ETH
@@ -34,6 +36,7 @@ contract LineageInvariantTest is Test {
         vm.startPrank(owner);
         registry.setCertifier(certifier, true);
         registry.setVerifier(1, address(verifier));
+        registry.setVerifier(3, address(verifier)); // demo-declared
         registry.setRoyaltyVault(address(vault));
         vm.stopPrank();
         handler = new LineageHandler(registry, vault, verifier, owner, certifier);
@@ -47,7 +50,7 @@ contract LineageInvariantTest is Test {
 
     /// @dev Read by forge: only the handler's actions are called.
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory selectors = new bytes4[](9);
+        bytes4[] memory selectors = new bytes4[](10);
         selectors[0] = LineageHandler.attest.selector;
         selectors[1] = LineageHandler.pay.selector;
         selectors[2] = LineageHandler.claim.selector;
@@ -57,6 +60,7 @@ contract LineageInvariantTest is Test {
         selectors[6] = LineageHandler.releaseHeld.selector;
         selectors[7] = LineageHandler.prepare.selector;
         selectors[8] = LineageHandler.registerRoot.selector;
+        selectors[9] = LineageHandler.attestDeclared.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector({addr: address(handler), selectors: selectors});
     }
@@ -94,16 +98,19 @@ contract LineageInvariantTest is Test {
         }
     }
 
-    /// @notice An attestation is recorded only together with a verifier call that succeeded,
-    ///         with the calldata the layout prescribes.
+    /// @notice An attestation, of either kind, is recorded only together with a verifier call
+    ///         that succeeded, with the calldata its kind's layout prescribes, and records the
+    ///         kind of the function that made it.
     function invariant_attestationOnlyWithASuccessfulVerifierCall() public view {
         assertFalse(handler.ghostMismatch(), "verifier call and attest outcome disagree");
         assertFalse(handler.ghostPrivateStartAttested(), "attested from a non-public start");
         bytes32[] memory ids = handler.tried();
         uint256 recorded;
         for (uint256 i = 0; i < ids.length; ++i) {
-            if (registry.attestation(ids[i]).publisher != address(0)) {
+            ILineageRegistry.Attestation memory a = registry.attestation(ids[i]);
+            if (a.publisher != address(0)) {
                 assertTrue(handler.ghostVerified(ids[i]), "recorded without verification");
+                assertEq(a.kind, handler.ghostKind(ids[i]), "recorded with another kind");
                 ++recorded;
             }
         }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {ProfileKinds} from "../../generated/ProfileKinds.sol";
 import {PublicLayout} from "../../generated/PublicLayout.sol";
 import {PublicStart} from "../../generated/PublicStart.sol";
 import {ILineageRegistry} from "../../interfaces/ILineageRegistry.sol";
@@ -8,14 +9,15 @@ import {LineageRegistry} from "../../LineageRegistry.sol";
 import {RoyaltyVault} from "../../RoyaltyVault.sol";
 import {MockERC20} from "../mocks/MockERC20.sol";
 import {MockVerifier} from "../mocks/MockVerifier.sol";
+import {ExpectedCalldata} from "../utils/ExpectedCalldata.sol";
 import {Test} from "../utils/Test.sol";
 
 /// @title LineageHandler
 /// @notice Drives the registry and the vault with bounded random actions for the invariant
 ///         tests, and keeps ghost books to check them against: what was paid, claimed and
 ///         released per token, what each dataset had been credited when it was revoked,
-///         which model ids passed through a verifier call that succeeded, and the id each
-///         root was registered under.
+///         which model ids passed through a verifier call that succeeded (proven and
+///         declared), and the id each root was registered under.
 contract LineageHandler is Test {
     uint256 internal constant DATASETS = 6;
     uint256 internal constant POOL = 5; // creators; dataset d has creators d..d+2 mod POOL
@@ -23,6 +25,9 @@ contract LineageHandler is Test {
     uint256 internal constant MAX_REVOKED = 3;
     uint256 internal constant ROOT_BASE = 0x7000; // dataset d has root ROOT_BASE + d
     uint256 internal constant FRESH_ROOTS = 4; // roots `registerRoot` may register first
+    uint32 internal constant PROVEN_PROFILE = 1; // demo
+    uint32 internal constant DECLARED_PROFILE = 3; // demo-declared
+    bytes internal constant PROOF = hex"0123";
 
     LineageRegistry public immutable registry;
     RoyaltyVault public immutable vault;
@@ -37,6 +42,8 @@ contract LineageHandler is Test {
     mapping(bytes32 modelId => bool) internal _seen;
     bytes32[] internal _models;
     uint256 internal _revokedCount;
+    /// @dev Whether the model id of the attempt under way was recorded before it.
+    bool internal _existed;
 
     mapping(address token => uint256) public ghostPaid;
     mapping(address token => uint256) public ghostClaimed;
@@ -59,6 +66,8 @@ contract LineageHandler is Test {
     mapping(bytes32 modelId => uint256) public ghostDepth;
     mapping(bytes32 modelId => uint32[]) internal _ghostDatasets;
     mapping(bytes32 modelId => bool) public ghostModelRevoked;
+    /// @dev Each recorded model's kind (`ProfileKinds`): the function that recorded it.
+    mapping(bytes32 modelId => uint8) public ghostKind;
     /// @dev The id each root was first registered under (0: never).
     mapping(uint256 root => uint32 datasetId) public ghostIdOfRoot;
     /// @dev Set if a registered root was registered again, or a registration was refused
@@ -101,24 +110,12 @@ contract LineageHandler is Test {
 
     // ---------------------------------------------------------------- actions
 
-    /// @dev Attests a model on 1..SLOTS datasets (revoked ones make it fail) with the
+    /// @dev Attests a proven model on 1..SLOTS datasets (revoked ones make it fail) with the
     ///      verifier accepting or not.
     function attest(uint256 seed, bool accept, uint256 publisherIndex) external {
-        uint256 n = 1 + seed % PublicLayout.SLOTS;
-        uint256 start = (seed >> 8) % DATASETS;
         ILineageRegistry.AttestRequest memory r;
-        r.profileId = 1;
-        r.datasetIds = new uint32[](n);
-        r.counts = new uint32[](n);
-        uint256 sum;
-        for (uint256 s = 0; s < n; ++s) {
-            r.datasetIds[s] = _datasetIds[(start + s) % DATASETS];
-            // forge-lint: disable-next-line(unsafe-typecast) below 2^20
-            r.counts[s] = uint32(1 + (seed >> (16 + 20 * s)) % (1 << 20));
-            sum += r.counts[s];
-        }
-        // forge-lint: disable-next-line(unsafe-typecast) at most 4 * 2^20
-        r.nRecords = uint32(sum);
+        r.profileId = PROVEN_PROFILE;
+        (r.datasetIds, r.counts, r.nRecords) = _datasets(seed);
         r.trainRoot = seed % 1000;
         r.licenseMask = 1;
         r.wHash = seed % 50; // repeats make some attempts hit RegistryModelExists
@@ -126,44 +123,67 @@ contract LineageHandler is Test {
         bool publicStart = (seed >> 100) % 8 != 0;
         r.w0Hash = PublicStart.zeroWeightsHash(1) + (publicStart ? 0 : 1 + (seed >> 104) % 7);
         // One in three fine-tunes a recorded model: from its weights, or (one in four of
-        // those) from others.
+        // those) from others. A declared model is no base: always refused.
         if (_models.length > 0 && (seed >> 110) % 3 == 0) {
             r.baseModelId = _models[(seed >> 112) % _models.length];
             bool itsWeights = (seed >> 120) % 4 != 0;
             r.w0Hash = ghostWHash[r.baseModelId] + (itsWeights ? 0 : 1 + (seed >> 124) % 7);
-            publicStart = itsWeights
+            publicStart = itsWeights && ghostKind[r.baseModelId] == ProfileKinds.PROVEN
                 && ghostStatus(r.baseModelId) == ILineageRegistry.AttestationStatus.Valid
                 && ghostDepth[r.baseModelId] < registry.MAX_BASE_DEPTH();
         }
         r.accumulator = new uint256[](PublicLayout.ACCUMULATOR_LEN);
-        // forge-lint: disable-next-line(unsafe-typecast) small values
-        address publisher = address(uint160(0xB0B000 + publisherIndex % PUBLISHERS));
+        address publisher = _publisher(publisherIndex);
         bytes32 modelId = registry.modelIdOf(publisher, r.wHash);
-        bool existed = registry.attestation(modelId).publisher != address(0);
-
-        verifier.setAccept(accept);
-        uint256 callsBefore = verifier.acceptedCalls();
+        uint256 callsBefore = _arm(modelId, accept);
         vm.prank(publisher);
-        try registry.attest(r, hex"0123") returns (bytes32 id) {
-            // Recorded: the verifier must have accepted exactly this call.
-            if (
-                id != modelId || existed || verifier.acceptedCalls() != callsBefore + 1
-                    || verifier.lastCalldataHash() != _expectedCalldataHash(r, hex"0123")
-            ) ghostMismatch = true;
+        try registry.attest(r, PROOF) returns (bytes32 id) {
             if (!publicStart) ghostPrivateStartAttested = true;
-            ghostWHash[modelId] = r.wHash;
             ghostBase[modelId] = r.baseModelId;
             ghostDepth[modelId] = r.baseModelId == 0 ? 0 : ghostDepth[r.baseModelId] + 1;
-            _ghostDatasets[modelId] = r.datasetIds;
-            ghostVerified[modelId] = true;
-            ++ghostAttested;
-            _models.push(modelId);
+            _recorded(
+                id,
+                modelId,
+                callsBefore,
+                ExpectedCalldata.proven(registry, r, PROOF),
+                r.wHash,
+                r.datasetIds,
+                ProfileKinds.PROVEN
+            );
         } catch {
-            if (verifier.acceptedCalls() != callsBefore) ghostMismatch = true;
+            _refused(callsBefore);
         }
-        if (!_seen[modelId]) {
-            _seen[modelId] = true;
-            _tried.push(modelId);
+    }
+
+    /// @dev Attests a declared model on 1..SLOTS datasets, as `attest` does. Its model hash
+    ///      repeats, and is sometimes a proven model's `wHash` (the same id for the same
+    ///      publisher), so some attempts hit RegistryModelExists; half of them are above the
+    ///      field modulus as numbers.
+    function attestDeclared(uint256 seed, bool accept, uint256 publisherIndex) external {
+        ILineageRegistry.DeclaredRequest memory r;
+        r.profileId = DECLARED_PROFILE;
+        (r.datasetIds, r.counts, r.nRecords) = _datasets(seed);
+        r.trainRoot = seed % 1000;
+        r.licenseMask = 1;
+        uint256 h = seed % 50;
+        r.modelHash = (seed >> 100) % 2 == 0 ? bytes32(h) : keccak256(abi.encode(h));
+        r.accumulator = new uint256[](PublicLayout.ACCUMULATOR_LEN);
+        address publisher = _publisher(publisherIndex);
+        bytes32 modelId = registry.modelIdOf(publisher, uint256(r.modelHash));
+        uint256 callsBefore = _arm(modelId, accept);
+        vm.prank(publisher);
+        try registry.attestDeclared(r, PROOF) returns (bytes32 id) {
+            _recorded(
+                id,
+                modelId,
+                callsBefore,
+                ExpectedCalldata.declared(registry, r, PROOF),
+                uint256(r.modelHash),
+                r.datasetIds,
+                ProfileKinds.DECLARED
+            );
+        } catch {
+            _refused(callsBefore);
         }
     }
 
@@ -341,27 +361,68 @@ contract LineageHandler is Test {
 
     // ---------------------------------------------------------------- internal
 
-    function _expectedCalldataHash(ILineageRegistry.AttestRequest memory r, bytes memory proof)
+    /// @dev 1..SLOTS consecutive datasets (mod DATASETS) from the seed, with counts below
+    ///      2^20, and their sum.
+    function _datasets(uint256 seed)
         internal
         view
-        returns (bytes32)
+        returns (uint32[] memory ids, uint32[] memory counts, uint32 nRecords)
     {
-        uint256[] memory words = new uint256[](PublicLayout.LEN);
-        for (uint256 s = 0; s < r.datasetIds.length; ++s) {
-            words[PublicLayout.CERT_ROOT + s] = registry.dataset(r.datasetIds[s]).root;
-            words[PublicLayout.COUNT + s] = r.counts[s];
+        uint256 n = 1 + seed % PublicLayout.SLOTS;
+        uint256 start = (seed >> 8) % DATASETS;
+        ids = new uint32[](n);
+        counts = new uint32[](n);
+        for (uint256 s = 0; s < n; ++s) {
+            ids[s] = _datasetIds[(start + s) % DATASETS];
+            // forge-lint: disable-next-line(unsafe-typecast) below 2^20
+            counts[s] = uint32(1 + (seed >> (16 + 20 * s)) % (1 << 20));
+            nRecords += counts[s];
         }
-        words[PublicLayout.TRAIN_ROOT] = r.trainRoot;
-        words[PublicLayout.LICENSE_MASK] = r.licenseMask;
-        words[PublicLayout.N_RECORDS] = r.nRecords;
-        words[PublicLayout.W0_HASH] = r.w0Hash;
-        words[PublicLayout.W_HASH] = r.wHash;
-        words[PublicLayout.HYPER_HASH] = r.hyperHash;
-        bytes memory out;
-        for (uint256 i = 0; i < words.length; ++i) {
-            out = bytes.concat(out, bytes32(words[i]));
+    }
+
+    function _publisher(uint256 index) internal pure returns (address) {
+        // forge-lint: disable-next-line(unsafe-typecast) small values
+        return address(uint160(0xB0B000 + index % PUBLISHERS));
+    }
+
+    /// @dev Before an attempt on `modelId`: sets the verifier's verdict, notes the id as
+    ///      tried and whether it was recorded already, and returns the verifier's count.
+    function _arm(bytes32 modelId, bool accept) internal returns (uint256 callsBefore) {
+        _existed = registry.attestation(modelId).publisher != address(0);
+        if (!_seen[modelId]) {
+            _seen[modelId] = true;
+            _tried.push(modelId);
         }
-        return keccak256(bytes.concat(out, proof));
+        verifier.setAccept(accept);
+        return verifier.acceptedCalls();
+    }
+
+    /// @dev After an attempt was recorded as `id`: the verifier must have accepted exactly
+    ///      `expected`, once, for a model not recorded before.
+    function _recorded(
+        bytes32 id,
+        bytes32 modelId,
+        uint256 callsBefore,
+        bytes memory expected,
+        uint256 wHash,
+        uint32[] memory ids,
+        uint8 kind
+    ) internal {
+        if (
+            id != modelId || _existed || verifier.acceptedCalls() != callsBefore + 1
+                || verifier.lastCalldataHash() != keccak256(expected)
+        ) ghostMismatch = true;
+        ghostWHash[modelId] = wHash;
+        _ghostDatasets[modelId] = ids;
+        ghostKind[modelId] = kind;
+        ghostVerified[modelId] = true;
+        ++ghostAttested;
+        _models.push(modelId);
+    }
+
+    /// @dev After a refused attempt: the verifier accepted nothing.
+    function _refused(uint256 callsBefore) internal {
+        if (verifier.acceptedCalls() != callsBefore) ghostMismatch = true;
     }
 
     function _sort(address[] memory xs) internal pure {

@@ -17,14 +17,27 @@ contract MockVerifier {
     /// @notice keccak256 of the calldata of the last accepted call.
     bytes32 public lastCalldataHash;
 
+    /// @notice When non-zero, the keccak256 of the only calldata accepted: a proof that
+    ///         verifies for exactly one set of public values, as a real one does.
+    bytes32 public expectedCalldataHash;
+
     /// @notice Sets whether calls are accepted.
     function setAccept(bool accept_) external {
         accept = accept_;
     }
 
+    /// @notice Accepts only calldata hashing to `hash` from now on (0: any calldata).
+    function expectCalldataHash(bytes32 hash) external {
+        expectedCalldataHash = hash;
+    }
+
     /// @notice The verifier entry point.
     fallback(bytes calldata input) external returns (bytes memory) {
         if (!accept) revert("MockVerifier: proof rejected");
+        bytes32 expected = expectedCalldataHash;
+        if (expected != 0 && keccak256(input) != expected) {
+            revert("MockVerifier: other public values");
+        }
         ++acceptedCalls;
         lastCalldataHash = keccak256(input);
         return "";

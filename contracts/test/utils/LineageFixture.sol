@@ -7,17 +7,25 @@ import {ILineageRegistry} from "../../interfaces/ILineageRegistry.sol";
 import {LineageRegistry} from "../../LineageRegistry.sol";
 import {RoyaltyVault} from "../../RoyaltyVault.sol";
 import {MockVerifier} from "../mocks/MockVerifier.sol";
+import {ExpectedCalldata} from "./ExpectedCalldata.sol";
 import {Test} from "./Test.sol";
 
 /// @title LineageFixture
 /// @notice A deployed registry and vault (wired: registration prepares the vault's ETH
-///         slots) with a mock verifier on the demo profile, and helpers
-///         to register datasets and build attestations.
+///         slots) with a mock verifier on the demo profile and another on the demo-declared
+///         profile, and helpers to register datasets and build attestations of both kinds.
 abstract contract LineageFixture is Test {
     uint256 internal constant FIELD_MODULUS =
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
     uint32 internal constant DEMO = 1;
     uint32 internal constant STANDARD = 2;
+    uint32 internal constant DEMO_DECLARED = 3;
+    uint32 internal constant STANDARD_DECLARED = 4;
+
+    /// @dev The model file hash of `_declaredRequest`: its high half and low half differ, and
+    ///      as a number it is above the field modulus.
+    bytes32 internal constant MODEL_HASH =
+        0xf1e2d3c4b5a69788796a5b4c3d2e1f000f1e2d3c4b5a69788796a5b4c3d2e1ff;
 
     address internal owner = address(0x0A11CE);
     address internal certifier = address(0xCE27);
@@ -28,14 +36,17 @@ abstract contract LineageFixture is Test {
     LineageRegistry internal registry;
     RoyaltyVault internal vault;
     MockVerifier internal verifier;
+    MockVerifier internal declaredVerifier;
 
     function setUp() public virtual {
         registry = new LineageRegistry(owner);
         vault = new RoyaltyVault(registry, owner);
         verifier = new MockVerifier();
+        declaredVerifier = new MockVerifier();
         vm.startPrank(owner);
         registry.setCertifier(certifier, true);
         registry.setVerifier(DEMO, address(verifier));
+        registry.setVerifier(DEMO_DECLARED, address(declaredVerifier));
         registry.setRoyaltyVault(address(vault));
         vm.stopPrank();
     }
@@ -150,35 +161,90 @@ abstract contract LineageFixture is Test {
         return registry.attest(_request(ids, counts), hex"c0ffee");
     }
 
-    /// @dev The verifier calldata the registry must send, built here independently from the
-    ///      layout: the public values as words, unused slots 0, then the proof.
+    /// @dev The verifier calldata the registry must send for `r` (see `ExpectedCalldata`).
     function _expectedCalldata(ILineageRegistry.AttestRequest memory r, bytes memory proof)
         internal
         view
         returns (bytes memory)
     {
-        uint256[] memory words = new uint256[](PublicLayout.LEN);
-        for (uint256 i = 0; i < PublicLayout.ACCUMULATOR_LEN; ++i) {
-            words[PublicLayout.ACCUMULATOR + i] = r.accumulator[i];
-        }
-        for (uint256 s = 0; s < PublicLayout.SLOTS; ++s) {
-            if (s < r.datasetIds.length) {
-                words[PublicLayout.CERT_ROOT + s] = registry.dataset(r.datasetIds[s]).root;
-                words[PublicLayout.COUNT + s] = r.counts[s];
-            }
-        }
-        words[PublicLayout.TRAIN_ROOT] = r.trainRoot;
-        words[PublicLayout.LICENSE_MASK] = r.licenseMask;
-        words[PublicLayout.N_RECORDS] = r.nRecords;
-        words[PublicLayout.W0_HASH] = r.w0Hash;
-        words[PublicLayout.W_HASH] = r.wHash;
-        words[PublicLayout.HYPER_HASH] = r.hyperHash;
-        bytes memory out;
-        for (uint256 i = 0; i < words.length; ++i) {
-            out = bytes.concat(out, bytes32(words[i]));
-        }
-        return bytes.concat(out, proof);
+        return ExpectedCalldata.proven(registry, r, proof);
     }
+
+    /// @dev A declared request naming `ids` with `counts`, the model file's hash above the
+    ///      field (each half below it) and fixed other public values.
+    function _declaredRequest(uint32[] memory ids, uint32[] memory counts)
+        internal
+        pure
+        returns (ILineageRegistry.DeclaredRequest memory r)
+    {
+        ILineageRegistry.AttestRequest memory p = _request(ids, counts);
+        r.profileId = DEMO_DECLARED;
+        r.datasetIds = p.datasetIds;
+        r.counts = p.counts;
+        r.trainRoot = p.trainRoot;
+        r.licenseMask = p.licenseMask;
+        r.nRecords = p.nRecords;
+        r.modelHash = MODEL_HASH;
+        r.accumulator = p.accumulator;
+    }
+
+    function _attestDeclared(uint32[] memory ids, uint32[] memory counts)
+        internal
+        returns (bytes32)
+    {
+        vm.prank(publisher);
+        return registry.attestDeclared(_declaredRequest(ids, counts), hex"c0ffee");
+    }
+
+    /// @dev The verifier calldata the registry must send for the declared `r`.
+    function _expectedCalldata(ILineageRegistry.DeclaredRequest memory r, bytes memory proof)
+        internal
+        view
+        returns (bytes memory)
+    {
+        return ExpectedCalldata.declared(registry, r, proof);
+    }
+
+    // ---------------------------------------------------------------- outputs
+
+    /// @dev `n` distinct output hashes.
+    function _leaves(uint256 n) internal pure returns (bytes32[] memory leaves) {
+        leaves = new bytes32[](n);
+        for (uint256 i = 0; i < n; ++i) {
+            leaves[i] = keccak256(abi.encode("output", i));
+        }
+    }
+
+    /// @dev The root and the proof of `index`, per OutputMerkle's convention.
+    function _tree(bytes32[] memory leaves, uint256 index)
+        internal
+        pure
+        returns (bytes32 root, bytes32[] memory proof)
+    {
+        bytes32[] memory level = leaves;
+        bytes32[] memory siblings = new bytes32[](256);
+        uint256 depth;
+        while (level.length > 1) {
+            uint256 width = (level.length + 1) / 2;
+            bytes32[] memory next = new bytes32[](width);
+            uint256 sibling = index ^ 1;
+            siblings[depth] = sibling < level.length ? level[sibling] : bytes32(0);
+            for (uint256 i = 0; i < width; ++i) {
+                bytes32 right = 2 * i + 1 < level.length ? level[2 * i + 1] : bytes32(0);
+                next[i] = keccak256(abi.encodePacked(level[2 * i], right));
+            }
+            level = next;
+            index >>= 1;
+            ++depth;
+        }
+        root = level[0];
+        proof = new bytes32[](depth);
+        for (uint256 i = 0; i < depth; ++i) {
+            proof[i] = siblings[i];
+        }
+    }
+
+    // ---------------------------------------------------------------- arrays
 
     function _ids(uint32 a) internal pure returns (uint32[] memory ids) {
         ids = new uint32[](1);
