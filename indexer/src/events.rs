@@ -9,6 +9,7 @@ use lineage_chain::bindings::{
     LineageRegistry::{self, LineageRegistryEvents},
     RoyaltyVault::{self, RoyaltyVaultEvents},
 };
+use lineage_core::attestation::TrainingKind;
 
 use crate::{Error, Result};
 
@@ -122,30 +123,49 @@ pub fn decode_logs(
 /// accumulator limbs and the proof an auditor re-verifies.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AttestCall {
+    /// The function called: `attest`/`attestBySig` (proven training) or
+    /// `attestDeclared`/`attestDeclaredBySig` (declared training). Its public values have
+    /// that kind's layout, so a call is used only for an attestation of the same kind.
+    pub kind: TrainingKind,
     /// The 12 KZG accumulator limbs (`request.accumulator`).
     pub accumulator: Vec<U256>,
     /// The aggregated proof.
     pub proof: Bytes,
-    /// `request.wHash`, to match the call to its event.
+    /// What the event's `wHash` is, to match the call to its event: `request.wHash`, or for
+    /// a declared model `uint256(request.modelHash)`.
     pub w_hash: U256,
 }
 
-/// Decodes a direct `attest` or `attestBySig` call to the registry; `None` for anything
-/// else (a call through another contract leaves the proof unavailable).
+/// Decodes a direct `attest`, `attestBySig`, `attestDeclared` or `attestDeclaredBySig` call
+/// to the registry; `None` for anything else (a call through another contract leaves the
+/// proof unavailable).
 pub fn decode_attest_call(input: &[u8]) -> Option<AttestCall> {
-    if let Ok(call) = LineageRegistry::attestCall::abi_decode(input) {
-        return Some(AttestCall {
-            accumulator: call.request.accumulator,
-            proof: call.proof,
-            w_hash: call.request.wHash,
-        });
+    use LineageRegistry::{
+        attestBySigCall, attestCall, attestDeclaredBySigCall, attestDeclaredCall,
+    };
+    let proven = |accumulator, proof, w_hash| AttestCall {
+        kind: TrainingKind::Proven,
+        accumulator,
+        proof,
+        w_hash,
+    };
+    let declared = |accumulator, proof, model_hash: B256| AttestCall {
+        kind: TrainingKind::Declared,
+        accumulator,
+        proof,
+        w_hash: U256::from_be_bytes(model_hash.0),
+    };
+    if let Ok(c) = attestCall::abi_decode(input) {
+        return Some(proven(c.request.accumulator, c.proof, c.request.wHash));
     }
-    if let Ok(call) = LineageRegistry::attestBySigCall::abi_decode(input) {
-        return Some(AttestCall {
-            accumulator: call.request.accumulator,
-            proof: call.proof,
-            w_hash: call.request.wHash,
-        });
+    if let Ok(c) = attestBySigCall::abi_decode(input) {
+        return Some(proven(c.request.accumulator, c.proof, c.request.wHash));
+    }
+    if let Ok(c) = attestDeclaredCall::abi_decode(input) {
+        return Some(declared(c.request.accumulator, c.proof, c.request.modelHash));
+    }
+    if let Ok(c) = attestDeclaredBySigCall::abi_decode(input) {
+        return Some(declared(c.request.accumulator, c.proof, c.request.modelHash));
     }
     None
 }
@@ -154,3 +174,107 @@ pub fn decode_attest_call(input: &[u8]) -> Option<AttestCall> {
 pub use LineageRegistry::LineageRegistryEvents as RegistryEvents;
 /// `RoyaltyVault` events are re-exported for the store.
 pub use RoyaltyVault::RoyaltyVaultEvents as VaultEvents;
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use alloy::{
+        primitives::{Address, Bytes, B256, U256},
+        sol_types::SolCall,
+    };
+    use lineage_chain::bindings::{
+        ILineageRegistry::{AttestRequest, DeclaredRequest},
+        LineageRegistry,
+    };
+    use lineage_core::attestation::TrainingKind;
+
+    use super::decode_attest_call;
+
+    fn accumulator() -> Vec<U256> {
+        (1..=12u64).map(U256::from).collect()
+    }
+
+    fn proven() -> AttestRequest {
+        AttestRequest {
+            profileId: 1,
+            datasetIds: vec![1],
+            counts: vec![3],
+            trainRoot: U256::from(5u64),
+            licenseMask: 1,
+            nRecords: 3,
+            w0Hash: U256::from(6u64),
+            baseModelId: B256::ZERO,
+            wHash: U256::from(7u64),
+            hyperHash: U256::from(8u64),
+            accumulator: accumulator(),
+        }
+    }
+
+    fn declared() -> DeclaredRequest {
+        DeclaredRequest {
+            profileId: 3,
+            datasetIds: vec![1],
+            counts: vec![3],
+            trainRoot: U256::from(5u64),
+            licenseMask: 1,
+            nRecords: 3,
+            modelHash: B256::repeat_byte(0xab),
+            accumulator: accumulator(),
+        }
+    }
+
+    /// Each of the four attesting functions is read with its kind, its accumulator and
+    /// proof, and the `wHash` its `ModelAttested` carries; anything else is not.
+    #[test]
+    fn every_attesting_call_is_read_with_its_kind() {
+        let proof = Bytes::from_static(b"proof");
+        let (publisher, deadline, signature) = (Address::repeat_byte(1), U256::MAX, Bytes::new());
+        let model_word = U256::from_be_bytes([0xab; 32]);
+        let calls = [
+            (
+                LineageRegistry::attestCall { request: proven(), proof: proof.clone() }
+                    .abi_encode(),
+                TrainingKind::Proven,
+                U256::from(7u64),
+            ),
+            (
+                LineageRegistry::attestBySigCall {
+                    request: proven(),
+                    proof: proof.clone(),
+                    publisher,
+                    deadline,
+                    signature: signature.clone(),
+                }
+                .abi_encode(),
+                TrainingKind::Proven,
+                U256::from(7u64),
+            ),
+            (
+                LineageRegistry::attestDeclaredCall { request: declared(), proof: proof.clone() }
+                    .abi_encode(),
+                TrainingKind::Declared,
+                model_word,
+            ),
+            (
+                LineageRegistry::attestDeclaredBySigCall {
+                    request: declared(),
+                    proof: proof.clone(),
+                    publisher,
+                    deadline,
+                    signature,
+                }
+                .abi_encode(),
+                TrainingKind::Declared,
+                model_word,
+            ),
+        ];
+        for (input, kind, w_hash) in calls {
+            let call = decode_attest_call(&input).unwrap();
+            assert_eq!((call.kind, call.w_hash), (kind, w_hash), "{:x?}", &input[..4]);
+            assert_eq!((call.accumulator, &call.proof), (accumulator(), &proof));
+        }
+        let other = LineageRegistry::revokeAttestationCall { modelId: B256::ZERO }.abi_encode();
+        assert_eq!(decode_attest_call(&other), None);
+    }
+}

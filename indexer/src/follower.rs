@@ -235,7 +235,8 @@ impl Follower {
         }
         let events = events::decode_logs(&logs, self.target.registry, self.target.vault, from, to)?;
 
-        // 4. Attestations: the proof is in the transaction's calldata, not in the event.
+        // 4. Attestations (proven or declared): the proof is in the transaction's calldata,
+        //    not in the event.
         let mut attest_calls = HashMap::new();
         for e in &events {
             if let Body::Registry(RegistryEvents::ModelAttested(_)) = e.body {

@@ -2,7 +2,7 @@
 //! by the API as they are.
 
 use alloy::primitives::{Address, BlockNumber, Bytes, B256, U256};
-
+pub use lineage_core::attestation::TrainingKind;
 use serde::Serialize;
 
 /// Dataset slots in the aggregated proof's public values (`PublicLayout.SLOTS`).
@@ -131,10 +131,13 @@ pub struct ModelUse {
     pub model_id: B256,
     /// The dataset.
     pub dataset_id: u32,
-    /// How many of the dataset's records the model was proven to be trained on.
+    /// How many of the dataset's records are in the model's training set (proven, whatever
+    /// the kind: for a declared model the training on that set is declared, not proven).
     pub count: u32,
     /// The model's attestation status.
     pub status: String,
+    /// The model's training: `proven` or `declared` ([`Model::kind`]).
+    pub kind: TrainingKind,
     /// The attestation event.
     pub provenance: Provenance,
 }
@@ -156,31 +159,46 @@ pub struct AttestedDataset {
 }
 
 /// An attested model.
+///
+/// Its `kind` says what the proof covers. `proven` (`attest`): the training was
+/// re-executed in the proof, from the start `w0_hash` to the weights `w_hash` under the
+/// hyperparameters `hyper_hash`. `declared` (`attestDeclared`: training declared, training
+/// set proven): the proof covers the training set (datasets, counts, licenses) of the model
+/// file whose SHA-256 is `model_hash`, and the training itself is the publisher's
+/// declaration. The fields of proven training are `null` for a declared model (it has no
+/// weight commitments and no base), and `model_hash` is `null` for a proven one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Model {
-    /// `keccak256(abi.encode(publisher, wHash))`.
+    /// `keccak256(abi.encode(publisher, wHash))`, where `wHash` is the weights' commitment
+    /// (proven) or the model file's SHA-256 as a number (declared).
     pub model_id: B256,
+    /// `proven` or `declared`: the registry's `attestation(id).kind`.
+    pub kind: TrainingKind,
     /// `valid`, `revoked` (by its publisher) or `tainted` (not revoked, but a dataset it
     /// names was revoked since, or a base it was fine-tuned from, directly or through other
     /// bases, is revoked or names such a dataset), as the registry's `attestationStatus`.
     pub status: String,
     /// The model it was fine-tuned from (its training started from that model's weights);
-    /// `None` when trained from the profile's zero weights.
+    /// `None` when trained from the profile's zero weights, and always for a declared model
+    /// (fine-tuning is a property of proven training).
     pub base_model_id: Option<B256>,
     /// Who published it.
     pub publisher: Address,
     /// Who sent the transaction (differs for delegated attestations).
     pub submitter: Address,
-    /// The proof profile (1 demo, 2 standard).
+    /// The proof profile (1 demo, 2 standard: proven; 3 demo-declared, 4
+    /// standard-declared: declared).
     pub profile_id: u32,
     /// The verifier contract that accepted the proof.
     pub verifier: Address,
-    /// The model's weight commitment.
-    pub w_hash: B256,
-    /// The initial weights' commitment.
-    pub w0_hash: B256,
-    /// The hyperparameters' commitment.
-    pub hyper_hash: B256,
+    /// The declared model file's SHA-256 (`ModelDeclared`); `None` for proven training.
+    pub model_hash: Option<B256>,
+    /// The model's weight commitment; `None` for a declared model.
+    pub w_hash: Option<B256>,
+    /// The initial weights' commitment; `None` for a declared model.
+    pub w0_hash: Option<B256>,
+    /// The hyperparameters' commitment; `None` for a declared model.
+    pub hyper_hash: Option<B256>,
     /// The training set's Poseidon root.
     pub train_root: B256,
     /// The allowed licenses.
@@ -199,7 +217,7 @@ pub struct Model {
     pub revocation: Option<Provenance>,
     /// The models it was fine-tuned from, nearest first: its base, that one's base, and so
     /// on (at most the registry's `MAX_BASE_DEPTH`; empty when trained from zero weights).
-    /// In the detail view.
+    /// In the detail view of a proven model; never for a declared one (no training start).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bases: Option<Vec<ModelBase>>,
 }
@@ -222,6 +240,8 @@ pub struct ModelBase {
 pub struct ModelProof {
     /// The model.
     pub model_id: B256,
+    /// `proven` or `declared`: which layout the public values have.
+    pub kind: TrainingKind,
     /// The proof profile.
     pub profile_id: u32,
     /// The verifier that accepted it.
@@ -230,7 +250,9 @@ pub struct ModelProof {
     pub proof: Bytes,
     /// The public values by name.
     pub public_values: PublicValues,
-    /// The 26 public words in the verifier's order (`PublicLayout`).
+    /// The public words in the verifier's order: 26 for proven training (`PublicLayout`),
+    /// 25 for declared training (`PublicLayout.DECLARED_*`: the accumulator and dataset
+    /// words at the same positions, then the model hash's halves).
     pub instances: Vec<B256>,
     /// What the registry sent the verifier: the words followed by the proof.
     pub calldata: Bytes,
@@ -238,7 +260,8 @@ pub struct ModelProof {
     pub provenance: Provenance,
 }
 
-/// The aggregated proof's public values (`PublicLayout`).
+/// The aggregated proof's public values (`PublicLayout`): the accumulator and dataset
+/// words both kinds share, and the words that name the model.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PublicValues {
     /// KZG accumulator limbs.
@@ -253,12 +276,32 @@ pub struct PublicValues {
     pub license_mask: String,
     /// Records in the training set.
     pub n_records: u32,
-    /// Initial weights' commitment.
-    pub w0_hash: B256,
-    /// Weights' commitment.
-    pub w_hash: B256,
-    /// Hyperparameters' commitment.
-    pub hyper_hash: B256,
+    /// The words naming the model, by kind.
+    #[serde(flatten)]
+    pub model: ModelWords,
+}
+
+/// The public values that name the model: one kind's or the other's, never both.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum ModelWords {
+    /// Proven training (`PublicLayout.W0_HASH`, `W_HASH`, `HYPER_HASH`).
+    Trained {
+        /// Initial weights' commitment.
+        w0_hash: B256,
+        /// Weights' commitment.
+        w_hash: B256,
+        /// Hyperparameters' commitment.
+        hyper_hash: B256,
+    },
+    /// Declared training (`PublicLayout.DECLARED_MODEL_HASH_HI`, `_LO`): the model file's
+    /// SHA-256 as two 128-bit big-endian halves.
+    Declared {
+        /// Its first 16 bytes as a number.
+        model_hash_hi: B256,
+        /// Its last 16 bytes as a number.
+        model_hash_lo: B256,
+    },
 }
 
 /// An anchored output batch.

@@ -677,7 +677,11 @@ async fn verify_image_gives_the_cli_verdicts(db: TestDb) {
     assert_eq!(body["data"]["verdict"]["outcome"], "valid", "{body}");
     let codes = body["data"]["verdict"]["codes"].to_string();
     assert!(codes.contains("output.anchored") && codes.contains("model.attested"), "{codes}");
+    assert!(codes.contains("\"model.training_proven\""), "{codes}");
+    assert!(!codes.contains("model.training_declared"), "{codes}");
     assert_eq!(body["data"]["model"]["model_id"], json!(world.models[0]));
+    assert_eq!(body["data"]["model"]["kind"], "proven");
+    assert_eq!(body["data"]["verdict"], cli_verdict(&chain, &hash, &receipt).await);
 
     // The same receipt on other pixels: the hash no longer matches.
     let tampered = graft_receipt(&with_receipt, &unanchored);
@@ -760,10 +764,14 @@ on_both_backends!(replica, an_api_only_replica_serves_the_same_answers);
 
 const STATUS: [&str; 4] = ["none", "valid", "revoked", "tainted"];
 
+/// The registry's `attestation(id).kind` (`ProfileKinds`), as the API writes it.
+const KIND: [&str; 3] = ["none", "proven", "declared"];
+
 /// Every model the index lists, and every use of a dataset by a model, against the
-/// registry: the status is `attestationStatus`, the base `attestation(id).baseModelId`, and
-/// the detail's bases the walk up those with each one's publisher and `attestationStatus`,
-/// nearest first. Returns the models by id.
+/// registry: the status is `attestationStatus`, the kind `attestation(id).kind`, the base
+/// `attestation(id).baseModelId`, and the detail's bases the walk up those with each one's
+/// publisher and `attestationStatus`, nearest first (a declared model has no bases at all).
+/// Returns the models by id.
 async fn models_match_the_chain(
     running: &lineage_indexer::Running,
     chain: &Chain,
@@ -774,18 +782,35 @@ async fn models_match_the_chain(
     let status_of = |id: B256| async move {
         STATUS[registry.attestationStatus(id).call().await.unwrap() as usize]
     };
+    let kind_of = |id: B256| async move {
+        KIND[registry.attestation(id).call().await.unwrap().kind as usize]
+    };
     let mut by_id = std::collections::HashMap::new();
     for item in all_pages(running, "/v1/models", 7, head).await {
         let id = b256(&item["model_id"]);
         assert_eq!(item["status"], status_of(id).await, "status of {id}");
         let att = registry.attestation(id).call().await.unwrap();
+        assert_eq!(item["kind"], KIND[att.kind as usize], "kind of {id}");
         let base = (att.baseModelId != B256::ZERO).then_some(att.baseModelId);
         assert_eq!(item["base_model_id"], json!(base), "base of {id}");
         assert!(item.get("bases").is_none(), "a list item carries no bases: {item}");
+        // Each kind's own values, the other kind's null: a declared model's event carries
+        // its model hash as `wHash`, which is no weight commitment.
+        let declared = item["kind"] == "declared";
+        assert_eq!(item["model_hash"].is_null(), !declared, "{item}");
+        for proven_only in ["w_hash", "w0_hash", "hyper_hash"] {
+            assert_eq!(item[proven_only].is_null(), declared, "{proven_only}: {item}");
+        }
 
         let (status, detail) = get(running, &format!("/v1/models/{id}")).await;
         assert_eq!(status, 200, "{detail}");
         let detail = &detail["data"];
+        if declared {
+            assert!(detail.get("bases").is_none(), "a declared model has no bases: {detail}");
+            assert_eq!(detail, &item, "the declared detail is its list item");
+            by_id.insert(id, detail.clone());
+            continue;
+        }
         let mut walked = Vec::new();
         let mut next = att.baseModelId;
         while next != B256::ZERO {
@@ -826,12 +851,14 @@ async fn models_match_the_chain(
         for u in all_pages(running, &format!("/v1/datasets/{dataset}/models"), 100, head).await {
             let id = b256(&u["model_id"]);
             assert_eq!(u["status"], status_of(id).await, "{id} as a user of dataset {dataset}");
+            assert_eq!(u["kind"], kind_of(id).await, "{id} as a user of dataset {dataset}");
         }
     }
     for c in creators {
         for u in all_pages(running, &format!("/v1/creators/{c}/usage"), 100, head).await {
             let id = b256(&u["model_id"]);
             assert_eq!(u["status"], status_of(id).await, "{id} as a user of {c}'s data");
+            assert_eq!(u["kind"], kind_of(id).await, "{id} as a user of {c}'s data");
         }
     }
     by_id
@@ -1103,3 +1130,134 @@ async fn fine_tuned_models_match_the_chain(db: TestDb) {
     db.cleanup().await;
 }
 on_both_backends!(fine_tuned, fine_tuned_models_match_the_chain);
+
+/// The calls made in transaction `tx` to `to`, by the node's call tracer: their inputs.
+async fn traced_inputs(chain: &Chain, tx: B256, to: Address) -> Vec<alloy::primitives::Bytes> {
+    fn walk(frame: &Value, to: Address, out: &mut Vec<alloy::primitives::Bytes>) {
+        if frame["to"].as_str().and_then(|t| t.parse::<Address>().ok()) == Some(to) {
+            out.push(frame["input"].as_str().unwrap().parse().unwrap());
+        }
+        for call in frame["calls"].as_array().into_iter().flatten() {
+            walk(call, to, out);
+        }
+    }
+    let trace: Value =
+        chain.rpc("debug_traceTransaction", json!([tx, {"tracer": "callTracer"}])).await;
+    let mut out = Vec::new();
+    walk(&trace, to, &mut out);
+    out
+}
+
+/// Declared training (`attestDeclared`, `attestDeclaredBySig`) is indexed as declared, with
+/// its model hash, and never shown as proven training: no weight commitments, no bases, a
+/// proof in the declared layout (exactly what the registry gave the verifier), and
+/// `model.training_declared` in an output's verdict, as the CLI has it. Proven models beside
+/// it stay proven.
+async fn declared_models_are_indexed_as_declared(db: TestDb) {
+    use lineage_core::output::{content_hash, embed_receipt};
+    let chain = Chain::deploy().await;
+    let world = scenario::populate(&chain).await;
+    let declared = scenario::declared_models(&chain).await;
+    let (direct, by_sig) = (declared.direct, declared.by_sig);
+    assert_eq!(by_sig.publisher, declared.signer.address());
+    // An output of the directly attested model, with its receipt.
+    let image = scenario::png(12, 4);
+    let hash = content_hash(&image).unwrap();
+    let leaves = vec![hash.hash, B256::repeat_byte(4)];
+    let anchored = scenario::anchor(&chain, direct.publisher, direct.id, &leaves).await;
+    let receipt = scenario::first_output_receipt(&chain, direct.id, anchored, &leaves, &hash);
+    let image = embed_receipt(&image, &receipt).unwrap();
+
+    let running = spawn_indexer(&chain, &db).await;
+    caught_up(&running, &chain).await;
+    let registry = LineageRegistry::new(chain.registry, &chain.provider);
+
+    // Kinds, model hashes, bases and the uses of datasets, against the registry.
+    let models = models_match_the_chain(&running, &chain).await;
+    for m in [direct, by_sig] {
+        let model = &models[&m.id];
+        let att = registry.attestation(m.id).call().await.unwrap();
+        assert_eq!((att.kind, model["kind"].as_str()), (2, Some("declared")), "{model}");
+        assert_eq!(model["profile_id"], scenario::DECLARED_PROFILE, "{model}");
+        assert_eq!(b256(&model["model_hash"]), m.model_hash, "{model}");
+        assert_eq!(model["publisher"], json!(m.publisher));
+        assert_eq!(model["submitter"], json!(m.submitter));
+        assert_eq!(model["status"], "valid");
+        for proven_only in ["w_hash", "w0_hash", "hyper_hash", "base_model_id"] {
+            assert_eq!(model[proven_only], Value::Null, "{proven_only}: {model}");
+        }
+        assert!(model.get("bases").is_none(), "{model}");
+        // The calldata was read although it is not `attest`'s.
+        assert_eq!(model["proof_available"], true, "{model}");
+    }
+    let proven = &models[&world.models[0]];
+    assert_eq!((proven["kind"].as_str(), &proven["model_hash"]), (Some("proven"), &Value::Null));
+    assert_eq!(b256(&proven["w_hash"]), B256::from(scenario::demo_proof().words[24]));
+    assert_eq!(proven["bases"], json!([]));
+    // The dataset's uses say which model's training is declared.
+    let (_, d1) = get(&running, "/v1/datasets/1").await;
+    let kinds: std::collections::HashMap<B256, &str> = d1["data"]["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (b256(&u["model_id"]), u["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(kinds[&direct.id], "declared");
+    assert_eq!(kinds[&world.models[0]], "proven");
+
+    // The proof in the declared layout: 25 words, the model hash's halves last, and with
+    // the proof exactly what the registry handed the verifier.
+    for m in [direct, by_sig] {
+        let (status, body) = get(&running, &format!("/v1/models/{}/proof", m.id)).await;
+        assert_eq!(status, 200, "{body}");
+        let data = &body["data"];
+        assert_eq!(data["kind"], "declared", "{data}");
+        let values = &data["public_values"];
+        for proven_only in ["w0_hash", "w_hash", "hyper_hash"] {
+            assert!(values.get(proven_only).is_none(), "{proven_only}: {values}");
+        }
+        let (hi, lo) = (b256(&values["model_hash_hi"]), b256(&values["model_hash_lo"]));
+        assert_eq!(hi, B256::left_padding_from(&m.model_hash[..16]));
+        assert_eq!(lo, B256::left_padding_from(&m.model_hash[16..]));
+        let instances: Vec<B256> = data["instances"].as_array().unwrap().iter().map(b256).collect();
+        assert_eq!(instances.len(), 25);
+        assert_eq!(instances[23..], [hi, lo]);
+        let calldata: alloy::primitives::Bytes =
+            data["calldata"].as_str().unwrap().parse().unwrap();
+        let sent = traced_inputs(&chain, m.tx, scenario::DECLARED_STUB).await;
+        assert_eq!(sent, [calldata], "the verifier's input in {}", m.tx);
+    }
+    let (_, body) = get(&running, &format!("/v1/models/{}/proof", world.models[0])).await;
+    assert_eq!(body["data"]["kind"], "proven");
+    assert_eq!(body["data"]["instances"].as_array().unwrap().len(), 26);
+
+    // The answers are as the API document says.
+    for (route, path) in [
+        ("/v1/models/{id}", format!("/v1/models/{}", direct.id)),
+        ("/v1/models/{id}", format!("/v1/models/{}", world.models[0])),
+        ("/v1/models", "/v1/models?limit=100".to_owned()),
+        ("/v1/models/{id}/proof", format!("/v1/models/{}/proof", by_sig.id)),
+        ("/v1/models/{id}/proof", format!("/v1/models/{}/proof", world.models[0])),
+        ("/v1/datasets/{id}", "/v1/datasets/1".to_owned()),
+    ] {
+        answer_conforms(&running, route, &path).await;
+    }
+
+    // An output of the declared model: valid, and its verdict says the training is
+    // declared, exactly as `lineage verify-image` says it.
+    let (status, body) = post_image(&running, image).await;
+    assert_eq!(status, 200, "{body}");
+    let verdict = &body["data"]["verdict"];
+    assert_eq!(verdict["outcome"], "valid", "{verdict}");
+    let codes: Vec<&str> =
+        verdict["codes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    assert!(codes.contains(&"model.training_declared"), "{verdict}");
+    assert!(!codes.contains(&"model.training_proven"), "{verdict}");
+    assert_eq!(*verdict, cli_verdict(&chain, &hash, &receipt).await);
+    assert_eq!(body["data"]["model"], models[&direct.id]);
+
+    assert_eq!(running.store.dump().await.unwrap(), fresh_dump(&chain, &db).await);
+    running.shutdown().await.unwrap();
+    db.cleanup().await;
+}
+on_both_backends!(declared, declared_models_are_indexed_as_declared);

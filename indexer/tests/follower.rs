@@ -236,6 +236,79 @@ async fn concurrent_first_opens_agree(db: TestDb) {
 }
 on_both_backends!(concurrent_opens, concurrent_first_opens_agree);
 
+/// A database indexed before attestations had a kind (migrations up to 0003) is migrated
+/// with each attestation's kind: those of the declared profiles (3 and 4) declared, their
+/// `wHash` (the model hash, for a declared model) as their model hash, the others proven.
+async fn an_index_from_before_the_kind_gets_the_kinds(db: TestDb) {
+    use alloy::primitives::B256;
+    use lineage_indexer::model::{Tip, TrainingKind};
+    let backend = match db {
+        TestDb::Sqlite(_) => "sqlite",
+        TestDb::Postgres { .. } => "postgres",
+    };
+    let before = tempfile::tempdir().unwrap();
+    let all = common::root().join("indexer/migrations").join(backend);
+    for name in ["0001_init.sql", "0002_totals.sql", "0003_model_bases.sql"] {
+        std::fs::copy(all.join(name), before.path().join(name)).unwrap();
+    }
+    let migrator = sqlx::migrate::Migrator::new(before.path()).await.unwrap();
+    let (declared, proven) = (B256::repeat_byte(0xd1), B256::repeat_byte(0xb1));
+    let model_hash = B256::repeat_byte(0x5a);
+    let insert = "INSERT INTO attestations (model_id, publisher, profile_id, w_hash, train_root, \
+        license_mask, n_records, w0_hash, hyper_hash, verifier, submitter, block_number, \
+        block_hash, tx_hash, log_index) VALUES ($1, $2, $3, $4, $5, '1', 10, $6, $6, $2, $2, \
+        $7, $5, $5, $7)";
+    // model id, profile, w_hash, w0_hash, block number and log index.
+    let rows = [
+        (declared, 3i64, model_hash, B256::ZERO, 1i64),
+        (proven, 1, B256::repeat_byte(7), B256::repeat_byte(8), 2),
+    ];
+    macro_rules! old_index {
+        ($pool:expr) => {{
+            let pool = $pool;
+            migrator.run(&pool).await.unwrap();
+            for (id, profile, w_hash, w0_hash, at) in rows {
+                sqlx::query(insert)
+                    .bind(id.as_slice())
+                    .bind(Address::repeat_byte(1).as_slice())
+                    .bind(profile)
+                    .bind(w_hash.as_slice())
+                    .bind(B256::repeat_byte(9).as_slice())
+                    .bind(w0_hash.as_slice())
+                    .bind(at)
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+            }
+            pool.close().await;
+        }};
+    }
+    match &db {
+        TestDb::Sqlite(_) => {
+            use std::str::FromStr;
+            let options = sqlx::sqlite::SqliteConnectOptions::from_str(&db.url())
+                .unwrap()
+                .create_if_missing(true);
+            old_index!(sqlx::SqlitePool::connect_with(options).await.unwrap())
+        }
+        TestDb::Postgres { .. } => old_index!(sqlx::PgPool::connect(&db.url()).await.unwrap()),
+    }
+
+    let store = open(&db).await;
+    let tip = Tip::default();
+    let model = store.model(declared, &tip).await.unwrap().unwrap();
+    assert_eq!((model.kind, model.model_hash), (TrainingKind::Declared, Some(model_hash)));
+    assert_eq!((model.w_hash, model.w0_hash, model.hyper_hash), (None, None, None));
+    assert_eq!(model.bases, None);
+    let model = store.model(proven, &tip).await.unwrap().unwrap();
+    assert_eq!((model.kind, model.model_hash), (TrainingKind::Proven, None));
+    assert_eq!(model.w_hash, Some(B256::repeat_byte(7)));
+    assert_eq!(model.bases, Some(vec![]));
+    store.close().await;
+    db.cleanup().await;
+}
+on_both_backends!(kinds_migrated, an_index_from_before_the_kind_gets_the_kinds);
+
 /// A JSON-RPC proxy to `upstream` that refuses `eth_getLogs` over more than `max_blocks`
 /// blocks, as hosted nodes do.
 async fn refusing_proxy(upstream: String, max_blocks: u64) -> String {

@@ -68,8 +68,10 @@ async fn schemathesis_finds_no_fault() {
     let db = TestDb::sqlite();
     let chain = Chain::deploy().await;
     scenario::populate(&chain).await;
-    // Fine-tuned models too: lists then hold models with a base.
+    // Fine-tuned models too: lists then hold models with a base; and declared models, of
+    // the other kind of training.
     scenario::fine_tunes(&chain).await;
+    scenario::declared_models(&chain).await;
     let running = spawn_indexer(&chain, &db).await;
     caught_up(&running, &chain).await;
     let (status, doc) = get(&running, "/openapi.json").await;

@@ -1,5 +1,6 @@
 //! The web page in a real headless Chromium (Debian's `chromium`, installed by
-//! `script/chromium.sh`): it loads, shows a model's lineage, and verifies an uploaded image.
+//! `script/chromium.sh`): it loads, shows a model's lineage and its kind of training, and
+//! verifies an uploaded image.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -85,6 +86,7 @@ async fn the_page_shows_lineage_and_verifies_an_uploaded_image() {
     let chain = Chain::deploy().await;
     let world = scenario::populate(&chain).await;
     let tunes = scenario::fine_tunes(&chain).await;
+    let declared = scenario::declared_models(&chain).await.direct;
     let image = scenario::png(32, 5);
     let hash = content_hash(&image).unwrap();
     let leaves = vec![hash.hash, B256::repeat_byte(9)];
@@ -108,6 +110,9 @@ async fn the_page_shows_lineage_and_verifies_an_uploaded_image() {
     for creator in &world.creators {
         assert!(dom.contains(&creator.to_string().to_lowercase()), "creator {creator} missing");
     }
+    // ... and says plainly that its training is proven.
+    let proven = "<span class=\"kind kind-proven\" data-kind=\"proven\">training proven</span>";
+    assert!(dom.contains(proven) && !dom.contains("training declared"), "{dom}");
 
     // A fine-tuned model's page links the model it was fine-tuned from and lists its bases;
     // a base's page lists the models fine-tuned from it.
@@ -129,6 +134,30 @@ async fn the_page_shows_lineage_and_verifies_an_uploaded_image() {
     );
     assert!(dom.contains(&from), "{dom}");
     assert!(dom.contains(&format!("href=\"#/models/{root}\"")), "the base's base: {dom}");
+    // A declared model's page says that its training is declared and only its training set
+    // proven, names its model file's hash, and shows no weights.
+    let dom = dump(declared.id, "declared").await;
+    assert!(dom.contains("id=\"lineage\" data-status=\"valid\" data-kind=\"declared\""), "{dom}");
+    let shown = "<span class=\"kind kind-declared\" data-kind=\"declared\">training declared, \
+        training set proven</span> · model file sha-256 <span class=\"hash\">";
+    assert!(dom.contains(&format!("{shown}{}</span>", declared.model_hash)), "{dom}");
+    assert!(!dom.contains("training proven<") && !dom.contains(" · weights "), "{dom}");
+    // The models list says which is which.
+    let (chromium2, url) = (chromium.clone(), format!("{base}/#/models"));
+    let profile = dir.path().join("list");
+    let list = tokio::task::spawn_blocking(move || dump_dom(&chromium2, &profile, &url))
+        .await
+        .unwrap()
+        .to_lowercase();
+    for (id, kind) in [(declared.id, "declared"), (world.models[0], "proven")] {
+        let row = format!(
+            "<a href=\"#/models/{id}\"><span class=\"hash\">{id}</span></a></td>\
+             <td><span class=\"status-valid\">valid</span></td>\
+             <td><span class=\"kind kind-{kind}\" data-kind=\"{kind}\">"
+        );
+        assert!(list.contains(&row), "{kind} model {id}: {list}");
+    }
+
     let dom = dump(root, "root").await;
     assert!(!dom.contains("fine-tuned from model"), "{dom}");
     let derived = dom.split("id=\"derived\"").nth(1).unwrap_or_else(|| panic!("{dom}"));

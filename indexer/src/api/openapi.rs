@@ -67,7 +67,9 @@ fn hash_param(name: &str, what: &str, example: &str) -> Value {
 }
 
 fn model_id_param() -> Value {
-    hash_param("id", "model id, keccak256(publisher, w_hash)", example::MODEL_ID)
+    let what = "model id, keccak256(publisher, w_hash) (proven training) or \
+        keccak256(publisher, model_hash) (declared training)";
+    hash_param("id", what, example::MODEL_ID)
 }
 
 fn dataset_id_param() -> Value {
@@ -170,7 +172,8 @@ fn post_image() -> Value {
     json!({"post": {
         "summary": "Verify a PNG as `lineage verify-image` does: pixel hash, receipt \
             (embedded, or found by content hash among posted manifests), anchor, model, \
-            its datasets and the bases it was fine-tuned from",
+            its kind of training (model.training_proven or model.training_declared), its \
+            datasets and the bases it was fine-tuned from",
         "requestBody": {"required": true,
             "description": format!("The PNG file, at most {MAX_IMAGE_BYTES} bytes (413 over \
                 that). A body without the PNG signature is refused 415, a PNG that does not \
@@ -227,17 +230,20 @@ pub fn document() -> Value {
             "/v1/models": get_list("Attested models, in chain order",
                 paged(vec![], PageKey::MODEL_CURSOR, &first_model), "A page of models", "Model",
                 PageKey::MODEL_CURSOR),
-            "/v1/models/{id}": get_answer("A model: datasets, counts, status (valid, revoked, \
-                tainted), the base it was fine-tuned from and that base's own bases",
+            "/v1/models/{id}": get_answer("A model: its kind of training (proven, or \
+                declared with its model_hash), datasets, counts, status (valid, revoked, \
+                tainted), and for proven training the base it was fine-tuned from and that \
+                base's own bases",
                 json!([model_id_param()]), "The model", "Model", &[400, 404]),
             "/v1/models/{id}/derived": get_list("The models fine-tuned directly from a model, \
                 in chain order", paged(vec![model_id_param()], PageKey::MODEL_CURSOR,
                 &first_model), "A page of models", "Model", PageKey::MODEL_CURSOR),
             "/v1/attestations/{id}": get_answer("Alias of /v1/models/{id}",
                 json!([model_id_param()]), "The model", "Model", &[400, 404]),
-            "/v1/models/{id}/proof": get_answer("The attestation's proof and public values, \
-                for off-chain re-verification (404 proof_unavailable when the attestation was \
-                not a direct registry call)", json!([model_id_param()]),
+            "/v1/models/{id}/proof": get_answer("The attestation's proof and public values in \
+                its kind's layout (26 words proven, 25 declared), for off-chain \
+                re-verification (404 proof_unavailable when the attestation was not a direct \
+                registry call)", json!([model_id_param()]),
                 "Proof, named public values, instances and verifier calldata", "ModelProof",
                 &[400, 404]),
             "/v1/outputs/batches": post_manifest(),

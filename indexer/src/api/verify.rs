@@ -1,7 +1,9 @@
 //! `POST /v1/verify-image`: a wallet's check of one image, done server-side with the same
 //! code as `lineage verify-image` (`lineage_core::output`): the content hash over the
 //! decoded pixels, the receipt embedded in the PNG (or, without one, the anchor found by
-//! content hash among posted manifests), and `judge` over the facts the index holds.
+//! content hash among posted manifests), and `judge` over the facts the index holds, the
+//! model's kind of training included (`model.training_proven` or `model.training_declared`,
+//! under the default policy: a declared model's output is valid, and says so).
 
 use alloy::primitives::B256;
 use axum::{
@@ -160,6 +162,9 @@ pub(super) async fn verify_image(
     let facts = ChainFacts {
         batch: batch.as_ref().map(|b| OnChainBatch { root: b.root, count: b.count }),
         attestation: model.as_ref().map_or(AttestationStatus::None, |m| attestation(&m.status)),
+        // `attestation(modelId).kind`, as `lineage verify-image` reads it: the verdict
+        // says `model.training_proven` or `model.training_declared`.
+        training: model.as_ref().map(|m| m.kind),
         datasets: model.as_ref().map_or_else(Vec::new, |m| {
             m.datasets
                 .iter()

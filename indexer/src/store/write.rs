@@ -11,6 +11,7 @@ use crate::{
     events::{AttestCall, Body, Event, LogPosition, RegistryEvents, VaultEvents},
     Error, Result,
 };
+use lineage_core::attestation::TrainingKind;
 
 /// One block range read from the chain, ready to store.
 #[derive(Clone, Debug, Default)]
@@ -105,6 +106,10 @@ struct AttestationRow {
     submitter: Blob,
     accumulator: Option<Blob>,
     proof: Option<Blob>,
+    /// `proven` or `declared` ([`TrainingKind::as_str`]).
+    kind: &'static str,
+    /// The declared model file's SHA-256 (`ModelDeclared`); `None` for proven training.
+    model_hash: Option<Blob>,
     pos: Pos,
 }
 
@@ -152,8 +157,26 @@ fn vault_admin_args(e: &VaultEvents) -> Option<String> {
     Some(v.to_string())
 }
 
+/// The declared models of a range: `ModelDeclared`'s model hash by model id. The event
+/// follows its `ModelAttested` in the same transaction, so in the same block and range.
+fn declared_models(events: &[Event]) -> HashMap<B256, B256> {
+    events
+        .iter()
+        .filter_map(|e| match &e.body {
+            Body::Registry(RegistryEvents::ModelDeclared(d)) => Some((d.modelId, d.modelHash)),
+            _ => None,
+        })
+        .collect()
+}
+
 impl Rows {
-    fn push(&mut self, event: &Event, calls: &HashMap<B256, AttestCall>, totals: &mut Totals) {
+    fn push(
+        &mut self,
+        event: &Event,
+        calls: &HashMap<B256, AttestCall>,
+        declared: &HashMap<B256, B256>,
+        totals: &mut Totals,
+    ) {
         let pos = Pos::from(event.at);
         let block = pos.block;
         match &event.body {
@@ -196,7 +219,17 @@ impl Rows {
                     pos,
                 )),
                 RegistryEvents::ModelAttested(e) => {
-                    let call = calls.get(&event.at.tx_hash).filter(|c| c.w_hash == e.wHash);
+                    // Declared when its `ModelDeclared` follows; the calldata only when it is
+                    // a call of the same kind for the same model (another kind's public
+                    // values have another layout).
+                    let model_hash = declared.get(&e.modelId);
+                    let kind = match model_hash {
+                        Some(_) => TrainingKind::Declared,
+                        None => TrainingKind::Proven,
+                    };
+                    let call = calls
+                        .get(&event.at.tx_hash)
+                        .filter(|c| c.w_hash == e.wHash && c.kind == kind);
                     for (slot, (id, count)) in e.datasetIds.iter().zip(&e.counts).enumerate() {
                         self.attestation_datasets.push((
                             h(e.modelId),
@@ -221,9 +254,13 @@ impl Rows {
                         accumulator: call
                             .map(|c| c.accumulator.iter().flat_map(|l| w(*l)).collect()),
                         proof: call.map(|c| c.proof.to_vec()),
+                        kind: kind.as_str(),
+                        model_hash: model_hash.map(|m| h(*m)),
                         pos,
                     });
                 }
+                // Read with its `ModelAttested` (`declared_models`).
+                RegistryEvents::ModelDeclared(_) => {}
                 RegistryEvents::ModelFineTuned(e) => {
                     self.bases.push((h(e.modelId), h(e.baseModelId), pos))
                 }
@@ -405,8 +442,9 @@ impl Store {
             }
 
             let mut rows = Rows::default();
+            let declared = declared_models(&range.events);
             for event in &range.events {
-                rows.push(event, &range.attest_calls, &mut totals);
+                rows.push(event, &range.attest_calls, &declared, &mut totals);
             }
 
             insert_rows!(tx, "INSERT INTO datasets (dataset_id, curator, root, leaf_count, \
@@ -429,13 +467,15 @@ impl Store {
                 });
             insert_rows!(tx, "INSERT INTO attestations (model_id, publisher, profile_id, w_hash, \
                 train_root, license_mask, n_records, w0_hash, hyper_hash, verifier, submitter, \
-                accumulator, proof, block_number, block_hash, tx_hash, log_index) ",
+                accumulator, proof, kind, model_hash, block_number, block_hash, tx_hash, \
+                log_index) ",
                 rows.attestations, |b, r| {
                     b.push_bind(&r.model_id).push_bind(&r.publisher).push_bind(r.profile_id)
                         .push_bind(&r.w_hash).push_bind(&r.train_root).push_bind(&r.license_mask)
                         .push_bind(r.n_records).push_bind(&r.w0_hash).push_bind(&r.hyper_hash)
                         .push_bind(&r.verifier).push_bind(&r.submitter).push_bind(&r.accumulator)
-                        .push_bind(&r.proof).push_bind(r.pos.block).push_bind(&r.pos.block_hash)
+                        .push_bind(&r.proof).push_bind(r.kind).push_bind(&r.model_hash)
+                        .push_bind(r.pos.block).push_bind(&r.pos.block_hash)
                         .push_bind(&r.pos.tx).push_bind(r.pos.log)
                 });
             insert_rows!(tx, "INSERT INTO attestation_datasets (model_id, slot, dataset_id, count, \

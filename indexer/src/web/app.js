@@ -16,6 +16,13 @@ function el(tag, attrs, ...children) {
 const link = (href, text) => el("a", { href }, text);
 const hash = (h) => el("span", { class: "hash" }, h);
 const status = (s) => el("span", { class: "status-" + s }, s);
+// A model's kind of training, said plainly: a declared model's weights are not proven,
+// only its training set is.
+const KIND_TEXT = {
+  proven: "training proven",
+  declared: "training declared, training set proven",
+};
+const kind = (k) => el("span", { class: "kind kind-" + k, "data-kind": k }, KIND_TEXT[k] || k);
 const prov = (p) => el("span", { class: "hash", title: "tx " + p.tx_hash + " log " + p.log_index },
   "block " + p.block_number + ", " + p.confirmations + " conf." + (p.final ? ", final" : ""));
 
@@ -65,12 +72,13 @@ async function datasets(cursor) {
 async function models(cursor) {
   const page = await api("/v1/models?limit=50" + (cursor ? "&cursor=" + cursor : ""));
   const rows = page.data.map((m) => [link("#/models/" + m.model_id, hash(m.model_id)),
-    status(m.status), m.datasets.map((d) => "#" + d.dataset_id + " ×" + d.count).join(", "),
+    status(m.status), kind(m.kind),
+    m.datasets.map((d) => "#" + d.dataset_id + " ×" + d.count).join(", "),
     m.base_model_id ? link("#/models/" + m.base_model_id, hash(m.base_model_id)) : "",
     hash(m.publisher), prov(m.provenance)]);
   view.replaceChildren(el("h2", {}, "Models"),
-    table(["model", "status", "datasets × records", "fine-tuned from", "publisher", "attested"],
-      rows),
+    table(["model", "status", "training", "datasets × records", "fine-tuned from", "publisher",
+      "attested"], rows),
     page.next_cursor ? el("p", {}, link("#/models-after/" + page.next_cursor, "more")) : "");
 }
 
@@ -88,8 +96,22 @@ function bases(model) {
       : "");
 }
 
-// A model's lineage: the model, the models it was fine-tuned from, its datasets, and each
-// dataset's creators.
+// What a model's proof covers: for proven training, the weights' commitment; for declared
+// training, the model file's SHA-256 (the weights are the publisher's declaration).
+function training(model) {
+  if (model.kind === "declared") {
+    return el("div", { class: "training", "data-kind": model.kind }, kind(model.kind),
+      " · model file SHA-256 ", hash(model.model_hash),
+      el("div", {}, "The proof covers the training set (its datasets, records and licenses) " +
+        "of this model file; that the model was trained on it is the publisher's " +
+        "declaration, not proven."));
+  }
+  return el("div", { class: "training", "data-kind": model.kind }, kind(model.kind),
+    " · weights ", hash(model.w_hash));
+}
+
+// A model's lineage: the model, its kind of training, the models it was fine-tuned from,
+// its datasets, and each dataset's creators.
 async function lineage(model) {
   const parts = [];
   for (const d of model.datasets) {
@@ -100,8 +122,9 @@ async function lineage(model) {
       table(["creator", "weight"], full.creators.map((c) =>
         [link("#/creators/" + c.address, hash(c.address)), c.weight + " / " + full.total_weight]))));
   }
-  return el("div", { id: "lineage", "data-status": model.status },
+  return el("div", { id: "lineage", "data-status": model.status, "data-kind": model.kind },
     el("div", { class: "card" }, "model ", hash(model.model_id), " · ", status(model.status),
+      training(model),
       el("div", {}, "publisher ", hash(model.publisher), " · profile " + model.profile_id +
         " · " + model.n_records + " records · ", prov(model.provenance)),
       model.proof_available ? el("div", {}, link("/v1/models/" + model.model_id + "/proof",
@@ -133,9 +156,10 @@ async function dataset(id) {
     table(["creator", "weight"], d.creators.map((c) =>
       [link("#/creators/" + c.address, hash(c.address)), c.weight])),
     el("h3", {}, "Models trained on it"),
-    pagedTable(["model", "records", "status"], d.models, d.models_next_cursor,
+    pagedTable(["model", "records", "status", "training"], d.models, d.models_next_cursor,
       "/v1/datasets/" + d.dataset_id + "/models", (m) =>
-        [link("#/models/" + m.model_id, hash(m.model_id)), m.count, status(m.status)]));
+        [link("#/models/" + m.model_id, hash(m.model_id)), m.count, status(m.status),
+          kind(m.kind)]));
 }
 
 async function creator(address) {
@@ -158,10 +182,10 @@ async function creator(address) {
       [link("#/datasets/" + d.dataset_id, "#" + d.dataset_id), status(d.status),
         d.weight + " / " + d.total_weight])),
     el("h3", {}, "Used by"),
-    pagedTable(["model", "dataset", "records", "status"], c.usage, c.usage_next_cursor,
-      "/v1/creators/" + c.address + "/usage", (u) =>
+    pagedTable(["model", "dataset", "records", "status", "training"], c.usage,
+      c.usage_next_cursor, "/v1/creators/" + c.address + "/usage", (u) =>
         [link("#/models/" + u.model_id, hash(u.model_id)), "#" + u.dataset_id, u.count,
-          status(u.status)]));
+          status(u.status), kind(u.kind)]));
 }
 
 function verify() {

@@ -1,11 +1,13 @@
 //! Real Lineage activity on anvil: datasets, certifications, attestations with the
-//! committed demo proof, output anchors, royalty payments and claims, revocations.
+//! committed demo proof, output anchors, royalty payments and claims, revocations, and
+//! declared-training attestations (on a stub verifier: see `DECLARED_PROFILE`).
 
 use alloy::{
     network::TransactionBuilder,
     primitives::{keccak256, Address, Bytes, B256, U256},
     providers::Provider,
     rpc::types::TransactionRequest,
+    signers::{local::PrivateKeySigner, SignerSync},
     sol_types::SolCall,
 };
 use lineage_chain::bindings::{ILineageRegistry, LineageRegistry, RoyaltyVault};
@@ -443,4 +445,114 @@ pub async fn anchor(
     };
     let tx = send(chain, publisher, chain.registry, call.abi_encode(), U256::ZERO, None).await;
     (index, tx)
+}
+
+/// The declared profile `declared_models` attests on: demo-declared (`ProfileKinds`).
+///
+/// No declared verifier is generated and no declared proof is committed yet
+/// (`contracts/verifiers/LineageVerifierDemoDeclared.sol`,
+/// `contracts/test/fixtures/demo-declared-proof.json`), so the profile gets a stub verifier
+/// that accepts every proof, as `STUB_PROFILE` does: the registry still builds the declared
+/// public values (the certified roots, counts, the model hash's halves) and calls it with
+/// them, which is what the indexer must read back.
+pub const DECLARED_PROFILE: u32 = 3;
+
+/// The stub `DECLARED_PROFILE`'s verifier is (one STOP opcode).
+pub const DECLARED_STUB: Address = Address::repeat_byte(0xde);
+
+/// A model attested with declared training.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeclaredModel {
+    pub id: B256,
+    /// The model file's SHA-256.
+    pub model_hash: B256,
+    pub publisher: Address,
+    /// Who sent the attesting transaction (the publisher, or the relayer of a signature).
+    pub submitter: Address,
+    /// The attesting transaction.
+    pub tx: B256,
+}
+
+/// The `DeclaredRequest` of a model file `model_hash` trained on `ids`, with the demo
+/// proof's dataset words (its counts, training root, license mask and size) and
+/// accumulator: the datasets `populate` certified with the proof's roots fit it.
+pub fn declared_request(
+    p: &DemoProof,
+    ids: [u32; 2],
+    model_hash: B256,
+) -> ILineageRegistry::DeclaredRequest {
+    let w = &p.words;
+    ILineageRegistry::DeclaredRequest {
+        profileId: DECLARED_PROFILE,
+        datasetIds: ids.to_vec(),
+        counts: vec![w[16].to(), w[17].to()],
+        trainRoot: w[20],
+        licenseMask: w[21].to(),
+        nRecords: w[22].to(),
+        modelHash: model_hash,
+        accumulator: w[..12].to_vec(),
+    }
+}
+
+/// A proof's bytes for a declared attestation on the stub: any bytes pass it; distinct
+/// ones show that the indexer serves the attesting call's own.
+fn declared_proof(model_hash: B256) -> Bytes {
+    Bytes::from([b"declared proof for ".as_slice(), model_hash.as_slice()].concat())
+}
+
+/// What `declared_models` made.
+pub struct Declared {
+    /// `attestDeclared` sent by its publisher (anvil's account 6) on datasets 1 and 2.
+    pub direct: DeclaredModel,
+    /// `attestDeclaredBySig`: signed by `signer`, relayed by anvil's account 3.
+    pub by_sig: DeclaredModel,
+    /// The publisher of `by_sig`: a key of its own, which never sends a transaction.
+    pub signer: PrivateKeySigner,
+}
+
+/// Gives `DECLARED_PROFILE` its stub verifier and attests two declared models on datasets 1
+/// and 2 (certified by `populate` with the demo proof's roots): one by `attestDeclared`,
+/// one by `attestDeclaredBySig`.
+pub async fn declared_models(chain: &Chain) -> Declared {
+    let a = &chain.accounts;
+    chain.rpc::<()>("anvil_setCode", serde_json::json!([DECLARED_STUB, "0x00"])).await;
+    let set =
+        LineageRegistry::setVerifierCall { profileId: DECLARED_PROFILE, verifier: DECLARED_STUB };
+    send(chain, a[0], chain.registry, set.abi_encode(), U256::ZERO, None).await;
+    let p = demo_proof();
+    let gas = Some(1_500_000);
+
+    let model_hash = keccak256("a declared model file");
+    let call = LineageRegistry::attestDeclaredCall {
+        request: declared_request(&p, [1, 2], model_hash),
+        proof: declared_proof(model_hash),
+    };
+    let tx = send(chain, a[6], chain.registry, call.abi_encode(), U256::ZERO, gas).await;
+    let id = model_id(a[6], U256::from_be_bytes(model_hash.0));
+    let direct = DeclaredModel { id, model_hash, publisher: a[6], submitter: a[6], tx };
+
+    let signer = PrivateKeySigner::from_bytes(&B256::repeat_byte(0x42)).unwrap();
+    let publisher = signer.address();
+    let model_hash = keccak256("a declared model file, signed");
+    let request = declared_request(&p, [2, 1], model_hash);
+    let registry = LineageRegistry::new(chain.registry, &chain.provider);
+    let nonce = registry.nonces(publisher).call().await.unwrap();
+    let deadline = U256::from(u64::MAX);
+    let digest = registry
+        .attestDeclaredDigest(request.clone(), publisher, nonce, deadline)
+        .call()
+        .await
+        .unwrap();
+    let signature = signer.sign_hash_sync(&digest).unwrap();
+    let call = LineageRegistry::attestDeclaredBySigCall {
+        request,
+        proof: declared_proof(model_hash),
+        publisher,
+        deadline,
+        signature: Bytes::from(signature.as_bytes().to_vec()),
+    };
+    let tx = send(chain, a[3], chain.registry, call.abi_encode(), U256::ZERO, gas).await;
+    let id = model_id(publisher, U256::from_be_bytes(model_hash.0));
+    let by_sig = DeclaredModel { id, model_hash, publisher, submitter: a[3], tx };
+    Declared { direct, by_sig, signer }
 }

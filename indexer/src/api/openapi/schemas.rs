@@ -62,6 +62,106 @@ pub(super) fn list(item: &str, cursor: &str) -> Value {
     )
 }
 
+/// The kinds of training an attestation can have.
+const KINDS: [&str; 2] = ["proven", "declared"];
+
+/// One of the two kinds of `what` (`Model`, `ModelProof`, ...): `{"anyOf": [Proven<what>,
+/// Declared<what>]}`, each of them stating its `kind`, so that no answer can pass a
+/// declared training for a proven one.
+fn by_kind(what: &str, description: &str) -> Value {
+    json!({"anyOf": [schema(&format!("Proven{what}")), schema(&format!("Declared{what}"))],
+           "description": description})
+}
+
+/// A model of `kind`: proven training's weight commitments and bases, or declared
+/// training's model hash, each `null` (or absent) in the other kind.
+fn model(kind: &str) -> Value {
+    let hash = || schema("Hash");
+    let proven = kind == "proven";
+    // What one kind has and the other shows as null.
+    let own = |yes: bool| if yes { hash() } else { json!({"type": "null"}) };
+    let base = if proven { nullable(hash()) } else { json!({"type": "null"}) };
+    object(
+        &[
+            ("model_id", hash()),
+            ("kind", one_of(&[kind])),
+            ("status", one_of(&["valid", "revoked", "tainted"])),
+            ("base_model_id", base),
+            ("publisher", schema("Address")),
+            ("submitter", schema("Address")),
+            ("profile_id", uint32()),
+            ("verifier", schema("Address")),
+            ("model_hash", own(!proven)),
+            ("w_hash", own(proven)),
+            ("w0_hash", own(proven)),
+            ("hyper_hash", own(proven)),
+            ("train_root", hash()),
+            ("license_mask", schema("Decimal")),
+            ("n_records", uint32()),
+            ("datasets", array(schema("AttestedDataset"))),
+            ("output_batches", uint()),
+            ("proof_available", json!({"type": "boolean"})),
+            ("provenance", schema("Provenance")),
+            ("revocation", nullable(schema("Provenance"))),
+        ],
+        // The detail's (a list's items have none), and a proven model's only: a declared
+        // one has no training start. Nearest first; the registry allows at most
+        // MAX_BASE_DEPTH.
+        &(if proven {
+            vec![(
+                "bases",
+                json!({"type": "array", "items": schema("ModelBase"),
+                "maxItems": MAX_BASES}),
+            )]
+        } else {
+            vec![]
+        }),
+    )
+}
+
+/// The public values of `kind`'s layout: the shared accumulator and dataset words, then
+/// the weight commitments (proven) or the model hash's halves (declared).
+fn public_values(kind: &str) -> Value {
+    let hash = || schema("Hash");
+    let mut fields = vec![
+        ("accumulator", array(hash())),
+        ("cert_root", array(hash())),
+        ("count", array(uint32())),
+        ("train_root", hash()),
+        ("license_mask", schema("Decimal")),
+        ("n_records", uint32()),
+    ];
+    if kind == "proven" {
+        fields.extend([("w0_hash", hash()), ("w_hash", hash()), ("hyper_hash", hash())]);
+    } else {
+        fields.extend([("model_hash_hi", hash()), ("model_hash_lo", hash())]);
+    }
+    object(&fields, &[])
+}
+
+/// The proof of an attestation of `kind`, with `words` public words.
+fn model_proof(kind: &str, words: usize) -> Value {
+    let name = if kind == "proven" { "ProvenPublicValues" } else { "DeclaredPublicValues" };
+    object(
+        &[
+            ("model_id", schema("Hash")),
+            ("kind", one_of(&[kind])),
+            ("profile_id", uint32()),
+            ("verifier", schema("Address")),
+            ("proof", schema("Bytes")),
+            ("public_values", schema(name)),
+            (
+                "instances",
+                json!({"type": "array", "items": schema("Hash"),
+                "minItems": words, "maxItems": words}),
+            ),
+            ("calldata", schema("Bytes")),
+            ("provenance", schema("Provenance")),
+        ],
+        &[],
+    )
+}
+
 /// Every schema the answers refer to.
 pub(super) fn components() -> Value {
     let hash = || schema("Hash");
@@ -71,9 +171,7 @@ pub(super) fn components() -> Value {
     let model_status = || one_of(&["valid", "revoked", "tainted"]);
     let dataset_status = || one_of(&["registered", "certified", "revoked"]);
     let use_cursor = json!({"type": "string", "pattern": PageKey::USE_CURSOR});
-    // Nearest first; the registry allows at most MAX_BASE_DEPTH.
-    let bases = json!({"type": "array", "items": schema("ModelBase"), "maxItems": MAX_BASES});
-    json!({
+    let mut schemas = json!({
         "Hash": {"type": "string", "pattern": "^0x[0-9a-f]{64}$",
             "description": "32 bytes, 0x and lowercase hex"},
         "Address": {"type": "string", "pattern": "^0x[0-9a-fA-F]{40}$",
@@ -129,6 +227,7 @@ pub(super) fn components() -> Value {
             ("dataset_id", dataset_id()),
             ("count", uint32()),
             ("status", model_status()),
+            ("kind", one_of(&KINDS)),
             ("provenance", provenance()),
         ], &[]),
         "AttestedDataset": object(&[
@@ -138,54 +237,10 @@ pub(super) fn components() -> Value {
             ("status", dataset_status()),
             ("provenance", provenance()),
         ], &[]),
-        "Model": object(&[
-            ("model_id", hash()),
-            ("status", model_status()),
-            ("base_model_id", nullable(hash())),
-            ("publisher", address()),
-            ("submitter", address()),
-            ("profile_id", uint32()),
-            ("verifier", address()),
-            ("w_hash", hash()),
-            ("w0_hash", hash()),
-            ("hyper_hash", hash()),
-            ("train_root", hash()),
-            ("license_mask", decimal()),
-            ("n_records", uint32()),
-            ("datasets", array(schema("AttestedDataset"))),
-            ("output_batches", uint()),
-            ("proof_available", json!({"type": "boolean"})),
-            ("provenance", provenance()),
-            ("revocation", nullable(provenance())),
-        ],
-            // The detail's: a list's items have none.
-            &[("bases", bases)],
-        ),
         "ModelBase": object(&[
             ("model_id", hash()),
             ("publisher", address()),
             ("status", model_status()),
-            ("provenance", provenance()),
-        ], &[]),
-        "PublicValues": object(&[
-            ("accumulator", array(hash())),
-            ("cert_root", array(hash())),
-            ("count", array(uint32())),
-            ("train_root", hash()),
-            ("license_mask", decimal()),
-            ("n_records", uint32()),
-            ("w0_hash", hash()),
-            ("w_hash", hash()),
-            ("hyper_hash", hash()),
-        ], &[]),
-        "ModelProof": object(&[
-            ("model_id", hash()),
-            ("profile_id", uint32()),
-            ("verifier", address()),
-            ("proof", schema("Bytes")),
-            ("public_values", schema("PublicValues")),
-            ("instances", array(hash())),
-            ("calldata", schema("Bytes")),
             ("provenance", provenance()),
         ], &[]),
         "OutputBatch": object(&[
@@ -279,5 +334,31 @@ pub(super) fn components() -> Value {
             ("code", json!({"type": "string", "pattern": "^[a-z_]+$"})),
             ("message", json!({"type": "string"})),
         ], &[]))], &[])
-    })
+    });
+    // Each kind of training's shape of the answers that depend on it (a json! of their own:
+    // one macro for all of them would pass its recursion limit).
+    let kinds = json!({
+        "Model": by_kind("Model", "An attested model. kind proven: the proof re-executes \
+            the training from w0_hash (the profile's zero weights, or the base model's \
+            weights) to w_hash under hyper_hash. kind declared: the proof covers the training \
+            set of the model file whose SHA-256 is model_hash, and the training itself is the \
+            publisher's declaration; w_hash, w0_hash, hyper_hash and base_model_id are null \
+            and bases absent (no weight commitments, no base), model_hash is null for a \
+            proven model."),
+        "ProvenModel": model("proven"),
+        "DeclaredModel": model("declared"),
+        "ModelProof": by_kind("ModelProof", "The proof and its public values in the \
+            layout of its kind: 26 words for proven training (accumulator[12], dataset[11], \
+            w0_hash, w_hash, hyper_hash), 25 for declared training (accumulator[12], \
+            dataset[11], model_hash_hi, model_hash_lo: the model file's SHA-256 as two \
+            128-bit big-endian halves)"),
+        "ProvenModelProof": model_proof("proven", 26),
+        "DeclaredModelProof": model_proof("declared", 25),
+        "ProvenPublicValues": public_values("proven"),
+        "DeclaredPublicValues": public_values("declared"),
+    });
+    if let (Some(all), Value::Object(more)) = (schemas.as_object_mut(), kinds) {
+        all.extend(more);
+    }
+    schemas
 }

@@ -15,7 +15,7 @@ pub use outputs::AnchoredBatch;
 pub use uses::UsesOf;
 
 use super::{address, b256, uint};
-use crate::{events::LogPosition, Error, Result};
+use crate::{events::LogPosition, model::TrainingKind, Error, Result};
 
 /// Typed column access shared by both backends' rows.
 pub(crate) trait DbRow {
@@ -54,6 +54,15 @@ pub(crate) trait DbRow {
     fn u32(&self, i: usize) -> Result<u32> {
         let v = self.int(i)?;
         u32::try_from(v).map_err(|_| Error::Corrupt { column: "u32", reason: v.to_string() })
+    }
+    /// An attestation's `kind` column: `proven` or `declared`.
+    fn training(&self, i: usize) -> Result<TrainingKind> {
+        let v = self.text(i)?;
+        match v.as_str() {
+            "proven" => Ok(TrainingKind::Proven),
+            "declared" => Ok(TrainingKind::Declared),
+            _ => Err(Error::Corrupt { column: "attestations.kind", reason: v }),
+        }
     }
     /// Four columns starting at `i`: block_number, block_hash, tx_hash, log_index.
     fn position(&self, i: usize) -> Result<LogPosition> {

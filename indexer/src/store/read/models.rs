@@ -1,12 +1,14 @@
 //! Models (attestations): pages in chain order (all, or those fine-tuned from one base),
-//! one with its datasets, status and bases, and its proof with the public values.
+//! one with its datasets, status and bases, and its proof with the public values. Each
+//! says its kind of training; a declared model shows none of proven training's values.
 
 use alloy::primitives::{BlockNumber, Bytes, B256, U256};
 
 use super::{status_of, DbRow, Page, PageKey};
 use crate::{
     model::{
-        AttestedDataset, Model, ModelBase, ModelProof, PublicValues, Tip, DATASET_SLOTS, MAX_BASES,
+        AttestedDataset, Model, ModelBase, ModelProof, ModelWords, PublicValues, Tip, TrainingKind,
+        DATASET_SLOTS, MAX_BASES,
     },
     store::{b256, int, with_db, Store},
     Error, Result,
@@ -23,6 +25,9 @@ const REVOCATION_COLUMNS: &str = "rv.block_number, rv.block_hash, rv.tx_hash, rv
 
 /// The model's base, NULL for a model trained from zero weights (after the revocation).
 const BASE_COLUMN: &str = "mb.base_model_id";
+
+/// The kind of training and, for a declared model, its model hash (after the base).
+const KIND_COLUMNS: &str = "a.kind, a.model_hash";
 
 /// The attestations with their revocation and base, if any.
 const MODEL_FROM: &str = "FROM attestations a \
@@ -64,16 +69,37 @@ pub(super) fn model_status(id: &str) -> String {
     )
 }
 
+/// A declared model's hash, which its row must have.
+fn declared_hash(kind: TrainingKind, hash: Option<Vec<u8>>) -> Result<Option<B256>> {
+    match (kind, hash) {
+        (TrainingKind::Proven, _) => Ok(None),
+        (TrainingKind::Declared, Some(h)) => Ok(Some(b256("attestations.model_hash", &h)?)),
+        (TrainingKind::Declared, None) => Err(Error::Corrupt {
+            column: "attestations.model_hash",
+            reason: "NULL for a declared model".into(),
+        }),
+    }
+}
+
 fn model_row(r: &impl DbRow, tip: &Tip) -> Result<Model> {
+    let kind = r.training(23)?;
+    // The weight commitments are proven training's: a declared model's event carries its
+    // model hash as `wHash` and zeros, none of them a commitment to weights.
+    let proven = |i: usize| match kind {
+        TrainingKind::Proven => r.b256(i).map(Some),
+        TrainingKind::Declared => Ok(None),
+    };
     Ok(Model {
         model_id: r.b256(0)?,
+        kind,
+        model_hash: declared_hash(kind, r.opt_blob(24)?)?,
         publisher: r.address(1)?,
         submitter: r.address(2)?,
         profile_id: r.u32(3)?,
         verifier: r.address(4)?,
-        w_hash: r.b256(5)?,
-        w0_hash: r.b256(6)?,
-        hyper_hash: r.b256(7)?,
+        w_hash: proven(5)?,
+        w0_hash: proven(6)?,
+        hyper_hash: proven(7)?,
         train_root: r.b256(8)?,
         license_mask: r.text(9)?,
         n_records: r.u32(10)?,
@@ -139,7 +165,8 @@ impl Store {
         let (block, log) = after.map_or((-1, -1), |(b, l)| (int(b), int(l)));
         let of_base = if base.is_some() { "AND mb.base_model_id = $4" } else { "" };
         let sql = format!(
-            "SELECT {MODEL_COLUMNS}, {}, {REVOCATION_COLUMNS}, {BASE_COLUMN} {MODEL_FROM} \
+            "SELECT {MODEL_COLUMNS}, {}, {REVOCATION_COLUMNS}, {BASE_COLUMN}, {KIND_COLUMNS} \
+             {MODEL_FROM} \
              WHERE (a.block_number > $1 OR (a.block_number = $1 AND a.log_index > $2)) \
              {of_base} ORDER BY a.block_number, a.log_index LIMIT $3",
             model_status("a.model_id")
@@ -167,7 +194,8 @@ impl Store {
     /// One model (attestation) with its datasets, status and bases.
     pub async fn model(&self, id: B256, tip: &Tip) -> Result<Option<Model>> {
         let sql = format!(
-            "SELECT {MODEL_COLUMNS}, {}, {REVOCATION_COLUMNS}, {BASE_COLUMN} {MODEL_FROM} \
+            "SELECT {MODEL_COLUMNS}, {}, {REVOCATION_COLUMNS}, {BASE_COLUMN}, {KIND_COLUMNS} \
+             {MODEL_FROM} \
              WHERE a.model_id = $1",
             model_status("a.model_id")
         );
@@ -177,7 +205,11 @@ impl Store {
         });
         let Some(mut model) = model else { return Ok(None) };
         self.fill_model(&mut model, tip).await?;
-        model.bases = Some(self.bases(id, tip).await?);
+        // A declared model has no training start, so no bases (not even an empty list,
+        // which would say "trained from zero weights").
+        if model.kind == TrainingKind::Proven {
+            model.bases = Some(self.bases(id, tip).await?);
+        }
         Ok(Some(model))
     }
 
@@ -248,7 +280,7 @@ impl Store {
             let row = sqlx::query(
                 "SELECT profile_id, verifier, proof, accumulator, train_root, license_mask, \
                  n_records, w0_hash, w_hash, hyper_hash, block_number, block_hash, tx_hash, \
-                 log_index FROM attestations WHERE model_id = $1",
+                 log_index, kind, model_hash FROM attestations WHERE model_id = $1",
             )
             .bind(id.as_slice())
             .fetch_optional(pool)
@@ -273,6 +305,19 @@ impl Store {
             }
             let accumulator: Vec<B256> = acc.chunks(32).map(B256::left_padding_from).collect();
             let license_mask = r.text(5)?;
+            let kind = r.training(14)?;
+            let model = match declared_hash(kind, r.opt_blob(15)?)? {
+                None => ModelWords::Trained {
+                    w0_hash: r.b256(7)?,
+                    w_hash: r.b256(8)?,
+                    hyper_hash: r.b256(9)?,
+                },
+                // `DeclaredLayout`: the SHA-256 as two 128-bit big-endian halves.
+                Some(hash) => ModelWords::Declared {
+                    model_hash_hi: B256::left_padding_from(&hash[..16]),
+                    model_hash_lo: B256::left_padding_from(&hash[16..]),
+                },
+            };
             let values = PublicValues {
                 accumulator,
                 cert_root,
@@ -280,13 +325,11 @@ impl Store {
                 train_root: r.b256(4)?,
                 license_mask: license_mask.clone(),
                 n_records: r.u32(6)?,
-                w0_hash: r.b256(7)?,
-                w_hash: r.b256(8)?,
-                hyper_hash: r.b256(9)?,
+                model,
             };
-            (r.u32(0)?, r.address(1)?, Bytes::from(proof), values, r.position(10)?)
+            (kind, r.u32(0)?, r.address(1)?, Bytes::from(proof), values, r.position(10)?)
         });
-        let (profile_id, verifier, proof, values, at) = row;
+        let (kind, profile_id, verifier, proof, values, at) = row;
         let mask: u64 = values.license_mask.parse().map_err(|_| Error::Corrupt {
             column: "license_mask",
             reason: values.license_mask.clone(),
@@ -297,13 +340,19 @@ impl Store {
         instances.push(values.train_root);
         instances.push(B256::from(U256::from(mask)));
         instances.push(B256::from(U256::from(values.n_records)));
-        instances.push(values.w0_hash);
-        instances.push(values.w_hash);
-        instances.push(values.hyper_hash);
+        match values.model {
+            ModelWords::Trained { w0_hash, w_hash, hyper_hash } => {
+                instances.extend([w0_hash, w_hash, hyper_hash])
+            }
+            ModelWords::Declared { model_hash_hi, model_hash_lo } => {
+                instances.extend([model_hash_hi, model_hash_lo])
+            }
+        }
         let mut calldata: Vec<u8> = instances.iter().flat_map(|w| w.0).collect();
         calldata.extend_from_slice(&proof);
         Ok(ProofLookup::Found(Box::new(ModelProof {
             model_id: id,
+            kind,
             profile_id,
             verifier,
             proof,

@@ -38,7 +38,7 @@ impl Store {
         };
         let sql = format!(
             "SELECT ad.model_id, ad.dataset_id, ad.count, {}, a.block_number, a.block_hash, \
-             a.tx_hash, a.log_index, ad.slot FROM attestation_datasets ad \
+             a.tx_hash, a.log_index, ad.slot, a.kind FROM attestation_datasets ad \
              JOIN attestations a ON a.model_id = ad.model_id {join} \
              WHERE {filter} = $1 AND (a.block_number, a.log_index, ad.slot) > ($2, $3, $4) \
              ORDER BY a.block_number, a.log_index, ad.slot LIMIT $5",
@@ -66,6 +66,7 @@ impl Store {
                         dataset_id: r.u32(1)?,
                         count: r.u32(2)?,
                         status: r.text(3)?,
+                        kind: r.training(9)?,
                         provenance: tip.provenance(r.position(4)?),
                     };
                     Ok((use_, r.u32(8)?))
