@@ -449,12 +449,14 @@ pub async fn anchor(
 
 /// The declared profile `declared_models` attests on: demo-declared (`ProfileKinds`).
 ///
-/// No declared verifier is generated and no declared proof is committed yet
+/// The profile gets a stub verifier that accepts every proof, as `STUB_PROFILE` does, so the
+/// scenario can attest several declared models with model hashes of its choosing: the
+/// registry still builds the declared public values (the certified roots, counts, the model
+/// hash's halves) and calls the verifier with them, which is what the indexer must read
+/// back. The real verifier and a real declared proof
 /// (`contracts/verifiers/LineageVerifierDemoDeclared.sol`,
-/// `contracts/test/fixtures/demo-declared-proof.json`), so the profile gets a stub verifier
-/// that accepts every proof, as `STUB_PROFILE` does: the registry still builds the declared
-/// public values (the certified roots, counts, the model hash's halves) and calls it with
-/// them, which is what the indexer must read back.
+/// `contracts/test/fixtures/demo-declared-proof.json`) are exercised by forge
+/// (`RealVerifierDeclared.t.sol`) and on anvil by `tests/demo.sh`.
 pub const DECLARED_PROFILE: u32 = 3;
 
 /// The stub `DECLARED_PROFILE`'s verifier is (one STOP opcode).
