@@ -5,8 +5,8 @@
 use crate::io::{read_json, Bar};
 use anyhow::{bail, Context, Result};
 use lineage_core::{
-    content::{hash_file, list_files},
-    ingest::{read_records, Defaults},
+    content::{hash_file, hash_files, list_files},
+    ingest::{read_records, Defaults, Progress},
     record::sort_training_order,
     Address, ContentHash, DatasetManifest, License, Record,
 };
@@ -41,11 +41,13 @@ impl Source<'_> {
     pub(crate) fn load(&self, path: &Path) -> Result<Vec<Record>> {
         if path.is_dir() {
             let files = list_files(path)?;
-            let hashes = files
-                .iter()
-                .map(|(_, p)| hash_file(p).map_err(anyhow::Error::from))
-                .collect::<Result<Vec<_>>>()?;
+            let paths: Vec<_> = files.iter().map(|(_, p)| p.clone()).collect();
+            let bar = Bar::new("hashing the training works");
+            bar.begin(paths.len() as u64);
+            let hashes = hash_files(&paths, &|| bar.advance());
+            bar.finish();
             let names = files.iter().map(|(name, _)| format!("{}/{name}", path.display()));
+            let hashes = hashes?;
             return self.named(hashes.into_iter().zip(names));
         }
         if path.extension().is_some_and(|e| e == "txt") {

@@ -116,6 +116,15 @@ fn prove_refuses_before_touching_keys() {
     declared("demo-declared", &file, s(&d("absent.txt")), "absent.txt:1");
     std::fs::write(d("foreign.txt"), "weights.bin\n").unwrap();
     declared("demo-declared", &file, s(&d("foreign.txt")), "no named dataset holds the work");
+    // A folder of works: each file is hashed and looked up.
+    std::fs::create_dir_all(d("works")).unwrap();
+    std::fs::write(d("works/not-in-any-dataset.png"), b"pixels").unwrap();
+    declared(
+        "demo-declared",
+        &file,
+        s(&d("works")),
+        "works/not-in-any-dataset.png: no named dataset holds the work",
+    );
     assert!(!cache.exists(), "nothing was set up or loaded for refused input");
 }
 

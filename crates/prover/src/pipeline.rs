@@ -324,9 +324,9 @@ pub fn public_values(kind: TrainingKind, instances: &[Fr]) -> PublicValues {
             TrainingKind::Declared => {
                 let (hi, lo) =
                     (at(DeclaredLayout::MODEL_HASH_HI), at(DeclaredLayout::MODEL_HASH_LO));
-                // The hash is the halves' low 16 bytes each, big-endian; a half of 128 bits or
-                // more (which no proof has: they are range-checked) keeps only those bytes,
-                // and the instances then differ from `instances_of` this value.
+                // The hash is the halves' low 16 bytes each, big-endian. A half of 128 bits or
+                // more would name the same hex; no proof has one (the aggregation circuit
+                // range-checks both), and the registry builds them from a bytes32.
                 let mut sha = [0u8; 32];
                 sha[..16].copy_from_slice(&fr_to_be_bytes(&hi)[16..]);
                 sha[16..].copy_from_slice(&fr_to_be_bytes(&lo)[16..]);
