@@ -27,7 +27,7 @@ pub enum TrainingKind {
 }
 
 impl TrainingKind {
-    /// The kind's code in the registry (`TrainingKinds.sol`, `Attestation.kind`): 1 proven,
+    /// The kind's code in the registry (`ProfileKinds.sol`, `Attestation.kind`): 1 proven,
     /// 2 declared (0 is an unknown profile).
     pub const fn code(self) -> u8 {
         match self {
