@@ -15,7 +15,8 @@
 use crate::Error;
 use halo2_base::{
     gates::{
-        circuit::CircuitBuilderStage, flex_gate::MultiPhaseThreadBreakPoints, RangeInstructions,
+        circuit::CircuitBuilderStage, flex_gate::MultiPhaseThreadBreakPoints, RangeChip,
+        RangeInstructions,
     },
     halo2_proofs::{
         halo2curves::bn256::{Bn256, Fr, G1Affine},
@@ -30,6 +31,7 @@ use halo2_base::{
         },
         transcript::TranscriptWriterBuffer,
     },
+    AssignedValue, Context,
 };
 use lineage_circuits::{
     circuit::BLINDING_ROWS,
@@ -146,12 +148,7 @@ fn lay_out(agg: &mut AggregationCircuit, model: Option<[Fr; 2]>) {
         }
         (Some(halves), None) => {
             let range = agg.builder.range_chip();
-            let ctx = agg.builder.main(0);
-            for half in halves {
-                let cell = ctx.load_witness(half);
-                range.range_check(ctx, cell, 128);
-                tail.push(cell);
-            }
+            tail.extend(model_hash_cells(agg.builder.main(0), &range, halves));
         }
         _ => panic!("a proven aggregation takes two snarks, a declared one a snark and a hash"),
     }
@@ -159,6 +156,20 @@ fn lay_out(agg: &mut AggregationCircuit, model: Option<[Fr; 2]>) {
     debug_assert_eq!(out.len(), AggregateLayout::DATASET);
     out.extend(dataset.iter().copied());
     out.extend(tail);
+}
+
+/// The model hash's two halves as witnesses, each range-checked to 128 bits: the only
+/// encoding of a 256-bit hash the declared layout admits.
+fn model_hash_cells(
+    ctx: &mut Context<Fr>,
+    range: &RangeChip<Fr>,
+    halves: [Fr; 2],
+) -> [AssignedValue<Fr>; 2] {
+    halves.map(|half| {
+        let cell = ctx.load_witness(half);
+        range.range_check(ctx, cell, 128);
+        cell
+    })
 }
 
 /// Generates the aggregation keys of a `kind` for its inner verifying keys, each with its
@@ -306,4 +317,34 @@ pub fn verifier_solidity(
 /// The verifier calldata: the public values as 32-byte big-endian words, then the proof.
 pub fn calldata(proof: &AggregateProof) -> Vec<u8> {
     snark_verifier_sdk::evm::encode_calldata(std::slice::from_ref(&proof.instances), &proof.proof)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use halo2_base::{gates::circuit::builder::BaseCircuitBuilder, halo2_proofs::dev::MockProver};
+
+    /// MockProver's verdict on the halves' cells alone, in a small circuit.
+    fn accepts(halves: [Fr; 2]) -> bool {
+        let k = 10;
+        let mut b = BaseCircuitBuilder::<Fr>::from_stage(CircuitBuilderStage::Mock)
+            .use_k(k)
+            .use_lookup_bits(k - 1);
+        let range = b.range_chip();
+        let cells = model_hash_cells(b.main(0), &range, halves);
+        assert_eq!(cells.map(|c| *c.value()), halves);
+        b.calculate_params(Some(9));
+        MockProver::run(k as u32, &b, vec![]).unwrap().verify().is_ok()
+    }
+
+    #[test]
+    fn model_hash_halves_are_range_checked_to_128_bits() {
+        let (hi, lo) = ContentHash([0xff; 32]).to_fields();
+        assert!(accepts([hi, lo]), "the largest hash's halves");
+        let two_32 = Fr::from(1u64 << 32);
+        let two_128 = two_32 * two_32 * two_32 * two_32;
+        assert!(!accepts([two_128, lo]), "a high half of 2^128");
+        assert!(!accepts([hi, lo + two_128]), "a low half with a bit above 128");
+        assert!(!accepts([hi, -Fr::ONE]), "a low half of p - 1");
+    }
 }
