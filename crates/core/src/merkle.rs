@@ -50,17 +50,16 @@ impl MerkleTree {
         let mut levels = Vec::with_capacity(depth as usize + 1);
         levels.push(leaves);
         for h in 0..depth {
-            let below = &levels[h as usize];
-            let pad = empty_root(h);
-            let pair = |c: &[Fr]| merkle_node(c[0], c.get(1).copied().unwrap_or(pad));
-            let next: Vec<Fr> = if below.len() / 2 >= PARALLEL_MIN_NODES {
-                below.par_chunks(2).with_min_len(PARALLEL_MIN_NODES / 4).map(pair).collect()
-            } else {
-                below.chunks(2).map(pair).collect()
-            };
+            let next = parents(&levels[h as usize], h);
             levels.push(next);
         }
         Ok(Self { depth, levels })
+    }
+
+    /// The non-empty nodes at `height` (`0` the leaves, [`Self::depth`] the root), left to
+    /// right: with `height = c`, the roots of the consecutive `2^c`-leaf chunks.
+    pub fn level(&self, height: u32) -> &[Fr] {
+        self.levels.get(height as usize).map_or(&[], Vec::as_slice)
     }
 
     /// Depth (number of levels above the leaves).
@@ -101,6 +100,40 @@ impl MerkleTree {
             .collect();
         Ok(MerkleProof { index, siblings })
     }
+}
+
+/// The nodes at height `h + 1` over the non-empty nodes `below` at height `h`: a missing
+/// right sibling is the empty subtree of height `h`.
+fn parents(below: &[Fr], h: u32) -> Vec<Fr> {
+    let pad = empty_root(h);
+    let pair = |c: &[Fr]| merkle_node(c[0], c.get(1).copied().unwrap_or(pad));
+    if below.len() / 2 >= PARALLEL_MIN_NODES {
+        below.par_chunks(2).with_min_len(PARALLEL_MIN_NODES / 4).map(pair).collect()
+    } else {
+        below.chunks(2).map(pair).collect()
+    }
+}
+
+/// The root of the tree of `depth` whose leftmost subtrees of `height` have the roots
+/// `subtrees`, in order, and whose other positions are empty.
+///
+/// This is how a training set proven in chunks of `2^height` records has one root: the
+/// chunks' roots are [`MerkleTree::level`]`(height)` of the whole set's tree, and this
+/// combines them to its [`MerkleTree::root`], whatever the number of chunks. With one
+/// subtree it extends a root with empty siblings up to `depth`.
+pub fn root_of_subtrees(subtrees: &[Fr], height: u32, depth: u32) -> Result<Fr> {
+    if height > depth {
+        return Err(Error::DepthTooSmall { depth, leaves: 1 << height.min(63), min: height });
+    }
+    check_capacity(subtrees.len(), depth - height)?;
+    if subtrees.is_empty() {
+        return Ok(empty_root(depth));
+    }
+    let mut level = subtrees.to_vec();
+    for h in height..depth {
+        level = parents(&level, h);
+    }
+    Ok(level[0])
 }
 
 /// Fails unless `n` leaves fit a tree of `depth`.
@@ -194,6 +227,65 @@ mod tests {
         assert_eq!(min_depth(1), 0);
         assert_eq!(min_depth(4), 2);
         assert_eq!(min_depth(5), 3);
+    }
+
+    /// Chunked roots compose to the whole tree's root for every count around the chunk
+    /// boundaries, and each leaf's inclusion proof in the whole tree does not depend on
+    /// the chunking.
+    #[test]
+    fn chunk_roots_compose_to_the_whole_root() {
+        let (c, depth) = (3u32, 12u32); // chunks of 8 leaves
+        let chunk = 1usize << c;
+        for n in [1, chunk - 1, chunk, chunk + 1, 2 * chunk, 3 * chunk + 5] {
+            let l = leaves(n as u64);
+            let whole = MerkleTree::new(l.clone(), depth).unwrap();
+            let roots: Vec<Fr> =
+                l.chunks(chunk).map(|ch| MerkleTree::new(ch.to_vec(), c).unwrap().root()).collect();
+            assert_eq!(roots, whole.level(c), "n = {n}");
+            assert_eq!(root_of_subtrees(&roots, c, depth).unwrap(), whole.root(), "n = {n}");
+            for i in 0..n as u64 {
+                assert!(whole.proof(i).unwrap().verify(l[i as usize], whole.root()));
+            }
+        }
+        let one = MerkleTree::new(leaves(5), c).unwrap();
+        assert_eq!(
+            root_of_subtrees(&[one.root()], c, depth).unwrap(),
+            MerkleTree::new(leaves(5), depth).unwrap().root(),
+            "one chunk extended with empty siblings"
+        );
+        assert_eq!(root_of_subtrees(&[], c, depth).unwrap(), empty_root(depth));
+    }
+
+    /// Reordered, zero-padded or shifted chunks give other roots.
+    #[test]
+    fn tampered_chunks_change_the_root() {
+        let (c, depth) = (3u32, 12u32);
+        let l = leaves(20);
+        let whole = MerkleTree::new(l.clone(), depth).unwrap().root();
+        let roots = MerkleTree::new(l.clone(), depth).unwrap().level(c).to_vec();
+        assert_eq!(roots.len(), 3);
+        let combine = |r: &[Fr]| root_of_subtrees(r, c, depth).unwrap();
+        assert_eq!(combine(&roots), whole);
+        assert_ne!(combine(&[roots[1], roots[0], roots[2]]), whole, "two chunks swapped");
+        assert_ne!(combine(&roots[..2]), whole, "the last chunk dropped");
+        assert_ne!(combine(&[roots[0], roots[0], roots[1], roots[2]]), whole, "a chunk repeated");
+        // The empty fourth chunk is empty_root(c), not a zero.
+        assert_ne!(combine(&[roots[0], roots[1], roots[2], Fr::ZERO]), whole, "zero padding");
+        assert_eq!(combine(&[roots[0], roots[1], roots[2], empty_root(c)]), whole);
+        let shifted: Vec<Fr> = l[1..]
+            .chunks(8)
+            .map(|ch| MerkleTree::new(ch.to_vec(), c).unwrap().root())
+            .chain([MerkleTree::new(vec![l[0]], c).unwrap().root()])
+            .collect();
+        assert_ne!(combine(&shifted), whole, "the chunks shifted by one record");
+    }
+
+    #[test]
+    fn subtree_capacity_errors() {
+        let r = [Fr::ONE; 5];
+        assert!(matches!(root_of_subtrees(&r, 3, 5), Err(Error::DepthTooSmall { .. })));
+        assert!(matches!(root_of_subtrees(&r[..1], 6, 5), Err(Error::DepthTooSmall { .. })));
+        assert!(root_of_subtrees(&r[..4], 3, 5).is_ok());
     }
 
     #[test]

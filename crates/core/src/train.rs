@@ -327,6 +327,60 @@ pub fn check_sample(record: &Record, sample: usize, hyper: &Hyper) -> Result<(),
 /// Trains from `w0` on `records` (in order, `hyper.epochs` times) after checking every
 /// input; refuses a run whose weights leave their bound at any step.
 pub fn train(hyper: &Hyper, records: &[Record], w0: &Weights) -> Result<Weights, TrainError> {
+    run(hyper, records, w0, |_, _, _| {})
+}
+
+/// The weights where each chunk of a run starts: the run of [`train`], cut into chunks of
+/// `chunk` consecutive records, epoch by epoch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checkpoints {
+    /// `starts[e][i]`: the weights before the first step on chunk `i` in epoch `e`.
+    pub starts: Vec<Vec<Weights>>,
+    /// The weights after the last step: [`train`]'s result.
+    pub end: Weights,
+}
+
+impl Checkpoints {
+    /// The weights after chunk `i` of epoch `e`: the next chunk's start, the next epoch's
+    /// first start, or the end.
+    pub fn end_of(&self, epoch: usize, chunk: usize) -> &Weights {
+        if let Some(w) = self.starts[epoch].get(chunk + 1) {
+            w
+        } else {
+            self.starts.get(epoch + 1).map_or(&self.end, |next| &next[0])
+        }
+    }
+}
+
+/// [`train`], also recording the weights at every chunk boundary of every epoch, so that
+/// each (epoch, chunk) segment of the run can be proven on its own. The records are cut
+/// into chunks of `chunk` (the last may be shorter); the run is exactly [`train`]'s.
+pub fn checkpoints(
+    hyper: &Hyper,
+    records: &[Record],
+    w0: &Weights,
+    chunk: usize,
+) -> Result<Checkpoints, TrainError> {
+    if chunk == 0 {
+        return Err(TrainError::ChunkSize);
+    }
+    let mut starts = vec![Vec::new(); hyper.epochs as usize];
+    let end = run(hyper, records, w0, |epoch, sample, w| {
+        if sample % chunk == 0 {
+            starts[epoch].push(w.clone());
+        }
+    })?;
+    Ok(Checkpoints { starts, end })
+}
+
+/// The checked run behind [`train`]: `observe(epoch, sample, weights)` sees the weights
+/// before each step.
+fn run(
+    hyper: &Hyper,
+    records: &[Record],
+    w0: &Weights,
+    mut observe: impl FnMut(usize, usize, &Weights),
+) -> Result<Weights, TrainError> {
     hyper.check()?;
     if records.len() != hyper.samples {
         return Err(TrainError::SampleCount { expected: hyper.samples, got: records.len() });
@@ -340,8 +394,9 @@ pub fn train(hyper: &Hyper, records: &[Record], w0: &Weights) -> Result<Weights,
     }
     let mut w = w0.clone();
     let mut t = 0u64;
-    for _ in 0..hyper.epochs {
-        for r in records {
+    for epoch in 0..hyper.epochs as usize {
+        for (sample, r) in records.iter().enumerate() {
+            observe(epoch, sample, &w);
             step(&mut w, &r.features, r.label == 1, hyper.lr, hyper.frac_bits);
             w.check(hyper.frac_bits, Some(t))?;
             t += 1;
@@ -353,6 +408,9 @@ pub fn train(hyper: &Hyper, records: &[Record], w0: &Weights) -> Result<Weights,
 /// Why the trainer refused its inputs or stopped.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum TrainError {
+    /// Checkpoints asked for with chunks of 0 records.
+    #[error("a chunk must hold at least one record")]
+    ChunkSize,
     /// Fractional bits outside what the trainer supports.
     #[error(
         "frac_bits {frac_bits} is not supported (expected {MIN_FRAC_BITS} to {MAX_FRAC_BITS})"
@@ -568,6 +626,46 @@ mod tests {
 
     fn hyper(lr: i64, epochs: u32, features: usize, samples: usize) -> Hyper {
         Hyper { lr, epochs, frac_bits: F, features, samples }
+    }
+
+    /// Every (epoch, chunk) segment, run from its recorded start, ends at the next
+    /// segment's start, and the last at [`train`]'s weights; a segment run from other
+    /// weights (one unit off) does not.
+    #[test]
+    fn checkpoints_cut_the_run_into_segments() {
+        let mut rng = ChaCha20Rng::seed_from_u64(7);
+        let one = 1i64 << F;
+        let records: Vec<Record> = (0..21)
+            .map(|_| {
+                let x = (0..3).map(|_| rng.gen_range(-one..=one)).collect();
+                record(x, rng.gen_range(0..=1))
+            })
+            .collect();
+        let h = hyper(one / 4, 3, 3, records.len());
+        let w0 = Weights::zeros(3);
+        let whole = train(&h, &records, &w0).unwrap();
+        for chunk in [1, 8, 20, 21, 64] {
+            let cp = checkpoints(&h, &records, &w0, chunk).unwrap();
+            assert_eq!(cp.end, whole, "chunk {chunk}");
+            assert_eq!(cp.starts[0][0], w0);
+            let chunks: Vec<&[Record]> = records.chunks(chunk).collect();
+            for (e, starts) in cp.starts.iter().enumerate() {
+                assert_eq!(starts.len(), chunks.len());
+                for (i, part) in chunks.iter().enumerate() {
+                    let segment = |mut w: Weights| {
+                        for r in *part {
+                            step(&mut w, &r.features, r.label == 1, h.lr, F);
+                        }
+                        w
+                    };
+                    assert_eq!(&segment(starts[i].clone()), cp.end_of(e, i), "({e}, {i})");
+                    let mut off = starts[i].clone();
+                    off.bias += 1;
+                    assert_ne!(&segment(off), cp.end_of(e, i), "({e}, {i}) from other weights");
+                }
+            }
+        }
+        assert_eq!(checkpoints(&h, &records, &w0, 0), Err(TrainError::ChunkSize));
     }
 
     #[test]
