@@ -127,6 +127,49 @@ impl DeclaredLayout {
     pub const LEN: usize = Self::MODEL_HASH_LO + 1;
 }
 
+/// Positions of a proof-tree body: the words a chunk proof or a tree node exposes (after
+/// its accumulator, for a node), see [`crate::tree`]:
+/// `dataset[11] ‖ first_hi ‖ first_lo ‖ last_hi ‖ last_lo ‖ [lr ‖ w_in[E] ‖ w_out[E]]`.
+///
+/// The dataset words sit at [`DatasetLayout`]'s positions, with `TRAIN_ROOT` the root of
+/// the body's subtree of the training-set tree. `first`/`last` are the content-hash halves
+/// of its first and last active record. The training words (proven training only) are the
+/// learning rate and, per epoch `e`, the weight hashes where the body's segment of epoch
+/// `e` starts and ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BodyLayout;
+
+impl BodyLayout {
+    /// The first active record's content, high half.
+    pub const FIRST_HI: usize = DatasetLayout::LEN;
+    /// The first active record's content, low half.
+    pub const FIRST_LO: usize = Self::FIRST_HI + 1;
+    /// The last active record's content, high half.
+    pub const LAST_HI: usize = Self::FIRST_HI + 2;
+    /// The last active record's content, low half.
+    pub const LAST_LO: usize = Self::FIRST_HI + 3;
+    /// Number of words of a declared-training body.
+    pub const DATASET_LEN: usize = Self::FIRST_HI + 4;
+    /// The learning rate (proven training).
+    pub const LR: usize = Self::DATASET_LEN;
+    /// The weight hash where epoch `e`'s segment starts.
+    pub const fn w_in(e: usize) -> usize {
+        Self::LR + 1 + e
+    }
+    /// The weight hash where epoch `e`'s segment ends, of `epochs`.
+    pub const fn w_out(e: usize, epochs: usize) -> usize {
+        assert!(e < epochs);
+        Self::LR + 1 + epochs + e
+    }
+    /// Number of words of a body: `training` with `epochs` segments, or a declared one.
+    pub const fn len(epochs: Option<usize>) -> usize {
+        match epochs {
+            Some(e) => Self::LR + 1 + 2 * e,
+            None => Self::DATASET_LEN,
+        }
+    }
+}
+
 /// Path of the rendered Solidity library, relative to the repository root.
 pub const SOLIDITY_PATH: &str = "contracts/generated/PublicLayout.sol";
 

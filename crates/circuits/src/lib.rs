@@ -14,7 +14,8 @@
 //!   node), bit-for-bit `lineage_core::poseidon`, and its dedicated chip ([`poseidon::lane`]);
 //! - [`merkle`]: record leaves, Merkle roots and openings in-circuit;
 //! - [`training`]: the training circuit (fixed-point logistic-regression SGD re-executed
-//!   bit for bit) and its native witness builder.
+//!   bit for bit) and its native witness builder;
+//! - [`tree`]: the proof tree's merge rules (a training set proven in chunks).
 
 pub mod builder;
 pub mod circuit;
@@ -24,6 +25,7 @@ pub mod merkle;
 pub mod poseidon;
 pub mod profile;
 pub mod training;
+pub mod tree;
 
 pub use circuit::LineageCircuit;
 pub use halo2_base;

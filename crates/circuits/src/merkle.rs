@@ -2,7 +2,7 @@
 //! and `lineage_core::merkle`, shared by the dataset and training circuits so both
 //! rebuild the very same `train_root`.
 
-use crate::poseidon::PoseidonChip;
+use crate::poseidon::{Permute, PoseidonChip};
 use halo2_base::{
     gates::GateInstructions, halo2_proofs::halo2curves::bn256::Fr, AssignedValue, Context,
 };
@@ -12,7 +12,7 @@ use lineage_core::poseidon::Domain;
 pub fn record_leaf(
     ctx: &mut Context<Fr>,
     gate: &impl GateInstructions<Fr>,
-    chip: &PoseidonChip,
+    chip: &PoseidonChip<impl Permute>,
     preimage: &[AssignedValue<Fr>; 6],
 ) -> AssignedValue<Fr> {
     chip.hash(ctx, gate, Domain::RecordLeaf, preimage)
@@ -22,7 +22,7 @@ pub fn record_leaf(
 pub fn features_digest(
     ctx: &mut Context<Fr>,
     gate: &impl GateInstructions<Fr>,
-    chip: &PoseidonChip,
+    chip: &PoseidonChip<impl Permute>,
     features: &[AssignedValue<Fr>],
 ) -> AssignedValue<Fr> {
     if features.is_empty() {
@@ -34,7 +34,7 @@ pub fn features_digest(
 /// Root of the complete tree over `leaves` (a power-of-two count; padding leaves are 0).
 pub fn root(
     ctx: &mut Context<Fr>,
-    chip: &PoseidonChip,
+    chip: &PoseidonChip<impl Permute>,
     leaves: &[AssignedValue<Fr>],
 ) -> AssignedValue<Fr> {
     assert!(leaves.len().is_power_of_two(), "a complete tree needs 2^h leaves");
@@ -50,7 +50,7 @@ pub fn root(
 pub fn open(
     ctx: &mut Context<Fr>,
     gate: &impl GateInstructions<Fr>,
-    chip: &PoseidonChip,
+    chip: &PoseidonChip<impl Permute>,
     leaf: AssignedValue<Fr>,
     bits: &[AssignedValue<Fr>],
     siblings: &[AssignedValue<Fr>],

@@ -193,7 +193,13 @@ impl LineageCircuit for DatasetCircuit {
             let preimage: [AssignedValue<Fr>; 6] = std::array::from_fn(|i| preimage[i]);
             let leaf = merkle::record_leaf(ctx, &gate, &chip, &preimage);
             if let (Some(prev), false) = (previous, r.distinct) {
-                content_increases(ctx, &gate, &prev, &preimage, active);
+                content_increases(
+                    ctx,
+                    &gate,
+                    [prev[0], prev[1]],
+                    [preimage[0], preimage[1]],
+                    active,
+                );
             }
             previous = Some(preimage);
 
@@ -270,7 +276,8 @@ impl LineageCircuit for DatasetCircuit {
 pub const CONTENT_STEP_BITS: usize = 128;
 
 /// When `active`: `(hi, lo)` of `cur` is greater than that of `prev` as a pair compared
-/// lexicographically, where `hi`, `lo` are the content hash's halves (preimage words 0, 1).
+/// lexicographically, where `hi`, `lo` are the content hash's halves (a record leaf's
+/// preimage words 0, 1). The proof tree applies it across chunk boundaries too.
 ///
 /// With `e = [prev.hi == cur.hi]` and `step = e ? cur.lo - prev.lo : cur.hi - prev.hi`, it
 /// constrains `active · (step - 1)` to [`CONTENT_STEP_BITS`] bits, i.e. `step ∈ [1, 2^128]`
@@ -283,11 +290,11 @@ pub const CONTENT_STEP_BITS: usize = 128;
 /// (for `N < 2^125`); or `hi` never stepped, and the same holds for `lo`. Either way the two
 /// contents differ, so no work appears twice. For honest SHA-256 halves (below 2^128) it is
 /// exactly ascending order of the 256-bit hash.
-fn content_increases(
+pub(crate) fn content_increases(
     ctx: &mut Context<Fr>,
     gate: &GateChip<Fr>,
-    prev: &[AssignedValue<Fr>; 6],
-    cur: &[AssignedValue<Fr>; 6],
+    prev: [AssignedValue<Fr>; 2],
+    cur: [AssignedValue<Fr>; 2],
     active: AssignedValue<Fr>,
 ) {
     let same_hi = gate.is_equal(ctx, prev[0], cur[0]);

@@ -1,15 +1,21 @@
 //! In-circuit Poseidon with Lineage's domain tags: the one-permutation Merkle node and the
 //! tagged fixed-length hash of `lineage_core::poseidon`.
 //!
-//! Every permutation runs in the dedicated chip of [`lane`] (167 cells instead of the ~2,250
-//! of halo2-base's generic-gate Poseidon); the sponge around it (the tag, the padding, the
-//! absorbed words) stays in halo2-base's builder.
+//! A permutation runs where the circuit can afford it ([`Permute`]):
+//! - in the dedicated chip of [`lane`] (167 cells instead of ~2,250), in the dataset and
+//!   training circuits, whose builder has the lanes;
+//! - on halo2-base's generic gate ([`gate`]), in circuits with no lanes: the proof tree's
+//!   aggregation nodes, which hash a few Merkle nodes each.
+//!
+//! The sponge around it (the tag, the padding, the absorbed words) is the same for both and
+//! stays in halo2-base's builder.
 //!
 //! ## Assumptions
 //! Inputs are field elements; nothing is range-checked here. Soundness of the commitments
 //! rests on Poseidon's collision resistance and on the capacity tag, which is a constant
 //! of the circuit (never a witness), so a prover cannot move a value between domains.
 
+pub mod gate;
 pub mod lane;
 
 use halo2_base::{
@@ -17,26 +23,42 @@ use halo2_base::{
 };
 use lineage_core::poseidon::{Domain, RATE, T};
 
+pub use gate::GatePermutation;
 pub use lane::PoseidonTape;
 
 /// An assigned Poseidon state.
 pub type State = [AssignedValue<Fr>; T];
 
-/// Poseidon gadgets, recording their permutations on a circuit's [`PoseidonTape`].
-#[derive(Clone, Debug)]
-pub struct PoseidonChip {
-    tape: PoseidonTape,
+/// Where a circuit evaluates the Poseidon permutation.
+pub trait Permute {
+    /// The permutation of `state`, constrained.
+    fn permute(&self, ctx: &mut Context<Fr>, state: State) -> State;
 }
 
-impl PoseidonChip {
-    /// Gadgets whose permutations go to `tape` (a `LineageBuilder`'s `poseidon`).
-    pub fn new(tape: PoseidonTape) -> Self {
-        Self { tape }
+impl Permute for PoseidonTape {
+    /// One block of a lane.
+    fn permute(&self, ctx: &mut Context<Fr>, state: State) -> State {
+        PoseidonTape::permute(self, ctx, state)
+    }
+}
+
+/// Poseidon gadgets over a permutation: by default a circuit's [`PoseidonTape`] (its
+/// lanes); [`GatePermutation`] in a circuit without lanes.
+#[derive(Clone, Debug)]
+pub struct PoseidonChip<P = PoseidonTape> {
+    permutation: P,
+}
+
+impl<P: Permute> PoseidonChip<P> {
+    /// Gadgets whose permutations `permutation` evaluates (a `LineageBuilder`'s
+    /// `poseidon` tape, or a [`GatePermutation`]).
+    pub fn new(permutation: P) -> Self {
+        Self { permutation }
     }
 
-    /// The Poseidon permutation of `state`: one block of a lane.
+    /// The Poseidon permutation of `state`.
     pub fn permute(&self, ctx: &mut Context<Fr>, state: State) -> State {
-        self.tape.permute(ctx, state)
+        self.permutation.permute(ctx, state)
     }
 
     /// `permute([domain.tag(2), a, b])[1]`: one permutation.

@@ -1,0 +1,254 @@
+//! The proof tree's merge rules: what a node proves about the two bodies it combines.
+//!
+//! A training set of any size is proven in chunks of a profile's capacity `C = 2^c`
+//! records. Each chunk proof exposes a [`Body`] ([`BodyLayout`]); a node at height `h ≥ 1`
+//! verifies two child proofs, a left `A` and a right `B` of height `h − 1`, and exposes
+//! their merged body. The root of the tree re-exposes the top body as the attestation's
+//! public values. The rules below make the root's body the body the whole set would have
+//! as one chunk; `crates/prover/docs/proof-tree-plan.md` has the design and its figures.
+//!
+//! A node's key fixes its height, so the child capacity `cap = C·2^(h−1)` and the empty
+//! subtree root `EMPTY[c+h−1]` are constants. A boolean witness `pad` says that the node
+//! has no right subtree: `B` is then the left proof verified a second time, and only the
+//! equalities of rule 1 read it, which a duplicate satisfies. With `nB' = (1 − pad)·n_B`:
+//!
+//! 1. **The same datasets and licenses** (and learning rate): `cert_root[s]`,
+//!    `license_mask` (and `lr`) of `A` and `B` are equal.
+//! 2. **Totals**: `count[s] = count_A[s] + (1 − pad)·count_B[s]`, `n = n_A + nB'`.
+//! 3. **A prefix**: `nB' · (1 − [n_A = cap]) = 0`. Only the last non-empty chunk may end in
+//!    padding, so the active records are leaf positions `0..n` of the whole set's tree.
+//! 4. **The subtree root**: `root = merkle_node(root_A, pad ? EMPTY[c+h−1] : root_B)`, the
+//!    node of `lineage_core::merkle` at height `c + h`: whatever the chunking, the top
+//!    body's root, extended with empty siblings, is `MerkleTree::new(all leaves, D).root()`.
+//! 5. **No record twice**: when `nB' ≠ 0`, `B.first` is greater than `A.last` (the dataset
+//!    circuit's step check, `content_increases`). Every neighbouring pair of active records
+//!    has a constrained step, inside a chunk or at a node boundary, so its argument (no
+//!    content repeats among fewer than 2^125 records) holds for the whole set.
+//!    `first = A.first`, `last = nB' ≠ 0 ? B.last : A.last`.
+//! 6. **One SGD run** (proven training), per epoch segment `e`:
+//!    `(1 − pad)·(A.w_out[e] − B.w_in[e]) = 0`, `w_in[e] = A.w_in[e]`,
+//!    `w_out[e] = pad ? A.w_out[e] : B.w_out[e]`. The root chains `w_out[e] = w_in[e+1]`.
+//!
+//! So no chunk can be left out, repeated or reordered without changing the root's body:
+//! a dropped or repeated chunk changes `root` and `n` (or breaks rule 5 or 6), swapped
+//! chunks break rule 5, and a chunk under other datasets or licenses breaks rule 1.
+//!
+//! ## Assumptions
+//! The children's words are their proofs' public instances, copied in by the node's
+//! aggregation; each chunk proof enforces its own body (`n ≤ C`, first/last, counts).
+
+use crate::{
+    dataset::content_increases,
+    layout::{BodyLayout, DatasetLayout, SLOTS},
+    poseidon::{Permute, PoseidonChip},
+};
+use halo2_base::{
+    gates::{GateChip, GateInstructions},
+    halo2_proofs::halo2curves::bn256::Fr,
+    AssignedValue, Context,
+    QuantumCell::Constant,
+};
+use lineage_core::merkle::empty_root;
+
+/// A body's training words (proven training): the learning rate and each epoch segment's
+/// start and end weight hashes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Segments<T> {
+    /// The learning rate.
+    pub lr: T,
+    /// `w_in[e]`: where epoch `e`'s segment starts.
+    pub w_in: Vec<T>,
+    /// `w_out[e]`: where epoch `e`'s segment ends.
+    pub w_out: Vec<T>,
+}
+
+/// The words of a chunk proof or a node, by name ([`BodyLayout`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Body<T> {
+    /// The certified root of each dataset slot.
+    pub cert_root: [T; SLOTS],
+    /// The active records of each slot.
+    pub count: [T; SLOTS],
+    /// The root of the body's subtree of the training-set tree.
+    pub root: T,
+    /// The allowed licenses.
+    pub license_mask: T,
+    /// The active records.
+    pub n: T,
+    /// The first active record's content halves `(hi, lo)`.
+    pub first: [T; 2],
+    /// The last active record's content halves.
+    pub last: [T; 2],
+    /// The training words (proven training).
+    pub training: Option<Segments<T>>,
+}
+
+impl<T: Copy> Body<T> {
+    /// Reads a body from its words: `epochs` segments for proven training, `None` for
+    /// declared. `None` unless the length is [`BodyLayout::len`].
+    pub fn from_words(words: &[T], epochs: Option<usize>) -> Option<Self> {
+        if words.len() != BodyLayout::len(epochs) {
+            return None;
+        }
+        let training = epochs.map(|e| Segments {
+            lr: words[BodyLayout::LR],
+            w_in: (0..e).map(|i| words[BodyLayout::w_in(i)]).collect(),
+            w_out: (0..e).map(|i| words[BodyLayout::w_out(i, e)]).collect(),
+        });
+        Some(Self {
+            cert_root: std::array::from_fn(|s| words[DatasetLayout::cert_root(s)]),
+            count: std::array::from_fn(|s| words[DatasetLayout::count(s)]),
+            root: words[DatasetLayout::TRAIN_ROOT],
+            license_mask: words[DatasetLayout::LICENSE_MASK],
+            n: words[DatasetLayout::N_RECORDS],
+            first: [words[BodyLayout::FIRST_HI], words[BodyLayout::FIRST_LO]],
+            last: [words[BodyLayout::LAST_HI], words[BodyLayout::LAST_LO]],
+            training,
+        })
+    }
+
+    /// The words in [`BodyLayout`] order.
+    pub fn words(&self) -> Vec<T> {
+        let mut w = Vec::with_capacity(BodyLayout::len(self.epochs()));
+        w.extend(self.cert_root);
+        w.extend(self.count);
+        w.extend([self.root, self.license_mask, self.n]);
+        w.extend(self.first);
+        w.extend(self.last);
+        if let Some(t) = &self.training {
+            w.push(t.lr);
+            w.extend(&t.w_in);
+            w.extend(&t.w_out);
+        }
+        w
+    }
+
+    /// The number of epoch segments (`None` for declared training).
+    pub fn epochs(&self) -> Option<usize> {
+        self.training.as_ref().map(|t| t.w_in.len())
+    }
+}
+
+/// What a node's key fixes about its children.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Level {
+    /// The most active records a child holds: `C · 2^(h−1)`.
+    pub child_capacity: u64,
+    /// The height of a child's subtree root above the leaves: `c + h − 1`.
+    pub child_height: u32,
+}
+
+/// Rules [`merge`] can leave out, for tests that show which rule refuses a tampered tree.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Ablate {
+    /// Rule 1: equal `cert_root`s, `license_mask` and `lr`.
+    pub same_datasets: bool,
+    /// Rule 3: only a full left child may have a non-empty right sibling.
+    pub prefix: bool,
+    /// Rule 5: contents step up across the boundary.
+    pub distinct: bool,
+    /// Rule 6: the right child's segments start where the left's end.
+    pub chain: bool,
+    /// `pad` constrained to a bit.
+    pub pad_bit: bool,
+}
+
+/// The body of a node over `a` (left) and `b` (right) at `level`, with `pad` set when the
+/// node has no right subtree (module docs, rules 1-6). Both bodies must be of one kind
+/// and epoch count (the node's key fixes them).
+pub fn merge(
+    ctx: &mut Context<Fr>,
+    gate: &GateChip<Fr>,
+    chip: &PoseidonChip<impl Permute>,
+    level: Level,
+    a: &Body<AssignedValue<Fr>>,
+    b: &Body<AssignedValue<Fr>>,
+    pad: AssignedValue<Fr>,
+) -> Body<AssignedValue<Fr>> {
+    merge_ablated(ctx, gate, chip, level, a, b, pad, Ablate::default())
+}
+
+#[doc(hidden)]
+#[allow(clippy::too_many_arguments)]
+pub fn merge_ablated(
+    ctx: &mut Context<Fr>,
+    gate: &GateChip<Fr>,
+    chip: &PoseidonChip<impl Permute>,
+    level: Level,
+    a: &Body<AssignedValue<Fr>>,
+    b: &Body<AssignedValue<Fr>>,
+    pad: AssignedValue<Fr>,
+    ablate: Ablate,
+) -> Body<AssignedValue<Fr>> {
+    assert_eq!(a.epochs(), b.epochs(), "both children of one node key");
+    if !ablate.pad_bit {
+        gate.assert_bit(ctx, pad);
+    }
+    let real = gate.not(ctx, pad);
+
+    // 1. The same datasets, licenses and learning rate.
+    if !ablate.same_datasets {
+        for s in 0..SLOTS {
+            ctx.constrain_equal(&a.cert_root[s], &b.cert_root[s]);
+        }
+        ctx.constrain_equal(&a.license_mask, &b.license_mask);
+        if let (Some(ta), Some(tb)) = (&a.training, &b.training) {
+            ctx.constrain_equal(&ta.lr, &tb.lr);
+        }
+    }
+
+    // 2. Totals, the right child's only when real.
+    let count = std::array::from_fn(|s| gate.mul_add(ctx, real, b.count[s], a.count[s]));
+    let n_b = gate.mul(ctx, real, b.n);
+    let n = gate.add(ctx, a.n, n_b);
+
+    // 3. A prefix: a non-empty right child needs a full left one.
+    if !ablate.prefix {
+        let full = gate.is_equal(ctx, a.n, Constant(Fr::from(level.child_capacity)));
+        let short = gate.not(ctx, full);
+        let leak = gate.mul(ctx, n_b, short);
+        gate.assert_is_const(ctx, &leak, &Fr::zero());
+    }
+
+    // 4. The subtree root one level up.
+    let empty = ctx.load_constant(empty_root(level.child_height));
+    let right = gate.select(ctx, empty, b.root, pad);
+    let root = chip.merkle_node(ctx, a.root, right);
+
+    // 5. No record twice: the right child's first content steps up from the left's last.
+    let b_empty = gate.is_zero(ctx, n_b);
+    let b_used = gate.not(ctx, b_empty);
+    if !ablate.distinct {
+        content_increases(ctx, gate, a.last, b.first, b_used);
+    }
+    let last = std::array::from_fn(|i| gate.select(ctx, b.last[i], a.last[i], b_used));
+
+    // 6. One SGD run: per epoch, the right segment starts where the left one ends.
+    let training = match (&a.training, &b.training) {
+        (Some(ta), Some(tb)) => {
+            let mut w_out = Vec::with_capacity(ta.w_out.len());
+            for (a_out, (b_in, b_out)) in ta.w_out.iter().zip(tb.w_in.iter().zip(&tb.w_out)) {
+                if !ablate.chain {
+                    let gap = gate.sub(ctx, *a_out, *b_in);
+                    let gap = gate.mul(ctx, real, gap);
+                    gate.assert_is_const(ctx, &gap, &Fr::zero());
+                }
+                w_out.push(gate.select(ctx, *a_out, *b_out, pad));
+            }
+            Some(Segments { lr: ta.lr, w_in: ta.w_in.clone(), w_out })
+        }
+        _ => None,
+    };
+
+    Body {
+        cert_root: a.cert_root,
+        count,
+        root,
+        license_mask: a.license_mask,
+        n,
+        first: a.first,
+        last,
+        training,
+    }
+}
