@@ -42,27 +42,39 @@ impl DatasetLayout {
     pub const LEN: usize = 2 * SLOTS + 3;
 }
 
-/// Positions of the training circuit's public instances:
-/// `train_root ‖ w0_hash ‖ w_hash ‖ hyper_hash`.
+/// Positions of the training circuit's public instances, for `E` epochs:
+/// `train_root ‖ n ‖ lr ‖ w_in[E] ‖ w_out[E]` (the chunk's subtree root, its active
+/// samples, the learning rate, and each epoch segment's start and end weight hashes; see
+/// [`crate::training`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TrainingLayout;
 
 impl TrainingLayout {
-    /// The Merkle root of the training samples' leaves (the dataset circuit's `train_root`).
+    /// The Merkle root of the chunk's samples' leaves (the dataset circuit's `train_root`).
     pub const TRAIN_ROOT: usize = 0;
-    /// Commitment to the initial weights.
-    pub const W0_HASH: usize = 1;
-    /// Commitment to the trained weights (the model).
-    pub const W_HASH: usize = 2;
-    /// Commitment to the hyperparameters.
-    pub const HYPER_HASH: usize = 3;
-    /// Number of instances.
-    pub const LEN: usize = 4;
+    /// The number of active samples.
+    pub const N_RECORDS: usize = 1;
+    /// The learning rate.
+    pub const LR: usize = 2;
+    /// `H_Weights` of the weights where epoch `e`'s segment starts.
+    pub const fn w_in(e: usize) -> usize {
+        Self::LR + 1 + e
+    }
+    /// `H_Weights` of the weights where epoch `e`'s segment ends, of `epochs`.
+    pub const fn w_out(e: usize, epochs: usize) -> usize {
+        assert!(e < epochs);
+        Self::LR + 1 + epochs + e
+    }
+    /// Number of instances for `epochs` epochs.
+    pub const fn len(epochs: usize) -> usize {
+        Self::LR + 1 + 2 * epochs
+    }
 }
 
 /// Positions of the aggregated proof's public instances: the accumulator, the dataset
-/// instances, then the training instances except `train_root` (constrained equal to the
-/// dataset's and exposed once).
+/// instances, then the training run's three commitments: `w0_hash` (the first segment's
+/// start), `w_hash` (the last segment's end) and `hyper_hash` (`H_Hyper(lr, E, F, d, n)`,
+/// computed by the aggregation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AggregateLayout;
 
@@ -93,17 +105,6 @@ impl AggregateLayout {
     pub const HYPER_HASH: usize = Self::W0_HASH + 2;
     /// Number of instances.
     pub const LEN: usize = Self::HYPER_HASH + 1;
-
-    /// Where each training instance goes in the aggregated instances.
-    pub const fn from_training(i: usize) -> usize {
-        match i {
-            TrainingLayout::TRAIN_ROOT => Self::TRAIN_ROOT,
-            TrainingLayout::W0_HASH => Self::W0_HASH,
-            TrainingLayout::W_HASH => Self::W_HASH,
-            TrainingLayout::HYPER_HASH => Self::HYPER_HASH,
-            _ => panic!("no such training instance"),
-        }
-    }
 }
 
 /// Positions of a declared-training aggregated proof's public instances
@@ -353,14 +354,30 @@ mod tests {
         };
         (0..ACCUMULATOR_LEN).for_each(|i| mark(AggregateLayout::ACCUMULATOR + i));
         (0..DatasetLayout::LEN).for_each(|i| mark(AggregateLayout::DATASET + i));
-        [TrainingLayout::W0_HASH, TrainingLayout::W_HASH, TrainingLayout::HYPER_HASH]
+        [AggregateLayout::W0_HASH, AggregateLayout::W_HASH, AggregateLayout::HYPER_HASH]
             .into_iter()
-            .for_each(|i| mark(AggregateLayout::from_training(i)));
+            .for_each(&mut mark);
         assert!(seen.iter().all(|&b| b));
-        assert_eq!(
-            AggregateLayout::from_training(TrainingLayout::TRAIN_ROOT),
-            AggregateLayout::DATASET + DatasetLayout::TRAIN_ROOT
-        );
+    }
+
+    #[test]
+    fn chunk_layouts_are_dense() {
+        for epochs in 1..=4 {
+            let mut seen = vec![false; TrainingLayout::len(epochs)];
+            let fixed = [TrainingLayout::TRAIN_ROOT, TrainingLayout::N_RECORDS, TrainingLayout::LR];
+            let segments = (0..epochs)
+                .flat_map(|e| [TrainingLayout::w_in(e), TrainingLayout::w_out(e, epochs)]);
+            for i in fixed.into_iter().chain(segments) {
+                assert!(!seen[i], "training position {i} used twice");
+                seen[i] = true;
+            }
+            assert!(seen.iter().all(|&b| b));
+            assert_eq!(
+                BodyLayout::len(Some(epochs)),
+                BodyLayout::DATASET_LEN + TrainingLayout::len(epochs) - 2
+            );
+        }
+        assert_eq!(BodyLayout::len(None), DatasetLayout::LEN + 4);
     }
 
     #[test]

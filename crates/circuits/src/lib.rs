@@ -5,6 +5,9 @@
 //!
 //! - [`builder`]: the circuit type of every proof, halo2-base's builder beside the Poseidon
 //!   lanes;
+//! - [`chunk`]: the chunk circuit, the one proof per chunk of a training set that an
+//!   aggregation verifies (the dataset circuit, with the training circuit for proven
+//!   training);
 //! - [`circuit`]: the [`LineageCircuit`] trait and the keygen / prover / mock builders;
 //! - [`dataset`]: the dataset circuit and its native witness builder;
 //! - [`layout`]: the public instances of each circuit and of the aggregated proof, defined
@@ -18,6 +21,7 @@
 //! - [`tree`]: the proof tree's merge rules (a training set proven in chunks).
 
 pub mod builder;
+pub mod chunk;
 pub mod circuit;
 pub mod dataset;
 pub mod layout;

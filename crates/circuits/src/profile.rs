@@ -3,6 +3,8 @@
 //! same capacity `records`, so their `train_root`s talk about the same records.
 
 use crate::layout::SLOTS;
+use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
+use lineage_core::merkle::root_of_subtrees;
 
 /// Shape of the dataset circuit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,8 +52,12 @@ pub struct Profile {
     pub id: u32,
     /// Whether the training is proven or declared.
     pub kind: TrainingKind,
-    /// Training-set capacity `N` (a power of two): at most this many records per model.
+    /// Chunk capacity `C` (a power of two): at most this many records per dataset or
+    /// training proof. A larger training set is proven in chunks of `C` (a proof tree).
     pub records: usize,
+    /// The most records a training set may hold (a power of two): its tree's leaf
+    /// positions, so `train_root` has depth `log2(max_records)` however the set is chunked.
+    pub max_records: usize,
     /// The dataset circuit.
     pub dataset: DatasetShape,
     /// The training circuit (of a [`TrainingKind::Proven`] profile; a declared profile keeps
@@ -63,9 +69,23 @@ pub struct Profile {
 }
 
 impl Profile {
-    /// Depth of the training-set tree: `log2(records)`.
+    /// Depth of the training-set tree, `log2(max_records)`: the depth of `train_root`.
     pub const fn train_depth(&self) -> u32 {
+        self.max_records.trailing_zeros()
+    }
+
+    /// Depth of one chunk's subtree, `log2(records)`: what a dataset or training proof's
+    /// root covers before the aggregation extends it to [`Self::train_depth`].
+    pub const fn chunk_depth(&self) -> u32 {
         self.records.trailing_zeros()
+    }
+
+    /// `train_root` of a training set that fits one chunk: the chunk proofs' root
+    /// (depth [`Self::chunk_depth`]) extended with empty subtrees to [`Self::train_depth`],
+    /// as the aggregation extends it in-circuit.
+    pub fn train_root_of_chunk(&self, chunk_root: Fr) -> Fr {
+        // chunk_depth ≤ train_depth ≤ MAX_DEPTH for every profile (tested).
+        root_of_subtrees(&[chunk_root], self.chunk_depth(), self.train_depth()).unwrap_or_default()
     }
 
     /// Whether the profile proves its training (has a training circuit).
@@ -80,12 +100,18 @@ impl Profile {
     }
 }
 
+/// The training-set tree's leaf positions in every profile: 2^20 = 1,048,576 records, so
+/// `train_root` has depth 20. A creator's inclusion proof in it has 20 siblings whatever
+/// the set's size or chunking.
+pub const MAX_RECORDS: usize = 1 << 20;
+
 /// Seconds to a minute on 2 cores: tests and the demo.
 pub const DEMO: Profile = Profile {
     name: "demo",
     id: 1,
     kind: TrainingKind::Proven,
     records: 64,
+    max_records: MAX_RECORDS,
     // 895 permutations in Poseidon lanes (149k cells) and 117k builder cells: 1 builder
     // column and 2 lanes at k = 17 (11 s to prove on 2 cores; k = 18 has 1 lane and takes
     // 17 s). Before the lanes: 2.13M cells, 3 columns at k = 20, 65 s.
@@ -105,6 +131,7 @@ pub const STANDARD: Profile = Profile {
     id: 2,
     kind: TrainingKind::Proven,
     records: 256,
+    max_records: MAX_RECORDS,
     // 5,119 permutations (N·(3 + D) plus the training-set tree; 855k cells in lanes) and
     // 507k builder cells: 1 builder column and 2 lanes at k = 19. Before the lanes: 11.8M
     // cells, 3 columns at k = 22.
@@ -142,6 +169,8 @@ mod tests {
     fn profiles_are_well_formed() {
         for p in ALL {
             assert!(p.records.is_power_of_two(), "{}", p.name);
+            assert!(p.max_records.is_power_of_two() && p.max_records >= p.records);
+            assert!(p.train_depth() <= lineage_core::merkle::MAX_DEPTH);
             assert_eq!(p.dataset.slots, SLOTS);
             assert!(p.dataset.lookup_bits < p.dataset.k as usize);
             assert!(p.training.lookup_bits < p.training.k as usize);

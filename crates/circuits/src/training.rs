@@ -1,8 +1,16 @@
-//! The training circuit: the weights behind `w_hash` are what the declared fixed-point
-//! logistic-regression SGD gives when run from the weights behind `w0_hash` over the
-//! samples behind `train_root`, with the hyperparameters behind `hyper_hash`.
+//! The training circuit: one chunk of a training set's SGD run. For each epoch `e`, the
+//! weights behind `w_out[e]` are what the declared fixed-point logistic-regression SGD
+//! gives when run from the weights behind `w_in[e]` over the chunk's samples (behind
+//! `train_root`), at the learning rate `lr`.
 //!
-//! Public instances ([`TrainingLayout`]): `train_root, w0_hash, w_hash, hyper_hash`.
+//! Public instances ([`TrainingLayout`]): `train_root ‖ n ‖ lr ‖ w_in[E] ‖ w_out[E]`, where
+//! `train_root` is the chunk's subtree root and `w_in`/`w_out` are `H_Weights` hashes.
+//!
+//! A run over one chunk is the chain `w_in[e + 1] = w_out[e]`; over many, epoch `e` runs
+//! through every chunk in order before epoch `e + 1` starts. The circuit does not chain
+//! its own segments: whoever combines chunk proofs does (the aggregation, or the proof
+//! tree's nodes and root), and commits to `w0_hash = w_in[0]` of the first chunk,
+//! `w_hash = w_out[E − 1]` of the last, and `hyper_hash = H_Hyper(lr, E, F, d, n)`.
 //!
 //! ## What is constrained
 //! 1. **Samples.** `N` slots (the profile's `records`); slot `i` is active when
@@ -14,24 +22,23 @@
 //!    contribute the leaf 0; `train_root` is the depth-`log2 N` root over them
 //!    ([`merkle::root`]): `lineage_core::MerkleTree::new(active leaves, log2 N).root()`.
 //!    Labels are constrained boolean; features are range-checked to `F + 4` bits.
-//! 2. **Hyperparameters.** `lr` is range-checked to `[1, 2^F]`;
-//!    `hyper_hash = H_Hyper(lr, E, F, d, n)` with `E, F, d` constants of the circuit and
-//!    `n` the sum of the flags.
-//! 3. **Initial weights.** Range-checked to `F + 8` bits, `w0_hash = H_Weights(w0, b0)`.
-//!    The circuit takes any start; which ones an attestation may use is the registry's
-//!    check on the public `w0_hash` (`LineageRegistry._publicStart`): the profile's zero
-//!    weights ([`crate::layout::zero_start_hash`]), or, with `baseModelId`, the weights of
-//!    an attested `Valid` base of the same profile (`keccak256(base publisher, w0_hash)`
-//!    must be the base's id, so `w0_hash` is the base's `w_hash`).
-//! 4. **SGD.** `E · N` steps in slot order, each exactly `lineage_core::train::step`:
-//!    every division by a power of two is witnessed as `a = q·2^k + r` with `r`
-//!    range-checked to `[0, 2^k)` and `q` to its signed bound (so `q = ⌊a / 2^k⌋`, the
-//!    native arithmetic shift); the hard sigmoid's two comparisons are sign bits proven by
-//!    range checks; the gradient is multiplied by `a_i`, so an inactive slot changes
-//!    nothing (`⌊0·x / 2^F⌋ = 0`, as the native trainer, which skips it). Every weight
-//!    and the bias is range-checked to `F + 8` bits after every step, as natively.
-//! 5. **Final weights.** The claimed weights are range-checked, hashed into `w_hash`, and
-//!    constrained equal to the re-executed ones.
+//! 2. **Learning rate.** `lr` is range-checked to `[1, 2^F]` and exposed; `n` is exposed.
+//! 3. **Segment starts.** Each `w_in[e]`'s weights are range-checked to `F + 8` bits and
+//!    hashed. Which initial weights an attestation may use is the registry's check on
+//!    the public `w0_hash` (`LineageRegistry._publicStart`): the profile's zero weights
+//!    ([`crate::layout::zero_start_hash`]), or, with `baseModelId`, the weights of an
+//!    attested `Valid` base of the same profile (`keccak256(base publisher, w0_hash)` must
+//!    be the base's id, so `w0_hash` is the base's `w_hash`).
+//! 4. **SGD.** Per epoch, `N` steps in slot order, each exactly
+//!    `lineage_core::train::step`: every division by a power of two is witnessed as
+//!    `a = q·2^k + r` with `r` range-checked to `[0, 2^k)` and `q` to its signed bound (so
+//!    `q = ⌊a / 2^k⌋`, the native arithmetic shift); the hard sigmoid's two comparisons
+//!    are sign bits proven by range checks; the gradient is multiplied by `a_i`, so an
+//!    inactive slot changes nothing (`⌊0·x / 2^F⌋ = 0`, as the native trainer, which
+//!    skips it). Every weight and the bias is range-checked to `F + 8` bits after every
+//!    step, as natively.
+//! 5. **Segment ends.** Each epoch's claimed end weights are range-checked, hashed into
+//!    `w_out[e]`, and constrained equal to the re-executed ones.
 //!
 //! ## Assumptions
 //! Soundness of the arithmetic: every cell is either range-checked or a sum/product of
@@ -91,13 +98,27 @@ pub struct TrainingWitness {
     pub records: Vec<Record>,
     /// Fixed-point learning rate.
     pub lr: i64,
-    /// Initial weights (public through `w0_hash`).
-    pub w0: Weights,
-    /// The trained weights (the model behind `w_hash`).
-    pub weights: Weights,
+    /// Where each epoch's segment starts (public through `w_in[e]`); `starts[0]` is the
+    /// initial weights of a one-chunk run.
+    pub starts: Vec<Weights>,
+    /// Where each epoch's segment ends (public through `w_out[e]`); the last is the
+    /// trained model of a one-chunk run.
+    pub ends: Vec<Weights>,
     /// Test-only: dishonest assignments (see the module docs). Default: none.
     #[doc(hidden)]
     pub tamper: Tamper,
+}
+
+impl TrainingWitness {
+    /// The initial weights (segment 0's start).
+    pub fn w0(&self) -> &Weights {
+        &self.starts[0]
+    }
+
+    /// The trained weights (the last segment's end).
+    pub fn weights(&self) -> &Weights {
+        self.ends.last().unwrap_or(&self.starts[0])
+    }
 }
 
 /// Test-only dishonest assignments. Step `t` is SGD step `epoch · N + slot`.
@@ -107,7 +128,7 @@ pub struct Tamper {
     /// `(t, j, δ)`: after step `t`, weight `j` (the bias when `j = d`) is assigned `δ` more
     /// than its update gives.
     pub update: Option<(usize, usize, i64)>,
-    /// Train with this learning rate while `hyper_hash` takes the witness's.
+    /// Train with this learning rate while the exposed `lr` is the witness's.
     pub train_lr: Option<i64>,
     /// `(i, r)`: train slot `i` on record `r` while its leaf is built from the witness's.
     pub train_record: Option<(usize, Record)>,
@@ -121,7 +142,7 @@ pub struct Tamper {
 #[doc(hidden)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Ablate {
-    /// The claimed final weights equal the re-executed ones.
+    /// Each segment's claimed end weights equal the re-executed ones.
     pub final_weights: bool,
     /// The weight update gate `w' + Δ = w`.
     pub update_gate: bool,
@@ -165,7 +186,9 @@ impl TrainingCircuit {
         }
     }
 
-    /// Trains natively (refusing what the circuit cannot prove) and returns the witness.
+    /// Trains natively from `w0` over `records` as one chunk (refusing what the circuit
+    /// cannot prove) and returns the witness: its segments chain, `starts[e + 1] =
+    /// ends[e]`.
     pub fn witness(
         &self,
         records: Vec<Record>,
@@ -175,8 +198,12 @@ impl TrainingCircuit {
         if records.len() > self.records {
             return Err(TrainError::Capacity { samples: records.len(), capacity: self.records });
         }
-        let weights = train::train(&self.hyper(lr, records.len()), &records, &w0)?;
-        Ok(TrainingWitness { records, lr, w0, weights, tamper: Tamper::default() })
+        let hyper = self.hyper(lr, records.len());
+        let cp = train::checkpoints(&hyper, &records, &w0, records.len().max(1))?;
+        let epochs = self.shape.epochs as usize;
+        let starts = cp.starts.iter().map(|s| s[0].clone()).collect();
+        let ends = (0..epochs).map(|e| cp.end_of(e, 0).clone()).collect();
+        Ok(TrainingWitness { records, lr, starts, ends, tamper: Tamper::default() })
     }
 
     /// The public instances of `witness`, computed natively, in [`TrainingLayout`] order.
@@ -184,11 +211,17 @@ impl TrainingCircuit {
         let leaves = witness.records.iter().map(Record::leaf).collect();
         // The depth is log2 of a power of two and the witness holds at most N records.
         let root = MerkleTree::new(leaves, self.depth()).map(|t| t.root()).unwrap_or_default();
-        let mut out = vec![Fr::zero(); TrainingLayout::LEN];
+        let epochs = self.shape.epochs as usize;
+        let mut out = vec![Fr::zero(); TrainingLayout::len(epochs)];
         out[TrainingLayout::TRAIN_ROOT] = root;
-        out[TrainingLayout::W0_HASH] = witness.w0.hash();
-        out[TrainingLayout::W_HASH] = witness.weights.hash();
-        out[TrainingLayout::HYPER_HASH] = self.hyper(witness.lr, witness.records.len()).hash();
+        out[TrainingLayout::N_RECORDS] = Fr::from(witness.records.len() as u64);
+        out[TrainingLayout::LR] = fr_from_i64(witness.lr);
+        for e in 0..epochs {
+            out[TrainingLayout::w_in(e)] =
+                witness.starts.get(e).map(Weights::hash).unwrap_or_default();
+            out[TrainingLayout::w_out(e, epochs)] =
+                witness.ends.get(e).map(Weights::hash).unwrap_or_default();
+        }
         out
     }
 }
@@ -233,7 +266,14 @@ impl LineageCircuit for TrainingCircuit {
         let lr = one / 8;
         self.witness(records.clone(), lr, w0.clone()).unwrap_or_else(|_| {
             // Unreachable for these small inputs; any shape-correct witness lays out the same.
-            TrainingWitness { records, lr, weights: w0.clone(), w0, tamper: Tamper::default() }
+            let segments = vec![w0; self.shape.epochs as usize];
+            TrainingWitness {
+                records,
+                lr,
+                starts: segments.clone(),
+                ends: segments,
+                tamper: Tamper::default(),
+            }
         })
     }
 
@@ -309,14 +349,11 @@ impl Synth<'_> {
         let train_root = merkle::root(ctx, chip, &leaves);
         let n = gate.sum(ctx, slots.iter().map(|s| s.active));
 
-        // 2. Hyperparameters.
+        // 2. The learning rate.
         let lr = ctx.load_witness(fr_from_i64(self.w.lr));
         let lr_minus_one = gate.sub(ctx, lr, Constant(Fr::one()));
         self.range.range_check(ctx, lr_minus_one, b.frac_bits as usize); // 1 ≤ lr ≤ 2^F
-        let constants = [u64::from(shape.epochs), u64::from(shape.frac_bits), d as u64]
-            .map(|c| ctx.load_constant(Fr::from(c)));
-        let hyper_hash =
-            chip.hash(ctx, gate, Domain::Hyper, &[lr, constants[0], constants[1], constants[2], n]);
+        let exposed_lr = lr;
         let lr = match self.w.tamper.train_lr {
             Some(other) => {
                 let used = ctx.load_witness(fr_from_i64(other));
@@ -328,34 +365,32 @@ impl Synth<'_> {
             None => lr,
         };
 
-        // 3. Initial weights.
-        let mut weights = self.load_weights(ctx, &self.w.w0, d);
-        let w0_hash = chip.hash(ctx, gate, Domain::Weights, &weights);
-
-        // 4. SGD: E epochs over the N slots in order.
-        for epoch in 0..shape.epochs as usize {
+        // 3-5. Per epoch: the segment's start, N steps in slot order, its end.
+        let epochs = shape.epochs as usize;
+        let (mut w_in, mut w_out) = (Vec::with_capacity(epochs), Vec::with_capacity(epochs));
+        for epoch in 0..epochs {
+            let start = self.w.starts.get(epoch).unwrap_or(&self.w.starts[0]);
+            let mut weights = self.load_weights(ctx, start, d);
+            w_in.push(chip.hash(ctx, gate, Domain::Weights, &weights));
             for (i, slot) in slots.iter().enumerate() {
                 self.step(ctx, epoch * self.c.records + i, &mut weights, slot, lr);
             }
-        }
-
-        // 5. The claimed final weights are the re-executed ones.
-        let claimed = self.load_weights(ctx, &self.w.weights, d);
-        if !self.c.ablate.final_weights {
-            for (c, w) in claimed.iter().zip(&weights) {
-                ctx.constrain_equal(c, w);
+            let end = self.w.ends.get(epoch).unwrap_or(&self.w.starts[0]);
+            let claimed = self.load_weights(ctx, end, d);
+            if !self.c.ablate.final_weights {
+                for (c, w) in claimed.iter().zip(&weights) {
+                    ctx.constrain_equal(c, w);
+                }
             }
+            w_out.push(chip.hash(ctx, gate, Domain::Weights, &claimed));
         }
-        let w_hash = chip.hash(ctx, gate, Domain::Weights, &claimed);
 
-        let mut out = vec![train_root; TrainingLayout::LEN];
-        out[TrainingLayout::TRAIN_ROOT] = train_root;
-        out[TrainingLayout::W0_HASH] = w0_hash;
-        out[TrainingLayout::W_HASH] = w_hash;
-        out[TrainingLayout::HYPER_HASH] = hyper_hash;
+        let mut out = vec![train_root, n, exposed_lr];
+        out.extend(w_in);
+        out.extend(w_out);
+        debug_assert_eq!(out.len(), TrainingLayout::len(epochs));
         out
     }
-
     /// `d` feature cells (a missing feature is 0), each within `F + 4` bits.
     fn load_features(
         &self,

@@ -41,6 +41,7 @@ use crate::{
     dataset::content_increases,
     layout::{BodyLayout, DatasetLayout, SLOTS},
     poseidon::{Permute, PoseidonChip},
+    profile::TrainingShape,
 };
 use halo2_base::{
     gates::{GateChip, GateInstructions},
@@ -48,7 +49,50 @@ use halo2_base::{
     AssignedValue, Context,
     QuantumCell::Constant,
 };
-use lineage_core::merkle::empty_root;
+use lineage_core::{merkle::empty_root, poseidon::Domain};
+
+/// The root of the depth-`depth` tree whose leftmost subtree of `height` has the root
+/// `root` and whose other positions are empty: `lineage_core::merkle::root_of_subtrees` of
+/// one subtree, one `merkle_node` with a constant `EMPTY[ℓ]` per level `ℓ`. A chunk's or
+/// the top node's subtree root becomes `train_root` this way.
+pub fn extend_root(
+    ctx: &mut Context<Fr>,
+    chip: &PoseidonChip<impl Permute>,
+    root: AssignedValue<Fr>,
+    height: u32,
+    depth: u32,
+) -> AssignedValue<Fr> {
+    (height..depth).fold(root, |node, level| {
+        let empty = ctx.load_constant(empty_root(level));
+        chip.merkle_node(ctx, node, empty)
+    })
+}
+
+/// The training run's three commitments from its epoch segments, as the attestation
+/// states them: `w0_hash = w_in[0]`, `w_hash = w_out[E − 1]` and
+/// `hyper_hash = H_Hyper(lr, E, F, d, n)` with `E`, `F`, `d` constants of `shape`. The
+/// segments are constrained to chain, `w_out[e] = w_in[e + 1]`: one SGD run, epoch after
+/// epoch. (Within an epoch, across chunks, [`merge`] chains them.)
+pub fn run_commitments(
+    ctx: &mut Context<Fr>,
+    gate: &GateChip<Fr>,
+    chip: &PoseidonChip<impl Permute>,
+    shape: &TrainingShape,
+    lr: AssignedValue<Fr>,
+    n: AssignedValue<Fr>,
+    w_in: &[AssignedValue<Fr>],
+    w_out: &[AssignedValue<Fr>],
+) -> [AssignedValue<Fr>; 3] {
+    let epochs = shape.epochs as usize;
+    assert!(epochs >= 1 && w_in.len() == epochs && w_out.len() == epochs, "one segment per epoch");
+    for e in 1..epochs {
+        ctx.constrain_equal(&w_out[e - 1], &w_in[e]);
+    }
+    let [e, f, d] = [u64::from(shape.epochs), u64::from(shape.frac_bits), shape.features as u64]
+        .map(|c| ctx.load_constant(Fr::from(c)));
+    let hyper = chip.hash(ctx, gate, Domain::Hyper, &[lr, e, f, d, n]);
+    [w_in[0], w_out[epochs - 1], hyper]
+}
 
 /// A body's training words (proven training): the learning rate and each epoch segment's
 /// start and end weight hashes.

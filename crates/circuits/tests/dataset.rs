@@ -8,7 +8,7 @@ use halo2_base::halo2_proofs::{dev::MockProver, halo2curves::bn256::Fr};
 use lineage_circuits::{
     circuit,
     dataset::{license_mask, DatasetCircuit, DatasetWitness, RecordWitness, Relax, WitnessError},
-    layout::{DatasetLayout, SLOTS},
+    layout::{BodyLayout, DatasetLayout, SLOTS},
     profile::{DatasetShape, DEMO},
 };
 use lineage_core::{
@@ -107,7 +107,8 @@ fn leaf_of(preimage: &[Fr; 6]) -> Fr {
     poseidon::hash(Domain::RecordLeaf, preimage)
 }
 
-/// Recomputes the claimed `train_root` over the positions `include` keeps (others are 0).
+/// Recomputes the claimed `train_root` over the positions `include` keeps (others are 0),
+/// and the ends the circuit exposes: position 0's content and the last active one's.
 fn reroot(w: &mut DatasetWitness, include: impl Fn(&RecordWitness) -> bool) {
     let leaves = w
         .records
@@ -115,6 +116,10 @@ fn reroot(w: &mut DatasetWitness, include: impl Fn(&RecordWitness) -> bool) {
         .map(|r| if include(r) { leaf_of(&r.preimage) } else { Fr::zero() })
         .collect();
     w.public.train_root = MerkleTree::new(leaves, CAPACITY.trailing_zeros()).unwrap().root();
+    let content = |r: &RecordWitness| [r.preimage[0], r.preimage[1]];
+    w.public.first = content(&w.records[0]);
+    w.public.last =
+        w.records.iter().skip(1).filter(|r| r.active).last().map_or(w.public.first, content);
 }
 
 fn slot_of(r: &RecordWitness) -> usize {
@@ -166,6 +171,40 @@ fn train_root_is_the_native_training_set_root() {
     assert_eq!(inst[DatasetLayout::TRAIN_ROOT], w.public.train_root);
     assert_eq!(inst[DatasetLayout::cert_root(1)], ds[1].root);
     assert_eq!(inst[DatasetLayout::count(0)], Fr::from(2));
+}
+
+/// The exposed `first`/`last` are the first and last active records' content halves,
+/// whatever the padding holds: another record's, a padding slot's or swapped halves are
+/// refused.
+#[test]
+fn first_and_last_are_the_active_records_ends() {
+    let w = honest();
+    let c = small();
+    let (builder, instances) = circuit::mock(&c, &w);
+    let pre = |i: usize| w.records[i].preimage;
+    let n = w.public.n_records as usize;
+    assert!(n < CAPACITY, "the honest witness has padding");
+    assert_eq!(&instances[BodyLayout::FIRST_HI..BodyLayout::FIRST_LO + 1], &pre(0)[..2]);
+    assert_eq!(&instances[BodyLayout::LAST_HI..BodyLayout::LAST_LO + 1], &pre(n - 1)[..2]);
+    let run = |inst: Vec<Fr>| MockProver::run(c.shape.k, &builder, vec![inst]).unwrap().verify();
+    assert!(run(instances.clone()).is_ok());
+    let with = |at: usize, words: [Fr; 2]| {
+        let mut inst = instances.clone();
+        inst[at..at + 2].copy_from_slice(&words);
+        inst
+    };
+    let second = [pre(1)[0], pre(1)[1]];
+    assert!(run(with(BodyLayout::FIRST_HI, second)).is_err(), "first from the second record");
+    assert!(run(with(BodyLayout::LAST_HI, [Fr::zero(); 2])).is_err(), "last from padding");
+    let before_last = [pre(n - 2)[0], pre(n - 2)[1]];
+    assert!(run(with(BodyLayout::LAST_HI, before_last)).is_err(), "last one record early");
+    let swapped = [pre(n - 1)[1], pre(n - 1)[0]];
+    assert!(run(with(BodyLayout::LAST_HI, swapped)).is_err(), "halves swapped");
+
+    // No active record: both are zero.
+    let empty = small().witness(&datasets(), &[], ALL_THREE).unwrap();
+    assert_eq!(empty.public.first, [Fr::zero(); 2]);
+    assert!(accepts(&small(), &empty));
 }
 
 #[test]

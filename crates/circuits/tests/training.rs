@@ -82,9 +82,10 @@ fn honest(seed: u64) -> (TrainingCircuit, TrainingWitness) {
     }
 }
 
-/// The native SGD, step by step, with `hook` run after every step `t = epoch·N + i`
-/// and the logit's quotient moved by `shift(t)`; with no hook and no shift it is
-/// `train::step` (checked below), so tests can build what a dishonest run yields.
+/// The native SGD from `w`'s initial weights, step by step, with `hook` run after every
+/// step `t = epoch·N + i` and the logit's quotient moved by `shift(t)`; returns the
+/// weights at the end of each epoch. With no hook and no shift it is `train::step`
+/// (checked below), so tests can build what a dishonest run yields.
 fn run(
     c: &TrainingCircuit,
     w: &TrainingWitness,
@@ -92,9 +93,10 @@ fn run(
     lr: i64,
     mut hook: impl FnMut(usize, &mut Weights),
     shift: impl Fn(usize) -> i64,
-) -> Weights {
+) -> Vec<Weights> {
     let b = Bounds::new(F);
-    let mut weights = w.w0.clone();
+    let mut weights = w.w0().clone();
+    let mut ends = Vec::new();
     for epoch in 0..c.shape.epochs as usize {
         for (i, r) in records.iter().enumerate() {
             let t = epoch * c.records + i;
@@ -108,13 +110,27 @@ fn run(
             weights.bias -= g;
             hook(t, &mut weights);
         }
+        ends.push(weights.clone());
     }
-    weights
+    ends
 }
 
-fn with_w_hash(c: &TrainingCircuit, w: &TrainingWitness, weights: &Weights) -> Vec<Fr> {
+/// Sets `w`'s segments to one chained run from its initial weights with these epoch ends.
+fn chain(w: &mut TrainingWitness, ends: Vec<Weights>) {
+    w.starts = std::iter::once(w.w0().clone()).chain(ends[..ends.len() - 1].to_vec()).collect();
+    w.ends = ends;
+}
+
+/// `w`'s instances with the segments of a chained run with these epoch ends.
+fn with_run(c: &TrainingCircuit, w: &TrainingWitness, ends: Vec<Weights>) -> Vec<Fr> {
+    let mut run = w.clone();
+    chain(&mut run, ends);
     let mut inst = c.instances(w);
-    inst[TrainingLayout::W_HASH] = weights.hash();
+    let epochs = c.shape.epochs as usize;
+    for e in 0..epochs {
+        inst[TrainingLayout::w_in(e)] = run.starts[e].hash();
+        inst[TrainingLayout::w_out(e, epochs)] = run.ends[e].hash();
+    }
     inst
 }
 
@@ -127,7 +143,8 @@ fn native_and_circuit_agree_bit_for_bit_over_many_seeds() {
         let (records, lr, w0) = random_run(&c, &mut rng);
         let Ok(w) = c.witness(records, lr, w0) else { continue };
         // The restated step used by the negative tests is the trainer's.
-        assert_eq!(run(&c, &w, &w.records, w.lr, |_, _| {}, |_| 0), w.weights);
+        assert_eq!(run(&c, &w, &w.records, w.lr, |_, _| {}, |_| 0), w.ends);
+        assert_eq!(w.starts[1..], w.ends[..w.ends.len() - 1], "one chained run");
         let native = c.instances(&w);
         let (builder, values) = circuit::mock(&c, &w);
         assert_eq!(values, native, "seed {seed}: the circuit computed other public values");
@@ -136,7 +153,7 @@ fn native_and_circuit_agree_bit_for_bit_over_many_seeds() {
         negative_features +=
             usize::from(w.records.iter().flat_map(|r| &r.features).any(|&x| x < 0));
         negative_weights +=
-            usize::from(w.weights.w.iter().chain([&w.weights.bias]).any(|&v| v < 0));
+            usize::from(w.weights().w.iter().chain([&w.weights().bias]).any(|&v| v < 0));
         proved += 1;
     }
     assert!(proved >= 48, "only {proved} of 64 random runs trained within bounds");
@@ -157,26 +174,47 @@ fn demo_profile_accepts_an_honest_run_with_padding() {
         })
         .collect();
     let w = c.witness(records, ONE / 4, Weights::zeros(8)).unwrap();
-    assert!(w.weights.accuracy(&w.records, F) > 0.85);
+    assert!(w.weights().accuracy(&w.records, F) > 0.85);
     let native = c.instances(&w);
     let (builder, values) = circuit::mock(&c, &w);
     assert_eq!(values, native);
     assert!(MockProver::run(c.k(), &builder, vec![native.clone()]).unwrap().verify().is_ok());
     // The same instances with one more (padding) sample claimed active are refused.
     let mut other = native;
-    other[TrainingLayout::HYPER_HASH] = c.hyper(w.lr, 49).hash();
+    other[TrainingLayout::N_RECORDS] = Fr::from(49u64);
     assert!(MockProver::run(c.k(), &builder, vec![other]).unwrap().verify().is_err());
 }
 
 #[test]
-fn tampered_final_weights_are_rejected() {
-    let (c, mut w) = honest(1);
-    w.weights.w[1] += 1;
-    let inst = c.instances(&w); // w_hash of the tampered weights
-    assert!(!accepts(&c, &w, &inst));
-    let ablated =
-        TrainingCircuit { ablate: Ablate { final_weights: true, ..Ablate::default() }, ..c };
-    assert!(accepts(&ablated, &w, &inst), "must pass once the final equality is removed");
+fn tampered_segment_end_weights_are_rejected() {
+    let (c, w) = honest(1);
+    let ablated = TrainingCircuit {
+        ablate: Ablate { final_weights: true, ..Ablate::default() },
+        ..c.clone()
+    };
+    for e in 0..c.shape.epochs as usize {
+        let mut w = w.clone();
+        w.ends[e].w[1] += 1;
+        let inst = c.instances(&w); // w_out[e] of the tampered weights
+        assert!(!accepts(&c, &w, &inst), "epoch {e}");
+        assert!(accepts(&ablated, &w, &inst), "must pass once the end equality is removed");
+    }
+}
+
+/// A segment may start from any weights (the next chunk's or epoch's link is checked
+/// where proofs are combined), and what it proves is the run from exactly those.
+#[test]
+fn a_segment_starts_from_its_committed_weights() {
+    let (c, mut w) = honest(9);
+    w.starts[1].bias += ONE / 8;
+    let from_other = c.witness(w.records.clone(), w.lr, w.starts[1].clone()).unwrap();
+    w.ends[1] = from_other.ends[0].clone(); // epoch 1 run from the moved start
+    let inst = c.instances(&w);
+    assert!(accepts(&c, &w, &inst));
+    assert_ne!(inst[TrainingLayout::w_in(1)], inst[TrainingLayout::w_out(0, 2)]);
+    let mut claimed = inst.clone();
+    claimed[TrainingLayout::w_in(1)] = w.ends[0].hash(); // the chained start
+    assert!(!accepts(&c, &w, &claimed));
 }
 
 #[test]
@@ -184,7 +222,7 @@ fn one_tampered_intermediate_update_is_rejected() {
     let (c, mut w) = honest(2);
     let t = 1; // epoch 0, slot 1: an update with more steps after it
     let delta = ONE / 2;
-    w.weights = run(
+    let ends = run(
         &c,
         &w,
         &w.records,
@@ -196,6 +234,7 @@ fn one_tampered_intermediate_update_is_rejected() {
         },
         |_| 0,
     );
+    chain(&mut w, ends);
     w.tamper = Tamper { update: Some((t, 0, delta)), ..Tamper::default() };
     let inst = c.instances(&w);
     assert!(!accepts(&c, &w, &inst));
@@ -209,11 +248,11 @@ fn a_learning_rate_other_than_the_committed_one_is_rejected() {
     let (c, w) = honest(3);
     let other_lr = w.lr + ONE / 16;
     let trained = run(&c, &w, &w.records, other_lr, |_, _| {}, |_| 0);
-    let claimed = with_w_hash(&c, &w, &trained); // hyper_hash still commits to w.lr
+    let claimed = with_run(&c, &w, trained.clone()); // lr is still w.lr
 
-    // Training honestly with the other rate cannot produce the committed hyper_hash.
-    let mut honest_other = c.witness(w.records.clone(), other_lr, w.w0.clone()).unwrap();
-    assert_eq!(honest_other.weights, trained);
+    // Training honestly with the other rate cannot produce the committed lr.
+    let mut honest_other = c.witness(w.records.clone(), other_lr, w.w0().clone()).unwrap();
+    assert_eq!(honest_other.ends, trained);
     assert!(!accepts(&c, &honest_other, &claimed));
 
     // Hashing the committed rate while training with the other one breaks the link.
@@ -230,10 +269,10 @@ fn a_swapped_sample_is_rejected() {
     let mut swapped = w.records.clone();
     swapped[1] = record(9, w.records[0].features.iter().map(|x| -x).collect(), 1);
     let trained = run(&c, &w, &swapped, w.lr, |_, _| {}, |_| 0);
-    assert_ne!(trained, w.weights);
-    let claimed = with_w_hash(&c, &w, &trained); // train_root of the original records
+    assert_ne!(trained, w.ends);
+    let claimed = with_run(&c, &w, trained); // train_root of the original records
 
-    let mut on_swapped = c.witness(swapped.clone(), w.lr, w.w0.clone()).unwrap();
+    let mut on_swapped = c.witness(swapped.clone(), w.lr, w.w0().clone()).unwrap();
     assert!(!accepts(&c, &on_swapped, &claimed), "train_root must not match");
 
     on_swapped.records = w.records.clone();
@@ -250,11 +289,12 @@ fn a_feature_outside_its_bound_is_rejected() {
     let mut records = w.records.clone();
     records[0].features[2] = 1 << (F + train::FEATURE_INT_BITS); // one past the bound
     assert!(matches!(
-        c.witness(records.clone(), w.lr, w.w0.clone()),
+        c.witness(records.clone(), w.lr, w.w0().clone()),
         Err(TrainError::FeatureOutOfRange { sample: 0, feature: 2, .. })
     ));
-    let weights = run(&c, &w, &records, w.lr, |_, _| {}, |_| 0);
-    let bad = TrainingWitness { records, weights, ..w };
+    let ends = run(&c, &w, &records, w.lr, |_, _| {}, |_| 0);
+    let mut bad = TrainingWitness { records, ..w };
+    chain(&mut bad, ends);
     let inst = c.instances(&bad);
     assert!(!accepts(&c, &bad, &inst));
     let ablated =
@@ -267,7 +307,8 @@ fn a_rounding_other_than_floor_is_rejected() {
     // The prover moves one unit from the logit's remainder to its quotient (r < 0).
     let (c, mut w) = honest(6);
     let t = 2;
-    w.weights = run(&c, &w, &w.records, w.lr, |_, _| {}, |s| i64::from(s == t));
+    let ends = run(&c, &w, &w.records, w.lr, |_, _| {}, |s| i64::from(s == t));
+    chain(&mut w, ends);
     w.tamper = Tamper { rounding: Some((t, 1)), ..Tamper::default() };
     let inst = c.instances(&w);
     assert!(!accepts(&c, &w, &inst));
@@ -328,13 +369,14 @@ fn a_hole_in_the_active_prefix_is_rejected() {
     let (c, mut w) = honest(8);
     let kept: Vec<Record> =
         w.records.iter().enumerate().filter(|(i, _)| *i != 1).map(|(_, r)| r.clone()).collect();
-    w.weights = run(&c, &w, &kept, w.lr, |_, _| {}, |_| 0);
+    let ends = run(&c, &w, &kept, w.lr, |_, _| {}, |_| 0);
+    chain(&mut w, ends);
     let mut leaves: Vec<Fr> = w.records.iter().map(Record::leaf).collect();
     leaves[1] = Fr::zero();
     let mut inst = c.instances(&w);
     inst[TrainingLayout::TRAIN_ROOT] =
         lineage_core::MerkleTree::new(leaves, c.depth()).unwrap().root();
-    inst[TrainingLayout::HYPER_HASH] = c.hyper(w.lr, w.records.len() - 1).hash();
+    inst[TrainingLayout::N_RECORDS] = Fr::from(w.records.len() as u64 - 1);
     w.tamper = Tamper { hole: Some(1), ..Tamper::default() };
     assert!(!accepts(&c, &w, &inst));
     let ablated = TrainingCircuit { ablate: Ablate { prefix: true, ..Ablate::default() }, ..c };

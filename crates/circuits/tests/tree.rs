@@ -16,7 +16,8 @@ use halo2_base::{
 use lineage_circuits::{
     circuit::BLINDING_ROWS,
     poseidon::GatePermutation,
-    tree::{merge_ablated, Ablate, Body, Level, Segments},
+    profile::TrainingShape,
+    tree::{extend_root, merge_ablated, run_commitments, Ablate, Body, Level, Segments},
     PoseidonChip,
 };
 use lineage_core::merkle::{empty_root, MerkleTree};
@@ -259,4 +260,69 @@ fn dropped_padded_or_foreign_chunks_prove_another_statement() {
     let steps = [(0, 1, 0, level(1)), (2, 2, 1, wrong_level), (3, 4, 0, level(2))];
     assert!(!accepts(&cs, &steps, ok, Some(&expected)));
     assert_ne!(empty_root(C_BITS), empty_root(C_BITS + 1));
+}
+
+/// A chunk's root extended to depth 20 is the whole set's `train_root` (for a set that
+/// fits the chunk), and a root extended from the wrong height is not.
+#[test]
+fn a_chunk_root_extends_to_the_training_set_root() {
+    let recs = records(3);
+    let leaves: Vec<Fr> = recs.iter().map(|r| r.leaf).collect();
+    let chunk_root = MerkleTree::new(leaves.clone(), C_BITS).unwrap().root();
+    let expected = MerkleTree::new(leaves, 20).unwrap().root();
+    let run = |height: u32| {
+        let mut b = BaseCircuitBuilder::<Fr>::from_stage(CircuitBuilderStage::Mock)
+            .use_k(K as usize)
+            .use_instance_columns(1);
+        let chip = PoseidonChip::new(GatePermutation::new());
+        let ctx = b.main(0);
+        let root = ctx.load_witness(chunk_root);
+        let top = extend_root(ctx, &chip, root, height, 20);
+        b.assigned_instances[0].push(top);
+        b.calculate_params(Some(BLINDING_ROWS));
+        MockProver::run(K, &b, vec![vec![expected]]).unwrap().verify().is_ok()
+    };
+    assert!(run(C_BITS));
+    assert!(!run(C_BITS + 1), "one level short");
+    assert!(!run(C_BITS - 1), "one level too many");
+}
+
+/// The run's commitments: `w0_hash` is the first segment's start, `w_hash` the last one's
+/// end, `hyper_hash` the native `Hyper::hash` with the shape's constants; segments that do
+/// not chain from one epoch to the next are refused.
+#[test]
+fn run_commitments_chain_the_epochs() {
+    let shape = TrainingShape { features: 3, epochs: 3, frac_bits: 16, k: 15, lookup_bits: 14 };
+    let (lr, n) = (16_384i64, 10usize);
+    let hyper = lineage_core::train::Hyper {
+        lr,
+        epochs: shape.epochs,
+        frac_bits: shape.frac_bits,
+        features: shape.features,
+        samples: n,
+    };
+    let honest_in = [w(0, 0), w(1, 0), w(2, 0)];
+    let honest_out = [w(1, 0), w(2, 0), w(3, 0)];
+    let run = |w_in: [Fr; 3], w_out: [Fr; 3]| {
+        let mut b = BaseCircuitBuilder::<Fr>::from_stage(CircuitBuilderStage::Mock)
+            .use_k(K as usize)
+            .use_instance_columns(1);
+        let gate = GateChip::default();
+        let chip = PoseidonChip::new(GatePermutation::new());
+        let ctx = b.main(0);
+        let [lr, n] = [Fr::from(lr as u64), Fr::from(n as u64)].map(|v| ctx.load_witness(v));
+        let (w_in, w_out) = (ctx.assign_witnesses(w_in), ctx.assign_witnesses(w_out));
+        let out = run_commitments(ctx, &gate, &chip, &shape, lr, n, &w_in, &w_out);
+        b.assigned_instances[0].extend(out);
+        b.calculate_params(Some(BLINDING_ROWS));
+        let expected = vec![w(0, 0), w(3, 0), hyper.hash()];
+        MockProver::run(K, &b, vec![expected]).unwrap().verify().is_ok()
+    };
+    assert!(run(honest_in, honest_out));
+    let mut broken = honest_in;
+    broken[2] += Fr::one();
+    assert!(!run(broken, honest_out), "epoch 2 does not start where epoch 1 ended");
+    let mut broken = honest_out;
+    broken[0] += Fr::one();
+    assert!(!run(honest_in, broken), "epoch 0 does not end where epoch 1 starts");
 }

@@ -126,6 +126,15 @@ impl Source<'_> {
             out.extend(self.load(p.as_ref())?);
         }
         sort_training_order(&mut out);
+        // The proofs count every work once (ascending content, strictly): refuse a repeat
+        // here, where the user can still see which one.
+        if let Some(pair) = out.windows(2).find(|p| p[0].content == p[1].content) {
+            bail!(
+                "work {} appears more than once in the training data: each work is trained \
+                 on (and counted for royalties) once",
+                pair[0].content
+            );
+        }
         Ok(out)
     }
 }

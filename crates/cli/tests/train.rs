@@ -76,8 +76,9 @@ fn trains_a_real_model_on_the_sample() {
         serde_json::from_str(&std::fs::read_to_string(&model_path).unwrap()).unwrap();
     assert_eq!(plain, fr_to_hex(&atelier_model.w_hash));
 
-    // train_root is the depth log2(N) = 6 tree of the same records in the training order
-    // (ascending content, not the file's order), and a manifest trains exactly as its JSONL.
+    // train_root is the depth-20 tree (the profile's max_records) of the same records in
+    // the training order (ascending content, not the file's order), and a manifest trains
+    // exactly as its JSONL.
     let manifest = dir.path().join("atelier.json");
     let root = ok(&["dataset", "build", s(&atelier), "--depth", "6", "-o", s(&manifest)]);
     let built: DatasetManifest =
@@ -85,7 +86,7 @@ fn trains_a_real_model_on_the_sample() {
     let mut records: Vec<Record> = built.records.into_iter().map(|r| r.record).collect();
     sort_training_order(&mut records);
     let leaves = records.iter().map(Record::leaf).collect();
-    let in_training_order = MerkleTree::new(leaves, 6).unwrap().root();
+    let in_training_order = MerkleTree::new(leaves, 20).unwrap().root();
     assert_eq!(atelier_model.train_root, in_training_order);
     assert_ne!(fr_to_hex(&in_training_order), root, "the sample file is not in content order");
     let from_manifest =
@@ -160,8 +161,8 @@ fn refuses_what_cannot_be_trained_or_proved() {
     fails(&["--data", a, "--lr", "0"], "outside [2^-16, 1]");
     fails(&["--data", a, "--lr", "0.25", "--profile", "huge"], "unknown profile");
     fails(
-        &["--data", a, "--data", a, "--data", a, "--lr", "0.25"],
-        "72 training samples do not fit the capacity of 64",
+        &["--data", a, "--data", a, "--lr", "0.25"],
+        "appears more than once in the training data",
     );
 
     let manifest = dir.path().join("coarse.json");
@@ -181,4 +182,43 @@ fn refuses_what_cannot_be_trained_or_proved() {
     fails(&["--data", s(&short), "--lr", "0.25"], "has 2 features, expected 8");
     let big = write("big.jsonl", "\"features\": [16, 0, 0, 0, 0, 0, 0, 0], \"label\": 1");
     fails(&["--data", s(&big), "--lr", "0.25"], "outside the fixed-point bound");
+}
+
+/// `lineage sample --records N` writes a larger corpus that `dataset build` and `train`
+/// take: 300 records (over the demo's chunk capacity of 64) train into one model whose
+/// `train_root` is the depth-20 tree of all of them; a size below 2 is refused.
+#[test]
+fn trains_on_a_larger_sample_than_one_chunk() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("big");
+    ok(&["sample", "--records", "300", "-o", s(&root)]);
+    let mut manifests = Vec::new();
+    for name in ["atelier", "harbor"] {
+        let m = dir.path().join(format!("{name}.json"));
+        let jsonl = root.join(name).join("records.jsonl");
+        ok(&["dataset", "build", s(&jsonl), "--depth", "8", "-o", s(&m)]);
+        manifests.push(m);
+    }
+    let model_path = dir.path().join("model.json");
+    let (a, b) = (s(&manifests[0]), s(&manifests[1]));
+    ok(&["train", "--data", a, "--data", b, "--lr", "0.25", "-o", s(&model_path)]);
+    let model: ModelFile =
+        serde_json::from_str(&std::fs::read_to_string(&model_path).unwrap()).unwrap();
+    assert_eq!(model.hyper.samples, 300);
+    assert!(model.training_accuracy > 0.8, "learnable: {}", model.training_accuracy);
+    let mut records: Vec<Record> = manifests
+        .iter()
+        .flat_map(|m| {
+            let m: DatasetManifest =
+                serde_json::from_str(&std::fs::read_to_string(m).unwrap()).unwrap();
+            m.records.into_iter().map(|r| r.record)
+        })
+        .collect();
+    sort_training_order(&mut records);
+    let leaves = records.iter().map(Record::leaf).collect();
+    assert_eq!(model.train_root, MerkleTree::new(leaves, 20).unwrap().root());
+
+    let out = lineage(&["sample", "--records", "1", "-o", s(&dir.path().join("tiny"))]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--records"));
 }

@@ -51,14 +51,26 @@ impl SplitMix {
     }
 }
 
-/// Every file of the sample corpus, in a fixed order.
+/// Records of the default sample ([`WORKS_PER_DATASET`] per dataset): the demo's.
+pub const DEFAULT_RECORDS: usize = DATASETS.len() * WORKS_PER_DATASET;
+
+/// Every file of the default sample corpus, in a fixed order.
 pub fn sample_files() -> Vec<SampleFile> {
+    sample_corpus(DEFAULT_RECORDS)
+}
+
+/// Every file of a sample corpus of `records` works, in a fixed order: the first dataset
+/// holds `ceil(records / 2)` of them, the second the rest, with the same creators,
+/// licenses and labelling rule as the default sample (whose files are
+/// `sample_corpus(DEFAULT_RECORDS)`). Deterministic: the same `records`, the same bytes.
+pub fn sample_corpus(records: usize) -> Vec<SampleFile> {
     let weights = [0.9, -0.7, 0.5, 0.3, -0.4, 0.6, -0.2, 0.1];
     let mut rng = SplitMix(0x0114_EA6E);
     let mut files = Vec::new();
     for (d, name) in DATASETS.iter().enumerate() {
         let mut lines = Vec::new();
-        for i in 0..WORKS_PER_DATASET {
+        let works = records / DATASETS.len() + usize::from(d < records % DATASETS.len());
+        for i in 0..works {
             let path = format!("works/{name}-{i:03}.txt");
             let mut body = format!("Lineage sample work {name}/{i:03}\n");
             for _ in 0..(4 + rng.next() % 12) {
@@ -92,6 +104,49 @@ pub fn sample_files() -> Vec<SampleFile> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use sha2::{Digest, Sha256};
+
+    fn digest(files: &[SampleFile]) -> String {
+        let mut sorted: Vec<&SampleFile> = files.iter().collect();
+        sorted.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut h = Sha256::new();
+        for f in sorted {
+            h.update(&f.bytes);
+        }
+        hex::encode(h.finalize())
+    }
+
+    /// The default sample is the demo's, byte for byte: its digest was taken before
+    /// `sample_corpus` took a size (`lineage sample -o S && find S -type f | sort | xargs
+    /// cat | sha256sum`).
+    #[test]
+    fn the_default_sample_is_unchanged() {
+        assert_eq!(
+            digest(&sample_files()),
+            "6a1a54fba4aaafa7f9160ca8b2ec780656a8fd28abdcc5198aa0761a7e57a691"
+        );
+    }
+
+    #[test]
+    fn any_size_splits_between_the_datasets_and_stays_learnable() {
+        for n in [2, 3, 49, 1000] {
+            let files = sample_corpus(n);
+            let jsonl: Vec<String> = files
+                .iter()
+                .filter(|f| f.path.ends_with("records.jsonl"))
+                .map(|f| String::from_utf8(f.bytes.clone()).unwrap())
+                .collect();
+            let counts: Vec<usize> = jsonl.iter().map(|j| j.lines().count()).collect();
+            assert_eq!(counts, vec![n.div_ceil(2), n / 2], "n = {n}");
+            assert_eq!(files.len(), n + 2);
+            let ones: usize = jsonl.iter().map(|j| j.matches("\"label\":1").count()).sum();
+            if n >= 1000 {
+                assert!(ones > n / 4 && ones < 3 * n / 4, "labels mixed: {ones} of {n}");
+            }
+        }
+        assert_eq!(sample_corpus(1000), sample_corpus(1000));
+    }
 
     #[test]
     fn deterministic_and_mixed() {

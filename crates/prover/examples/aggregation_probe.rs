@@ -18,7 +18,10 @@
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
-use lineage_circuits::profile::{DatasetShape, Profile, DEMO};
+use lineage_circuits::{
+    profile::{DatasetShape, Profile, DEMO},
+    training::TrainingCircuit,
+};
 use lineage_core::{
     manifest::DatasetManifest,
     record::sort_training_order,
@@ -57,10 +60,9 @@ fn main() {
 
     let setup = Setup::dev(&profile, &mut log).unwrap();
     log(&format!("aggregation config {:?}", setup.aggregate_keys.config));
-    let dataset = setup.dataset.witness(&manifests, &records, mask).unwrap();
+    let dataset = setup.chunk.dataset.witness(&manifests, &records, mask).unwrap();
     let one = Bounds::new(profile.training.frac_bits).one();
-    let training = setup
-        .training
+    let training = TrainingCircuit::new(&profile)
         .witness(records, one / 4, Weights::zeros(profile.training.features))
         .unwrap();
     let (proof, timings) = setup.prove_timed(&dataset, &training, &mut log).unwrap();

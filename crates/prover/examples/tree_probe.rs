@@ -32,7 +32,9 @@ use halo2_base::{
         poly::{commitment::Params, kzg::commitment::ParamsKZG},
     },
 };
-use lineage_circuits::{circuit::BLINDING_ROWS, profile::DEMO_DECLARED, LineageCircuit};
+use lineage_circuits::{
+    chunk::ChunkWitness, circuit::BLINDING_ROWS, profile::DEMO_DECLARED, LineageCircuit,
+};
 use lineage_core::{manifest::DatasetManifest, record::sort_training_order, Record};
 use lineage_prover::{
     artifacts::{self, SrsSource},
@@ -177,14 +179,21 @@ fn main() {
         manifests.iter().flat_map(|m| m.records.iter().map(|r| r.record.clone())).collect();
     sort_training_order(&mut records);
     let mask = records.iter().fold(0, |m, r| m | r.license.mask_bit());
-    let witness = setup.dataset.witness(&manifests, &records, mask).unwrap();
-    let ds_params = &setup.params[&setup.dataset.k()];
+    let witness = ChunkWitness {
+        dataset: setup.chunk.dataset.witness(&manifests, &records, mask).unwrap(),
+        training: None,
+    };
+    let ds_params = &setup.params[&setup.chunk.k()];
     reset_peak();
     let t = Instant::now();
     let (proof, instances) =
-        kzg::prove(ds_params, &setup.dataset_keys, &setup.dataset, &witness).unwrap();
-    log(&format!("dataset chunk: prove {:.1} s, peak {:.2} GB", t.elapsed().as_secs_f64(), peak_gb()));
-    let dataset = kzg::snark(ds_params, setup.dataset_keys.vk(), proof, instances);
+        kzg::prove(ds_params, &setup.chunk_keys, &setup.chunk, &witness).unwrap();
+    log(&format!(
+        "dataset chunk: prove {:.1} s, peak {:.2} GB",
+        t.elapsed().as_secs_f64(),
+        peak_gb()
+    ));
+    let dataset = kzg::snark(ds_params, setup.chunk_keys.vk(), proof, instances);
     drop(setup);
 
     log(&format!("dev SRS k={k} ({})", srs::DEV_WARNING));

@@ -1,16 +1,24 @@
-//! One proof for the chain: the dataset proof and the training proof aggregated with
-//! snark-verifier's `AggregationCircuit` (SHPLONK), its EVM verifier, and its native
-//! verification (the same checks the verifier contract runs).
+//! One proof for the chain: a chunk proof aggregated with snark-verifier's
+//! `AggregationCircuit` (SHPLONK), its EVM verifier, and its native verification (the same
+//! checks the verifier contract runs).
 //!
-//! Two kinds of aggregation ([`TrainingKind`]):
-//! - **proven training**: the dataset and training proofs. The public values follow
-//!   [`AggregateLayout`]: the 12 accumulator limbs, the 11 dataset instances, then the
-//!   training proof's `w0_hash`, `w_hash` and `hyper_hash`. The two proofs' `train_root`s
-//!   are constrained equal in-circuit and exposed once.
-//! - **declared training**: the dataset proof alone, bound to a model file's SHA-256. The
-//!   public values follow [`DeclaredLayout`]: the accumulator, the dataset instances, then
-//!   the hash's two 128-bit big-endian halves. The halves are witnesses of the aggregation
-//!   circuit, range-checked to 128 bits and exposed: the proof verifies for that hash only.
+//! The inner proof is the profile's chunk circuit (`lineage_circuits::chunk`), whose public
+//! words are a chunk body (`BodyLayout`). Two kinds of aggregation ([`TrainingKind`]):
+//! - **proven training**: the chunk proves the dataset and the training run. The public
+//!   values follow [`AggregateLayout`]: the 12 accumulator limbs, the 11 dataset words, then
+//!   `w0_hash`, `w_hash` and `hyper_hash`, which the aggregation derives from the chunk's
+//!   epoch segments (chained, `lineage_circuits::tree::run_commitments`).
+//! - **declared training**: the chunk proves the dataset alone, bound to a model file's
+//!   SHA-256. The public values follow [`DeclaredLayout`]: the accumulator, the dataset
+//!   words, then the hash's two 128-bit big-endian halves. The halves are witnesses of the
+//!   aggregation circuit, range-checked to 128 bits and exposed: the proof verifies for that
+//!   hash only.
+//!
+//! In both, the chunk's `train_root` is the root of its subtree of the training-set tree
+//! (depth `log2` of the profile's chunk capacity). The aggregation extends it with empty
+//! subtrees to the profile's `train_depth` and exposes that: `train_root` has one depth
+//! for any training set, one chunk or a proof tree of many. The chunk's `first`/`last`
+//! words only matter between chunks and are not exposed.
 
 use crate::Error;
 use halo2_base::{
@@ -34,9 +42,13 @@ use halo2_base::{
     AssignedValue, Context,
 };
 use lineage_circuits::{
+    chunk::ChunkCircuit,
     circuit::BLINDING_ROWS,
-    layout::{AggregateLayout, DatasetLayout, DeclaredLayout, TrainingLayout},
+    layout::{AggregateLayout, DatasetLayout, DeclaredLayout},
+    poseidon::GatePermutation,
     profile::TrainingKind,
+    tree::{extend_root, run_commitments, Body},
+    PoseidonChip, Profile,
 };
 use lineage_core::record::ContentHash;
 use rand::SeedableRng;
@@ -73,20 +85,18 @@ impl AggregateKeys {
     }
 }
 
-/// The inner proofs of one aggregation, by kind.
+/// The inner proof of one aggregation, by kind.
 #[derive(Debug)]
 pub enum Inner {
-    /// Proven training: the dataset proof and the training proof of the same records.
+    /// Proven training: the chunk proof of the dataset and the training run.
     Proven {
-        /// The dataset proof.
-        dataset: Snark,
-        /// The training proof.
-        training: Snark,
+        /// The chunk proof.
+        chunk: Snark,
     },
-    /// Declared training: the dataset proof and the model file's SHA-256.
+    /// Declared training: the chunk proof of the dataset and the model file's SHA-256.
     Declared {
-        /// The dataset proof.
-        dataset: Snark,
+        /// The chunk proof.
+        chunk: Snark,
         /// The model hash (`model-sha256-v1`).
         model: ContentHash,
     },
@@ -100,12 +110,9 @@ pub const fn instances_len(kind: TrainingKind) -> usize {
     }
 }
 
-/// The instance counts of a `kind`'s inner proofs, in aggregation order.
-fn inner_lens(kind: TrainingKind) -> &'static [usize] {
-    match kind {
-        TrainingKind::Proven => &[DatasetLayout::LEN, TrainingLayout::LEN],
-        TrainingKind::Declared => &[DatasetLayout::LEN],
-    }
+/// The instance count of a profile's chunk proof.
+fn chunk_len(profile: &Profile) -> usize {
+    ChunkCircuit::new(profile).instances_len()
 }
 
 /// An aggregated proof and its public values ([`AggregateLayout`] or [`DeclaredLayout`]
@@ -120,42 +127,44 @@ pub struct AggregateProof {
 
 /// Exposes the public values after the accumulator. Must run identically at key generation
 /// and proving (`model` only changes witness values).
-/// - Proven (`model` is `None`): the dataset instances and the training instances in
-///   [`AggregateLayout`] order, the two `train_root`s constrained equal.
-/// - Declared (`model` is the hash's halves): the dataset instances, then each half as a
+/// - Proven (`model` is `None`): the chunk's dataset words, then the run's commitments
+///   from its segments ([`AggregateLayout`]).
+/// - Declared (`model` is the hash's halves): the dataset words, then each half as a
 ///   witness range-checked to 128 bits ([`DeclaredLayout`]).
-fn lay_out(agg: &mut AggregationCircuit, model: Option<[Fr; 2]>) {
+///
+/// Either way `train_root` is the chunk root extended to the profile's `train_depth`.
+fn lay_out(agg: &mut AggregationCircuit, profile: &Profile, model: Option<[Fr; 2]>) {
     let prev = agg.previous_instances().clone();
-    let dataset = &prev[0];
-    assert_eq!(dataset.len(), DatasetLayout::LEN, "dataset snark first");
-    let mut tail = Vec::new();
-    match (model, prev.get(1)) {
-        (None, Some(training)) => {
-            assert_eq!(training.len(), TrainingLayout::LEN, "training snark second");
-            agg.builder.main(0).constrain_equal(
-                &dataset[DatasetLayout::TRAIN_ROOT],
-                &training[TrainingLayout::TRAIN_ROOT],
-            );
-            let rest =
-                [TrainingLayout::W0_HASH, TrainingLayout::W_HASH, TrainingLayout::HYPER_HASH];
-            for i in rest {
-                debug_assert_eq!(
-                    AggregateLayout::DATASET + DatasetLayout::LEN + tail.len(),
-                    AggregateLayout::from_training(i)
-                );
-                tail.push(training[i]);
-            }
-        }
-        (Some(halves), None) => {
-            let range = agg.builder.range_chip();
-            tail.extend(model_hash_cells(agg.builder.main(0), &range, halves));
-        }
-        _ => panic!("a proven aggregation takes two snarks, a declared one a snark and a hash"),
-    }
+    let [words] = prev.as_slice() else { panic!("an aggregation of one chunk proof") };
+    let epochs = ChunkCircuit::new(profile).epochs();
+    let body = Body::from_words(words, epochs).expect("a chunk body of the profile's shape");
+    let range = agg.builder.range_chip();
+    let chip = PoseidonChip::new(GatePermutation::new());
+    let ctx = agg.builder.main(0);
+    let tail = match (model, &body.training) {
+        (None, Some(t)) => run_commitments(
+            ctx,
+            range.gate(),
+            &chip,
+            &profile.training,
+            t.lr,
+            body.n,
+            &t.w_in,
+            &t.w_out,
+        )
+        .to_vec(),
+        (Some(halves), None) => model_hash_cells(ctx, &range, halves).to_vec(),
+        _ => panic!("a proven aggregation takes no model hash, a declared one needs one"),
+    };
+    // The chunk's root, extended with empty subtrees to the profile's depth: `train_root`.
+    let train_root =
+        extend_root(ctx, &chip, body.root, profile.chunk_depth(), profile.train_depth());
     let out = &mut agg.builder.assigned_instances[0];
     debug_assert_eq!(out.len(), AggregateLayout::DATASET);
-    out.extend(dataset.iter().copied());
+    out.extend_from_slice(&words[..DatasetLayout::LEN]);
+    out[AggregateLayout::TRAIN_ROOT] = train_root;
     out.extend(tail);
+    debug_assert_eq!(out.len(), instances_len(profile.kind));
 }
 
 /// The model hash's two halves as witnesses, each range-checked to 128 bits: the only
@@ -172,25 +181,20 @@ fn model_hash_cells(
     })
 }
 
-/// Generates the aggregation keys of a `kind` for its inner verifying keys, each with its
-/// circuit's params (the dataset's first, then the training's for proven training). Only
-/// the inner keys' shapes matter, so this aggregates shape-only placeholder proofs and
-/// proves nothing.
+/// Generates the aggregation keys of a `profile` (its kind and depths) for its chunk
+/// circuit's verifying key and params. Only the chunk key's shape matters, so this
+/// aggregates a shape-only placeholder proof and proves nothing.
 ///
-/// `params` are the aggregation's (2^`k` rows), from the same SRS as the inner ones.
+/// `params` are the aggregation's (2^`k` rows), from the same SRS as the chunk's.
 pub fn keygen(
     params: &ParamsKZG<Bn256>,
-    kind: TrainingKind,
-    inner: &[(&ParamsKZG<Bn256>, &VerifyingKey<G1Affine>)],
+    profile: &Profile,
+    chunk: (&ParamsKZG<Bn256>, &VerifyingKey<G1Affine>),
 ) -> Result<AggregateKeys, Error> {
     let k = params.k();
-    let lens = inner_lens(kind);
-    assert_eq!(inner.len(), lens.len(), "one verifying key per inner proof of the kind");
-    let snarks = inner
-        .iter()
-        .zip(lens)
-        .map(|((p, vk), &len)| gen_dummy_snark_from_vk::<SHPLONK>(p, vk, vec![len], None));
-    let model = match kind {
+    let snark =
+        gen_dummy_snark_from_vk::<SHPLONK>(chunk.0, chunk.1, vec![chunk_len(profile)], None);
+    let model = match profile.kind {
         TrainingKind::Proven => None,
         TrainingKind::Declared => Some([Fr::ZERO; 2]),
     };
@@ -200,10 +204,10 @@ pub fn keygen(
         CircuitBuilderStage::Keygen,
         start,
         params,
-        snarks,
+        [snark],
         VerifierUniversality::None,
     );
-    lay_out(&mut agg, model);
+    lay_out(&mut agg, profile, model);
     let config = agg.calculate_params(Some(BLINDING_ROWS));
     let vk = keygen_vk(params, &agg)?;
     let pk = keygen_pk(params, vk, &agg)?;
@@ -216,32 +220,33 @@ pub fn keygen(
 pub fn prove(
     params: &ParamsKZG<Bn256>,
     keys: &AggregateKeys,
+    profile: &Profile,
     inner: Inner,
 ) -> Result<AggregateProof, Error> {
-    let (snarks, model) = match inner {
-        Inner::Proven { dataset, training } => {
-            let ds_root = dataset.instances.first().and_then(|i| i.get(DatasetLayout::TRAIN_ROOT));
-            let tr_root =
-                training.instances.first().and_then(|i| i.get(TrainingLayout::TRAIN_ROOT));
-            if ds_root.is_none() || ds_root != tr_root {
-                return Err(Error::TrainRootMismatch);
-            }
-            (vec![dataset, training], None)
-        }
-        Inner::Declared { dataset, model } => {
+    let (chunk, model, kind) = match inner {
+        Inner::Proven { chunk } => (chunk, None, TrainingKind::Proven),
+        Inner::Declared { chunk, model } => {
             let (hi, lo) = model.to_fields();
-            (vec![dataset], Some([hi, lo]))
+            (chunk, Some([hi, lo]), TrainingKind::Declared)
         }
     };
+    if kind != profile.kind {
+        return Err(Error::Kind { profile: profile.name, kind: profile.kind });
+    }
+    let expected = chunk_len(profile);
+    let got = chunk.instances.first().map_or(0, Vec::len);
+    if got != expected {
+        return Err(Error::ChunkShape { expected, got });
+    }
     let mut agg = AggregationCircuit::new::<SHPLONK>(
         CircuitBuilderStage::Prover,
         keys.config,
         params,
-        snarks,
+        [chunk],
         VerifierUniversality::None,
     )
     .use_break_points(keys.break_points.clone());
-    lay_out(&mut agg, model);
+    lay_out(&mut agg, profile, model);
     let instances = agg.instances();
     let mut transcript =
         <EvmTranscript<G1Affine, NativeLoader, Vec<u8>, Vec<u8>> as TranscriptWriterBuffer<

@@ -22,6 +22,7 @@ use halo2_base::halo2_proofs::{
 };
 use lineage_circuits::{
     builder::{LineageBuilder, LineageParams},
+    chunk::ChunkCircuit,
     LineageCircuit, Profile,
 };
 use lineage_core::attestation::SrsInfo;
@@ -36,8 +37,9 @@ use std::{
 };
 
 /// Layout version of an artifacts directory (2: circuits with Poseidon lanes, whose key
-/// metadata holds the lane count).
-pub const ARTIFACTS_VERSION: u32 = 2;
+/// metadata holds the lane count; 3: one chunk circuit (`chunk.pk`) instead of the dataset
+/// and training circuits, aggregations that extend `train_root` to depth 20).
+pub const ARTIFACTS_VERSION: u32 = 3;
 
 /// Where the SRS comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -123,9 +125,9 @@ struct Manifest {
     shape: String,
     srs: SrsInfo,
     params_k: Vec<u32>,
-    dataset: InnerMeta,
-    /// A proven-training profile's (`None` for declared training).
-    training: Option<InnerMeta>,
+    /// The chunk circuit's keys (`lineage_circuits::chunk`: the dataset circuit, with the
+    /// training circuit for proven training).
+    chunk: InnerMeta,
     aggregate: AggregateMeta,
     lineage: String,
 }
@@ -192,12 +194,9 @@ fn save(setup: &Setup, dir: &Path) -> Result<(), Error> {
             p.write_custom(w, SerdeFormat::RawBytesUnchecked)
         })?;
     }
-    write_with(&tmp.join("dataset.pk"), |w| {
-        setup.dataset_keys.pk.write(w, SerdeFormat::RawBytesUnchecked)
+    write_with(&tmp.join("chunk.pk"), |w| {
+        setup.chunk_keys.pk.write(w, SerdeFormat::RawBytesUnchecked)
     })?;
-    if let Some(keys) = &setup.training_keys {
-        write_with(&tmp.join("training.pk"), |w| keys.pk.write(w, SerdeFormat::RawBytesUnchecked))?;
-    }
     write_with(&tmp.join("aggregate.pk"), |w| {
         setup.aggregate_keys.pk.write(w, SerdeFormat::RawBytesUnchecked)
     })?;
@@ -216,8 +215,7 @@ fn save(setup: &Setup, dir: &Path) -> Result<(), Error> {
         shape: shape(&setup.profile),
         srs: setup.srs.clone(),
         params_k: setup.params.keys().copied().collect(),
-        dataset: inner(&setup.dataset_keys),
-        training: setup.training_keys.as_ref().map(inner),
+        chunk: inner(&setup.chunk_keys),
         aggregate: AggregateMeta {
             config: setup.aggregate_keys.config,
             break_points: setup.aggregate_keys.break_points.clone(),
@@ -308,25 +306,14 @@ fn load(
         check_vk(dir, name, pk.get_vk(), &meta.vk_sha256)?;
         Ok(Keys { pk, config: meta.config.clone(), break_points: meta.break_points.clone() })
     };
-    let dataset_keys = inner("dataset", &m.dataset)?;
-    if m.training.is_some() != profile.proves_training() {
-        return Err(Error::Artifacts {
-            dir: dir.to_owned(),
-            what: format!("they are not of {} training", profile.kind),
-        });
-    }
-    let training_keys = m.training.as_ref().map(|t| inner("training", t)).transpose()?;
+    let chunk_keys = inner("chunk", &m.chunk)?;
     let exe = this_executable();
     if exe.as_ref().is_some_and(|id| checked_by(dir).contains(id)) {
         progress("the cached keys were checked against this executable's circuits before");
     } else {
         progress("checking the cached keys against the circuits");
-        let dataset = lineage_circuits::dataset::DatasetCircuit::new(profile);
-        check_fresh(dir, "dataset", &params, &dataset, &m.dataset.vk_sha256)?;
-        if let Some(t) = &m.training {
-            let training = lineage_circuits::training::TrainingCircuit::new(profile);
-            check_fresh(dir, "training", &params, &training, &t.vk_sha256)?;
-        }
+        let chunk = ChunkCircuit::new(profile);
+        check_fresh(dir, "chunk", &params, &chunk, &m.chunk.vk_sha256)?;
         if let Some(id) = &exe {
             // Best effort: without the record the next run checks again.
             let _ = record_checked(dir, id);
@@ -345,8 +332,7 @@ fn load(
         config: m.aggregate.config,
         break_points: m.aggregate.break_points.clone(),
     };
-    let setup =
-        Setup::from_parts(*profile, m.srs, params, dataset_keys, training_keys, aggregate_keys);
+    let setup = Setup::from_parts(*profile, m.srs, params, chunk_keys, aggregate_keys);
     for k in crate::pipeline::circuit_ks(profile) {
         if !setup.params.contains_key(&k) {
             return Err(Error::Artifacts {
@@ -387,8 +373,8 @@ fn record_checked(dir: &Path, exe: &str) -> std::io::Result<()> {
 
 /// Refuses cached keys of `circuit` made by other circuit code: the shape string cannot
 /// see a code change, so the verifying key is recomputed (seconds) and compared. The
-/// aggregation key is a function of the two inner keys and of the snark-verifier version
-/// (pinned exactly).
+/// aggregation key is a function of the chunk key, of the snark-verifier version (pinned
+/// exactly) and of `aggregate::lay_out`, whose changes bump [`ARTIFACTS_VERSION`].
 fn check_fresh<C: LineageCircuit>(
     dir: &Path,
     name: &str,
@@ -482,8 +468,7 @@ mod tests {
             shape: shape(profile),
             srs,
             params_k: vec![profile.aggregation_k],
-            dataset: inner.clone(),
-            training: Some(inner),
+            chunk: inner,
             aggregate: AggregateMeta {
                 config: AggregationConfigParams::default(),
                 break_points: Vec::new(),

@@ -16,9 +16,14 @@ pub enum Error {
         /// k of the circuit.
         circuit: u32,
     },
-    /// The dataset and training proofs commit different training sets.
-    #[error("the dataset proof and the training proof have different train_root values: they are not about the same records")]
-    TrainRootMismatch,
+    /// A chunk proof of another shape than the profile's chunk circuit.
+    #[error("the chunk proof has {got} public words, the profile's chunk circuit {expected}")]
+    ChunkShape {
+        /// The profile's.
+        expected: usize,
+        /// The proof's.
+        got: usize,
+    },
     /// A profile asked to prove another kind of training than its own.
     #[error("profile {profile:?} is of {kind} training: it has no keys for the other kind")]
     Kind {

@@ -1,6 +1,7 @@
 //! A profile's whole proving setup (dev SRS, the circuits' keys) and the path from
-//! witnesses to one aggregated proof: of the dataset and training proofs (proven training),
-//! or of the dataset proof and a model hash (declared training).
+//! witnesses to one aggregated proof: of the chunk proof of the dataset and the training
+//! run (proven training), or of the chunk proof of the dataset and a model hash (declared
+//! training).
 
 use crate::{
     aggregate::{self, AggregateKeys, AggregateProof, Inner},
@@ -14,9 +15,10 @@ use halo2_base::halo2_proofs::{
 };
 use lineage_circuits::layout::{AggregateLayout, DeclaredLayout, ACCUMULATOR_LEN, SLOTS};
 use lineage_circuits::{
-    dataset::{DatasetCircuit, DatasetWitness},
+    chunk::{ChunkCircuit, ChunkWitness},
+    dataset::DatasetWitness,
     profile::TrainingKind,
-    training::{TrainingCircuit, TrainingWitness},
+    training::TrainingWitness,
     LineageCircuit, Profile,
 };
 use lineage_core::attestation::{
@@ -33,16 +35,13 @@ pub struct Setup {
     pub profile: Profile,
     /// The SRS the keys were made under.
     pub srs: SrsInfo,
-    /// The dataset circuit.
-    pub dataset: DatasetCircuit,
-    /// The training circuit (its shape only, for a declared profile).
-    pub training: TrainingCircuit,
-    /// SRS parameters by k (inner circuits and aggregation), all from one secret.
+    /// The chunk circuit: the dataset circuit (`chunk.dataset` builds its witness), with
+    /// the training circuit for proven training.
+    pub chunk: ChunkCircuit,
+    /// SRS parameters by k (chunk and aggregation), all from one secret.
     pub params: BTreeMap<u32, ParamsKZG<Bn256>>,
-    /// Dataset circuit keys.
-    pub dataset_keys: Keys,
-    /// Training circuit keys: a proven profile's (`None` for a declared one).
-    pub training_keys: Option<Keys>,
+    /// Chunk circuit keys.
+    pub chunk_keys: Keys,
     /// Aggregation keys.
     pub aggregate_keys: AggregateKeys,
 }
@@ -62,8 +61,7 @@ impl Setup {
         ceremony: Option<&ParamsKZG<Bn256>>,
         progress: &mut dyn FnMut(&str),
     ) -> Result<Self, Error> {
-        let dataset = DatasetCircuit::new(profile);
-        let training = TrainingCircuit::new(profile);
+        let chunk = ChunkCircuit::new(profile);
         let mut params = BTreeMap::new();
         for k in circuit_ks(profile) {
             if params.contains_key(&k) {
@@ -88,29 +86,16 @@ impl Setup {
             };
             params.insert(k, p);
         }
-        progress("dataset circuit keys");
-        let dataset_keys = kzg::keygen(&params[&dataset.k()], &dataset)?;
-        let training_keys = if profile.proves_training() {
-            progress("training circuit keys");
-            Some(kzg::keygen(&params[&training.k()], &training)?)
-        } else {
-            None
-        };
+        progress("chunk circuit keys");
+        let chunk_params = &params[&chunk.k()];
+        let chunk_keys = kzg::keygen(chunk_params, &chunk)?;
         progress("aggregation keys");
-        let mut inner = vec![(&params[&dataset.k()], dataset_keys.vk())];
-        if let Some(keys) = &training_keys {
-            inner.push((&params[&training.k()], keys.vk()));
-        }
-        let aggregate_keys =
-            aggregate::keygen(&params[&profile.aggregation_k], profile.kind, &inner)?;
-        Ok(Self::from_parts(
-            *profile,
-            srs_info,
-            params,
-            dataset_keys,
-            training_keys,
-            aggregate_keys,
-        ))
+        let aggregate_keys = aggregate::keygen(
+            &params[&profile.aggregation_k],
+            profile,
+            (chunk_params, chunk_keys.vk()),
+        )?;
+        Ok(Self::from_parts(*profile, srs_info, params, chunk_keys, aggregate_keys))
     }
 
     /// Assembles a setup from loaded parts.
@@ -118,18 +103,15 @@ impl Setup {
         profile: Profile,
         srs: SrsInfo,
         params: BTreeMap<u32, ParamsKZG<Bn256>>,
-        dataset_keys: Keys,
-        training_keys: Option<Keys>,
+        chunk_keys: Keys,
         aggregate_keys: AggregateKeys,
     ) -> Self {
         Self {
-            dataset: DatasetCircuit::new(&profile),
-            training: TrainingCircuit::new(&profile),
+            chunk: ChunkCircuit::new(&profile),
             profile,
             srs,
             params,
-            dataset_keys,
-            training_keys,
+            chunk_keys,
             aggregate_keys,
         }
     }
@@ -139,7 +121,8 @@ impl Setup {
         &self.params[&self.profile.aggregation_k]
     }
 
-    /// Proves both circuits and aggregates them into one proof (proven training).
+    /// Proves the chunk (the dataset and the training run) and aggregates it into one
+    /// proof (proven training).
     pub fn prove(
         &self,
         dataset: &DatasetWitness,
@@ -156,23 +139,18 @@ impl Setup {
         training: &TrainingWitness,
         progress: &mut dyn FnMut(&str),
     ) -> Result<(AggregateProof, BTreeMap<String, u64>), Error> {
-        let Some(training_keys) = &self.training_keys else {
+        if self.profile.kind != TrainingKind::Proven {
             return Err(Error::Kind { profile: self.profile.name, kind: self.profile.kind });
-        };
+        }
         let mut timings = BTreeMap::new();
-        let dataset = self.dataset_snark(dataset, &mut timings, progress)?;
-        progress("training proof");
-        let t = Instant::now();
-        let tp = &self.params[&self.training.k()];
-        let (proof, inst) = kzg::prove(tp, training_keys, &self.training, training)?;
-        let training = kzg::snark(tp, training_keys.vk(), proof, inst);
-        lap(&mut timings, "training_proof", t);
-        let proof = self.aggregate(Inner::Proven { dataset, training }, &mut timings, progress)?;
+        let witness = ChunkWitness { dataset: dataset.clone(), training: Some(training.clone()) };
+        let chunk = self.chunk_snark(&witness, &mut timings, progress)?;
+        let proof = self.aggregate(Inner::Proven { chunk }, &mut timings, progress)?;
         Ok((proof, timings))
     }
 
-    /// Proves the dataset circuit and aggregates it with the model file's SHA-256 into one
-    /// proof (declared training), with the milliseconds each stage took.
+    /// Proves the chunk (the dataset) and aggregates it with the model file's SHA-256 into
+    /// one proof (declared training), with the milliseconds each stage took.
     pub fn prove_declared(
         &self,
         dataset: &DatasetWitness,
@@ -183,23 +161,24 @@ impl Setup {
             return Err(Error::Kind { profile: self.profile.name, kind: self.profile.kind });
         }
         let mut timings = BTreeMap::new();
-        let dataset = self.dataset_snark(dataset, &mut timings, progress)?;
-        let proof = self.aggregate(Inner::Declared { dataset, model }, &mut timings, progress)?;
+        let witness = ChunkWitness { dataset: dataset.clone(), training: None };
+        let chunk = self.chunk_snark(&witness, &mut timings, progress)?;
+        let proof = self.aggregate(Inner::Declared { chunk, model }, &mut timings, progress)?;
         Ok((proof, timings))
     }
 
-    fn dataset_snark(
+    fn chunk_snark(
         &self,
-        dataset: &DatasetWitness,
+        witness: &ChunkWitness,
         timings: &mut BTreeMap<String, u64>,
         progress: &mut dyn FnMut(&str),
     ) -> Result<snark_verifier_sdk::Snark, Error> {
-        progress("dataset proof");
+        progress("chunk proof");
         let t = Instant::now();
-        let dp = &self.params[&self.dataset.k()];
-        let (proof, inst) = kzg::prove(dp, &self.dataset_keys, &self.dataset, dataset)?;
-        let snark = kzg::snark(dp, self.dataset_keys.vk(), proof, inst);
-        lap(timings, "dataset_proof", t);
+        let p = &self.params[&self.chunk.k()];
+        let (proof, inst) = kzg::prove(p, &self.chunk_keys, &self.chunk, witness)?;
+        let snark = kzg::snark(p, self.chunk_keys.vk(), proof, inst);
+        lap(timings, "chunk_proof", t);
         Ok(snark)
     }
 
@@ -211,7 +190,8 @@ impl Setup {
     ) -> Result<AggregateProof, Error> {
         progress("aggregation proof");
         let t = Instant::now();
-        let proof = aggregate::prove(self.aggregate_params(), &self.aggregate_keys, inner)?;
+        let proof =
+            aggregate::prove(self.aggregate_params(), &self.aggregate_keys, &self.profile, inner)?;
         lap(timings, "aggregation_proof", t);
         Ok(proof)
     }
@@ -272,15 +252,9 @@ fn lap(timings: &mut BTreeMap<String, u64>, name: &str, t: Instant) {
     timings.insert(name.to_owned(), t.elapsed().as_millis() as u64);
 }
 
-/// The SRS sizes a profile's circuits need: the dataset's, the training's (proven
-/// training only) and the aggregation's.
+/// The SRS sizes a profile's circuits need: the chunk circuit's and the aggregation's.
 pub fn circuit_ks(profile: &Profile) -> Vec<u32> {
-    let mut ks = vec![profile.dataset.k];
-    if profile.proves_training() {
-        ks.push(profile.training.k);
-    }
-    ks.push(profile.aggregation_k);
-    ks
+    vec![ChunkCircuit::new(profile).k(), profile.aggregation_k]
 }
 
 /// `LineageVerifier<Profile>` in camel case, e.g. `LineageVerifierDemo`,

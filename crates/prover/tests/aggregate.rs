@@ -12,7 +12,7 @@ mod common;
 use common::{committed, fixture_json, fixture_solidity, inputs, parse_fixture, repo, Fixture};
 use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
 use lineage_circuits::profile::STANDARD;
-use lineage_circuits::{layout::AggregateLayout, profile::DEMO};
+use lineage_circuits::{layout::AggregateLayout, profile::DEMO, training::TrainingCircuit};
 use lineage_core::attestation::Attestation;
 use lineage_core::train::{Bounds, Weights};
 use lineage_prover::{
@@ -39,9 +39,8 @@ fn demo_aggregated_proof_verifies_binds_its_values_and_matches_the_committed_ver
 
     let (datasets, training) = inputs();
     let one = Bounds::new(DEMO.training.frac_bits).one();
-    let dw = setup.dataset.witness(&datasets, &training, 0b11).unwrap();
-    let tw = setup
-        .training
+    let dw = setup.chunk.dataset.witness(&datasets, &training, 0b11).unwrap();
+    let tw = TrainingCircuit::new(&DEMO)
         .witness(training.clone(), one / 4, Weights::zeros(DEMO.training.features))
         .unwrap();
     let proof = setup.prove(&dw, &tw, &mut log).unwrap();
@@ -51,15 +50,20 @@ fn demo_aggregated_proof_verifies_binds_its_values_and_matches_the_committed_ver
     assert_eq!(inst.len(), AggregateLayout::LEN);
     assert_eq!(inst[AggregateLayout::cert_root(0)], datasets[0].root);
     assert_eq!(inst[AggregateLayout::count(1)], Fr::from(24));
-    assert_eq!(inst[AggregateLayout::TRAIN_ROOT], dw.public.train_root);
+    assert_eq!(inst[AggregateLayout::TRAIN_ROOT], DEMO.train_root_of_chunk(dw.public.train_root));
     assert_eq!(inst[AggregateLayout::N_RECORDS], Fr::from(48));
-    assert_eq!(inst[AggregateLayout::W_HASH], tw.weights.hash());
+    assert_eq!(inst[AggregateLayout::W_HASH], tw.weights().hash());
+    assert_eq!(inst[AggregateLayout::W0_HASH], Weights::zeros(DEMO.training.features).hash());
+    let hyper = TrainingCircuit::new(&DEMO).hyper(one / 4, 48);
+    assert_eq!(inst[AggregateLayout::HYPER_HASH], hyper.hash(), "computed by the aggregation");
     assert!(setup.verify(&proof), "the honest aggregated proof verifies");
 
     for (what, i) in [
         ("a count", AggregateLayout::count(0)),
         ("a certified root", AggregateLayout::cert_root(1)),
         ("the model hash", AggregateLayout::W_HASH),
+        ("the initial weights", AggregateLayout::W0_HASH),
+        ("the hyperparameters", AggregateLayout::HYPER_HASH),
         ("the train root", AggregateLayout::TRAIN_ROOT),
         ("an accumulator limb", AggregateLayout::ACCUMULATOR),
     ] {

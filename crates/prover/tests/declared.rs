@@ -44,10 +44,10 @@ fn declared_proof_binds_the_model_hash_and_matches_the_committed_verifier() {
     let mut log = |s: &str| eprintln!("[{:>7.1?}] {s}", t0.elapsed());
     assert_eq!(verifier_contract_name(&DEMO_DECLARED), "LineageVerifierDemoDeclared");
     let setup = Setup::dev(&DEMO_DECLARED, &mut log).unwrap();
-    assert!(setup.training_keys.is_none(), "a declared profile has no training keys");
+    assert!(setup.chunk.training.is_none(), "a declared profile's chunk has no training");
 
     let (datasets, training) = inputs();
-    let dw = setup.dataset.witness(&datasets, &training, 0b11).unwrap();
+    let dw = setup.chunk.dataset.witness(&datasets, &training, 0b11).unwrap();
     let model = hash_bytes(b"a diffusion model's weights");
     let (proof, _) = setup.prove_declared(&dw, model, &mut log).unwrap();
     log("proved");
@@ -56,7 +56,7 @@ fn declared_proof_binds_the_model_hash_and_matches_the_committed_verifier() {
     assert_eq!(inst.len(), DeclaredLayout::LEN);
     assert_eq!(inst[AggregateLayout::cert_root(0)], datasets[0].root);
     assert_eq!(inst[AggregateLayout::count(1)], Fr::from(24));
-    assert_eq!(inst[AggregateLayout::TRAIN_ROOT], dw.public.train_root);
+    assert_eq!(inst[AggregateLayout::TRAIN_ROOT], DEMO.train_root_of_chunk(dw.public.train_root));
     assert_eq!(inst[AggregateLayout::N_RECORDS], Fr::from(48));
     let (hi, lo) = model.to_fields();
     assert_eq!(

@@ -34,21 +34,25 @@ fn demo_training_proof_verifies_and_binds_its_public_values() {
         })
         .collect();
     let witness = circuit.witness(records.clone(), one / 4, Weights::zeros(d)).unwrap();
-    assert!(witness.weights.accuracy(&records, f) > 0.8);
+    assert!(witness.weights().accuracy(&records, f) > 0.8);
 
     let params = srs::dev_params(DEMO.training.k);
     let keys = kzg::keygen(&params, &circuit).unwrap();
     let (proof, instances) = kzg::prove(&params, &keys, &circuit, &witness).unwrap();
     assert_eq!(instances, circuit.instances(&witness));
     let leaves = records.iter().map(Record::leaf).collect();
-    let root = MerkleTree::new(leaves, DEMO.train_depth()).unwrap().root();
+    let root = MerkleTree::new(leaves, DEMO.chunk_depth()).unwrap().root();
     assert_eq!(instances[TrainingLayout::TRAIN_ROOT], root);
-    assert_eq!(instances[TrainingLayout::W_HASH], witness.weights.hash());
+    let last =
+        TrainingLayout::w_out(DEMO.training.epochs as usize - 1, DEMO.training.epochs as usize);
+    assert_eq!(instances[last], witness.weights().hash());
     assert!(kzg::verify(&params, keys.vk(), &proof, &instances));
 
     for (what, i, value) in [
-        ("another model", TrainingLayout::W_HASH, Weights::zeros(d).hash()),
-        ("another learning rate", TrainingLayout::HYPER_HASH, circuit.hyper(one / 8, 40).hash()),
+        ("another model", last, Weights::zeros(d).hash()),
+        ("another start", TrainingLayout::w_in(0), Weights::zeros(d).hash() + Fr::one()),
+        ("another learning rate", TrainingLayout::LR, Fr::from((one / 8) as u64)),
+        ("another count", TrainingLayout::N_RECORDS, Fr::from(41u64)),
         ("another training set", TrainingLayout::TRAIN_ROOT, instances[0] + Fr::one()),
     ] {
         let mut other = instances.clone();

@@ -2,8 +2,11 @@
 //! under an allowed license, with this many records from each dataset.
 //!
 //! Shape: `N` record positions, [`SLOTS`] dataset slots, dataset trees of depth `D`.
-//! Public instances ([`DatasetLayout`]): `cert_root[M] ‖ count[M] ‖ train_root ‖
-//! license_mask ‖ n_records`.
+//! Public instances: [`DatasetLayout`]'s `cert_root[M] ‖ count[M] ‖ train_root ‖
+//! license_mask ‖ n_records`, then `first_hi ‖ first_lo ‖ last_hi ‖ last_lo`, the content
+//! halves of the first and last active record (zeros without one; [`BodyLayout`]), which a
+//! proof tree compares across chunk boundaries. A single-chunk aggregation exposes only
+//! the first 11.
 //!
 //! For every position `i` (active records first, then padding) the circuit:
 //! - recomputes the leaf `H_leaf(preimage)`;
@@ -43,7 +46,7 @@ pub use witness::{license_mask, DatasetPublic, DatasetWitness, RecordWitness, Wi
 use crate::{
     builder::LineageBuilder,
     circuit::LineageCircuit,
-    layout::{DatasetLayout, SLOTS},
+    layout::{BodyLayout, DatasetLayout, SLOTS},
     merkle,
     poseidon::PoseidonChip,
     profile::{DatasetShape, Profile},
@@ -179,6 +182,9 @@ impl LineageCircuit for DatasetCircuit {
         let mut tree_leaves = Vec::with_capacity(self.capacity);
         let mut actives: Vec<AssignedValue<Fr>> = Vec::with_capacity(self.capacity);
         let mut previous: Option<[AssignedValue<Fr>; 6]> = None;
+        // The first position's content and the last active one's (the proof tree's
+        // boundary check between chunks).
+        let mut ends: Option<([AssignedValue<Fr>; 2], [AssignedValue<Fr>; 2])> = None;
         for rec in &w.records {
             let active = ctx.load_witness(Fr::from(u64::from(rec.active)));
             gate.assert_bit(ctx, active);
@@ -202,6 +208,13 @@ impl LineageCircuit for DatasetCircuit {
                 );
             }
             previous = Some(preimage);
+            let content = [preimage[0], preimage[1]];
+            ends = Some(match ends {
+                None => (content, content),
+                Some((first, last)) => {
+                    (first, std::array::from_fn(|i| gate.select(ctx, content[i], last[i], active)))
+                }
+            });
 
             let index = ctx.load_witness(Fr::from(rec.index));
             let bits = gate.num_to_bits(ctx, index, self.shape.depth as usize);
@@ -268,6 +281,12 @@ impl LineageCircuit for DatasetCircuit {
         out[DatasetLayout::TRAIN_ROOT] = train_root;
         out[DatasetLayout::LICENSE_MASK] = mask;
         out[DatasetLayout::N_RECORDS] = n_records;
+        let (first, last) = ends.unwrap_or_else(|| {
+            let zero = ctx.load_zero();
+            ([zero; 2], [zero; 2])
+        });
+        out.extend(first.into_iter().chain(last));
+        debug_assert_eq!(out.len(), BodyLayout::DATASET_LEN);
         out
     }
 }

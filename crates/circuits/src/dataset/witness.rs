@@ -2,7 +2,7 @@
 //! ordered training records to the witness and the public instances the proof exposes.
 
 use crate::{
-    layout::{DatasetLayout, SLOTS},
+    layout::{BodyLayout, DatasetLayout, SLOTS},
     profile::DatasetShape,
 };
 use lineage_core::{
@@ -23,12 +23,17 @@ pub struct DatasetPublic {
     pub license_mask: u64,
     /// Number of active records.
     pub n_records: u64,
+    /// The first active record's content halves `(hi, lo)`; zeros without records.
+    pub first: [Fr; 2],
+    /// The last active record's content halves; zeros without records.
+    pub last: [Fr; 2],
 }
 
 impl DatasetPublic {
-    /// The values in [`DatasetLayout`] order.
+    /// The values the dataset proof exposes: [`DatasetLayout`]'s, then `first` and `last`
+    /// ([`BodyLayout`]'s declared-training body).
     pub fn to_instances(&self) -> Vec<Fr> {
-        let mut out = vec![Fr::zero(); DatasetLayout::LEN];
+        let mut out = vec![Fr::zero(); BodyLayout::DATASET_LEN];
         for s in 0..SLOTS {
             out[DatasetLayout::cert_root(s)] = self.cert_roots[s];
             out[DatasetLayout::count(s)] = Fr::from(self.counts[s]);
@@ -36,6 +41,12 @@ impl DatasetPublic {
         out[DatasetLayout::TRAIN_ROOT] = self.train_root;
         out[DatasetLayout::LICENSE_MASK] = Fr::from(self.license_mask);
         out[DatasetLayout::N_RECORDS] = Fr::from(self.n_records);
+        out[BodyLayout::FIRST_HI..BodyLayout::DATASET_LEN].copy_from_slice(&[
+            self.first[0],
+            self.first[1],
+            self.last[0],
+            self.last[1],
+        ]);
         out
     }
 }
@@ -286,9 +297,19 @@ impl DatasetWitness {
             train_root,
             license_mask,
             n_records: training.len() as u64,
+            first: content_halves(training.first()),
+            last: content_halves(training.last()),
         };
         Ok(Self { public, records })
     }
+}
+
+/// A record's content hash halves (its leaf preimage's first two words); zeros for none.
+fn content_halves(record: Option<&Record>) -> [Fr; 2] {
+    record.map_or([Fr::zero(); 2], |r| {
+        let pre = r.leaf_preimage();
+        [pre[0], pre[1]]
+    })
 }
 
 /// A license mask allowing exactly `licenses`.

@@ -1,11 +1,11 @@
 //! `lineage prove`: ONE proof the chain verifies, written as an attestation file with the
 //! named public values, the verifier calldata, versions and per-stage timings. Two kinds:
-//! - `--model model.json` (a proven-training profile such as `demo`): the dataset proof and
-//!   the training proof of a trained logistic head, aggregated;
+//! - `--model model.json` (a proven-training profile such as `demo`): one chunk proof of
+//!   the dataset and the training run of a trained logistic head, aggregated;
 //! - `--model-file PATH` (a declared-training profile such as `demo-declared`): any model,
-//!   a file or a folder of weights, named by its SHA-256 (`model-sha256-v1`). The dataset
-//!   proof alone is aggregated, bound to that hash: the training set is proven, the
-//!   training declared.
+//!   a file or a folder of weights, named by its SHA-256 (`model-sha256-v1`). The chunk
+//!   proof of the dataset alone is aggregated, bound to that hash: the training set is
+//!   proven, the training declared.
 //!
 //! Everything that can be checked natively is checked before any proving starts: the
 //! records come from the named datasets under allowed licenses, and (proven training)
@@ -216,7 +216,7 @@ impl Args {
         let training = circuit
             .witness(records, model.hyper.lr, model.w0.clone())
             .context("these records cannot be trained as the model declares")?;
-        if training.weights != model.weights
+        if training.weights() != &model.weights
             || circuit.hyper(model.hyper.lr, training.records.len()) != model.hyper
         {
             bail!(

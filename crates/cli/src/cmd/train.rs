@@ -17,13 +17,13 @@ use crate::{
     records::Source,
 };
 use anyhow::{bail, Context, Result};
-use lineage_circuits::{layout::TrainingLayout, profile, training::TrainingCircuit};
+use lineage_circuits::{profile, training::TrainingCircuit};
 use lineage_core::{
     field::fr_to_hex,
     ingest::quantize,
-    record::parse_address,
-    train::{to_real, ModelFile, Weights, MODEL_VERSION},
-    License,
+    record::{parse_address, Record},
+    train::{self, to_real, ModelFile, Weights, MODEL_VERSION},
+    License, MerkleTree,
 };
 use std::path::PathBuf;
 
@@ -100,27 +100,33 @@ impl Args {
                 base.weights
             }
         };
-        let circuit = TrainingCircuit::new(&p);
-        let witness = circuit
-            .witness(records, lr, w0)
+        // Natively, as the proofs will re-execute it: any number of records up to the
+        // profile's `max_records` (more than its chunk capacity is proven in chunks).
+        let leaves: Vec<_> = records.iter().map(Record::leaf).collect();
+        let train_root = MerkleTree::new(leaves, p.train_depth())
+            .with_context(|| {
+                format!("the {} profile trains at most {} records", p.name, p.max_records)
+            })?
+            .root();
+        let hyper = TrainingCircuit::new(&p).hyper(lr, records.len());
+        let weights = train::train(&hyper, &records, &w0)
             .context("the training data or hyperparameters cannot be trained (or proved)")?;
-        let instances = circuit.instances(&witness);
         let f = shape.frac_bits;
         let model = ModelFile {
             version: MODEL_VERSION,
             profile: p.name.to_owned(),
-            hyper: circuit.hyper(lr, witness.records.len()),
+            hyper,
             lr: to_real(lr, f),
             capacity: p.records,
-            weights_real: witness.weights.w.iter().map(|&w| to_real(w, f)).collect(),
-            bias_real: to_real(witness.weights.bias, f),
-            training_accuracy: witness.weights.accuracy(&witness.records, f),
-            weights: witness.weights,
-            w0: witness.w0,
-            train_root: instances[TrainingLayout::TRAIN_ROOT],
-            w0_hash: instances[TrainingLayout::W0_HASH],
-            w_hash: instances[TrainingLayout::W_HASH],
-            hyper_hash: instances[TrainingLayout::HYPER_HASH],
+            weights_real: weights.w.iter().map(|&w| to_real(w, f)).collect(),
+            bias_real: to_real(weights.bias, f),
+            training_accuracy: weights.accuracy(&records, f),
+            train_root,
+            w0_hash: w0.hash(),
+            w_hash: weights.hash(),
+            hyper_hash: hyper.hash(),
+            weights,
+            w0,
         };
         write_json(&self.out, &model).context("writing the model")?;
         if self.json {
