@@ -3,10 +3,13 @@
 //!
 //! - [`srs`]: the deterministic, INSECURE development SRS, generated fast;
 //! - [`kzg`]: key generation, proving and verification of a [`LineageCircuit`];
-//! - [`aggregate`]: the dataset and training proofs aggregated into one EVM-verifiable
-//!   proof, its Solidity verifier and its native verification;
+//! - [`aggregate`]: a chunk proof (the dataset, and the training run for proven training)
+//!   aggregated into one EVM-verifiable proof, its Solidity verifier and its native
+//!   verification;
 //! - [`artifacts`]: the SRS parameters and keys cached on disk, reused while consistent;
-//! - [`pipeline`]: a profile's whole setup and the path from witnesses to that one proof.
+//! - [`pipeline`]: a profile's whole setup and the path from witnesses to that one proof;
+//! - [`tree`]: the proof tree's nodes, for training sets of more than one chunk (in
+//!   progress, issue 17).
 //!
 //! [`LineageCircuit`]: lineage_circuits::LineageCircuit
 
@@ -16,5 +19,6 @@ mod error;
 pub mod kzg;
 pub mod pipeline;
 pub mod srs;
+pub mod tree;
 
 pub use error::Error;
