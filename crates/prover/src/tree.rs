@@ -167,7 +167,9 @@ pub fn keygen(
 }
 
 /// Proves a node over `left` and `right` (`None`: no right subtree), with the Poseidon
-/// transcript, after verifying each child natively (a bad child is an `Err`).
+/// transcript. The children are not verified natively first yet: a malformed child proof
+/// panics in snark-verifier-sdk's reader (`aggregate_snarks` unwraps); the task runner
+/// (plan step S8) will verify children before proving.
 pub fn prove(
     params: &ParamsKZG<Bn256>,
     keys: &NodeKeys,

@@ -37,9 +37,26 @@ async function main() {
   for (let i = 0; i < 100 && !(await evaluate("!!document.getElementById('verify-file')")); i++) {
     await sleep(100);
   }
-  const { root } = await send("DOM.getDocument", {}, sessionId);
-  const { nodeId } = await send("DOM.querySelector", { nodeId: root.nodeId, selector: "#verify-file" }, sessionId);
-  await send("DOM.setFileInputFiles", { files: [image], nodeId }, sessionId);
+  // The page may still re-render its form while it loads: a node id can go stale between
+  // the query and the upload ("Could not find node with given id"), or a fresh input
+  // replace the one given the file. Query again until the input holds the file.
+  const setFile = async () => {
+    const { root } = await send("DOM.getDocument", {}, sessionId);
+    const query = { nodeId: root.nodeId, selector: "#verify-file" };
+    const { nodeId } = await send("DOM.querySelector", query, sessionId);
+    await send("DOM.setFileInputFiles", { files: [image], nodeId }, sessionId);
+  };
+  let set = false;
+  for (let i = 0; i < 50 && !set; i++) {
+    if (i > 0) await sleep(100);
+    try {
+      await setFile();
+    } catch {
+      continue;
+    }
+    set = await evaluate("document.getElementById('verify-file').files.length === 1");
+  }
+  if (!set) throw new Error("the file input never held the image");
   await evaluate("document.getElementById('verify-button').click()");
   let outcome = "";
   for (let i = 0; i < 150 && !outcome; i++) {
