@@ -12,18 +12,17 @@
 //! - A node's key fixes its height (the child capacity and the empty subtree it pads with)
 //!   and its children's verifying key (loaded as constants): one key per height.
 
-use crate::Error;
+use crate::{kzg, Error};
 use halo2_base::{
     gates::{circuit::CircuitBuilderStage, flex_gate::MultiPhaseThreadBreakPoints, GateChip},
     halo2_proofs::{
         halo2curves::bn256::{Bn256, Fr, G1Affine},
-        plonk::{create_proof, keygen_pk, keygen_vk, verify_proof, ProvingKey, VerifyingKey},
+        plonk::{create_proof, keygen_pk, keygen_vk, ProvingKey, VerifyingKey},
         poly::{
-            commitment::{Params, ParamsProver},
+            commitment::Params,
             kzg::{
                 commitment::{KZGCommitmentScheme, ParamsKZG},
-                multiopen::{ProverSHPLONK, VerifierSHPLONK},
-                strategy::SingleStrategy,
+                multiopen::ProverSHPLONK,
             },
         },
     },
@@ -206,15 +205,5 @@ pub fn prove(
 /// Whether a node proof verifies under `vk` (the KZG opening only; its accumulator is
 /// decided where the tree ends, as the root's verifier does).
 pub fn verify(params: &ParamsKZG<Bn256>, vk: &VerifyingKey<G1Affine>, node: &Snark) -> bool {
-    let Some(instances) = node.instances.first() else { return false };
-    let mut transcript =
-        PoseidonTranscript::<NativeLoader, &[u8]>::from_spec(&node.proof, POSEIDON_SPEC.clone());
-    verify_proof::<KZGCommitmentScheme<Bn256>, VerifierSHPLONK<'_, Bn256>, _, _, _>(
-        params.verifier_params(),
-        vk,
-        SingleStrategy::new(params),
-        &[&[instances]],
-        &mut transcript,
-    )
-    .is_ok()
+    node.instances.first().is_some_and(|words| kzg::verify(params, vk, &node.proof, words))
 }
