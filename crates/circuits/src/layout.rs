@@ -171,6 +171,30 @@ impl BodyLayout {
     }
 }
 
+/// Positions of a proof-tree node proof's public words (`lineage_prover::tree`): its
+/// folded accumulator, the merged body ([`BodyLayout`]), then its height and the digest of
+/// the inner nodes' verifying key it vouches for (`crate::tree::NodeTail`):
+/// `accumulator[12] ‖ body ‖ height ‖ vk`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NodeLayout;
+
+impl NodeLayout {
+    /// Offset of the body.
+    pub const BODY: usize = ACCUMULATOR_LEN;
+    /// The node's height, for a body of `epochs` segments (`None`: declared training).
+    pub const fn height(epochs: Option<usize>) -> usize {
+        Self::BODY + BodyLayout::len(epochs)
+    }
+    /// The inner nodes' verifying-key digest.
+    pub const fn vk(epochs: Option<usize>) -> usize {
+        Self::height(epochs) + 1
+    }
+    /// Number of words.
+    pub const fn len(epochs: Option<usize>) -> usize {
+        Self::vk(epochs) + 1
+    }
+}
+
 /// Path of the rendered Solidity library, relative to the repository root.
 pub const SOLIDITY_PATH: &str = "contracts/generated/PublicLayout.sol";
 

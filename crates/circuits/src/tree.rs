@@ -7,8 +7,9 @@
 //! public values. The rules below make the root's body the body the whole set would have
 //! as one chunk; `crates/prover/docs/proof-tree-plan.md` has the design and its figures.
 //!
-//! A node's key fixes its height, so the child capacity `cap = C·2^(h−1)` and the empty
-//! subtree root `EMPTY[c+h−1]` are constants. A boolean witness `pad` says that the node
+//! A node's height fixes the child capacity `cap = C·2^(h−1)` and the empty subtree root
+//! `EMPTY[c+h−1]` ([`Level`]): constants in a height-1 node's key, selected by the witness
+//! height in the one inner-node key of every height above ([`Height`]). A boolean witness `pad` says that the node
 //! has no right subtree: `B` is then the left proof verified a second time, and only the
 //! equalities of rule 1 read it, which a duplicate satisfies. With `nB' = (1 − pad)·n_B`:
 //!
@@ -173,13 +174,224 @@ impl<T: Copy> Body<T> {
     }
 }
 
-/// What a node's key fixes about its children.
+/// What a node's height fixes about its children.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Level {
     /// The most active records a child holds: `C · 2^(h−1)`.
     pub child_capacity: u64,
     /// The height of a child's subtree root above the leaves: `c + h − 1`.
     pub child_height: u32,
+}
+
+impl Level {
+    /// The level of a node at `height ≥ 1` over chunks of `2^chunk_depth` records.
+    pub const fn of(chunk_depth: u32, height: u32) -> Self {
+        assert!(height >= 1, "nodes start at height 1");
+        Self {
+            child_capacity: 1 << (chunk_depth + height - 1),
+            child_height: chunk_depth + height - 1,
+        }
+    }
+
+    /// The level as constants, for a node whose key fixes its height.
+    pub fn assign(self, ctx: &mut Context<Fr>) -> LevelCells {
+        LevelCells {
+            child_capacity: ctx.load_constant(Fr::from(self.child_capacity)),
+            child_empty: ctx.load_constant(empty_root(self.child_height)),
+        }
+    }
+}
+
+/// A node's [`Level`] as circuit values: constants ([`Level::assign`]) where the key fixes
+/// the height, selected by a witness height ([`Height::level`]) where it does not.
+#[derive(Clone, Copy, Debug)]
+pub struct LevelCells {
+    /// The most active records a child holds.
+    pub child_capacity: AssignedValue<Fr>,
+    /// The root of an empty subtree of a child's height: what a padded node combines with.
+    pub child_empty: AssignedValue<Fr>,
+}
+
+/// A height that is a witness, constrained to `lo..=hi` and held as a one-hot indicator,
+/// so that values depending on it are selected from constant tables.
+#[derive(Clone, Debug)]
+pub struct Height {
+    /// The height.
+    pub value: AssignedValue<Fr>,
+    lo: u32,
+    indicator: Vec<AssignedValue<Fr>>,
+}
+
+impl Height {
+    /// `value`, constrained to `lo..=hi` (exactly one indicator bit is set).
+    pub fn new(
+        ctx: &mut Context<Fr>,
+        gate: &GateChip<Fr>,
+        value: AssignedValue<Fr>,
+        lo: u32,
+        hi: u32,
+    ) -> Self {
+        assert!(lo <= hi, "an empty range of heights");
+        let index = gate.sub(ctx, value, Constant(Fr::from(u64::from(lo))));
+        let indicator = gate.idx_to_indicator(ctx, index, (hi - lo + 1) as usize);
+        let set = gate.sum(ctx, indicator.iter().copied());
+        gate.assert_is_const(ctx, &set, &Fr::one());
+        Self { value, lo, indicator }
+    }
+
+    fn hi(&self) -> u32 {
+        self.lo + self.indicator.len() as u32 - 1
+    }
+
+    /// 1 if the height is `h`, else 0.
+    pub fn is(&self, ctx: &mut Context<Fr>, h: u32) -> AssignedValue<Fr> {
+        match h.checked_sub(self.lo).and_then(|i| self.indicator.get(i as usize)) {
+            Some(bit) => *bit,
+            None => ctx.load_zero(),
+        }
+    }
+
+    /// 1 if the height is at most `h`, else 0.
+    pub fn at_most(&self, ctx: &mut Context<Fr>, gate: &GateChip<Fr>, h: u32) -> AssignedValue<Fr> {
+        if h < self.lo {
+            return ctx.load_zero();
+        }
+        let upto = ((h - self.lo) as usize + 1).min(self.indicator.len());
+        gate.sum(ctx, self.indicator[..upto].iter().copied())
+    }
+
+    /// `table(height)`, from the constants of every height in range.
+    pub fn select(
+        &self,
+        ctx: &mut Context<Fr>,
+        gate: &GateChip<Fr>,
+        table: impl Fn(u32) -> Fr,
+    ) -> AssignedValue<Fr> {
+        let values: Vec<_> = (self.lo..=self.hi()).map(|h| Constant(table(h))).collect();
+        gate.select_by_indicator(ctx, values, self.indicator.iter().copied())
+    }
+
+    /// The [`Level`] of a node at this height over chunks of `2^chunk_depth` records.
+    pub fn level(
+        &self,
+        ctx: &mut Context<Fr>,
+        gate: &GateChip<Fr>,
+        chunk_depth: u32,
+    ) -> LevelCells {
+        assert!(self.lo >= 1, "nodes start at height 1");
+        let of = |h| Level::of(chunk_depth, h);
+        LevelCells {
+            child_capacity: self.select(ctx, gate, |h| Fr::from(of(h).child_capacity)),
+            child_empty: self.select(ctx, gate, |h| empty_root(of(h).child_height)),
+        }
+    }
+}
+
+/// [`extend_root`] from a witness height: `root` is the root of a node at `height` over
+/// chunks of `2^chunk_depth` records (a subtree of height `chunk_depth + height`), extended
+/// with empty siblings to `depth`. Each level is hashed and kept only at and above the
+/// node's own: `depth − chunk_depth − lo` hashes, one selection each.
+pub fn extend_root_from(
+    ctx: &mut Context<Fr>,
+    gate: &GateChip<Fr>,
+    chip: &PoseidonChip<impl Permute>,
+    root: AssignedValue<Fr>,
+    height: &Height,
+    chunk_depth: u32,
+    depth: u32,
+) -> AssignedValue<Fr> {
+    assert!(chunk_depth + height.hi() <= depth, "a node above the tree's depth");
+    (chunk_depth + height.lo..depth).fold(root, |node, level| {
+        let empty = ctx.load_constant(empty_root(level));
+        let up = chip.merkle_node(ctx, node, empty);
+        let reached = height.at_most(ctx, gate, level - chunk_depth);
+        gate.select(ctx, up, node, reached)
+    })
+}
+
+/// The words a node exposes after its body: its height, and the digest of the inner
+/// nodes' verifying key (0 from a height-1 node, which has no node children).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NodeTail<T> {
+    /// The node's height.
+    pub height: T,
+    /// The inner nodes' verifying-key digest the node vouches for.
+    pub vk: T,
+}
+
+/// A verifying key's digest from its preprocessed limbs and transcript initial state, as
+/// an aggregation loads them when the key is a witness (`PreprocessedAsWitness`): the
+/// Poseidon hash in `Domain::VerifyingKey`. Equal limbs are equal integers, so the digest
+/// names one key.
+pub fn vk_digest(
+    ctx: &mut Context<Fr>,
+    gate: &GateChip<Fr>,
+    chip: &PoseidonChip<impl Permute>,
+    limbs: &[AssignedValue<Fr>],
+) -> AssignedValue<Fr> {
+    chip.hash(ctx, gate, Domain::VerifyingKey, limbs)
+}
+
+/// In an inner node (a witness `height ≥ 2`, the one key of every height above 1), binds
+/// a child it verified with the key of digest `child_digest`:
+/// - the child is one level down: `child.height = height − 1`;
+/// - at height 2 the children are height-1 nodes, verified under the constant key digest
+///   `leaf_vk`; above, they are inner nodes verified under `own_vk`, which they vouch for
+///   too (`child.vk = own_vk`).
+///
+/// The node exposes `own_vk`; the root fixes it to the inner key's digest, so by induction
+/// every inner node of the tree was verified under the inner key.
+#[allow(clippy::too_many_arguments)]
+pub fn bind_inner_child(
+    ctx: &mut Context<Fr>,
+    gate: &GateChip<Fr>,
+    height: &Height,
+    own_vk: AssignedValue<Fr>,
+    leaf_vk: Fr,
+    child: &NodeTail<AssignedValue<Fr>>,
+    child_digest: AssignedValue<Fr>,
+) {
+    let below = gate.sub(ctx, height.value, Constant(Fr::one()));
+    ctx.constrain_equal(&child.height, &below);
+    let leaves = height.is(ctx, 2);
+    let leaf_vk = ctx.load_constant(leaf_vk);
+    bind_key(ctx, gate, leaves, leaf_vk, own_vk, child, child_digest);
+}
+
+/// The child was verified under `leaf_vk` where `leaf` is set; else under `inner_vk`,
+/// which it vouches for too.
+fn bind_key(
+    ctx: &mut Context<Fr>,
+    gate: &GateChip<Fr>,
+    leaf: AssignedValue<Fr>,
+    leaf_vk: AssignedValue<Fr>,
+    inner_vk: AssignedValue<Fr>,
+    child: &NodeTail<AssignedValue<Fr>>,
+    child_digest: AssignedValue<Fr>,
+) {
+    let expected = gate.select(ctx, leaf_vk, inner_vk, leaf);
+    ctx.constrain_equal(&child_digest, &expected);
+    let gap = gate.sub(ctx, child.vk, inner_vk);
+    let inner = gate.not(ctx, leaf);
+    let gap = gate.mul(ctx, inner, gap);
+    gate.assert_is_const(ctx, &gap, &Fr::zero());
+}
+
+/// At the root, binds its one child, verified with the key of digest `child_digest`, whose
+/// height is `height` (from its words): a height-1 node under the constant `leaf_vk`, an
+/// inner node under the constant `inner_vk`, vouching for `inner_vk` too.
+pub fn bind_root_child(
+    ctx: &mut Context<Fr>,
+    gate: &GateChip<Fr>,
+    height: &Height,
+    [leaf_vk, inner_vk]: [Fr; 2],
+    child: &NodeTail<AssignedValue<Fr>>,
+    child_digest: AssignedValue<Fr>,
+) {
+    ctx.constrain_equal(&child.height, &height.value);
+    let leaf = height.is(ctx, 1);
+    let [leaf_vk, inner_vk] = [leaf_vk, inner_vk].map(|v| ctx.load_constant(v));
+    bind_key(ctx, gate, leaf, leaf_vk, inner_vk, child, child_digest);
 }
 
 /// Rules [`merge`] can leave out, for tests that show which rule refuses a tampered tree.
@@ -205,7 +417,7 @@ pub fn merge(
     ctx: &mut Context<Fr>,
     gate: &GateChip<Fr>,
     chip: &PoseidonChip<impl Permute>,
-    level: Level,
+    level: &LevelCells,
     a: &Body<AssignedValue<Fr>>,
     b: &Body<AssignedValue<Fr>>,
     pad: AssignedValue<Fr>,
@@ -219,7 +431,7 @@ pub fn merge_ablated(
     ctx: &mut Context<Fr>,
     gate: &GateChip<Fr>,
     chip: &PoseidonChip<impl Permute>,
-    level: Level,
+    level: &LevelCells,
     a: &Body<AssignedValue<Fr>>,
     b: &Body<AssignedValue<Fr>>,
     pad: AssignedValue<Fr>,
@@ -249,15 +461,14 @@ pub fn merge_ablated(
 
     // 3. A prefix: a non-empty right child needs a full left one.
     if !ablate.prefix {
-        let full = gate.is_equal(ctx, a.n, Constant(Fr::from(level.child_capacity)));
+        let full = gate.is_equal(ctx, a.n, level.child_capacity);
         let short = gate.not(ctx, full);
         let leak = gate.mul(ctx, n_b, short);
         gate.assert_is_const(ctx, &leak, &Fr::zero());
     }
 
     // 4. The subtree root one level up.
-    let empty = ctx.load_constant(empty_root(level.child_height));
-    let right = gate.select(ctx, empty, b.root, pad);
+    let right = gate.select(ctx, level.child_empty, b.root, pad);
     let root = chip.merkle_node(ctx, a.root, right);
 
     // 5. No record twice: the right child's first content steps up from the left's last.

@@ -17,7 +17,10 @@ use lineage_circuits::{
     circuit::BLINDING_ROWS,
     poseidon::GatePermutation,
     profile::TrainingShape,
-    tree::{extend_root, merge_ablated, run_commitments, Ablate, Body, Level, Segments},
+    tree::{
+        bind_inner_child, bind_root_child, extend_root, extend_root_from, merge_ablated,
+        run_commitments, Ablate, Body, Height, Level, NodeTail, Segments,
+    },
     PoseidonChip,
 };
 use lineage_core::merkle::{empty_root, MerkleTree};
@@ -102,7 +105,7 @@ fn declared(mut body: Body<Fr>) -> Body<Fr> {
 }
 
 const fn level(h: u32) -> Level {
-    Level { child_capacity: (C as u64) << (h - 1), child_height: C_BITS + h - 1 }
+    Level::of(C_BITS, h)
 }
 
 /// A merge to run: `(left, right, pad, level)`, where left and right index earlier bodies.
@@ -110,38 +113,51 @@ type Step = (usize, usize, u64, Level);
 
 /// Loads `leaves`, runs `steps` (each appends its body), and checks the last body's words
 /// against `expected` (or, with `None`, only that the constraints hold).
-fn accepts(
-    leaves: &[Body<Fr>],
-    steps: &[Step],
-    ablate: Ablate,
-    expected: Option<&Body<Fr>>,
+/// MockProver's verdict on a small circuit laid out by `lay_out`, whose returned cells are
+/// the public words `expected`.
+fn mock(
+    lay_out: impl FnOnce(
+        &mut Context<Fr>,
+        &GateChip<Fr>,
+        &PoseidonChip<GatePermutation>,
+    ) -> Vec<AssignedValue<Fr>>,
+    expected: Vec<Fr>,
 ) -> bool {
     let mut b = BaseCircuitBuilder::<Fr>::from_stage(CircuitBuilderStage::Mock)
         .use_k(K as usize)
         .use_instance_columns(1);
     let gate = GateChip::default();
     let chip = PoseidonChip::new(GatePermutation::new());
-    let ctx: &mut Context<Fr> = b.main(0);
-    let load = |ctx: &mut Context<Fr>, body: &Body<Fr>| -> Body<AssignedValue<Fr>> {
-        let cells = ctx.assign_witnesses(body.words());
-        Body::from_words(&cells, body.epochs()).unwrap()
-    };
-    let mut bodies: Vec<Body<AssignedValue<Fr>>> = leaves.iter().map(|l| load(ctx, l)).collect();
-    for &(l, r, pad, lvl) in steps {
-        let pad = ctx.load_witness(Fr::from(pad));
-        let body = merge_ablated(ctx, &gate, &chip, lvl, &bodies[l], &bodies[r], pad, ablate);
-        bodies.push(body);
-    }
-    let top = bodies.last().unwrap().words();
-    let instances = match expected {
-        Some(e) => {
-            b.assigned_instances[0].extend(top);
-            e.words()
-        }
-        None => vec![],
-    };
+    let out = lay_out(b.main(0), &gate, &chip);
+    b.assigned_instances[0].extend(out);
     b.calculate_params(Some(BLINDING_ROWS));
-    MockProver::run(K, &b, vec![instances]).unwrap().verify().is_ok()
+    MockProver::run(K, &b, vec![expected]).unwrap().verify().is_ok()
+}
+
+fn accepts(
+    leaves: &[Body<Fr>],
+    steps: &[Step],
+    ablate: Ablate,
+    expected: Option<&Body<Fr>>,
+) -> bool {
+    let lay_out = |ctx: &mut Context<Fr>, gate: &GateChip<Fr>, chip: &PoseidonChip<_>| {
+        let load = |ctx: &mut Context<Fr>, body: &Body<Fr>| -> Body<AssignedValue<Fr>> {
+            let cells = ctx.assign_witnesses(body.words());
+            Body::from_words(&cells, body.epochs()).unwrap()
+        };
+        let mut bodies: Vec<_> = leaves.iter().map(|l| load(ctx, l)).collect();
+        for &(l, r, pad, lvl) in steps {
+            let pad = ctx.load_witness(Fr::from(pad));
+            let lvl = lvl.assign(ctx);
+            let body = merge_ablated(ctx, gate, chip, &lvl, &bodies[l], &bodies[r], pad, ablate);
+            bodies.push(body);
+        }
+        match expected {
+            Some(_) => bodies.last().unwrap().words(),
+            None => vec![],
+        }
+    };
+    mock(lay_out, expected.map_or_else(Vec::new, Body::words))
 }
 
 /// Three chunks (4 + 4 + 2 records): two merges at height 1, the right one padded, and
@@ -271,16 +287,13 @@ fn a_chunk_root_extends_to_the_training_set_root() {
     let chunk_root = MerkleTree::new(leaves.clone(), C_BITS).unwrap().root();
     let expected = MerkleTree::new(leaves, 20).unwrap().root();
     let run = |height: u32| {
-        let mut b = BaseCircuitBuilder::<Fr>::from_stage(CircuitBuilderStage::Mock)
-            .use_k(K as usize)
-            .use_instance_columns(1);
-        let chip = PoseidonChip::new(GatePermutation::new());
-        let ctx = b.main(0);
-        let root = ctx.load_witness(chunk_root);
-        let top = extend_root(ctx, &chip, root, height, 20);
-        b.assigned_instances[0].push(top);
-        b.calculate_params(Some(BLINDING_ROWS));
-        MockProver::run(K, &b, vec![vec![expected]]).unwrap().verify().is_ok()
+        mock(
+            |ctx, _, chip| {
+                let root = ctx.load_witness(chunk_root);
+                vec![extend_root(ctx, chip, root, height, 20)]
+            },
+            vec![expected],
+        )
     };
     assert!(run(C_BITS));
     assert!(!run(C_BITS + 1), "one level short");
@@ -304,19 +317,15 @@ fn run_commitments_chain_the_epochs() {
     let honest_in = [w(0, 0), w(1, 0), w(2, 0)];
     let honest_out = [w(1, 0), w(2, 0), w(3, 0)];
     let run = |w_in: [Fr; 3], w_out: [Fr; 3]| {
-        let mut b = BaseCircuitBuilder::<Fr>::from_stage(CircuitBuilderStage::Mock)
-            .use_k(K as usize)
-            .use_instance_columns(1);
-        let gate = GateChip::default();
-        let chip = PoseidonChip::new(GatePermutation::new());
-        let ctx = b.main(0);
-        let [lr, n] = [Fr::from(lr as u64), Fr::from(n as u64)].map(|v| ctx.load_witness(v));
-        let (w_in, w_out) = (ctx.assign_witnesses(w_in), ctx.assign_witnesses(w_out));
-        let out = run_commitments(ctx, &gate, &chip, &shape, lr, n, &w_in, &w_out);
-        b.assigned_instances[0].extend(out);
-        b.calculate_params(Some(BLINDING_ROWS));
-        let expected = vec![w(0, 0), w(3, 0), hyper.hash()];
-        MockProver::run(K, &b, vec![expected]).unwrap().verify().is_ok()
+        mock(
+            |ctx, gate, chip| {
+                let [lr, n] =
+                    [Fr::from(lr as u64), Fr::from(n as u64)].map(|v| ctx.load_witness(v));
+                let (w_in, w_out) = (ctx.assign_witnesses(w_in), ctx.assign_witnesses(w_out));
+                run_commitments(ctx, gate, chip, &shape, lr, n, &w_in, &w_out).to_vec()
+            },
+            vec![w(0, 0), w(3, 0), hyper.hash()],
+        )
     };
     assert!(run(honest_in, honest_out));
     let mut broken = honest_in;
@@ -325,4 +334,114 @@ fn run_commitments_chain_the_epochs() {
     let mut broken = honest_out;
     broken[0] += Fr::one();
     assert!(!run(honest_in, broken), "epoch 0 does not end where epoch 1 starts");
+}
+
+/// A witness height selects each height's level and is refused outside its range.
+#[test]
+fn a_witness_height_selects_its_level_and_stays_in_range() {
+    let run = |h: u64, expected: Level| {
+        mock(
+            |ctx, gate, _| {
+                let value = ctx.load_witness(Fr::from(h));
+                let height = Height::new(ctx, gate, value, 2, 5);
+                let level = height.level(ctx, gate, C_BITS);
+                vec![level.child_capacity, level.child_empty]
+            },
+            vec![Fr::from(expected.child_capacity), empty_root(expected.child_height)],
+        )
+    };
+    for h in 2..=5 {
+        assert!(run(u64::from(h), level(h)), "height {h}");
+        assert!(!run(u64::from(h), level(if h == 2 { 3 } else { h - 1 })), "another level {h}");
+    }
+    // Outside 2..=5 no indicator bit is set: refused whatever the level claimed.
+    for h in [0, 1, 6, 7] {
+        assert!(!run(h, level(2)) && !run(h, level(5)), "height {h} out of range");
+    }
+}
+
+/// A node's root extended from a witness height equals the constant-height extension, and
+/// the same root claimed one level higher or lower does not.
+#[test]
+fn a_root_extends_from_a_witness_height() {
+    let recs = records(9);
+    let leaves: Vec<Fr> = recs.iter().map(|r| r.leaf).collect();
+    let expected = MerkleTree::new(leaves.clone(), 20).unwrap().root();
+    // Nine records in chunks of 4: a subtree of height C_BITS + 2 under a height-2 node.
+    let root = MerkleTree::new(leaves, C_BITS + 2).unwrap().root();
+    let run = |h: u64| {
+        mock(
+            |ctx, gate, chip| {
+                let value = ctx.load_witness(Fr::from(h));
+                let height = Height::new(ctx, gate, value, 1, 6);
+                let root = ctx.load_witness(root);
+                vec![extend_root_from(ctx, gate, chip, root, &height, C_BITS, 20)]
+            },
+            vec![expected],
+        )
+    };
+    assert!(run(2));
+    assert!(!run(1) && !run(3), "the node's subtree at another height");
+}
+
+const LEAF_VK: u64 = 1_001;
+const INNER_VK: u64 = 2_002;
+
+/// An inner node at `height` binding a child `(height, vk word, digest)`.
+fn inner_binds(height: u64, own: u64, child: [u64; 3]) -> bool {
+    mock(
+        |ctx, gate, _| {
+            let value = ctx.load_witness(Fr::from(height));
+            let height = Height::new(ctx, gate, value, 2, 6);
+            let own = ctx.load_witness(Fr::from(own));
+            let [h, vk, digest] = child.map(|v| ctx.load_witness(Fr::from(v)));
+            let tail = NodeTail { height: h, vk };
+            bind_inner_child(ctx, gate, &height, own, Fr::from(LEAF_VK), &tail, digest);
+            vec![]
+        },
+        vec![],
+    )
+}
+
+#[test]
+fn an_inner_node_binds_its_childrens_keys_and_heights() {
+    // Height 2: height-1 children under the leaf key (their vk word is 0).
+    assert!(inner_binds(2, INNER_VK, [1, 0, LEAF_VK]));
+    assert!(!inner_binds(2, INNER_VK, [1, 0, INNER_VK]), "an inner child at height 2");
+    assert!(!inner_binds(2, INNER_VK, [2, 0, LEAF_VK]), "a child at the node's own height");
+    // Height 3: inner children under the node's own key, vouching for it.
+    assert!(inner_binds(3, INNER_VK, [2, INNER_VK, INNER_VK]));
+    assert!(!inner_binds(3, INNER_VK, [2, INNER_VK, LEAF_VK]), "a height-1 key at height 3");
+    assert!(!inner_binds(3, INNER_VK, [2, INNER_VK, 7]), "another key");
+    assert!(!inner_binds(3, INNER_VK, [2, 7, INNER_VK]), "a child vouching for another key");
+    assert!(!inner_binds(3, INNER_VK, [1, INNER_VK, INNER_VK]), "a child two levels down");
+    // A node claiming another key for itself only passes if its children agree: the root
+    // decides (next test).
+    assert!(inner_binds(3, 7, [2, 7, 7]));
+}
+
+/// The root binding a child `(height, vk word, digest)`.
+fn root_binds(child: [u64; 3]) -> bool {
+    mock(
+        |ctx, gate, _| {
+            let [h, vk, digest] = child.map(|v| ctx.load_witness(Fr::from(v)));
+            let height = Height::new(ctx, gate, h, 1, 6);
+            let tail = NodeTail { height: h, vk };
+            let keys = [Fr::from(LEAF_VK), Fr::from(INNER_VK)];
+            bind_root_child(ctx, gate, &height, keys, &tail, digest);
+            vec![]
+        },
+        vec![],
+    )
+}
+
+#[test]
+fn the_root_binds_its_child_to_the_profiles_node_keys() {
+    assert!(root_binds([1, 0, LEAF_VK]));
+    assert!(root_binds([4, INNER_VK, INNER_VK]));
+    assert!(!root_binds([1, 0, INNER_VK]), "a height-1 node under the inner key");
+    assert!(!root_binds([4, INNER_VK, LEAF_VK]), "an inner node under the leaf key");
+    assert!(!root_binds([4, 7, 7]), "an inner node of another key");
+    assert!(!root_binds([4, 7, INNER_VK]), "an inner node vouching for another key");
+    assert!(!root_binds([7, INNER_VK, INNER_VK]), "a height out of range");
 }

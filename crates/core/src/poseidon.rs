@@ -52,6 +52,10 @@ pub enum Domain {
     /// Training hyperparameters `(lr, epochs, frac_bits, features, samples)`
     /// (`lineage_core::train::Hyper::hash`).
     Hyper = 5,
+    /// A verifying key's preprocessed commitments as limbs, then its transcript's initial
+    /// state: how a proof-tree node names the key of a child it verified
+    /// (`lineage_circuits::tree::vk_digest`).
+    VerifyingKey = 6,
 }
 
 impl Domain {

@@ -31,7 +31,7 @@ use halo2_base::{
         halo2curves::ff::Field as _,
         plonk::{create_proof, keygen_pk, keygen_vk, ProvingKey, VerifyingKey},
         poly::{
-            commitment::{Params, ParamsProver},
+            commitment::Params,
             kzg::{
                 commitment::{KZGCommitmentScheme, ParamsKZG},
                 multiopen::ProverSHPLONK,
@@ -59,12 +59,8 @@ use snark_verifier_sdk::{
         aggregation::{AggregationCircuit, AggregationConfigParams, VerifierUniversality},
         gen_dummy_snark_from_vk,
     },
-    snark_verifier::{
-        pcs::kzg::KzgDecidingKey,
-        system::halo2::{compile, transcript::evm::EvmTranscript, Config},
-        verifier::SnarkVerifier,
-    },
-    CircuitExt, NativeLoader, PlonkVerifier, Snark, SHPLONK,
+    snark_verifier::system::halo2::{compile, transcript::evm::EvmTranscript, Config},
+    CircuitExt, NativeLoader, Snark, SHPLONK,
 };
 
 /// The aggregation circuit's proving key with the layout pinned at key generation.
@@ -126,29 +122,47 @@ pub struct AggregateProof {
 }
 
 /// Exposes the public values after the accumulator. Must run identically at key generation
-/// and proving (`model` only changes witness values).
-/// - Proven (`model` is `None`): the chunk's dataset words, then the run's commitments
-///   from its segments ([`AggregateLayout`]).
-/// - Declared (`model` is the hash's halves): the dataset words, then each half as a
-///   witness range-checked to 128 bits ([`DeclaredLayout`]).
-///
-/// Either way `train_root` is the chunk root extended to the profile's `train_depth`.
+/// and proving (`model` only changes witness values): the chunk's root is extended to the
+/// profile's `train_depth`, then [`statement`].
 fn lay_out(agg: &mut AggregationCircuit, profile: &Profile, model: Option<[Fr; 2]>) {
     let prev = agg.previous_instances().clone();
     let [words] = prev.as_slice() else { panic!("an aggregation of one chunk proof") };
+    let (from, to) = (profile.chunk_depth(), profile.train_depth());
+    statement(agg, profile, words, model, |ctx, chip, root| extend_root(ctx, chip, root, from, to));
+}
+
+/// The attestation's public values after the accumulator, from a `body` of the whole
+/// training set (a chunk's, or the top node's of a proof tree):
+/// - proven training (`model` is `None`): the dataset words, then the run's commitments
+///   from the body's segments ([`AggregateLayout`]);
+/// - declared training (`model` is the hash's halves): the dataset words, then each half
+///   as a witness range-checked to 128 bits ([`DeclaredLayout`]).
+///
+/// `train_root` is the body's subtree root extended to the profile's depth by `extend`.
+pub(crate) fn statement(
+    agg: &mut AggregationCircuit,
+    profile: &Profile,
+    body: &[AssignedValue<Fr>],
+    model: Option<[Fr; 2]>,
+    extend: impl FnOnce(
+        &mut Context<Fr>,
+        &PoseidonChip<GatePermutation>,
+        AssignedValue<Fr>,
+    ) -> AssignedValue<Fr>,
+) {
     let epochs = ChunkCircuit::new(profile).epochs();
-    let body = Body::from_words(words, epochs).expect("a chunk body of the profile's shape");
+    let parsed = Body::from_words(body, epochs).expect("a body of the profile's shape");
     let range = agg.builder.range_chip();
     let chip = PoseidonChip::new(GatePermutation::new());
     let ctx = agg.builder.main(0);
-    let tail = match (model, &body.training) {
+    let tail = match (model, &parsed.training) {
         (None, Some(t)) => run_commitments(
             ctx,
             range.gate(),
             &chip,
             &profile.training,
             t.lr,
-            body.n,
+            parsed.n,
             &t.w_in,
             &t.w_out,
         )
@@ -156,15 +170,29 @@ fn lay_out(agg: &mut AggregationCircuit, profile: &Profile, model: Option<[Fr; 2
         (Some(halves), None) => model_hash_cells(ctx, &range, halves).to_vec(),
         _ => panic!("a proven aggregation takes no model hash, a declared one needs one"),
     };
-    // The chunk's root, extended with empty subtrees to the profile's depth: `train_root`.
-    let train_root =
-        extend_root(ctx, &chip, body.root, profile.chunk_depth(), profile.train_depth());
+    let train_root = extend(ctx, &chip, parsed.root);
     let out = &mut agg.builder.assigned_instances[0];
     debug_assert_eq!(out.len(), AggregateLayout::DATASET);
-    out.extend_from_slice(&words[..DatasetLayout::LEN]);
+    out.extend_from_slice(&body[..DatasetLayout::LEN]);
     out[AggregateLayout::TRAIN_ROOT] = train_root;
     out.extend(tail);
     debug_assert_eq!(out.len(), instances_len(profile.kind));
+}
+
+/// The model hash's halves an aggregation takes (`None` for proven training), or an error
+/// if the inner proof's kind is not the profile's.
+pub(crate) fn model_words(
+    profile: &Profile,
+    model: Option<ContentHash>,
+) -> Result<Option<[Fr; 2]>, Error> {
+    let kind = if model.is_some() { TrainingKind::Declared } else { TrainingKind::Proven };
+    if kind != profile.kind {
+        return Err(Error::Kind { profile: profile.name, kind: profile.kind });
+    }
+    Ok(model.map(|m| {
+        let (hi, lo) = m.to_fields();
+        [hi, lo]
+    }))
 }
 
 /// The model hash's two halves as witnesses, each range-checked to 128 bits: the only
@@ -191,23 +219,40 @@ pub fn keygen(
     profile: &Profile,
     chunk: (&ParamsKZG<Bn256>, &VerifyingKey<G1Affine>),
 ) -> Result<AggregateKeys, Error> {
-    let k = params.k();
     let snark =
         gen_dummy_snark_from_vk::<SHPLONK>(chunk.0, chunk.1, vec![chunk_len(profile)], None);
-    let model = match profile.kind {
-        TrainingKind::Proven => None,
-        TrainingKind::Declared => Some([Fr::ZERO; 2]),
-    };
-    let start =
-        AggregationConfigParams { degree: k, lookup_bits: k as usize - 1, ..Default::default() };
     let mut agg = AggregationCircuit::new::<SHPLONK>(
         CircuitBuilderStage::Keygen,
-        start,
+        start_config(params),
         params,
         [snark],
         VerifierUniversality::None,
     );
-    lay_out(&mut agg, profile, model);
+    lay_out(&mut agg, profile, shape_model(profile));
+    keygen_circuit(params, agg)
+}
+
+/// The configuration an aggregation's layout is computed from: the params' `k`, lookups
+/// of `k − 1` bits.
+pub(crate) fn start_config(params: &ParamsKZG<Bn256>) -> AggregationConfigParams {
+    let k = params.k();
+    AggregationConfigParams { degree: k, lookup_bits: k as usize - 1, ..Default::default() }
+}
+
+/// A model hash for key generation (declared training), which only its shape matters to.
+pub(crate) fn shape_model(profile: &Profile) -> Option<[Fr; 2]> {
+    match profile.kind {
+        TrainingKind::Proven => None,
+        TrainingKind::Declared => Some([Fr::ZERO; 2]),
+    }
+}
+
+/// The keys of an aggregation laid out at the key-generation stage, in the configuration
+/// its layout needs.
+pub(crate) fn keygen_circuit(
+    params: &ParamsKZG<Bn256>,
+    mut agg: AggregationCircuit,
+) -> Result<AggregateKeys, Error> {
     let config = agg.calculate_params(Some(BLINDING_ROWS));
     let vk = keygen_vk(params, &agg)?;
     let pk = keygen_pk(params, vk, &agg)?;
@@ -223,16 +268,11 @@ pub fn prove(
     profile: &Profile,
     inner: Inner,
 ) -> Result<AggregateProof, Error> {
-    let (chunk, model, kind) = match inner {
-        Inner::Proven { chunk } => (chunk, None, TrainingKind::Proven),
-        Inner::Declared { chunk, model } => {
-            let (hi, lo) = model.to_fields();
-            (chunk, Some([hi, lo]), TrainingKind::Declared)
-        }
+    let (chunk, model) = match inner {
+        Inner::Proven { chunk } => (chunk, None),
+        Inner::Declared { chunk, model } => (chunk, Some(model)),
     };
-    if kind != profile.kind {
-        return Err(Error::Kind { profile: profile.name, kind: profile.kind });
-    }
+    let model = model_words(profile, model)?;
     let expected = chunk_len(profile);
     let got = chunk.instances.first().map_or(0, Vec::len);
     if got != expected {
@@ -247,6 +287,15 @@ pub fn prove(
     )
     .use_break_points(keys.break_points.clone());
     lay_out(&mut agg, profile, model);
+    prove_evm(params, keys, agg)
+}
+
+/// Proves a laid-out aggregation with the Keccak transcript the EVM verifier reads.
+pub(crate) fn prove_evm(
+    params: &ParamsKZG<Bn256>,
+    keys: &AggregateKeys,
+    agg: AggregationCircuit,
+) -> Result<AggregateProof, Error> {
     let instances = agg.instances();
     let mut transcript =
         <EvmTranscript<G1Affine, NativeLoader, Vec<u8>, Vec<u8>> as TranscriptWriterBuffer<
@@ -287,13 +336,9 @@ pub fn verify(
             .with_num_instance(vec![len])
             .with_accumulator_indices(AggregationCircuit::accumulator_indices()),
     );
-    let dk: KzgDecidingKey<Bn256> = (params.get_g()[0], params.g2(), params.s_g2()).into();
-    let instances = vec![proof.instances.clone()];
     let mut transcript =
         EvmTranscript::<G1Affine, NativeLoader, &[u8], Vec<u8>>::new(proof.proof.as_slice());
-    PlonkVerifier::<SHPLONK>::read_proof(&dk, &protocol, &instances, &mut transcript)
-        .and_then(|p| PlonkVerifier::<SHPLONK>::verify(&dk, &protocol, &instances, &p))
-        .is_ok()
+    crate::kzg::verify_aggregation(params, &protocol, &proof.instances, &mut transcript)
 }
 
 /// The Solidity verifier of the aggregation, as contract `contract_name`, compiled by forge

@@ -24,6 +24,17 @@ pub enum Error {
         /// The proof's.
         got: usize,
     },
+    /// A proof-tree node's child was refused before proving.
+    #[error("the {side} child {what}")]
+    Child {
+        /// `left` or `right`.
+        side: &'static str,
+        /// What is wrong with it.
+        what: String,
+    },
+    /// The proof tree's keys or proofs are not of the shape they must have.
+    #[error("proof tree: {0}")]
+    TreeShape(String),
     /// A profile asked to prove another kind of training than its own.
     #[error("profile {profile:?} is of {kind} training: it has no keys for the other kind")]
     Kind {

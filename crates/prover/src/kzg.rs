@@ -23,8 +23,13 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use snark_verifier_sdk::{
     halo2::{PoseidonTranscript, POSEIDON_SPEC},
-    snark_verifier::system::halo2::{compile, Config},
-    NativeLoader, Snark,
+    snark_verifier::{
+        pcs::kzg::KzgDecidingKey,
+        system::halo2::{compile, Config},
+        util::transcript::TranscriptRead,
+        verifier::{plonk::PlonkProtocol, SnarkVerifier},
+    },
+    NativeLoader, PlonkVerifier, Snark, SHPLONK,
 };
 
 /// A circuit's proving key with the layout pinned at key generation.
@@ -107,6 +112,23 @@ pub fn verify(
         &mut transcript,
     )
     .is_ok()
+}
+
+/// Whether an aggregation proof, read from `transcript`, verifies for `instances` under
+/// its compiled `protocol` (with the accumulator indices): its own opening and the
+/// accumulator it carries, both decided natively. With the Keccak transcript these are the
+/// generated verifier contract's checks.
+pub(crate) fn verify_aggregation<T: TranscriptRead<G1Affine, NativeLoader>>(
+    params: &ParamsKZG<Bn256>,
+    protocol: &PlonkProtocol<G1Affine>,
+    instances: &[Fr],
+    transcript: &mut T,
+) -> bool {
+    let dk: KzgDecidingKey<Bn256> = (params.get_g()[0], params.g2(), params.s_g2()).into();
+    let instances = vec![instances.to_vec()];
+    PlonkVerifier::<SHPLONK>::read_proof(&dk, protocol, &instances, transcript)
+        .and_then(|p| PlonkVerifier::<SHPLONK>::verify(&dk, protocol, &instances, &p))
+        .is_ok()
 }
 
 /// A proof with what the aggregation needs to verify it in-circuit: the circuit's

@@ -8,8 +8,9 @@
 //!   verification;
 //! - [`artifacts`]: the SRS parameters and keys cached on disk, reused while consistent;
 //! - [`pipeline`]: a profile's whole setup and the path from witnesses to that one proof;
-//! - [`tree`]: the proof tree's nodes, for training sets of more than one chunk (in
-//!   progress, issue 17).
+//! - [`plan`]: the proof tree's shape over a training set (its chunks and nodes);
+//! - [`tree`]: the proof tree's node and root keys and proofs, for training sets of more
+//!   than one chunk (in progress, issue 17: not yet on `lineage prove`'s path).
 //!
 //! [`LineageCircuit`]: lineage_circuits::LineageCircuit
 
@@ -18,6 +19,7 @@ pub mod artifacts;
 mod error;
 pub mod kzg;
 pub mod pipeline;
+pub mod plan;
 pub mod srs;
 pub mod tree;
 
