@@ -5,7 +5,7 @@
 //! of their position are refused before proving.
 //! The root over the height-2 node, and over the padded height-1 node, exposes the
 //! attestation's words for those records, verified as the EVM verifier would.
-//! Heavy (node and root keys, three node and two root proofs, ~40 min on 2 cores): run
+//! Heavy (node and root keys, three node and two root proofs, ~30 min on 2 cores): run
 //! with `--ignored`.
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
@@ -55,7 +55,7 @@ fn inputs() -> (Vec<DatasetManifest>, Vec<Record>) {
 }
 
 #[test]
-#[ignore = "heavy: node and root keys, three node and two root proofs (~40 min on 2 cores)"]
+#[ignore = "heavy: node and root keys, three node and two root proofs (~30 min on 2 cores)"]
 fn a_tree_of_three_chunks_exposes_the_body_of_all_its_records() {
     let t0 = Instant::now();
     let mut log = |s: &str| eprintln!("[{:>7.1?}] {s}", t0.elapsed());
