@@ -9,9 +9,10 @@
 //!
 //! A node's height fixes the child capacity `cap = C·2^(h−1)` and the empty subtree root
 //! `EMPTY[c+h−1]` ([`Level`]): constants in a height-1 node's key, selected by the witness
-//! height in the one inner-node key of every height above ([`Height`]). A boolean witness `pad` says that the node
-//! has no right subtree: `B` is then the left proof verified a second time, and only the
-//! equalities of rule 1 read it, which a duplicate satisfies. With `nB' = (1 − pad)·n_B`:
+//! height in the one inner-node key of every height above ([`Height`]). A boolean witness
+//! `pad` says that the node has no right subtree: `B` is then the left proof verified a
+//! second time, and only the equalities of rule 1 read it, which a duplicate satisfies.
+//! With `nB' = (1 − pad)·n_B`:
 //!
 //! 1. **The same datasets and licenses** (and learning rate): `cert_root[s]`,
 //!    `license_mask` (and `lr`) of `A` and `B` are equal.
@@ -341,7 +342,6 @@ pub fn vk_digest(
 ///
 /// The node exposes `own_vk`; the root fixes it to the inner key's digest, so by induction
 /// every inner node of the tree was verified under the inner key.
-#[allow(clippy::too_many_arguments)]
 pub fn bind_inner_child(
     ctx: &mut Context<Fr>,
     gate: &GateChip<Fr>,
