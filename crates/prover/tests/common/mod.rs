@@ -35,15 +35,20 @@ pub(crate) fn repo(path: &str) -> PathBuf {
 
 /// Two datasets of 24 records (creators 1 and 2, licenses 1 and 0) at the demo depth.
 pub(crate) fn inputs() -> (Vec<DatasetManifest>, Vec<Record>) {
+    inputs_of(24)
+}
+
+/// Two datasets of `per` records each, as [`inputs`] (whose records are those of 24).
+pub(crate) fn inputs_of(per: i64) -> (Vec<DatasetManifest>, Vec<Record>) {
     let (d, f) = (DEMO.training.features, DEMO.training.frac_bits);
     let one = Bounds::new(f).one();
     let datasets: Vec<DatasetManifest> = [("atelier", 1u8, 1u32), ("harbor", 2, 0)]
         .iter()
         .enumerate()
         .map(|(s, &(name, creator, license))| {
-            let recs = (0..24i64)
+            let recs = (0..per)
                 .map(|i| {
-                    let i = i + 24 * s as i64;
+                    let i = i + per * s as i64;
                     let features: Vec<i64> =
                         (0..d as i64).map(|j| ((i * 7 + j * 13) % 17 - 8) * one / 8).collect();
                     let label = u32::from(features[0] - features[3] + features[5] > 0);
