@@ -10,6 +10,8 @@
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
 use lineage_circuits::{
     chunk::ChunkWitness,
@@ -24,12 +26,9 @@ use lineage_core::{
     Address, ContentHash, License, MerkleTree, Record,
 };
 use lineage_prover::{
-    aggregate,
-    artifacts::{self, SrsSource},
-    kzg, srs,
+    aggregate, kzg, srs,
     tree::{self, Proof},
 };
-use std::time::Instant;
 
 fn inputs() -> (Vec<DatasetManifest>, Vec<Record>) {
     let mut datasets = Vec::new();
@@ -57,12 +56,9 @@ fn inputs() -> (Vec<DatasetManifest>, Vec<Record>) {
 #[test]
 #[ignore = "heavy: node and root keys, three node and two root proofs (~30 min on 2 cores)"]
 fn a_tree_of_three_chunks_exposes_the_body_of_all_its_records() {
-    let t0 = Instant::now();
-    let mut log = |s: &str| eprintln!("[{:>7.1?}] {s}", t0.elapsed());
+    let mut log = common::logger();
     let profile = DEMO_DECLARED;
-    let (setup, _, _) =
-        artifacts::open(&artifacts::default_root(), &profile, &SrsSource::Dev, false, &mut log)
-            .unwrap();
+    let setup = common::cached_setup(&profile, &mut log);
     let (datasets, training) = inputs();
     assert_eq!(training.len(), 140);
     let cp = &setup.params[&setup.chunk.k()];

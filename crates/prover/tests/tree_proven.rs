@@ -26,22 +26,16 @@ use lineage_core::{
     MerkleTree, Record,
 };
 use lineage_prover::{
-    aggregate,
-    artifacts::{self, SrsSource},
-    kzg, srs,
+    aggregate, kzg, srs,
     tree::{self, Proof},
 };
-use std::time::Instant;
 
 #[test]
 #[ignore = "heavy: node and root keys, three node proofs and a root proof (~30 min on 2 cores)"]
 fn a_proven_tree_exposes_the_whole_runs_commitments() {
-    let t0 = Instant::now();
-    let mut log = |s: &str| eprintln!("[{:>7.1?}] {s}", t0.elapsed());
+    let mut log = common::logger();
     let profile = DEMO;
-    let (setup, _, _) =
-        artifacts::open(&artifacts::default_root(), &profile, &SrsSource::Dev, false, &mut log)
-            .unwrap();
+    let setup = common::cached_setup(&profile, &mut log);
     let (datasets, training) = common::inputs_of(70);
     assert_eq!(training.len(), 140);
     let circuit = setup.chunk.training.as_ref().expect("a proven profile's chunk trains");

@@ -3,7 +3,7 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use lineage_circuits::profile::DEMO;
+use lineage_circuits::{profile::DEMO, Profile};
 use lineage_core::{
     content::hash_bytes,
     field::{fr_from_hex, fr_to_hex},
@@ -12,7 +12,7 @@ use lineage_core::{
     train::Bounds,
     Address, License, Record,
 };
-use lineage_prover::aggregate::AggregateProof;
+use lineage_prover::{aggregate::AggregateProof, artifacts, pipeline::Setup};
 use std::path::PathBuf;
 
 /// Where a fixture proof is committed: its JSON, and the Solidity library forge reads.
@@ -27,6 +27,18 @@ pub(crate) struct Fixture {
     pub(crate) what: &'static str,
     /// The test that generates it.
     pub(crate) generator: &'static str,
+}
+
+/// A progress log on stderr, each line after the time since it was made.
+pub(crate) fn logger() -> impl FnMut(&str) {
+    let t0 = std::time::Instant::now();
+    move |s: &str| eprintln!("[{:>7.1?}] {s}", t0.elapsed())
+}
+
+/// A profile's setup under the dev SRS from the artifacts cache (made and cached if absent).
+pub(crate) fn cached_setup(profile: &Profile, log: &mut dyn FnMut(&str)) -> Setup {
+    let root = artifacts::default_root();
+    artifacts::open(&root, profile, &artifacts::SrsSource::Dev, false, log).unwrap().0
 }
 
 pub(crate) fn repo(path: &str) -> PathBuf {
