@@ -20,19 +20,22 @@ import {VM_ADDRESS, Vm} from "../contracts/test/utils/Vm.sol";
 ///        is not the deployer, the registry's ownership is offered to it (two-step: it must
 ///        call `acceptOwnership`), after the deployer has wired the profiles and certifier.
 ///      - `LINEAGE_CERTIFIER`: an account made certifier (default: the deployer).
-///      - `LINEAGE_VERIFIER_DEMO`, `LINEAGE_VERIFIER_STANDARD`, `LINEAGE_VERIFIER_DEMO_DECLARED`,
-///        `LINEAGE_VERIFIER_STANDARD_DECLARED`: an already deployed verifier for profile 1
-///        ("demo"), 2 ("standard"), 3 ("demo-declared") or 4 ("standard-declared"). Unset, the
+///      - `LINEAGE_VERIFIER_<PROFILE>`: an already deployed verifier for a profile, by its
+///        name in upper snake case: profile 1 `demo` (`LINEAGE_VERIFIER_DEMO`), 2 `standard`,
+///        3 `demo-declared` (`LINEAGE_VERIFIER_DEMO_DECLARED`), 4 `standard-declared`, and
+///        their proof-tree twins 5 `demo-tree`, 6 `standard-tree`, 7 `demo-declared-tree`
+///        (`LINEAGE_VERIFIER_DEMO_DECLARED_TREE`), 8 `standard-declared-tree`. Unset, the
 ///        script deploys `contracts/verifiers/LineageVerifier<Profile>.sol` (e.g.
-///        `LineageVerifierDemoDeclared.sol`) if the generated file exists, and otherwise leaves
-///        the profile without a verifier (attestations on it revert with
+///        `LineageVerifierDemoDeclaredTree.sol`) if the generated file exists, and otherwise
+///        leaves the profile without a verifier (attestations on it revert with
 ///        `RegistryVerifierMissing` until the owner sets one).
 ///
 ///      The JSON (addresses checksummed; a profile without a verifier has the zero address):
 ///      `{"chainId": 31337, "startBlock": 0, "deployer": "0x…", "owner": "0x…",
 ///        "certifier": "0x…", "registry": "0x…", "vault": "0x…",
 ///        "verifiers": {"demo": "0x…", "standard": "0x…", "demoDeclared": "0x…",
-///        "standardDeclared": "0x…"}}`
+///        "standardDeclared": "0x…", "demoTree": "0x…", "standardTree": "0x…",
+///        "demoDeclaredTree": "0x…", "standardDeclaredTree": "0x…"}}`
 ///      `startBlock` is the block the deployment started from: an indexer follows the chain
 ///      from there.
 contract Deploy {
@@ -47,10 +50,51 @@ contract Deploy {
     /// @notice No deployer key was given and the chain is not anvil's.
     error DeployDevKeyOffAnvil(uint256 chainId);
 
-    uint32 internal constant DEMO = 1;
-    uint32 internal constant STANDARD = 2;
-    uint32 internal constant DEMO_DECLARED = 3;
-    uint32 internal constant STANDARD_DECLARED = 4;
+    /// @notice The profiles, by id − 1: the names of their environment variable, generated
+    ///         verifier contract and deployments JSON key.
+    uint256 internal constant PROFILES = 8;
+
+    function _profile(uint256 i)
+        internal
+        pure
+        returns (string memory env, string memory contractName, string memory key)
+    {
+        string[PROFILES] memory envs = [
+            "DEMO",
+            "STANDARD",
+            "DEMO_DECLARED",
+            "STANDARD_DECLARED",
+            "DEMO_TREE",
+            "STANDARD_TREE",
+            "DEMO_DECLARED_TREE",
+            "STANDARD_DECLARED_TREE"
+        ];
+        string[PROFILES] memory keys = [
+            "demo",
+            "standard",
+            "demoDeclared",
+            "standardDeclared",
+            "demoTree",
+            "standardTree",
+            "demoDeclaredTree",
+            "standardDeclaredTree"
+        ];
+        string[PROFILES] memory contracts = [
+            "Demo",
+            "Standard",
+            "DemoDeclared",
+            "StandardDeclared",
+            "DemoTree",
+            "StandardTree",
+            "DemoDeclaredTree",
+            "StandardDeclaredTree"
+        ];
+        return (
+            string.concat("LINEAGE_VERIFIER_", envs[i]),
+            string.concat("LineageVerifier", contracts[i]),
+            keys[i]
+        );
+    }
 
     /// @notice What was deployed.
     struct Deployment {
@@ -59,10 +103,8 @@ contract Deploy {
         address certifier;
         LineageRegistry registry;
         RoyaltyVault vault;
-        address verifierDemo;
-        address verifierStandard;
-        address verifierDemoDeclared;
-        address verifierStandardDeclared;
+        /// @dev The verifier of profile `i + 1` (zero: none).
+        address[] verifiers;
     }
 
     /// @notice Deploys, wires and writes `deployments/<chainid>.json`.
@@ -80,18 +122,18 @@ contract Deploy {
         uint256 startBlock = block.number;
 
         vm.startBroadcast(key);
-        d.verifierDemo = _verifier("LINEAGE_VERIFIER_DEMO", "LineageVerifierDemo");
-        d.verifierStandard = _verifier("LINEAGE_VERIFIER_STANDARD", "LineageVerifierStandard");
-        d.verifierDemoDeclared =
-            _verifier("LINEAGE_VERIFIER_DEMO_DECLARED", "LineageVerifierDemoDeclared");
-        d.verifierStandardDeclared =
-            _verifier("LINEAGE_VERIFIER_STANDARD_DECLARED", "LineageVerifierStandardDeclared");
+        d.verifiers = new address[](PROFILES);
+        for (uint256 i = 0; i < PROFILES; i++) {
+            (string memory env, string memory name,) = _profile(i);
+            d.verifiers[i] = _verifier(env, name);
+        }
         d.registry = new LineageRegistry(d.deployer);
         d.vault = new RoyaltyVault(d.registry, d.owner);
-        _wire(d.registry, DEMO, d.verifierDemo);
-        _wire(d.registry, STANDARD, d.verifierStandard);
-        _wire(d.registry, DEMO_DECLARED, d.verifierDemoDeclared);
-        _wire(d.registry, STANDARD_DECLARED, d.verifierStandardDeclared);
+        for (uint256 i = 0; i < PROFILES; i++) {
+            // Profile ids are 1-based and never exceed PROFILES.
+            // forge-lint: disable-next-line(unsafe-typecast)
+            _wire(d.registry, uint32(i + 1), d.verifiers[i]);
+        }
         d.registry.setRoyaltyVault(address(d.vault));
         d.registry.setCertifier(d.certifier, true);
         if (d.owner != d.deployer) d.registry.transferOwnership(d.owner);
@@ -114,11 +156,11 @@ contract Deploy {
     }
 
     function _write(Deployment memory d, uint256 startBlock) internal {
-        vm.serializeAddress("verifiers", "demo", d.verifierDemo);
-        vm.serializeAddress("verifiers", "standard", d.verifierStandard);
-        vm.serializeAddress("verifiers", "demoDeclared", d.verifierDemoDeclared);
-        string memory verifiers =
-            vm.serializeAddress("verifiers", "standardDeclared", d.verifierStandardDeclared);
+        string memory verifiers;
+        for (uint256 i = 0; i < PROFILES; i++) {
+            (,, string memory jsonKey) = _profile(i);
+            verifiers = vm.serializeAddress("verifiers", jsonKey, d.verifiers[i]);
+        }
 
         string memory o = "deployment";
         vm.serializeUint(o, "chainId", block.chainid);

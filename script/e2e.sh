@@ -2,7 +2,8 @@
 # The prover end to end, as a user runs it: the sample corpus -> two datasets -> train ->
 # `lineage setup` (demo profile, INSECURE dev SRS; keys cached in $LINEAGE_CACHE or
 # ~/.cache/lineage) -> `lineage prove` -> `lineage verify` (and a tampered copy refused) ->
-# forge runs the generated verifier on the very calldata `lineage prove` wrote.
+# forge runs the generated verifier on the very calldata `lineage prove` wrote. Then the
+# same for a training set of two chunks, proven as a proof tree (demo-declared-tree).
 # Output: target/e2e/. Called by script/test.sh.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -50,9 +51,10 @@ fi
 grep -q "proved the weights with w_hash 0x" "$out/prove.log" \
     || { echo "e2e: lineage prove does not say w_hash for the w_hash" >&2; exit 1; }
 
-step "lineage verify: the attestation, then a copy with one proof byte changed"
-"$lineage" verify "$out/attestation.json"
-node -e '
+# tamper ATTESTATION TAMPERED CALLDATA: writes the attestation's calldata as hex, and a copy
+# of it with one proof byte changed (in the proof and in the calldata).
+tamper() {
+    node -e '
 const fs = require("fs");
 const [src, dst, hexOut] = process.argv.slice(1);
 const a = JSON.parse(fs.readFileSync(src, "utf8"));
@@ -61,7 +63,12 @@ const flip = (h, i) => h.slice(0, i) + (h[i] === "0" ? "1" : "0") + h.slice(i + 
 a.proof = flip(a.proof, 100);
 a.calldata = flip(a.calldata, a.calldata.length - a.proof.length + 100);
 fs.writeFileSync(dst, JSON.stringify(a));
-' "$out/attestation.json" "$out/tampered.json" "$out/calldata.hex"
+' "$@"
+}
+
+step "lineage verify: the attestation, then a copy with one proof byte changed"
+"$lineage" verify "$out/attestation.json"
+tamper "$out/attestation.json" "$out/tampered.json" "$out/calldata.hex"
 if "$lineage" verify "$out/tampered.json"; then
     echo "e2e: a tampered attestation verified" >&2
     exit 1
@@ -69,3 +76,36 @@ fi
 
 step "forge: the generated verifier on lineage prove's calldata"
 LINEAGE_E2E_CALLDATA="$out/calldata.hex" forge test --match-contract ProveCalldataTest
+
+# A training set of more than one chunk (64 records): 80 records, training declared. `prove`
+# under demo-declared switches to its proof-tree twin demo-declared-tree: two chunk proofs,
+# one height-1 node over them, and the root (tests/demo.sh attests it on anvil).
+tree=$out/tree
+step "a proof tree: 80 records in two chunks (demo-declared-tree)"
+"$lineage" sample --records 80 -o "$tree/sample" >/dev/null
+for d in atelier harbor; do
+    "$lineage" dataset build "$tree/sample/$d/records.jsonl" --depth 10 -o "$tree/$d.json" >/dev/null
+done
+head -c 65536 /dev/zero | tr '\0' 'w' >"$tree/weights.bin"
+"$lineage" setup --profile demo-declared-tree --dev-srs \
+    --verifier-out "$tree/LineageVerifierDemoDeclaredTree.sol"
+cmp "$tree/LineageVerifierDemoDeclaredTree.sol" contracts/verifiers/LineageVerifierDemoDeclaredTree.sol
+data="$tree/atelier.json,$tree/harbor.json"
+"$lineage" prove --profile demo-declared --dev-srs --datasets "$data" --train "$data" \
+    --model-file "$tree/weights.bin" -o "$tree/attestation.json" 2>&1 | tee "$tree/prove.log"
+grep -q "under its proof-tree profile demo-declared-tree (id 7): 2 chunk proofs, 1 node proof (height 1)" \
+    "$tree/prove.log" || { echo "e2e: lineage prove did not plan the proof tree" >&2; exit 1; }
+"$lineage" verify "$tree/attestation.json" --json >"$tree/verify.json"
+node -e '
+const v = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+const want = { profile: "demo-declared-tree", n_records: 80 };
+for (const [k, x] of Object.entries(want))
+    if (v[k] !== x) { console.error(`e2e: the tree attestation has ${k} ${v[k]}, not ${x}`); process.exit(1); }
+' "$tree/verify.json"
+tamper "$tree/attestation.json" "$tree/tampered.json" "$tree/calldata.hex"
+if "$lineage" verify "$tree/tampered.json"; then
+    echo "e2e: a tampered tree attestation verified" >&2
+    exit 1
+fi
+LINEAGE_E2E_CALLDATA="$tree/calldata.hex" LINEAGE_E2E_VERIFIER=LineageVerifierDemoDeclaredTree \
+    forge test --match-contract ProveCalldataTest

@@ -298,6 +298,23 @@ expect 1 env -u LINEAGE_PRIVATE_KEY LINEAGE_KEYSTORE_PASSWORD=wrong \
     "$lineage" royalties claim --dataset 2 --keystore "$out/keys/creator-c"
 contains "keystore"
 
+step "a proof tree's attestation on-chain: 80 records in two chunks (demo-declared-tree, script/e2e.sh)"
+tree=target/e2e/tree
+[[ -f $tree/attestation.json ]] || fail "run script/e2e.sh first (no $tree/attestation.json)"
+deployer_key=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
+for d in atelier harbor; do
+    id=$(LINEAGE_PRIVATE_KEY=$deployer_key "$lineage" dataset register "$tree/$d.json")
+    LINEAGE_PRIVATE_KEY=$deployer_key "$lineage" dataset certify "$id"
+done
+expect 0 env LINEAGE_PRIVATE_KEY=$deployer_key "$lineage" attest "$tree/attestation.json"
+tree_model=$(tail -n 1 <<<"$got")
+record=$(call "$registry" "$attestation_type" "$tree_model")
+# Profile 7 (demo-declared-tree), 80 records, datasets 3 and 4 with 40 each, declared (2).
+[[ ${record,,} == *", 7, 80, "*"[3, 4], [40, 40], 0x0000000000000000000000000000000000000000000000000000000000000000, 2)" ]] \
+    || fail "the registry's record of the proof tree's model: $record"
+expect 0 "$lineage" status "$tree_model"
+contains "training    declared by the publisher, NOT proven"
+
 step "a revoked dataset taints the model and its outputs"
 export LINEAGE_PRIVATE_KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
 "$lineage" dataset revoke 1 --reason "license withdrawn"
@@ -321,7 +338,7 @@ step "a revoked root can never be registered again, by anyone (one dataset id pe
 expect 1 env LINEAGE_PRIVATE_KEY=0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d \
     "$lineage" dataset register "$out/atelier.json"
 contains "already registered as dataset 1 (Revoked)"
-[[ $(call "$registry" 'datasetCount()(uint32)') == 2 ]] || fail "a revoked root was registered again"
+[[ $(call "$registry" 'datasetCount()(uint32)') == 4 ]] || fail "a revoked root was registered again"
 
 echo
 echo "tests/demo.sh: all checks passed"

@@ -23,6 +23,10 @@ library ProfileKinds {
         if (profileId == 2) return PROVEN; // standard
         if (profileId == 3) return DECLARED; // demo-declared
         if (profileId == 4) return DECLARED; // standard-declared
+        if (profileId == 5) return PROVEN; // demo-tree
+        if (profileId == 6) return PROVEN; // standard-tree
+        if (profileId == 7) return DECLARED; // demo-declared-tree
+        if (profileId == 8) return DECLARED; // standard-declared-tree
         return UNKNOWN;
     }
 }

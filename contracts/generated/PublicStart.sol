@@ -19,6 +19,14 @@ library PublicStart {
         if (profileId == 2) {
             return 0x056fb976d1d9210fd63a3f5a5e6b5d688026180fd3926c802696b4f7be629130;
         }
+        // demo-tree: d = 8
+        if (profileId == 5) {
+            return 0x0fb24ddc6d6a61fce6b1e111713c98f6350f4144d1cf882f93c629a410362730;
+        }
+        // standard-tree: d = 16
+        if (profileId == 6) {
+            return 0x056fb976d1d9210fd63a3f5a5e6b5d688026180fd3926c802696b4f7be629130;
+        }
         return 0;
     }
 }

@@ -271,7 +271,8 @@ contract LineageRegistryDeclaredTest is LineageFixture {
     /// @dev Every profile id gets a verifier, so that only the kind can refuse.
     function _verifierForEveryProfile() internal returns (MockVerifier any) {
         any = new MockVerifier();
-        uint32[5] memory profiles = [DEMO, STANDARD, DEMO_DECLARED, STANDARD_DECLARED, 99];
+        uint32[7] memory profiles =
+            [DEMO, STANDARD, DEMO_DECLARED, STANDARD_DECLARED, DEMO_TREE, DEMO_DECLARED_TREE, 99];
         vm.startPrank(owner);
         for (uint256 i = 0; i < profiles.length; ++i) {
             registry.setVerifier(profiles[i], address(any));
@@ -282,8 +283,13 @@ contract LineageRegistryDeclaredTest is LineageFixture {
     function test_attest_refusesAProfileThatIsNotProven() public {
         MockVerifier any = _verifierForEveryProfile();
         uint32[] memory ids = _certifiedDatasets(1);
-        uint32[3] memory profiles = [DEMO_DECLARED, STANDARD_DECLARED, 99];
-        uint8[3] memory kinds = [ProfileKinds.DECLARED, ProfileKinds.DECLARED, ProfileKinds.UNKNOWN];
+        uint32[4] memory profiles = [DEMO_DECLARED, STANDARD_DECLARED, DEMO_DECLARED_TREE, 99];
+        uint8[4] memory kinds = [
+            ProfileKinds.DECLARED,
+            ProfileKinds.DECLARED,
+            ProfileKinds.DECLARED,
+            ProfileKinds.UNKNOWN
+        ];
         for (uint256 i = 0; i < profiles.length; ++i) {
             ILineageRegistry.AttestRequest memory r = _request(ids, _u32(5));
             r.profileId = profiles[i];
@@ -306,8 +312,9 @@ contract LineageRegistryDeclaredTest is LineageFixture {
     function test_attestDeclared_refusesAProfileThatIsNotDeclared() public {
         MockVerifier any = _verifierForEveryProfile();
         uint32[] memory ids = _certifiedDatasets(1);
-        uint32[3] memory profiles = [DEMO, STANDARD, 99];
-        uint8[3] memory kinds = [ProfileKinds.PROVEN, ProfileKinds.PROVEN, ProfileKinds.UNKNOWN];
+        uint32[4] memory profiles = [DEMO, STANDARD, DEMO_TREE, 99];
+        uint8[4] memory kinds =
+            [ProfileKinds.PROVEN, ProfileKinds.PROVEN, ProfileKinds.PROVEN, ProfileKinds.UNKNOWN];
         for (uint256 i = 0; i < profiles.length; ++i) {
             ILineageRegistry.DeclaredRequest memory r = _declaredRequest(ids, _u32(5));
             r.profileId = profiles[i];

@@ -15,11 +15,13 @@ contract DeployTest is Test {
         assertEq(address(d.vault.registry()), address(d.registry));
         assertEq(d.registry.royaltyVault(), address(d.vault));
         assertTrue(d.registry.isCertifier(d.deployer));
-        assertEq(d.registry.verifierOf(1), d.verifierDemo);
-        assertEq(d.registry.verifierOf(2), d.verifierStandard);
-        assertEq(d.registry.verifierOf(3), d.verifierDemoDeclared);
-        assertEq(d.registry.verifierOf(4), d.verifierStandardDeclared);
-        assertTrue(d.verifierDemoDeclared != address(0), "the demo-declared verifier is deployed");
+        assertEq(d.verifiers.length, 8);
+        for (uint32 id = 1; id <= 8; id++) {
+            assertEq(d.registry.verifierOf(id), d.verifiers[id - 1]);
+        }
+        assertTrue(d.verifiers[0] != address(0), "the demo verifier is deployed");
+        assertTrue(d.verifiers[2] != address(0), "the demo-declared verifier is deployed");
+        assertTrue(d.verifiers[6] != address(0), "the demo-declared-tree verifier is deployed");
 
         string memory json = vm.readFile("deployments/31337.json");
         assertEq(vm.parseJsonUint(json, ".chainId"), 31337);
@@ -28,12 +30,21 @@ contract DeployTest is Test {
         assertEq(vm.parseJsonAddress(json, ".deployer"), d.deployer);
         assertEq(vm.parseJsonAddress(json, ".owner"), d.owner);
         assertEq(vm.parseJsonAddress(json, ".certifier"), d.certifier);
-        assertEq(vm.parseJsonAddress(json, ".verifiers.demo"), d.verifierDemo);
-        assertEq(vm.parseJsonAddress(json, ".verifiers.standard"), d.verifierStandard);
-        assertEq(vm.parseJsonAddress(json, ".verifiers.demoDeclared"), d.verifierDemoDeclared);
-        assertEq(
-            vm.parseJsonAddress(json, ".verifiers.standardDeclared"), d.verifierStandardDeclared
-        );
+        string[8] memory keys = [
+            "demo",
+            "standard",
+            "demoDeclared",
+            "standardDeclared",
+            "demoTree",
+            "standardTree",
+            "demoDeclaredTree",
+            "standardDeclaredTree"
+        ];
+        for (uint256 i = 0; i < 8; i++) {
+            assertEq(
+                vm.parseJsonAddress(json, string.concat(".verifiers.", keys[i])), d.verifiers[i]
+            );
+        }
         assertEq(vm.parseJsonUint(json, ".startBlock"), block.number);
     }
 }

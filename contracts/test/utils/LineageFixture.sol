@@ -21,6 +21,8 @@ abstract contract LineageFixture is Test {
     uint32 internal constant STANDARD = 2;
     uint32 internal constant DEMO_DECLARED = 3;
     uint32 internal constant STANDARD_DECLARED = 4;
+    uint32 internal constant DEMO_TREE = 5;
+    uint32 internal constant DEMO_DECLARED_TREE = 7;
 
     /// @dev The model file hash of `_declaredRequest`: its high half and low half differ, and
     ///      as a number it is above the field modulus.

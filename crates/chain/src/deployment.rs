@@ -21,6 +21,18 @@ pub struct Verifiers {
     /// Profile 4, `standard-declared` (likewise).
     #[serde(default)]
     pub standard_declared: Address,
+    /// Profile 5, `demo-tree` (likewise for every proof-tree profile).
+    #[serde(default)]
+    pub demo_tree: Address,
+    /// Profile 6, `standard-tree`.
+    #[serde(default)]
+    pub standard_tree: Address,
+    /// Profile 7, `demo-declared-tree`.
+    #[serde(default)]
+    pub demo_declared_tree: Address,
+    /// Profile 8, `standard-declared-tree`.
+    #[serde(default)]
+    pub standard_declared_tree: Address,
 }
 
 /// One deployment of Lineage on one chain.

@@ -64,8 +64,13 @@ pub struct Profile {
     /// its proven twin's shape and never builds it).
     pub training: TrainingShape,
     /// The aggregation circuit has 2^k rows (k = 21 keeps it at few advice columns, and
-    /// its verifier under EIP-170's 24,576 bytes).
+    /// its verifier under EIP-170's 24,576 bytes). A tree profile's nodes and root too.
     pub aggregation_k: u32,
+    /// Whether the final proof is a proof tree's root (any number of chunks, up to
+    /// `max_records` records) rather than the single aggregation of one chunk. A tree
+    /// profile is the twin of a single one ([`Profile::tree_twin`]): the same chunk circuit,
+    /// its own id, keys and verifier, and the same public words.
+    pub tree: bool,
 }
 
 impl Profile {
@@ -98,6 +103,29 @@ impl Profile {
     const fn declared(&self, name: &'static str, id: u32) -> Profile {
         Profile { name, id, kind: TrainingKind::Declared, ..*self }
     }
+
+    /// The proof-tree twin of a single-chunk profile: the same chunk circuit and kind under
+    /// its own id and name, with a root over a tree of chunks as its final proof.
+    const fn with_tree(&self, name: &'static str, id: u32) -> Profile {
+        Profile { name, id, tree: true, ..*self }
+    }
+
+    /// The profile that proves this one's records in a proof tree: the tree profile of the
+    /// same kind and chunk circuit (itself for a tree profile).
+    pub fn tree_twin(&self) -> Option<Profile> {
+        ALL.into_iter().find(|p| {
+            p.tree
+                && p.kind == self.kind
+                && (p.records, p.max_records, p.dataset, p.training, p.aggregation_k)
+                    == (
+                        self.records,
+                        self.max_records,
+                        self.dataset,
+                        self.training,
+                        self.aggregation_k,
+                    )
+        })
+    }
 }
 
 /// The training-set tree's leaf positions in every profile: 2^20 = 1,048,576 records, so
@@ -121,6 +149,7 @@ pub const DEMO: Profile = Profile {
     // 18 lookup bits takes 47 s). Before the lanes: 1.25M cells, 3 + 1 columns at k = 19, 54 s.
     training: TrainingShape { features: 8, epochs: 2, frac_bits: 16, k: 17, lookup_bits: 16 },
     aggregation_k: 21,
+    tree: false,
 };
 
 /// Larger shapes (4x the demo's records), benchmarked on the 2-core, 24 GiB dev machine
@@ -144,6 +173,7 @@ pub const STANDARD: Profile = Profile {
     // the aggregation's size follows the inner widths, not their k: the demo's k = 21 should
     // fit (not run; k = 22 would double the demo aggregation's 8.5 GB).
     aggregation_k: 21,
+    tree: false,
 };
 
 /// The demo's datasets with training declared: a model file of any kind (issue 15's
@@ -153,8 +183,31 @@ pub const DEMO_DECLARED: Profile = DEMO.declared("demo-declared", 3);
 /// [`STANDARD`]'s dataset circuit with training declared.
 pub const STANDARD_DECLARED: Profile = STANDARD.declared("standard-declared", 4);
 
+/// [`DEMO`]'s chunks in a proof tree: any number of records up to `max_records`.
+pub const DEMO_TREE: Profile = DEMO.with_tree("demo-tree", 5);
+
+/// [`STANDARD`]'s chunks in a proof tree.
+pub const STANDARD_TREE: Profile = STANDARD.with_tree("standard-tree", 6);
+
+/// [`DEMO_DECLARED`]'s chunks in a proof tree: the training set of any model, of any size
+/// up to `max_records` (the CI's multi-chunk test).
+pub const DEMO_DECLARED_TREE: Profile = DEMO_DECLARED.with_tree("demo-declared-tree", 7);
+
+/// [`STANDARD_DECLARED`]'s chunks in a proof tree.
+pub const STANDARD_DECLARED_TREE: Profile =
+    STANDARD_DECLARED.with_tree("standard-declared-tree", 8);
+
 /// Every profile, by id. Ids are never renumbered or reused.
-pub const ALL: [Profile; 4] = [DEMO, STANDARD, DEMO_DECLARED, STANDARD_DECLARED];
+pub const ALL: [Profile; 8] = [
+    DEMO,
+    STANDARD,
+    DEMO_DECLARED,
+    STANDARD_DECLARED,
+    DEMO_TREE,
+    STANDARD_TREE,
+    DEMO_DECLARED_TREE,
+    STANDARD_DECLARED_TREE,
+];
 
 /// The profile called `name`.
 pub fn by_name(name: &str) -> Option<Profile> {
@@ -184,5 +237,28 @@ mod tests {
         assert_eq!(DEMO_DECLARED.dataset, DEMO.dataset);
         assert_eq!(STANDARD_DECLARED.records, STANDARD.records);
         assert!(!DEMO_DECLARED.proves_training() && DEMO.proves_training());
+    }
+
+    #[test]
+    fn each_single_profile_has_one_tree_twin_of_its_kind_and_chunk() {
+        for p in ALL {
+            let twin = p.tree_twin().unwrap_or_else(|| panic!("{} has no tree twin", p.name));
+            assert!(twin.tree && twin.kind == p.kind && twin.records == p.records, "{}", p.name);
+            assert_eq!(
+                twin.name,
+                if p.tree { p.name.to_owned() } else { format!("{}-tree", p.name) }
+            );
+            assert_eq!(
+                ALL.iter()
+                    .filter(|q| q.tree
+                        && q.kind == p.kind
+                        && q.dataset == p.dataset
+                        && q.records == p.records)
+                    .count(),
+                1
+            );
+        }
+        assert_eq!(DEMO_DECLARED.tree_twin(), Some(DEMO_DECLARED_TREE));
+        assert_eq!(DEMO.tree_twin(), Some(DEMO_TREE));
     }
 }

@@ -206,6 +206,34 @@ impl TrainingCircuit {
         Ok(TrainingWitness { records, lr, starts, ends, tamper: Tamper::default() })
     }
 
+    /// Trains natively from `w0` over `records` (any number of them) as ONE SGD run, cut
+    /// into chunks of this circuit's capacity: chunk `i`'s witness proves its segment of
+    /// every epoch, from the run's checkpoint before it to the one after it
+    /// (`lineage_core::train::checkpoints`), so that a proof tree chains them back into the
+    /// whole run. Returns the chunks' witnesses and the run's end weights ([`train::train`]'s).
+    pub fn segments(
+        &self,
+        records: &[Record],
+        lr: i64,
+        w0: &Weights,
+    ) -> Result<(Vec<TrainingWitness>, Weights), TrainError> {
+        let hyper = self.hyper(lr, records.len());
+        let run = train::checkpoints(&hyper, records, w0, self.records)?;
+        let epochs = self.shape.epochs as usize;
+        let chunks = records
+            .chunks(self.records)
+            .enumerate()
+            .map(|(i, part)| TrainingWitness {
+                records: part.to_vec(),
+                lr,
+                starts: (0..epochs).map(|e| run.starts[e][i].clone()).collect(),
+                ends: (0..epochs).map(|e| run.end_of(e, i).clone()).collect(),
+                tamper: Tamper::default(),
+            })
+            .collect();
+        Ok((chunks, run.end))
+    }
+
     /// The public instances of `witness`, computed natively, in [`TrainingLayout`] order.
     pub fn instances(&self, witness: &TrainingWitness) -> Vec<Fr> {
         let leaves = witness.records.iter().map(Record::leaf).collect();

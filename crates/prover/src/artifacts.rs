@@ -5,14 +5,18 @@
 //! INSECURE dev SRS or `ceremony-<first 16 hex of its SHA-256>`. A directory holds
 //! `manifest.json` (format version, profile and its exact shape, SRS, column
 //! configurations, break points, SHA-256 of each verifying key), `params-k<k>.bin` per
-//! circuit size, `<circuit>.pk` for the dataset, training and aggregation circuits and
-//! `aggregate.vk` (what off-chain verification needs). A setup is written to a temporary
-//! directory and renamed into place once complete, so a crash never leaves half a setup.
+//! circuit size, `chunk.pk` and `aggregate.pk` (the final proof's key: the single
+//! aggregation's, or a tree profile's root's), a tree profile's `leaf.pk` and `inner.pk`
+//! (its node keys), and `aggregate.vk` (what off-chain verification needs). A setup is
+//! written to a temporary directory and renamed into place once complete, so a crash never
+//! leaves half a setup.
 
 use crate::{
+    aggregate::AggregateKeys,
     kzg::{Error, Keys},
     pipeline::Setup,
     srs,
+    tree::{self, NodeKeys, NodeKind, TreeKeys},
 };
 use halo2_base::halo2_proofs::{
     halo2curves::bn256::{Bn256, G1Affine},
@@ -25,7 +29,7 @@ use lineage_circuits::{
     chunk::ChunkCircuit,
     LineageCircuit, Profile,
 };
-use lineage_core::attestation::SrsInfo;
+use lineage_core::{attestation::SrsInfo, field::fr_to_hex};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use snark_verifier_sdk::halo2::aggregation::{AggregationCircuit, AggregationConfigParams};
@@ -38,8 +42,9 @@ use std::{
 
 /// Layout version of an artifacts directory (2: circuits with Poseidon lanes, whose key
 /// metadata holds the lane count; 3: one chunk circuit (`chunk.pk`) instead of the dataset
-/// and training circuits, aggregations that extend `train_root` to depth 20).
-pub const ARTIFACTS_VERSION: u32 = 3;
+/// and training circuits, aggregations that extend `train_root` to depth 20; 4: tree
+/// profiles, with their node keys `leaf.pk` and `inner.pk`).
+pub const ARTIFACTS_VERSION: u32 = 4;
 
 /// Where the SRS comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -128,8 +133,30 @@ struct Manifest {
     /// The chunk circuit's keys (`lineage_circuits::chunk`: the dataset circuit, with the
     /// training circuit for proven training).
     chunk: InnerMeta,
+    /// The final proof's key: the single aggregation's, or the tree's root's.
     aggregate: AggregateMeta,
+    /// A tree profile's node keys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tree: Option<TreeMeta>,
     lineage: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct TreeMeta {
+    leaf: AggregateMeta,
+    inner: AggregateMeta,
+    /// `lineage_prover::tree::vk_digest` of each, in hex: what the circuits bind.
+    digests: [String; 2],
+}
+
+impl AggregateMeta {
+    fn of(
+        config: AggregationConfigParams,
+        break_points: &[Vec<usize>],
+        vk: &VerifyingKey<G1Affine>,
+    ) -> Self {
+        Self { config, break_points: break_points.to_vec(), vk_sha256: vk_sha256(vk) }
+    }
 }
 
 /// SHA-256 of a verifying key's `RawBytes` encoding.
@@ -203,6 +230,22 @@ fn save(setup: &Setup, dir: &Path) -> Result<(), Error> {
     write_with(&tmp.join("aggregate.vk"), |w| {
         setup.aggregate_keys.vk().write(w, SerdeFormat::RawBytes)
     })?;
+    let tree = match &setup.tree {
+        None => None,
+        Some(keys) => {
+            let node = |name: &str, k: &NodeKeys| {
+                write_with(&tmp.join(format!("{name}.pk")), |w| {
+                    k.pk.write(w, SerdeFormat::RawBytesUnchecked)
+                })?;
+                Ok::<_, Error>(AggregateMeta::of(k.config, &k.break_points, k.vk()))
+            };
+            Some(TreeMeta {
+                leaf: node("leaf", &keys.leaf)?,
+                inner: node("inner", &keys.inner)?,
+                digests: keys.digests.map(|d| fr_to_hex(&d)),
+            })
+        }
+    };
     let inner = |k: &Keys| InnerMeta {
         config: k.config.clone(),
         break_points: k.break_points.clone(),
@@ -216,11 +259,12 @@ fn save(setup: &Setup, dir: &Path) -> Result<(), Error> {
         srs: setup.srs.clone(),
         params_k: setup.params.keys().copied().collect(),
         chunk: inner(&setup.chunk_keys),
-        aggregate: AggregateMeta {
-            config: setup.aggregate_keys.config,
-            break_points: setup.aggregate_keys.break_points.clone(),
-            vk_sha256: vk_sha256(setup.aggregate_keys.vk()),
-        },
+        aggregate: AggregateMeta::of(
+            setup.aggregate_keys.config,
+            &setup.aggregate_keys.break_points,
+            setup.aggregate_keys.vk(),
+        ),
+        tree,
         lineage: env!("CARGO_PKG_VERSION").to_owned(),
     };
     let json = serde_json::to_vec_pretty(&manifest).map_err(Error::json)?;
@@ -319,20 +363,29 @@ fn load(
             let _ = record_checked(dir, id);
         }
     }
-    let pk = read_with(&dir.join("aggregate.pk"), |r| {
-        ProvingKey::<G1Affine>::read::<_, AggregationCircuit>(
-            r,
-            SerdeFormat::RawBytesUnchecked,
-            m.aggregate.config,
-        )
-    })?;
-    check_vk(dir, "aggregate", pk.get_vk(), &m.aggregate.vk_sha256)?;
-    let aggregate_keys = crate::aggregate::AggregateKeys {
-        pk,
-        config: m.aggregate.config,
-        break_points: m.aggregate.break_points.clone(),
+    let aggregation = |name: &str, meta: &AggregateMeta| -> Result<_, Error> {
+        let pk = read_with(&dir.join(format!("{name}.pk")), |r| {
+            ProvingKey::<G1Affine>::read::<_, AggregationCircuit>(
+                r,
+                SerdeFormat::RawBytesUnchecked,
+                meta.config,
+            )
+        })?;
+        check_vk(dir, name, pk.get_vk(), &meta.vk_sha256)?;
+        Ok(AggregateKeys { pk, config: meta.config, break_points: meta.break_points.clone() })
     };
-    let setup = Setup::from_parts(*profile, m.srs, params, chunk_keys, aggregate_keys);
+    let aggregate_keys = aggregation("aggregate", &m.aggregate)?;
+    let tree = match (&m.tree, profile.tree) {
+        (None, false) => None,
+        (Some(t), true) => Some(load_tree(dir, &params, profile, t, aggregation)?),
+        _ => {
+            return Err(Error::Artifacts {
+                dir: dir.to_owned(),
+                what: "the manifest's node keys do not fit the profile".into(),
+            })
+        }
+    };
+    let setup = Setup::from_parts(*profile, m.srs, params, chunk_keys, aggregate_keys, tree);
     for k in crate::pipeline::circuit_ks(profile) {
         if !setup.params.contains_key(&k) {
             return Err(Error::Artifacts {
@@ -342,6 +395,34 @@ fn load(
         }
     }
     Ok(setup)
+}
+
+/// A tree profile's node keys, their digests recomputed and checked against the manifest's.
+fn load_tree(
+    dir: &Path,
+    params: &BTreeMap<u32, ParamsKZG<Bn256>>,
+    profile: &Profile,
+    meta: &TreeMeta,
+    aggregation: impl Fn(&str, &AggregateMeta) -> Result<AggregateKeys, Error>,
+) -> Result<TreeKeys, Error> {
+    let node = |kind, name: &str, meta: &AggregateMeta| -> Result<NodeKeys, Error> {
+        let AggregateKeys { pk, config, break_points } = aggregation(name, meta)?;
+        Ok(NodeKeys { kind, pk, config, break_points })
+    };
+    let leaf = node(NodeKind::Leaf, "leaf", &meta.leaf)?;
+    let inner = node(NodeKind::Inner, "inner", &meta.inner)?;
+    let p = params.get(&profile.aggregation_k).ok_or_else(|| Error::Artifacts {
+        dir: dir.to_owned(),
+        what: format!("no params for k = {}", profile.aggregation_k),
+    })?;
+    let digests = [tree::vk_digest(p, leaf.vk()), tree::vk_digest(p, inner.vk())];
+    if digests.map(|d| fr_to_hex(&d)) != meta.digests {
+        return Err(Error::Artifacts {
+            dir: dir.to_owned(),
+            what: "the node keys' digests are not the manifest's".into(),
+        });
+    }
+    Ok(TreeKeys { leaf, inner, digests })
 }
 
 /// The file of an artifacts directory listing, one SHA-256 a line, the executables whose
@@ -474,6 +555,7 @@ mod tests {
                 break_points: Vec::new(),
                 vk_sha256: "00".into(),
             },
+            tree: None,
             lineage: "test".into(),
         }
     }

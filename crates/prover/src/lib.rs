@@ -7,16 +7,19 @@
 //!   aggregated into one EVM-verifiable proof, its Solidity verifier and its native
 //!   verification;
 //! - [`artifacts`]: the SRS parameters and keys cached on disk, reused while consistent;
-//! - [`pipeline`]: a profile's whole setup and the path from witnesses to that one proof;
+//! - [`inputs`]: a training set checked natively and cut into its chunks' witnesses;
+//! - [`pipeline`]: a profile's whole setup and the path from witnesses to that one proof
+//!   (a tree profile's: chunk proofs, nodes, root);
 //! - [`plan`]: the proof tree's shape over a training set (its chunks and nodes);
 //! - [`tree`]: the proof tree's node and root keys and proofs, for training sets of more
-//!   than one chunk (in progress, issue 17: not yet on `lineage prove`'s path).
+//!   than one chunk (issue 17, design in `docs/proof-tree-plan.md`).
 //!
 //! [`LineageCircuit`]: lineage_circuits::LineageCircuit
 
 pub mod aggregate;
 pub mod artifacts;
 mod error;
+pub mod inputs;
 pub mod kzg;
 pub mod pipeline;
 pub mod plan;

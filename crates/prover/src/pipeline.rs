@@ -6,8 +6,12 @@
 use crate::{
     aggregate::{self, AggregateKeys, AggregateProof, Inner},
     artifacts::{vk_sha256, SrsSource},
+    inputs::Witnesses,
     kzg::{self, Keys},
-    srs, Error,
+    plan::{Slot, Tree},
+    srs,
+    tree::{self, TreeKeys},
+    Error,
 };
 use halo2_base::halo2_proofs::{
     halo2curves::bn256::{Bn256, Fr},
@@ -42,8 +46,10 @@ pub struct Setup {
     pub params: BTreeMap<u32, ParamsKZG<Bn256>>,
     /// Chunk circuit keys.
     pub chunk_keys: Keys,
-    /// Aggregation keys.
+    /// The final proof's keys: the single aggregation's, or a tree profile's root's.
     pub aggregate_keys: AggregateKeys,
+    /// A tree profile's two node keys.
+    pub tree: Option<TreeKeys>,
 }
 
 impl Setup {
@@ -89,13 +95,18 @@ impl Setup {
         progress("chunk circuit keys");
         let chunk_params = &params[&chunk.k()];
         let chunk_keys = kzg::keygen(chunk_params, &chunk)?;
-        progress("aggregation keys");
-        let aggregate_keys = aggregate::keygen(
-            &params[&profile.aggregation_k],
-            profile,
-            (chunk_params, chunk_keys.vk()),
-        )?;
-        Ok(Self::from_parts(*profile, srs_info, params, chunk_keys, aggregate_keys))
+        let agg_params = &params[&profile.aggregation_k];
+        let chunk = (chunk_params, chunk_keys.vk());
+        let (aggregate_keys, tree) = if profile.tree {
+            progress("proof-tree node keys (leaf and inner, one configuration)");
+            let keys = tree::keygen(agg_params, profile, chunk)?;
+            progress("proof-tree root keys");
+            (tree::keygen_root(agg_params, profile, &keys)?, Some(keys))
+        } else {
+            progress("aggregation keys");
+            (aggregate::keygen(agg_params, profile, chunk)?, None)
+        };
+        Ok(Self::from_parts(*profile, srs_info, params, chunk_keys, aggregate_keys, tree))
     }
 
     /// Assembles a setup from loaded parts.
@@ -105,6 +116,7 @@ impl Setup {
         params: BTreeMap<u32, ParamsKZG<Bn256>>,
         chunk_keys: Keys,
         aggregate_keys: AggregateKeys,
+        tree: Option<TreeKeys>,
     ) -> Self {
         Self {
             chunk: ChunkCircuit::new(&profile),
@@ -113,6 +125,7 @@ impl Setup {
             params,
             chunk_keys,
             aggregate_keys,
+            tree,
         }
     }
 
@@ -164,6 +177,81 @@ impl Setup {
         let witness = ChunkWitness { dataset: dataset.clone(), training: None };
         let chunk = self.chunk_snark(&witness, &mut timings, progress)?;
         let proof = self.aggregate(Inner::Declared { chunk, model }, &mut timings, progress)?;
+        Ok((proof, timings))
+    }
+
+    /// Proves a training set's chunks ([`crate::inputs::witnesses`]) as ONE proof the chain
+    /// verifies: the single aggregation of its one chunk, or (a tree profile) the root of
+    /// a proof tree over its chunks ([`Tree`]), reporting each proof to `progress`. Returns
+    /// the proof with the milliseconds each stage took.
+    pub fn prove_set(
+        &self,
+        set: &Witnesses,
+        progress: &mut dyn FnMut(&str),
+    ) -> Result<(AggregateProof, BTreeMap<String, u64>), Error> {
+        let Some(keys) = &self.tree else {
+            let [chunk] = set.chunks.as_slice() else {
+                return Err(Error::TreeShape(format!(
+                    "profile {:?} proves one chunk, not {}",
+                    self.profile.name,
+                    set.chunks.len()
+                )));
+            };
+            return match (&chunk.training, set.model) {
+                (Some(t), _) => self.prove_timed(&chunk.dataset, t, progress),
+                (None, Some(model)) => self.prove_declared(&chunk.dataset, model, progress),
+                (None, None) => {
+                    Err(Error::Kind { profile: self.profile.name, kind: self.profile.kind })
+                }
+            };
+        };
+        let plan = Tree::new(set.n_records, self.profile.records, self.profile.max_records)
+            .map_err(|e| Error::TreeShape(e.to_string()))?;
+        if plan.chunks.len() != set.chunks.len() {
+            return Err(Error::TreeShape(format!(
+                "{} chunk witnesses for a plan of {} chunks",
+                set.chunks.len(),
+                plan.chunks.len()
+            )));
+        }
+        let mut timings = BTreeMap::new();
+        let total = plan.chunks.len() + plan.nodes.len() + 1;
+        let mut done = 0;
+        let mut step = |what: String, progress: &mut dyn FnMut(&str)| {
+            done += 1;
+            progress(&format!("[{done}/{total}] {what}"));
+        };
+        let cp = &self.params[&self.chunk.k()];
+        let chunk_vk = (cp, self.chunk_keys.vk());
+        let mut proofs: BTreeMap<Slot, tree::Proof> = BTreeMap::new();
+        let t = Instant::now();
+        for (i, w) in set.chunks.iter().enumerate() {
+            step(format!("{} proof ({} records)", Slot::Chunk(i), plan.chunks[i].len()), progress);
+            let (proof, instances) = kzg::prove(cp, &self.chunk_keys, &self.chunk, w)?;
+            proofs.insert(Slot::Chunk(i), tree::Proof { instances, proof });
+        }
+        lap(&mut timings, "chunk_proofs", t);
+        let t = Instant::now();
+        let params = self.aggregate_params();
+        for node in &plan.nodes {
+            let pad = if node.right.is_none() { ", padded" } else { "" };
+            step(format!("{} proof{pad}", node.slot), progress);
+            let (left, right) = (&proofs[&node.left], node.right.map(|r| &proofs[&r]));
+            let proof = match node.slot {
+                Slot::Node { height: 1, .. } => {
+                    tree::prove_leaf(params, keys, &self.profile, chunk_vk, left, right)?
+                }
+                _ => tree::prove_inner(params, keys, &self.profile, left, right)?,
+            };
+            proofs.insert(node.slot, proof);
+        }
+        lap(&mut timings, "node_proofs", t);
+        let t = Instant::now();
+        step("root proof".into(), progress);
+        let top = &proofs[&plan.top()];
+        let proof =
+            tree::prove_root(params, &self.aggregate_keys, keys, &self.profile, top, set.model)?;
+        lap(&mut timings, "root_proof", t);
         Ok((proof, timings))
     }
 

@@ -1,15 +1,18 @@
-//! The demo profile end to end in the prover: dev setup, dataset and training proofs,
-//! ONE aggregated proof that verifies natively (exactly the verifier contract's checks)
-//! and not for other public values; the committed Solidity verifier is what this setup
-//! generates (no drift), and the committed fixture proof verifies under it.
+//! The demo profile in the prover: its setup (cached, made under the dev SRS if absent),
+//! and ONE aggregated proof of the dataset and training chunk that verifies natively
+//! (exactly the verifier contract's checks) and not for other public values; the committed
+//! Solidity verifier is what this setup generates (no drift).
 //!
-//! `LINEAGE_BLESS=1` rewrites the committed verifier and fixture.
+//! The proof is the committed fixture, which this test makes and commits under
+//! `LINEAGE_BLESS=1` (it also rewrites the verifier); otherwise it checks the committed one
+//! against the same inputs. `script/e2e.sh` proves the demo profile anew through
+//! `lineage prove`, so CI makes that proof once.
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
-use common::{committed, fixture_json, fixture_solidity, inputs, parse_fixture, repo, Fixture};
+use common::{committed, inputs, Fixture};
 use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
 use lineage_circuits::profile::STANDARD;
 use lineage_circuits::{layout::AggregateLayout, profile::DEMO, training::TrainingCircuit};
@@ -20,7 +23,6 @@ use lineage_prover::{
     artifacts::{vk_sha256, VerifierArtifacts},
     pipeline::{check_attestation, Rejection, Setup},
 };
-use std::time::Instant;
 
 const VERIFIER: &str = "contracts/verifiers/LineageVerifierDemo.sol";
 const FIXTURE: Fixture = Fixture {
@@ -33,9 +35,8 @@ const FIXTURE: Fixture = Fixture {
 
 #[test]
 fn demo_aggregated_proof_verifies_binds_its_values_and_matches_the_committed_verifier() {
-    let t0 = Instant::now();
-    let mut log = |s: &str| eprintln!("[{:>7.1?}] {s}", t0.elapsed());
-    let setup = Setup::dev(&DEMO, &mut log).unwrap();
+    let mut log = common::logger();
+    let setup = common::cached_setup(&DEMO, &mut log);
 
     let (datasets, training) = inputs();
     let one = Bounds::new(DEMO.training.frac_bits).one();
@@ -43,8 +44,7 @@ fn demo_aggregated_proof_verifies_binds_its_values_and_matches_the_committed_ver
     let tw = TrainingCircuit::new(&DEMO)
         .witness(training.clone(), one / 4, Weights::zeros(DEMO.training.features))
         .unwrap();
-    let proof = setup.prove(&dw, &tw, &mut log).unwrap();
-    log("proved");
+    let proof = common::fixture_proof(&FIXTURE, || setup.prove(&dw, &tw, &mut log).unwrap());
 
     let inst = &proof.instances;
     assert_eq!(inst.len(), AggregateLayout::LEN);
@@ -74,14 +74,7 @@ fn demo_aggregated_proof_verifies_binds_its_values_and_matches_the_committed_ver
 
     check_attestation_names_each_refusal(&setup, &proof);
 
-    let bless = std::env::var_os("LINEAGE_BLESS").is_some();
-    committed(VERIFIER, &setup.verifier_solidity(), bless);
-    if bless {
-        committed(FIXTURE.json, &fixture_json(&FIXTURE, &proof), true);
-    }
-    let fixture = parse_fixture(&std::fs::read_to_string(repo(FIXTURE.json)).unwrap());
-    assert!(setup.verify(&fixture), "the committed fixture proof verifies under these keys");
-    committed(FIXTURE.sol, &fixture_solidity(&FIXTURE, &fixture), bless);
+    committed(VERIFIER, &setup.verifier_solidity(), common::bless());
     log("done");
 }
 

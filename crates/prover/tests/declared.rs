@@ -1,17 +1,18 @@
-//! The demo's declared-training profile end to end in the prover: the dataset proof
-//! aggregated with a model file's SHA-256 into ONE proof that verifies natively and not for
-//! another model hash (nor any other public value); the committed verifier is what this
-//! setup generates, and the committed fixture proof verifies under it.
+//! The demo's declared-training profile in the prover: the dataset proof aggregated with a
+//! model file's SHA-256 into ONE proof that verifies natively and not for another model
+//! hash (nor any other public value); the committed verifier is what this setup generates.
 //!
-//! Its own test binary, so that its aggregation key generation never runs beside
-//! `aggregate.rs`'s (each takes 8 GB or more). `LINEAGE_BLESS=1` rewrites the committed
-//! verifier and fixture.
+//! The proof is the committed fixture, which this test makes and commits under
+//! `LINEAGE_BLESS=1`; otherwise it checks the committed one against the same inputs
+//! (`tests/demo.sh` proves the profile anew through `lineage demo`). Its own test binary,
+//! so that a key generation here (cold cache) never runs beside `aggregate.rs`'s (each
+//! takes 8 GB or more).
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
-use common::{committed, fixture_json, fixture_solidity, inputs, parse_fixture, repo, Fixture};
+use common::{committed, inputs, Fixture};
 use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
 use lineage_circuits::{
     layout::{AggregateLayout, DeclaredLayout},
@@ -27,7 +28,6 @@ use lineage_prover::{
     pipeline::{check_attestation, verifier_contract_name, Rejection, Setup},
     Error,
 };
-use std::time::Instant;
 
 const VERIFIER: &str = "contracts/verifiers/LineageVerifierDemoDeclared.sol";
 const FIXTURE: Fixture = Fixture {
@@ -40,17 +40,16 @@ const FIXTURE: Fixture = Fixture {
 
 #[test]
 fn declared_proof_binds_the_model_hash_and_matches_the_committed_verifier() {
-    let t0 = Instant::now();
-    let mut log = |s: &str| eprintln!("[{:>7.1?}] {s}", t0.elapsed());
+    let mut log = common::logger();
     assert_eq!(verifier_contract_name(&DEMO_DECLARED), "LineageVerifierDemoDeclared");
-    let setup = Setup::dev(&DEMO_DECLARED, &mut log).unwrap();
+    let setup = common::cached_setup(&DEMO_DECLARED, &mut log);
     assert!(setup.chunk.training.is_none(), "a declared profile's chunk has no training");
 
     let (datasets, training) = inputs();
     let dw = setup.chunk.dataset.witness(&datasets, &training, 0b11).unwrap();
     let model = hash_bytes(b"a diffusion model's weights");
-    let (proof, _) = setup.prove_declared(&dw, model, &mut log).unwrap();
-    log("proved");
+    let proof =
+        common::fixture_proof(&FIXTURE, || setup.prove_declared(&dw, model, &mut log).unwrap().0);
 
     let inst = &proof.instances;
     assert_eq!(inst.len(), DeclaredLayout::LEN);
@@ -89,14 +88,7 @@ fn declared_proof_binds_the_model_hash_and_matches_the_committed_verifier() {
 
     check_attestation_of_declared(&setup, &proof, model);
 
-    let bless = std::env::var_os("LINEAGE_BLESS").is_some();
-    committed(VERIFIER, &setup.verifier_solidity(), bless);
-    if bless {
-        committed(FIXTURE.json, &fixture_json(&FIXTURE, &proof), true);
-    }
-    let fixture = parse_fixture(&std::fs::read_to_string(repo(FIXTURE.json)).unwrap());
-    assert!(setup.verify(&fixture), "the committed fixture proof verifies under these keys");
-    committed(FIXTURE.sol, &fixture_solidity(&FIXTURE, &fixture), bless);
+    committed(VERIFIER, &setup.verifier_solidity(), common::bless());
     log("done");
 }
 

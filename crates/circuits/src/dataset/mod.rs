@@ -41,7 +41,9 @@
 
 mod witness;
 
-pub use witness::{license_mask, DatasetPublic, DatasetWitness, RecordWitness, WitnessError};
+pub use witness::{
+    check_order, license_mask, DatasetPublic, DatasetWitness, RecordWitness, WitnessError,
+};
 
 use crate::{
     builder::LineageBuilder,

@@ -195,6 +195,24 @@ pub enum WitnessError {
     },
 }
 
+/// Refuses a training set that holds a work twice or is not in the training order
+/// (strictly ascending content hash): what the circuit constrains within a chunk and the
+/// proof tree across chunks. Positions are `training`'s.
+pub fn check_order(training: &[Record]) -> Result<(), WitnessError> {
+    let mut seen: HashMap<ContentHash, usize> = HashMap::new();
+    for (i, r) in training.iter().enumerate() {
+        if let Some(first) = seen.insert(r.content, i) {
+            return Err(WitnessError::DuplicateRecord { first, second: i, content: r.content });
+        }
+        if let Some(previous) = i.checked_sub(1).map(|p| training[p].content) {
+            if previous > r.content {
+                return Err(WitnessError::OutOfOrder { index: i, content: r.content, previous });
+            }
+        }
+    }
+    Ok(())
+}
+
 impl DatasetWitness {
     /// Builds the witness proving that `training` (in order) comes from `datasets` (slot
     /// `s` = `datasets[s]`) under licenses allowed by `license_mask`.
@@ -237,22 +255,10 @@ impl DatasetWitness {
             trees.push(tree);
         }
 
-        let mut seen: HashMap<ContentHash, usize> = HashMap::new();
+        check_order(training)?;
         let mut records = Vec::with_capacity(capacity);
         let mut counts = [0u64; SLOTS];
         for (i, r) in training.iter().enumerate() {
-            if let Some(first) = seen.insert(r.content, i) {
-                return Err(WitnessError::DuplicateRecord { first, second: i, content: r.content });
-            }
-            if let Some(previous) = i.checked_sub(1).map(|p| training[p].content) {
-                if previous > r.content {
-                    return Err(WitnessError::OutOfOrder {
-                        index: i,
-                        content: r.content,
-                        previous,
-                    });
-                }
-            }
             let &(slot, leaf_index) = index
                 .get(&r.content)
                 .ok_or(WitnessError::NotCertified { index: i, content: r.content })?;

@@ -7,6 +7,12 @@
 //!   proof of the dataset alone is aggregated, bound to that hash: the training set is
 //!   proven, the training declared.
 //!
+//! A training set of more records than the profile's one chunk (`C`, 64 for the demo
+//! profiles) is proven under the profile's proof-tree twin (`demo-declared` → its
+//! `demo-declared-tree`, said on stderr): chunk proofs of `C` records, a binary tree of
+//! node proofs over them and a root, whose public words are those of a single proof. The
+//! registry maps the twin's id to its own verifier.
+//!
 //! Everything that can be checked natively is checked before any proving starts: the
 //! records come from the named datasets under allowed licenses, and (proven training)
 //! training them as `model.json` declares gives exactly its weights. A fine-tuned model
@@ -19,22 +25,27 @@ use crate::{
     records::Source,
 };
 use anyhow::{bail, Context, Result};
-use lineage_circuits::{
-    dataset::{DatasetCircuit, DatasetWitness},
-    profile::{self, Profile, TrainingKind},
-    training::TrainingCircuit,
-};
+use lineage_circuits::profile::{self, Profile, TrainingKind};
 use lineage_core::{
     attestation::ModelValues,
     field::fr_to_hex,
     model::model_hash,
     record::parse_address,
     train::{ModelFile, Weights},
-    Address, DatasetManifest, License, Record,
+    Address, DatasetManifest, License,
 };
-use lineage_prover::{aggregate::AggregateProof, pipeline::Setup};
+use lineage_prover::{
+    aggregate::AggregateProof,
+    inputs::{self, Claim, InputError, Witnesses},
+    pipeline::Setup,
+    plan::Tree,
+};
 use serde::Serialize;
-use std::{collections::BTreeMap, path::PathBuf, time::Instant};
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+    time::Instant,
+};
 
 /// Arguments of `lineage prove`.
 #[derive(Debug, clap::Args)]
@@ -89,61 +100,72 @@ struct Summary {
     train_root: String,
     n_records: u64,
     counts: Vec<u64>,
+    /// Chunk proofs (more than one: a proof tree, under a tree profile).
+    chunks: usize,
     proof_bytes: usize,
     calldata_bytes: usize,
     timings_ms: BTreeMap<String, u64>,
 }
 
-/// What is proven about the model, checked before any proving.
-enum Claim {
-    /// A logistic head whose training the circuit re-executes.
-    Trained { training: lineage_circuits::training::TrainingWitness, fine_tuned: bool },
-    /// Any model file, by its SHA-256.
-    Declared { model: lineage_core::ContentHash },
-}
-
 impl Args {
     pub(crate) fn run(self) -> Result<()> {
         let t0 = Instant::now();
-        let profile = self.keys.profile()?;
-        check_kind(&profile, self.model_file.is_some())?;
+        let named = self.keys.profile()?;
+        check_kind(&named, self.model_file.is_some())?;
         let datasets = self
             .datasets
             .iter()
             .map(|p| read_json::<DatasetManifest>(p, "dataset manifest"))
             .collect::<Result<Vec<_>>>()?;
         let source = Source {
-            profile: profile.name,
-            frac_bits: profile.training.frac_bits,
+            profile: named.name,
+            frac_bits: named.training.frac_bits,
             creator: self.creator,
             license: self.license,
             lookup: &datasets,
         };
         let records = source.load_training_set(&self.train)?;
+        let profile = chosen_profile(&named, records.len())?;
         let mask = if self.licenses.is_empty() {
             records.iter().fold(0, |m, r| m | r.license.mask_bit())
         } else {
             self.licenses.iter().fold(0, |m, l| m | l.mask_bit())
         };
-        let dataset_witness = DatasetCircuit::new(&profile)
-            .witness(&datasets, &records, mask)
-            .context(
-            "the training records do not all come from the named datasets under allowed licenses",
-        )?;
-        let claim = match (&self.model, &self.model_file) {
-            (Some(path), _) => self.trained(&profile, path, records)?,
+        let (claim, model) = match (&self.model, &self.model_file) {
+            (Some(path), _) => self.trained(&profile, path)?,
             (None, Some(path)) => {
                 let bar = Bar::new("hashing the model");
                 let m = model_hash(path, &bar)
                     .with_context(|| format!("hashing the model at {}", path.display()))?;
                 bar.finish();
-                Claim::Declared { model: m.sha256 }
+                (Claim::Declared { model: m.sha256 }, None)
             }
             (None, None) => bail!("give --model (proven training) or --model-file (declared)"),
         };
+        let set =
+            inputs::witnesses(&profile, &datasets, &records, mask, &claim).map_err(
+                |e| match e {
+                    InputError::Dataset { .. } | InputError::Order(_) => anyhow::Error::new(e)
+                        .context(
+                            "the training records do not all come from the named datasets under \
+                         allowed licenses, once each in the training order",
+                        ),
+                    _ => e.into(),
+                },
+            )?;
+        if let (Some((hyper, end)), Some((path, model))) = (&set.run, &model) {
+            if end != &model.weights || hyper != &model.hyper {
+                bail!(
+                    "{}: training these records with its hyperparameters does not give its weights \
+                     (was it trained on other data, by an older lineage that kept the sources' order, \
+                     or with other settings?)",
+                    path.display()
+                );
+            }
+        }
 
-        let (setup, _, _, setup_time) = self.keys.open(false)?;
-        let (proof, mut timings) = prove(&setup, &dataset_witness, &claim)?;
+        let (setup, _, _, setup_time) = self.keys.open_profile(&profile, false)?;
+        let (proof, mut timings) = prove(&setup, &set)?;
         timings.insert("load_keys".into(), setup_time.as_millis() as u64);
         timings.insert("total".into(), t0.elapsed().as_millis() as u64);
         let att = setup.attestation(&proof, timings);
@@ -163,6 +185,7 @@ impl Args {
             train_root: fr_to_hex(&att.public.train_root),
             n_records: att.public.n_records,
             counts: att.public.counts.clone(),
+            chunks: set.chunks.len(),
             proof_bytes: att.proof.len(),
             calldata_bytes: att.calldata.len(),
             timings_ms: att.timings_ms.clone(),
@@ -178,32 +201,39 @@ impl Args {
             (None, None) => String::new(),
         };
         eprintln!(
-            "proved {what} on {} records (per dataset: {:?}) in {:.1} s: {} ({} B proof){}; the \
-             model id is fixed at attestation: keccak256(publisher, {})",
+            "proved {what} on {} records (per dataset: {:?}) in {:.1} s: {} ({} B proof, profile \
+             {}){}; the model id is fixed at attestation: keccak256(publisher, {})",
             summary.n_records,
             &summary.counts[..datasets.len()],
             t0.elapsed().as_secs_f64(),
             self.out.display(),
             summary.proof_bytes,
+            summary.profile,
             if summary.insecure_srs { "; INSECURE dev SRS" } else { "" },
             if summary.w_hash.is_some() { "w_hash" } else { "model hash" },
         );
-        if let (Claim::Trained { fine_tuned: true, .. }, ModelValues::Trained(t)) =
-            (&claim, &att.public.model)
-        {
-            eprintln!(
-                "training started from weights with w0_hash {} (a fine-tune): attest it with \
-                 --base MODEL_ID, the attested model with those weights",
-                fr_to_hex(&t.w0_hash)
-            );
+        if let (Claim::Trained { w0, .. }, ModelValues::Trained(t)) = (&claim, &att.public.model) {
+            if *w0 != Weights::zeros(profile.training.features) {
+                eprintln!(
+                    "training started from weights with w0_hash {} (a fine-tune): attest it with \
+                     --base MODEL_ID, the attested model with those weights",
+                    fr_to_hex(&t.w0_hash)
+                );
+            }
         }
         Ok(())
     }
 
-    /// Checks that training `records` as `path` declares gives exactly its weights.
-    fn trained(&self, profile: &Profile, path: &PathBuf, records: Vec<Record>) -> Result<Claim> {
+    /// The claim of the trained logistic head at `path`, with the model file (whose weights
+    /// the run must end at).
+    fn trained(
+        &self,
+        profile: &Profile,
+        path: &Path,
+    ) -> Result<(Claim, Option<(PathBuf, ModelFile)>)> {
         let model: ModelFile = read_json(path, "model file")?;
-        if model.profile != profile.name {
+        let trained_for = profile::by_name(&model.profile);
+        if trained_for.and_then(|p| p.tree_twin()) != profile.tree_twin() {
             bail!(
                 "{} was trained for profile {:?}, not {:?}",
                 path.display(),
@@ -211,23 +241,35 @@ impl Args {
                 profile.name
             );
         }
-        let fine_tuned = model.w0 != Weights::zeros(profile.training.features);
-        let circuit = TrainingCircuit::new(profile);
-        let training = circuit
-            .witness(records, model.hyper.lr, model.w0.clone())
-            .context("these records cannot be trained as the model declares")?;
-        if training.weights() != &model.weights
-            || circuit.hyper(model.hyper.lr, training.records.len()) != model.hyper
-        {
-            bail!(
-                "{}: training these records with its hyperparameters does not give its weights \
-                 (was it trained on other data, by an older lineage that kept the sources' order, or \
-                 with other settings?)",
-                path.display()
-            );
-        }
-        Ok(Claim::Trained { training, fine_tuned })
+        let claim = Claim::Trained { lr: model.hyper.lr, w0: model.w0.clone() };
+        Ok((claim, Some((path.to_owned(), model))))
     }
+}
+
+/// The profile that proves `records` records under the `named` one: itself when they fit
+/// its one chunk (or it is a tree profile), else its proof-tree twin, said on stderr.
+fn chosen_profile(named: &Profile, records: usize) -> Result<Profile> {
+    if named.tree || records <= named.records {
+        return Ok(*named);
+    }
+    let Some(twin) = named.tree_twin() else {
+        bail!("profile {:?} has no proof-tree profile for {records} records", named.name)
+    };
+    let plan = Tree::new(records, twin.records, twin.max_records)?;
+    let n =
+        |count: usize, what: &str| format!("{count} {what}{}", if count == 1 { "" } else { "s" });
+    eprintln!(
+        "{records} records exceed profile {}'s one chunk of {}: proving them under its proof-tree \
+         profile {} (id {}): {}, {} (height {}) and a root",
+        named.name,
+        named.records,
+        twin.name,
+        twin.id,
+        n(plan.chunks.len(), "chunk proof"),
+        n(plan.nodes.len(), "node proof"),
+        plan.height()
+    );
+    Ok(twin)
 }
 
 /// Refuses a model argument of the other kind than the profile's, naming the profile to use.
@@ -251,17 +293,10 @@ fn check_kind(profile: &Profile, declared: bool) -> Result<()> {
 }
 
 /// Proves and verifies off-chain, reporting each stage.
-fn prove(
-    setup: &Setup,
-    dataset: &DatasetWitness,
-    claim: &Claim,
-) -> Result<(AggregateProof, BTreeMap<String, u64>)> {
+fn prove(setup: &Setup, set: &Witnesses) -> Result<(AggregateProof, BTreeMap<String, u64>)> {
     let stages = Stages::new();
     let mut progress = |stage: &str| stages.stage(stage);
-    let (proof, timings) = match claim {
-        Claim::Trained { training, .. } => setup.prove_timed(dataset, training, &mut progress)?,
-        Claim::Declared { model } => setup.prove_declared(dataset, *model, &mut progress)?,
-    };
+    let (proof, timings) = setup.prove_set(set, &mut progress)?;
     progress("verifying off-chain");
     if !setup.verify(&proof) {
         bail!("the aggregated proof does not verify (a prover bug: please report it)");

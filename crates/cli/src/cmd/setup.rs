@@ -1,5 +1,6 @@
-//! `lineage setup`: the SRS parameters and the keys of a profile's three circuits (dataset,
-//! training, aggregation), cached and reused; optionally the Solidity verifier.
+//! `lineage setup`: the SRS parameters and the keys of a profile's circuits (the chunk
+//! circuit, and the single aggregation or, for a tree profile, the two node keys and the
+//! root), cached and reused; optionally the Solidity verifier of its final proof.
 
 use crate::io::{print_json, write_atomic, Stages};
 use anyhow::{bail, Result};
@@ -54,7 +55,15 @@ impl KeyArgs {
 
     /// Loads the cached setup, or generates it (minutes) and caches it.
     pub(crate) fn open(&self, force: bool) -> Result<(Setup, Opened, PathBuf, Duration)> {
-        let profile = self.profile()?;
+        self.open_profile(&self.profile()?, force)
+    }
+
+    /// [`Self::open`] for `profile` (`prove` may switch to the named profile's tree twin).
+    pub(crate) fn open_profile(
+        &self,
+        profile: &Profile,
+        force: bool,
+    ) -> Result<(Setup, Opened, PathBuf, Duration)> {
         let source = self.source()?;
         if source == SrsSource::Dev {
             eprintln!("warning: {DEV_WARNING}");
@@ -63,7 +72,7 @@ impl KeyArgs {
         let stages = Stages::new();
         let mut progress = |stage: &str| stages.stage(stage);
         let (setup, opened, dir) =
-            artifacts::open(&self.root(), &profile, &source, force, &mut progress)?;
+            artifacts::open(&self.root(), profile, &source, force, &mut progress)?;
         Ok((setup, opened, dir, t0.elapsed()))
     }
 }

@@ -40,6 +40,8 @@ struct Verdict {
     #[serde(skip_serializing_if = "Option::is_none")]
     model_sha256: Option<String>,
     train_root: String,
+    /// The records the training set holds.
+    n_records: u64,
 }
 
 impl Args {
@@ -61,6 +63,7 @@ impl Args {
             w_hash: att.public.model.trained().map(|t| fr_to_hex(&t.w_hash)),
             model_sha256: att.public.model.declared().map(|d| d.model_sha256.to_string()),
             train_root: fr_to_hex(&att.public.train_root),
+            n_records: att.public.n_records,
         };
         if self.json {
             print_json(&verdict)?;

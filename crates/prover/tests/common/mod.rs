@@ -156,3 +156,24 @@ pub(crate) fn committed(path: &str, want: &str, bless: bool) {
         "{path} is stale: run `LINEAGE_BLESS=1 cargo test --workspace --test aggregate --test declared`"
     );
 }
+
+/// Whether `LINEAGE_BLESS` is set: committed verifiers and fixtures are rewritten.
+pub(crate) fn bless() -> bool {
+    std::env::var_os("LINEAGE_BLESS").is_some()
+}
+
+/// The proof a test checks: made by `prove` and committed as `f`'s JSON when blessing,
+/// else the committed one, which the blessing run of this test made from the same inputs
+/// (`script/e2e.sh` and `tests/demo.sh` prove anew through `lineage prove`, so CI makes
+/// each kind's proof once). Its Solidity library is checked (or rewritten) either way.
+pub(crate) fn fixture_proof(f: &Fixture, prove: impl FnOnce() -> AggregateProof) -> AggregateProof {
+    let proof = if bless() {
+        let proof = prove();
+        committed(f.json, &fixture_json(f, &proof), true);
+        proof
+    } else {
+        parse_fixture(&std::fs::read_to_string(repo(f.json)).unwrap())
+    };
+    committed(f.sol, &fixture_solidity(f, &proof), bless());
+    proof
+}
