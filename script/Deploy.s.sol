@@ -103,8 +103,9 @@ contract Deploy {
         address certifier;
         LineageRegistry registry;
         RoyaltyVault vault;
-        /// @dev The verifier of profile `i + 1` (zero: none).
-        address[] verifiers;
+        /// @dev The verifier of profile `i + 1` (zero: none). A fixed-size array keeps the
+        ///      returned struct static: tools read its words at fixed offsets.
+        address[PROFILES] verifiers;
     }
 
     /// @notice Deploys, wires and writes `deployments/<chainid>.json`.
@@ -122,7 +123,6 @@ contract Deploy {
         uint256 startBlock = block.number;
 
         vm.startBroadcast(key);
-        d.verifiers = new address[](PROFILES);
         for (uint256 i = 0; i < PROFILES; i++) {
             (string memory env, string memory name,) = _profile(i);
             d.verifiers[i] = _verifier(env, name);

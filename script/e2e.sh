@@ -79,7 +79,8 @@ LINEAGE_E2E_CALLDATA="$out/calldata.hex" forge test --match-contract ProveCallda
 
 # A training set of more than one chunk (64 records): 80 records, training declared. `prove`
 # under demo-declared switches to its proof-tree twin demo-declared-tree: two chunk proofs,
-# one height-1 node over them, and the root (tests/demo.sh attests it on anvil).
+# one height-1 node over them, and the root (tests/demo.sh attests it on anvil); a run
+# killed with -9 midway is resumed without redoing a finished proof.
 tree=$out/tree
 step "a proof tree: 80 records in two chunks (demo-declared-tree)"
 "$lineage" sample --records 80 -o "$tree/sample" >/dev/null
@@ -91,10 +92,28 @@ head -c 65536 /dev/zero | tr '\0' 'w' >"$tree/weights.bin"
     --verifier-out "$tree/LineageVerifierDemoDeclaredTree.sol"
 cmp "$tree/LineageVerifierDemoDeclaredTree.sol" contracts/verifiers/LineageVerifierDemoDeclaredTree.sol
 data="$tree/atelier.json,$tree/harbor.json"
-"$lineage" prove --profile demo-declared --dev-srs --datasets "$data" --train "$data" \
-    --model-file "$tree/weights.bin" -o "$tree/attestation.json" 2>&1 | tee "$tree/prove.log"
+prove_tree=(prove --profile demo-declared --dev-srs --datasets "$data" --train "$data"
+    --model-file "$tree/weights.bin" -o "$tree/attestation.json")
+# Killed (-9) once both chunk proofs are in the work folder, during the node's proof: the
+# rerun reuses both and proves only the node and the root. ($! is lineage itself: a simple
+# command in the background.)
+"$lineage" "${prove_tree[@]}" >"$tree/killed.log" 2>&1 &
+pid=$!
+chunks() { find "$tree/attestation.json.work" -name 'chunk.*.json' 2>/dev/null | wc -l; }
+for _ in $(seq 1200); do [[ $(chunks) == 2 ]] && break; kill -0 $pid || break; sleep 0.25; done
+kill -9 $pid 2>/dev/null || true
+wait $pid 2>/dev/null || true
+[[ $(chunks) == 2 ]] || { cat "$tree/killed.log"; echo "e2e: no chunk proofs in the work folder" >&2; exit 1; }
+step "lineage prove again after kill -9: the finished chunk proofs are reused"
+"$lineage" "${prove_tree[@]}" 2>&1 | tee "$tree/prove.log"
+fail() { echo "e2e: $*" >&2; exit 1; }
 grep -q "under its proof-tree profile demo-declared-tree (id 7): 2 chunk proofs, 1 node proof (height 1)" \
-    "$tree/prove.log" || { echo "e2e: lineage prove did not plan the proof tree" >&2; exit 1; }
+    "$tree/prove.log" || fail "lineage prove did not plan the proof tree"
+for c in chunk.00000 chunk.00001; do
+    grep -q "$c proof: reused from the work folder" "$tree/prove.log" || fail "$c was not reused"
+done
+if grep -q "chunk.0000[01] proof (" "$tree/prove.log"; then fail "a finished chunk was proven again"; fi
+grep -q "\[3/4\] node.h01.00000 proof (elapsed" "$tree/prove.log" || fail "no node proof with its ETA"
 "$lineage" verify "$tree/attestation.json" --json >"$tree/verify.json"
 node -e '
 const v = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));

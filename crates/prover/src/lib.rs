@@ -12,7 +12,8 @@
 //!   (a tree profile's: chunk proofs, nodes, root);
 //! - [`plan`]: the proof tree's shape over a training set (its chunks and nodes);
 //! - [`tree`]: the proof tree's node and root keys and proofs, for training sets of more
-//!   than one chunk (issue 17, design in `docs/proof-tree-plan.md`).
+//!   than one chunk (issue 17, design in `docs/proof-tree-plan.md`);
+//! - [`work`]: a tree's finished proofs on disk, named by what they prove, reused by a rerun.
 //!
 //! [`LineageCircuit`]: lineage_circuits::LineageCircuit
 
@@ -25,5 +26,6 @@ pub mod pipeline;
 pub mod plan;
 pub mod srs;
 pub mod tree;
+pub mod work;
 
 pub use error::Error;

@@ -11,6 +11,7 @@ use crate::{
     plan::{Slot, Tree},
     srs,
     tree::{self, TreeKeys},
+    work::{self, Work},
     Error,
 };
 use halo2_base::halo2_proofs::{
@@ -182,11 +183,14 @@ impl Setup {
 
     /// Proves a training set's chunks ([`crate::inputs::witnesses`]) as ONE proof the chain
     /// verifies: the single aggregation of its one chunk, or (a tree profile) the root of
-    /// a proof tree over its chunks ([`Tree`]), reporting each proof to `progress`. Returns
-    /// the proof with the milliseconds each stage took.
+    /// a proof tree over its chunks ([`Tree`]), reporting each proof to `progress` with
+    /// the tasks done of all and an estimate of the time left. With a `work` folder, a
+    /// tree's chunk and node proofs are written there as they finish and reused by a rerun
+    /// ([`Work`]). Returns the proof with the milliseconds each stage took.
     pub fn prove_set(
         &self,
         set: &Witnesses,
+        work: Option<&Work>,
         progress: &mut dyn FnMut(&str),
     ) -> Result<(AggregateProof, BTreeMap<String, u64>), Error> {
         let Some(keys) = &self.tree else {
@@ -205,6 +209,16 @@ impl Setup {
                 }
             };
         };
+        self.prove_tree(keys, set, work, progress)
+    }
+
+    fn prove_tree(
+        &self,
+        keys: &TreeKeys,
+        set: &Witnesses,
+        work: Option<&Work>,
+        progress: &mut dyn FnMut(&str),
+    ) -> Result<(AggregateProof, BTreeMap<String, u64>), Error> {
         let plan = Tree::new(set.n_records, self.profile.records, self.profile.max_records)
             .map_err(|e| Error::TreeShape(e.to_string()))?;
         if plan.chunks.len() != set.chunks.len() {
@@ -215,40 +229,72 @@ impl Setup {
             )));
         }
         let mut timings = BTreeMap::new();
-        let total = plan.chunks.len() + plan.nodes.len() + 1;
-        let mut done = 0;
-        let mut step = |what: String, progress: &mut dyn FnMut(&str)| {
-            done += 1;
-            progress(&format!("[{done}/{total}] {what}"));
-        };
+        let mut eta = Eta::new(&self.profile, plan.chunks.len(), plan.nodes.len());
         let cp = &self.params[&self.chunk.k()];
         let chunk_vk = (cp, self.chunk_keys.vk());
-        let mut proofs: BTreeMap<Slot, tree::Proof> = BTreeMap::new();
+        let chunk_sha = vk_sha256(self.chunk_keys.vk());
+        let mut proofs: BTreeMap<Slot, (work::Key, tree::Proof)> = BTreeMap::new();
         let t = Instant::now();
         for (i, w) in set.chunks.iter().enumerate() {
-            step(format!("{} proof ({} records)", Slot::Chunk(i), plan.chunks[i].len()), progress);
-            let (proof, instances) = kzg::prove(cp, &self.chunk_keys, &self.chunk, w)?;
-            proofs.insert(Slot::Chunk(i), tree::Proof { instances, proof });
+            let slot = Slot::Chunk(i);
+            let instances = self.chunk.instances(w);
+            let key = work::chunk_key(&chunk_sha, &instances);
+            let reused = work.and_then(|d| d.load(slot, &key)).filter(|p| {
+                p.instances == instances && kzg::verify(cp, chunk_vk.1, &p.proof, &p.instances)
+            });
+            let proof = match reused {
+                Some(p) => {
+                    progress(&eta.reused(Task::Chunk, &format!("{slot} proof")));
+                    p
+                }
+                None => {
+                    let records = plan.chunks[i].len();
+                    progress(&eta.start(Task::Chunk, &format!("{slot} proof ({records} records)")));
+                    let (proof, instances) = kzg::prove(cp, &self.chunk_keys, &self.chunk, w)?;
+                    let p = tree::Proof { instances, proof };
+                    work.map(|d| d.store(slot, &key, &p)).transpose()?;
+                    eta.finish(Task::Chunk);
+                    p
+                }
+            };
+            proofs.insert(slot, (key, proof));
         }
         lap(&mut timings, "chunk_proofs", t);
         let t = Instant::now();
         let params = self.aggregate_params();
         for node in &plan.nodes {
-            let pad = if node.right.is_none() { ", padded" } else { "" };
-            step(format!("{} proof{pad}", node.slot), progress);
+            let leaf = matches!(node.slot, Slot::Node { height: 1, .. });
+            let node_keys = if leaf { &keys.leaf } else { &keys.inner };
             let (left, right) = (&proofs[&node.left], node.right.map(|r| &proofs[&r]));
-            let proof = match node.slot {
-                Slot::Node { height: 1, .. } => {
-                    tree::prove_leaf(params, keys, &self.profile, chunk_vk, left, right)?
+            let key = work::node_key(&vk_sha256(node_keys.vk()), &left.0, right.map(|r| &r.0));
+            let reused = work
+                .and_then(|d| d.load(node.slot, &key))
+                .filter(|p| tree::verify(params, node_keys.vk(), p));
+            let proof = match reused {
+                Some(p) => {
+                    progress(&eta.reused(Task::Node, &format!("{} proof", node.slot)));
+                    p
                 }
-                _ => tree::prove_inner(params, keys, &self.profile, left, right)?,
+                None => {
+                    let pad = if node.right.is_none() { ", padded" } else { "" };
+                    progress(&eta.start(Task::Node, &format!("{} proof{pad}", node.slot)));
+                    let (l, r) = (&left.1, right.map(|r| &r.1));
+                    let p = if leaf {
+                        tree::prove_leaf(params, keys, &self.profile, chunk_vk, l, r)?
+                    } else {
+                        tree::prove_inner(params, keys, &self.profile, l, r)?
+                    };
+                    work.map(|d| d.store(node.slot, &key, &p)).transpose()?;
+                    eta.finish(Task::Node);
+                    p
+                }
             };
-            proofs.insert(node.slot, proof);
+            proofs.insert(node.slot, (key, proof));
         }
         lap(&mut timings, "node_proofs", t);
         let t = Instant::now();
-        step("root proof".into(), progress);
-        let top = &proofs[&plan.top()];
+        progress(&eta.start(Task::Root, "root proof"));
+        let top = &proofs[&plan.top()].1;
         let proof =
             tree::prove_root(params, &self.aggregate_keys, keys, &self.profile, top, set.model)?;
         lap(&mut timings, "root_proof", t);
@@ -333,6 +379,89 @@ impl Setup {
             &name,
             &header,
         )
+    }
+}
+
+/// The kinds of task in a proof tree, for the time estimate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Task {
+    Chunk,
+    Node,
+    Root,
+}
+
+/// Tasks done of all and the time left: each kind's remaining tasks at the mean time of
+/// its tasks proven so far, or, before the first, a rough prior from BENCHMARKS.md (2
+/// cores: ~0.25 s per record of chunk capacity, ~250 s a node, ~200 s the root).
+struct Eta {
+    started: Instant,
+    current: Option<(Task, Instant)>,
+    left: [usize; 3],
+    done: usize,
+    total: usize,
+    measured: [(u32, f64); 3],
+    prior: [f64; 3],
+}
+
+impl Eta {
+    fn new(profile: &Profile, chunks: usize, nodes: usize) -> Self {
+        Self {
+            started: Instant::now(),
+            current: None,
+            left: [chunks, nodes, 1],
+            done: 0,
+            total: chunks + nodes + 1,
+            measured: [(0, 0.0); 3],
+            prior: [0.25 * profile.records as f64, 250.0, 200.0],
+        }
+    }
+
+    fn line(&mut self, task: Task, what: &str, note: &str) -> String {
+        self.done += 1;
+        self.left[task as usize] -= 1;
+        let left: f64 = (0..3)
+            .map(|k| {
+                let (n, secs) = self.measured[k];
+                let each = if n > 0 { secs / f64::from(n) } else { self.prior[k] };
+                each * (self.left[k] + usize::from(k == task as usize && note.is_empty())) as f64
+            })
+            .sum();
+        format!(
+            "[{}/{}] {what}{note} (elapsed {}, about {} left)",
+            self.done,
+            self.total,
+            minutes(self.started.elapsed().as_secs_f64()),
+            minutes(left)
+        )
+    }
+
+    /// A task starts.
+    fn start(&mut self, task: Task, what: &str) -> String {
+        self.current = Some((task, Instant::now()));
+        self.line(task, what, "")
+    }
+
+    /// A task was found finished in the work folder.
+    fn reused(&mut self, task: Task, what: &str) -> String {
+        self.line(task, what, ": reused from the work folder")
+    }
+
+    /// The task started last finished.
+    fn finish(&mut self, task: Task) {
+        if let Some((t, at)) = self.current.take().filter(|(t, _)| *t == task) {
+            let m = &mut self.measured[t as usize];
+            *m = (m.0 + 1, m.1 + at.elapsed().as_secs_f64());
+        }
+    }
+}
+
+/// Seconds as `1 h 02 min`, `7 min 40 s` or `12 s`.
+fn minutes(secs: f64) -> String {
+    let s = secs.round() as u64;
+    match s {
+        0..60 => format!("{s} s"),
+        60..3600 => format!("{} min {:02} s", s / 60, s % 60),
+        _ => format!("{} h {:02} min", s / 3600, s % 3600 / 60),
     }
 }
 
@@ -533,4 +662,35 @@ pub fn check_attestation(
         return Err(Rejection::Proof);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lineage_circuits::profile::DEMO_DECLARED_TREE;
+
+    #[test]
+    fn the_estimate_counts_the_running_task_and_learns_from_finished_ones() {
+        // Priors: 16 s a chunk of 64 records, 250 s the node, 200 s the root.
+        let mut eta = Eta::new(&DEMO_DECLARED_TREE, 2, 1);
+        let line = eta.start(Task::Chunk, "chunk.00000 proof");
+        assert_eq!(line, "[1/4] chunk.00000 proof (elapsed 0 s, about 8 min 02 s left)");
+        eta.finish(Task::Chunk);
+        // Chunk 0 took no time: the measured mean replaces the prior.
+        let line = eta.reused(Task::Chunk, "chunk.00001 proof");
+        assert_eq!(
+            line,
+            "[2/4] chunk.00001 proof: reused from the work folder (elapsed 0 s, about 7 min 30 s left)"
+        );
+        let line = eta.start(Task::Node, "node.h01.00000 proof");
+        assert!(line.starts_with("[3/4] node.h01.00000 proof (elapsed"), "{line}");
+        assert!(line.ends_with("about 7 min 30 s left)"), "the running node counts: {line}");
+    }
+
+    #[test]
+    fn durations_read_as_a_person_would() {
+        assert_eq!(minutes(12.4), "12 s");
+        assert_eq!(minutes(460.0), "7 min 40 s");
+        assert_eq!(minutes(3725.0), "1 h 02 min");
+    }
 }

@@ -53,7 +53,8 @@ fn a_two_chunk_tree_root_has_the_words_of_one_proof_and_matches_the_committed_ve
     let model = hash_bytes(b"a diffusion model's weights");
     let set = witnesses(&profile, &datasets, &training, 0b11, &Claim::Declared { model }).unwrap();
     assert_eq!(set.chunks.len(), 2);
-    let proof = common::fixture_proof(&FIXTURE, || setup.prove_set(&set, &mut log).unwrap().0);
+    let proof =
+        common::fixture_proof(&FIXTURE, || setup.prove_set(&set, None, &mut log).unwrap().0);
 
     let w = &proof.instances;
     assert_eq!(w.len(), DeclaredLayout::LEN, "the words of a single declared proof");

@@ -128,7 +128,7 @@ impl Chain {
         .unwrap();
         let (status, stdout) = out;
         assert!(status.success(), "forge script failed:\n{stdout}");
-        // The script returns (deployer, owner, certifier, registry, vault, demo, standard).
+        // The script returns (deployer, owner, certifier, registry, vault, verifiers[8]).
         let returned = stdout
             .lines()
             .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())

@@ -11,7 +11,8 @@
 //! profiles) is proven under the profile's proof-tree twin (`demo-declared` → its
 //! `demo-declared-tree`, said on stderr): chunk proofs of `C` records, a binary tree of
 //! node proofs over them and a root, whose public words are those of a single proof. The
-//! registry maps the twin's id to its own verifier.
+//! registry maps the twin's id to its own verifier. Each finished chunk and node proof is
+//! kept in a work folder (`--work`, default `<out>.work`) and reused by a rerun.
 //!
 //! Everything that can be checked natively is checked before any proving starts: the
 //! records come from the named datasets under allowed licenses, and (proven training)
@@ -39,6 +40,7 @@ use lineage_prover::{
     inputs::{self, Claim, InputError, Witnesses},
     pipeline::Setup,
     plan::Tree,
+    work::Work,
 };
 use serde::Serialize;
 use std::{
@@ -80,6 +82,11 @@ pub(crate) struct Args {
     /// Where to write the attestation.
     #[arg(short, long)]
     out: PathBuf,
+    /// A proof tree's work folder: each chunk and node proof is written there as it
+    /// finishes, named by what it proves, and a rerun (after a crash or `kill -9`) reuses
+    /// every finished one [default: the attestation's path with `.work` appended].
+    #[arg(long)]
+    work: Option<PathBuf>,
     /// Print a JSON summary on stdout.
     #[arg(long)]
     json: bool,
@@ -165,7 +172,12 @@ impl Args {
         }
 
         let (setup, _, _, setup_time) = self.keys.open_profile(&profile, false)?;
-        let (proof, mut timings) = prove(&setup, &set)?;
+        let work = match (&setup.tree, &self.work) {
+            (None, _) => None,
+            (Some(_), Some(dir)) => Some(Work::open(dir)?),
+            (Some(_), None) => Some(Work::open(&work_dir(&self.out))?),
+        };
+        let (proof, mut timings) = prove(&setup, &set, work.as_ref())?;
         timings.insert("load_keys".into(), setup_time.as_millis() as u64);
         timings.insert("total".into(), t0.elapsed().as_millis() as u64);
         let att = setup.attestation(&proof, timings);
@@ -292,11 +304,22 @@ fn check_kind(profile: &Profile, declared: bool) -> Result<()> {
     )
 }
 
+/// `attestation.json` → `attestation.json.work`.
+fn work_dir(out: &Path) -> PathBuf {
+    let mut name = out.file_name().unwrap_or_default().to_owned();
+    name.push(".work");
+    out.with_file_name(name)
+}
+
 /// Proves and verifies off-chain, reporting each stage.
-fn prove(setup: &Setup, set: &Witnesses) -> Result<(AggregateProof, BTreeMap<String, u64>)> {
+fn prove(
+    setup: &Setup,
+    set: &Witnesses,
+    work: Option<&Work>,
+) -> Result<(AggregateProof, BTreeMap<String, u64>)> {
     let stages = Stages::new();
     let mut progress = |stage: &str| stages.stage(stage);
-    let (proof, timings) = setup.prove_set(set, &mut progress)?;
+    let (proof, timings) = setup.prove_set(set, work, &mut progress)?;
     progress("verifying off-chain");
     if !setup.verify(&proof) {
         bail!("the aggregated proof does not verify (a prover bug: please report it)");
