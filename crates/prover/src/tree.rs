@@ -275,19 +275,16 @@ fn circuit(
     (agg, digests)
 }
 
-/// The keys of one node kind in `config`; with `pinned` false the configuration is
-/// computed from this circuit and returned in the keys instead.
+/// The keys of one node kind laid out in `config`.
 fn keygen_kind(
     params: &ParamsKZG<Bn256>,
     profile: &Profile,
     children: Children,
     child: Snark,
     config: AggregationConfigParams,
-    pinned: bool,
 ) -> Result<NodeKeys, Error> {
-    let (mut agg, _) =
+    let (agg, _) =
         circuit(CircuitBuilderStage::Keygen, config, params, profile, children, child, None);
-    let config = if pinned { config } else { agg.calculate_params(Some(BLINDING_ROWS)) };
     let vk = keygen_vk(params, &agg)?;
     let pk = keygen_pk(params, vk, &agg)?;
     let kind = match children {
@@ -310,9 +307,10 @@ fn dummy_node(params: &ParamsKZG<Bn256>, profile: &Profile, vk: &VerifyingKey<G1
 /// Generates a profile's two node keys over its chunk key (`chunk`: the chunk's params and
 /// verifying key), in one configuration: the inner key's, the larger circuit. The inner
 /// circuit's size depends a little on its children's shape, which is the configuration
-/// itself, so the leaf key is laid out in the inner configuration found for the previous
-/// leaf shape until the two agree (twice in practice). Fails if their compiled protocols
-/// differ in more than the key.
+/// itself, so the leaf is laid out in the inner configuration found for the previous leaf
+/// shape until the two agree (twice in practice). The search needs only layouts and the
+/// leaf's verifying key; the proving keys are made once, in the configuration it settles
+/// on. Fails if their compiled protocols differ in more than the key.
 pub fn keygen(
     params: &ParamsKZG<Bn256>,
     profile: &Profile,
@@ -320,46 +318,47 @@ pub fn keygen(
 ) -> Result<TreeKeys, Error> {
     let chunk_len = ChunkCircuit::new(profile).instances_len();
     let chunk_dummy = gen_dummy_snark_from_vk::<SHPLONK>(chunk.0, chunk.1, vec![chunk_len], None);
-    // A first leaf shape, in the leaf's own configuration (its verifying key only).
-    let (mut leaf, _) = circuit(
-        CircuitBuilderStage::Keygen,
-        start_config(params),
-        params,
-        profile,
-        Children::Chunks,
-        chunk_dummy.clone(),
-        None,
-    );
-    leaf.calculate_params(Some(BLINDING_ROWS));
-    let mut shape = keygen_vk(params, &leaf)?;
-    drop(leaf);
-    let shape_only = Children::Nodes { leaf_vk: Fr::ZERO, own_vk: Fr::ZERO };
-    let mut config = {
-        let (mut inner, _) = circuit(
+    // The leaf's verifying key in `config` (`None`: its own configuration).
+    let leaf_shape = |config: Option<AggregationConfigParams>| {
+        let start = config.unwrap_or_else(|| start_config(params));
+        let (mut leaf, _) = circuit(
             CircuitBuilderStage::Keygen,
-            start_config(params),
+            start,
             params,
             profile,
-            shape_only,
-            dummy_node(params, profile, &shape),
+            Children::Chunks,
+            chunk_dummy.clone(),
             None,
         );
+        if config.is_none() {
+            leaf.calculate_params(Some(BLINDING_ROWS));
+        }
+        keygen_vk(params, &leaf)
+    };
+    // The inner configuration over children of the `leaf` key's shape (a layout, no key).
+    let inner_config = |leaf: &VerifyingKey<G1Affine>| {
+        let children = Children::Nodes { leaf_vk: vk_digest(params, leaf), own_vk: Fr::ZERO };
+        let child = dummy_node(params, profile, leaf);
+        let stage = CircuitBuilderStage::Keygen;
+        let (mut inner, _) =
+            circuit(stage, start_config(params), params, profile, children, child, None);
         inner.calculate_params(Some(BLINDING_ROWS))
     };
+    let mut config = inner_config(&leaf_shape(None)?);
     for _ in 0..3 {
-        let leaf =
-            keygen_kind(params, profile, Children::Chunks, chunk_dummy.clone(), config, true)?;
-        shape = leaf.vk().clone();
-        let leaf_vk = vk_digest(params, &shape);
-        let children = Children::Nodes { leaf_vk, own_vk: Fr::ZERO };
-        let child = dummy_node(params, profile, &shape);
-        let inner = keygen_kind(params, profile, children, child, start_config(params), false)?;
-        if same_config(&inner.config, &config) {
-            same_shape(params, profile, leaf.vk(), inner.vk())?;
-            let digests = [leaf_vk, vk_digest(params, inner.vk())];
-            return Ok(TreeKeys { leaf, inner, digests });
+        let next = inner_config(&leaf_shape(Some(config))?);
+        if !same_config(&next, &config) {
+            config = next;
+            continue;
         }
-        config = inner.config;
+        let leaf = keygen_kind(params, profile, Children::Chunks, chunk_dummy, config)?;
+        let leaf_vk = vk_digest(params, leaf.vk());
+        let children = Children::Nodes { leaf_vk, own_vk: Fr::ZERO };
+        let child = dummy_node(params, profile, leaf.vk());
+        let inner = keygen_kind(params, profile, children, child, config)?;
+        same_shape(params, profile, leaf.vk(), inner.vk())?;
+        let digests = [leaf_vk, vk_digest(params, inner.vk())];
+        return Ok(TreeKeys { leaf, inner, digests });
     }
     Err(Error::TreeShape("the node configurations did not settle".into()))
 }
