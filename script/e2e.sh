@@ -77,12 +77,14 @@ fi
 step "forge: the generated verifier on lineage prove's calldata"
 LINEAGE_E2E_CALLDATA="$out/calldata.hex" forge test --match-contract ProveCalldataTest
 
-# A training set of more than one chunk (64 records): 80 records, training declared. `prove`
-# under demo-declared switches to its proof-tree twin demo-declared-tree: two chunk proofs,
-# one height-1 node over them, and the root (tests/demo.sh attests it on anvil); a run
-# killed with -9 midway is resumed without redoing a finished proof.
+# A training set of more than one chunk (64 records): 80 records, training declared, under
+# demo-declared's proof-tree twin demo-declared-tree: two chunk proofs, one height-1 node
+# over them, and the root (tests/demo.sh attests it on anvil). Its plan is run task by task
+# as an executor would (`prove --plan-only`, `prove-task`), with a `lineage prove` between
+# that reuses a task's proof, proves another and is killed (-9): the tasks go on from the
+# files it left, and none is proven twice.
 tree=$out/tree
-step "a proof tree: 80 records in two chunks (demo-declared-tree)"
+step "a proof tree: 80 records in two chunks (demo-declared-tree), task by task"
 "$lineage" sample --records 80 -o "$tree/sample" >/dev/null
 for d in atelier harbor; do
     "$lineage" dataset build "$tree/sample/$d/records.jsonl" --depth 10 -o "$tree/$d.json" >/dev/null
@@ -94,26 +96,58 @@ cmp "$tree/LineageVerifierDemoDeclaredTree.sol" contracts/verifiers/LineageVerif
 data="$tree/atelier.json,$tree/harbor.json"
 prove_tree=(prove --profile demo-declared --dev-srs --datasets "$data" --train "$data"
     --model-file "$tree/weights.bin" -o "$tree/attestation.json")
-# Killed (-9) once both chunk proofs are in the work folder, during the node's proof: the
-# rerun reuses both and proves only the node and the root. ($! is lineage itself: a simple
-# command in the background.)
+fail() { echo "e2e: $*" >&2; exit 1; }
+work=$tree/attestation.json.work
+plan=$work/plan.json
+"$lineage" "${prove_tree[@]}" --plan-only --json >"$tree/plan-summary.json"
+node -e '
+const fs = require("fs");
+const s = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+const p = JSON.parse(fs.readFileSync(s.plan, "utf8"));
+const ids = p.tasks.map((t) => t.id).join(" ");
+const want = "chunk.00000 chunk.00001 node.h01.00000 root";
+const bad = (m) => { console.error(`e2e: the plan ${m}`); process.exit(1); };
+if (s.profile !== "demo-declared-tree" || p.profile_id !== 7 || p.n_records !== 80) bad("is not the tree of 80");
+if (ids !== want) bad(`has tasks ${ids}, not ${want}`);
+for (const t of p.tasks)
+    if (!(t.mem_gb > 0 && t.cpus > 0) || t.inputs.some((f) => !f)) bad(`task ${t.id} lacks its needs or files`);
+' "$tree/plan-summary.json"
+task() { "$lineage" prove-task --dev-srs "$plan" "$@"; }
+step "prove-task: chunk.00000, then again (kept), and a chunk given another chunk's witness"
+task chunk.00000
+task chunk.00000 2>&1 | tee "$tree/again.log"
+grep -q "already done, kept" "$tree/again.log" || fail "a finished task was proven again"
+witness0=$(find "$work" -name 'chunk.00000-*.in.json')
+if task chunk.00001 --input "$witness0" --output "$tree/wrong.json" 2>"$tree/wrong.log"; then
+    fail "prove-task proved chunk.00001 from chunk.00000's witness"
+fi
+grep -q "is not the witness of chunk.00001" "$tree/wrong.log" || { cat "$tree/wrong.log"; fail "no reason given"; }
+# `lineage prove` reuses chunk.00000, proves chunk.00001 and is killed (-9) once it is in the
+# work folder, during the node's proof. ($! is lineage itself: a simple command.)
+step "lineage prove over the same plan, killed with -9 after its chunk proof"
 "$lineage" "${prove_tree[@]}" >"$tree/killed.log" 2>&1 &
 pid=$!
-chunks() { find "$tree/attestation.json.work" -name 'chunk.*.json' 2>/dev/null | wc -l; }
+chunks() { find "$work" -name 'chunk.*.json' ! -name '*.in.json' 2>/dev/null | wc -l; }
 for _ in $(seq 1200); do [[ $(chunks) == 2 ]] && break; kill -0 $pid || break; sleep 0.25; done
 kill -9 $pid 2>/dev/null || true
 wait $pid 2>/dev/null || true
-[[ $(chunks) == 2 ]] || { cat "$tree/killed.log"; echo "e2e: no chunk proofs in the work folder" >&2; exit 1; }
-step "lineage prove again after kill -9: the finished chunk proofs are reused"
-"$lineage" "${prove_tree[@]}" 2>&1 | tee "$tree/prove.log"
-fail() { echo "e2e: $*" >&2; exit 1; }
+cat "$tree/killed.log"
+[[ $(chunks) == 2 ]] || fail "no proof of chunk.00001 in the work folder"
 grep -q "under its proof-tree profile demo-declared-tree (id 7): 2 chunk proofs, 1 node proof (height 1)" \
-    "$tree/prove.log" || fail "lineage prove did not plan the proof tree"
-for c in chunk.00000 chunk.00001; do
-    grep -q "$c proof: reused from the work folder" "$tree/prove.log" || fail "$c was not reused"
-done
-if grep -q "chunk.0000[01] proof (" "$tree/prove.log"; then fail "a finished chunk was proven again"; fi
-grep -q "\[3/4\] node.h01.00000 proof (elapsed" "$tree/prove.log" || fail "no node proof with its ETA"
+    "$tree/killed.log" || fail "lineage prove did not plan the proof tree"
+grep -q "chunk.00000 proof: reused from the work folder" "$tree/killed.log" || fail "chunk.00000 was not reused"
+grep -q "\[2/4\] chunk.00001 proof of 16 records (elapsed" "$tree/killed.log" || fail "no chunk proof with its ETA"
+step "prove-task: the node from explicit files (children swapped first: refused), then the root"
+read -r left right < <(node -e '
+const p = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+console.log(p.tasks.find((t) => t.id === "node.h01.00000").inputs.map((f) => process.argv[2] + "/" + f).join(" "));
+' "$plan" "$work")
+if task node.h01.00000 --input "$right" --input "$left" --output "$tree/node.json" 2>"$tree/swapped.log"; then
+    fail "prove-task proved a node over swapped children"
+fi
+grep -q "not the finished output of chunk.00000" "$tree/swapped.log" || { cat "$tree/swapped.log"; fail "no reason given"; }
+task node.h01.00000 --input "$left" --input "$right"
+task root --output "$tree/attestation.json"
 "$lineage" verify "$tree/attestation.json" --json >"$tree/verify.json"
 node -e '
 const v = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));

@@ -39,8 +39,9 @@ pub struct ChunkCircuit {
     pub unlinked: bool,
 }
 
-/// The private inputs of one chunk proof.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The private inputs of one chunk proof (a file of them is what `lineage prove-task`
+/// proves a chunk from).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ChunkWitness {
     /// The dataset circuit's.
     pub dataset: DatasetWitness,

@@ -92,7 +92,7 @@ pub struct TrainingCircuit {
 }
 
 /// The private inputs of one training proof.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TrainingWitness {
     /// The `n ≤ N` training records, in training order (the `train_root` leaf order).
     pub records: Vec<Record>,
@@ -104,8 +104,10 @@ pub struct TrainingWitness {
     /// Where each epoch's segment ends (public through `w_out[e]`); the last is the
     /// trained model of a one-chunk run.
     pub ends: Vec<Weights>,
-    /// Test-only: dishonest assignments (see the module docs). Default: none.
+    /// Test-only: dishonest assignments (see the module docs). Default: none; never
+    /// written to or read from a file.
     #[doc(hidden)]
+    #[serde(skip)]
     pub tamper: Tamper,
 }
 

@@ -95,6 +95,26 @@ pub mod fr_hex_vec {
     }
 }
 
+/// Serde adapter for a `[Fr; N]` as hex strings; a list of another length is refused.
+pub mod fr_hex_array {
+    use super::{fr_hex_vec, Fr};
+    use serde::{de::Error as _, Deserializer, Serializer};
+
+    /// Serializes as a list of `0x` + 64 hex digits.
+    pub fn serialize<S: Serializer, const N: usize>(xs: &[Fr; N], s: S) -> Result<S::Ok, S::Error> {
+        fr_hex_vec::serialize(xs, s)
+    }
+
+    /// Deserializes exactly `N` canonical hex field elements.
+    pub fn deserialize<'de, D: Deserializer<'de>, const N: usize>(
+        d: D,
+    ) -> Result<[Fr; N], D::Error> {
+        let items = fr_hex_vec::deserialize(d)?;
+        let got = items.len();
+        items.try_into().map_err(|_| D::Error::custom(format!("{got} field elements, not {N}")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -63,11 +63,41 @@ use snark_verifier_sdk::{
     CircuitExt, NativeLoader, Snark, SHPLONK,
 };
 
+/// A proving key, or only its verifying key where a process proves nothing with it: a
+/// proof-tree task loads the one proving key it proves with
+/// ([`crate::artifacts::Need`]) and reads the others' verifying keys alone.
+#[derive(Debug)]
+pub enum HeldKey {
+    /// The proving key (it holds the verifying key).
+    Proving(ProvingKey<G1Affine>),
+    /// The verifying key alone.
+    Verifying(VerifyingKey<G1Affine>),
+}
+
+impl HeldKey {
+    /// The verifying key.
+    pub fn vk(&self) -> &VerifyingKey<G1Affine> {
+        match self {
+            Self::Proving(pk) => pk.get_vk(),
+            Self::Verifying(vk) => vk,
+        }
+    }
+
+    /// The proving key, or an error naming the key (`what`) when only its verifying key was
+    /// loaded.
+    pub fn pk(&self, what: &'static str) -> Result<&ProvingKey<G1Affine>, Error> {
+        match self {
+            Self::Proving(pk) => Ok(pk),
+            Self::Verifying(_) => Err(Error::NotLoaded(what)),
+        }
+    }
+}
+
 /// The aggregation circuit's proving key with the layout pinned at key generation.
 #[derive(Debug)]
 pub struct AggregateKeys {
-    /// The proving key (it holds the verifying key).
-    pub pk: ProvingKey<G1Affine>,
+    /// The proving key, or its verifying key alone.
+    pub key: HeldKey,
     /// Column configuration computed at key generation.
     pub config: AggregationConfigParams,
     /// Where the witness breaks across columns, computed at key generation.
@@ -77,7 +107,7 @@ pub struct AggregateKeys {
 impl AggregateKeys {
     /// The verifying key.
     pub fn vk(&self) -> &VerifyingKey<G1Affine> {
-        self.pk.get_vk()
+        self.key.vk()
     }
 }
 
@@ -257,7 +287,7 @@ pub(crate) fn keygen_circuit(
     let vk = keygen_vk(params, &agg)?;
     let pk = keygen_pk(params, vk, &agg)?;
     let break_points = agg.break_points();
-    Ok(AggregateKeys { pk, config, break_points })
+    Ok(AggregateKeys { key: HeldKey::Proving(pk), config, break_points })
 }
 
 /// Aggregates the inner proofs into one EVM-verifiable proof, under keys made for their
@@ -305,7 +335,7 @@ pub(crate) fn prove_evm(
         >>::init(Vec::new());
     create_proof::<KZGCommitmentScheme<Bn256>, ProverSHPLONK<'_, Bn256>, _, _, _, _>(
         params,
-        &keys.pk,
+        keys.key.pk("final proof's")?,
         &[agg],
         &[&[&instances[0]]],
         ChaCha20Rng::from_entropy(),

@@ -1,5 +1,5 @@
 //! Artifacts: a profile's SRS parameters and keys, cached on disk under
-//! `<root>/v1/<profile>/<srs>/` and reused while present and consistent.
+//! `<root>/v4/<profile>/<srs>/` and reused while present and consistent.
 //!
 //! `<root>` is `$LINEAGE_CACHE`, else `~/.cache/lineage`. `<srs>` is `dev` for the
 //! INSECURE dev SRS or `ceremony-<first 16 hex of its SHA-256>`. A directory holds
@@ -12,7 +12,7 @@
 //! leaves half a setup.
 
 use crate::{
-    aggregate::AggregateKeys,
+    aggregate::{AggregateKeys, HeldKey},
     kzg::{Error, Keys},
     pipeline::Setup,
     srs,
@@ -177,6 +177,26 @@ pub enum Opened {
     Generated,
 }
 
+/// Which aggregation proving keys to load (the chunk key is small and always loaded): the
+/// others are read as verifying keys alone, from the head of their files. A proof-tree
+/// task proves with one key, so it loads that one (`lineage prove-task`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Need {
+    /// The height-1 node key.
+    pub leaf: bool,
+    /// The node key of the heights above 1.
+    pub inner: bool,
+    /// The final proof's key (the single aggregation's or the tree's root's).
+    pub root: bool,
+}
+
+impl Need {
+    /// Every proving key.
+    pub const ALL: Self = Self { leaf: true, inner: true, root: true };
+    /// No aggregation proving key (chunk proofs, planning, verifying).
+    pub const NONE: Self = Self { leaf: false, inner: false, root: false };
+}
+
 /// Loads the setup of `profile` under `srs` from `root`, or generates and saves it when
 /// absent or inconsistent (another shape of the profile, a damaged file). With `force`,
 /// always regenerates.
@@ -187,10 +207,23 @@ pub fn open(
     force: bool,
     progress: &mut dyn FnMut(&str),
 ) -> Result<(Setup, Opened, PathBuf), Error> {
+    open_for(root, profile, srs, force, Need::ALL, progress)
+}
+
+/// [`open`], loading only the proving keys `need` names when the setup is cached (a
+/// generated one holds them all).
+pub fn open_for(
+    root: &Path,
+    profile: &Profile,
+    srs: &SrsSource,
+    force: bool,
+    need: Need,
+    progress: &mut dyn FnMut(&str),
+) -> Result<(Setup, Opened, PathBuf), Error> {
     let info = srs.info()?;
     let dir = dir(root, profile, &info);
     if !force && dir.join("manifest.json").exists() {
-        match load(&dir, profile, &info, progress) {
+        match load(&dir, profile, &info, need, progress) {
             Ok(setup) => return Ok((setup, Opened::Loaded, dir)),
             Err(e) => progress(&format!("cached setup unusable ({e}); regenerating")),
         }
@@ -224,9 +257,8 @@ fn save(setup: &Setup, dir: &Path) -> Result<(), Error> {
     write_with(&tmp.join("chunk.pk"), |w| {
         setup.chunk_keys.pk.write(w, SerdeFormat::RawBytesUnchecked)
     })?;
-    write_with(&tmp.join("aggregate.pk"), |w| {
-        setup.aggregate_keys.pk.write(w, SerdeFormat::RawBytesUnchecked)
-    })?;
+    let pk = setup.aggregate_keys.key.pk("final proof's")?;
+    write_with(&tmp.join("aggregate.pk"), |w| pk.write(w, SerdeFormat::RawBytesUnchecked))?;
     write_with(&tmp.join("aggregate.vk"), |w| {
         setup.aggregate_keys.vk().write(w, SerdeFormat::RawBytes)
     })?;
@@ -234,8 +266,9 @@ fn save(setup: &Setup, dir: &Path) -> Result<(), Error> {
         None => None,
         Some(keys) => {
             let node = |name: &str, k: &NodeKeys| {
+                let pk = k.key.pk("node")?;
                 write_with(&tmp.join(format!("{name}.pk")), |w| {
-                    k.pk.write(w, SerdeFormat::RawBytesUnchecked)
+                    pk.write(w, SerdeFormat::RawBytesUnchecked)
                 })?;
                 Ok::<_, Error>(AggregateMeta::of(k.config, &k.break_points, k.vk()))
             };
@@ -328,6 +361,7 @@ fn load(
     dir: &Path,
     profile: &Profile,
     srs: &SrsInfo,
+    need: Need,
     progress: &mut dyn FnMut(&str),
 ) -> Result<Setup, Error> {
     let m = read_manifest(dir, profile, srs)?;
@@ -363,21 +397,28 @@ fn load(
             let _ = record_checked(dir, id);
         }
     }
-    let aggregation = |name: &str, meta: &AggregateMeta| -> Result<_, Error> {
-        let pk = read_with(&dir.join(format!("{name}.pk")), |r| {
-            ProvingKey::<G1Affine>::read::<_, AggregationCircuit>(
-                r,
-                SerdeFormat::RawBytesUnchecked,
-                meta.config,
-            )
-        })?;
-        check_vk(dir, name, pk.get_vk(), &meta.vk_sha256)?;
-        Ok(AggregateKeys { pk, config: meta.config, break_points: meta.break_points.clone() })
+    // A proving key, or (not needed) its verifying key alone: the head of the same file.
+    let aggregation = |name: &str, meta: &AggregateMeta, needed: bool| -> Result<_, Error> {
+        let path = dir.join(format!("{name}.pk"));
+        let format = SerdeFormat::RawBytesUnchecked;
+        let key = if needed {
+            HeldKey::Proving(read_with(&path, |r| {
+                ProvingKey::<G1Affine>::read::<_, AggregationCircuit>(r, format, meta.config)
+            })?)
+        } else {
+            HeldKey::Verifying(read_with(&path, |r| {
+                VerifyingKey::<G1Affine>::read::<_, AggregationCircuit>(r, format, meta.config)
+            })?)
+        };
+        check_vk(dir, name, key.vk(), &meta.vk_sha256)?;
+        Ok(AggregateKeys { key, config: meta.config, break_points: meta.break_points.clone() })
     };
-    let aggregate_keys = aggregation("aggregate", &m.aggregate)?;
+    let aggregate_keys = aggregation("aggregate", &m.aggregate, need.root)?;
     let tree = match (&m.tree, profile.tree) {
         (None, false) => None,
-        (Some(t), true) => Some(load_tree(dir, &params, profile, t, aggregation)?),
+        (Some(t), true) => Some(load_tree(dir, &params, profile, t, |name, meta| {
+            aggregation(name, meta, if name == "leaf" { need.leaf } else { need.inner })
+        })?),
         _ => {
             return Err(Error::Artifacts {
                 dir: dir.to_owned(),
@@ -406,8 +447,8 @@ fn load_tree(
     aggregation: impl Fn(&str, &AggregateMeta) -> Result<AggregateKeys, Error>,
 ) -> Result<TreeKeys, Error> {
     let node = |kind, name: &str, meta: &AggregateMeta| -> Result<NodeKeys, Error> {
-        let AggregateKeys { pk, config, break_points } = aggregation(name, meta)?;
-        Ok(NodeKeys { kind, pk, config, break_points })
+        let AggregateKeys { key, config, break_points } = aggregation(name, meta)?;
+        Ok(NodeKeys { kind, key, config, break_points })
     };
     let leaf = node(NodeKind::Leaf, "leaf", &meta.leaf)?;
     let inner = node(NodeKind::Inner, "inner", &meta.inner)?;

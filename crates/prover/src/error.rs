@@ -51,6 +51,12 @@ pub enum Error {
         /// k needed.
         needed: u32,
     },
+    /// A proof-tree plan, task or task input that does not fit.
+    #[error("plan: {0}")]
+    Plan(String),
+    /// A task asked to prove with a key only the verifying key of which was loaded.
+    #[error("the {0} proving key is not loaded (this process loaded only the keys its task proves with)")]
+    NotLoaded(&'static str),
     /// A file could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {

@@ -11,6 +11,8 @@
 //! - [`pipeline`]: a profile's whole setup and the path from witnesses to that one proof
 //!   (a tree profile's: chunk proofs, nodes, root);
 //! - [`plan`]: the proof tree's shape over a training set (its chunks and nodes);
+//! - [`task`]: the proof tree as a plan of tasks, each runnable alone from its input files
+//!   (`lineage prove --plan-only`, `lineage prove-task`);
 //! - [`tree`]: the proof tree's node and root keys and proofs, for training sets of more
 //!   than one chunk (issue 17, design in `docs/proof-tree-plan.md`);
 //! - [`work`]: a tree's finished proofs on disk, named by what they prove, reused by a rerun.
@@ -25,6 +27,7 @@ pub mod kzg;
 pub mod pipeline;
 pub mod plan;
 pub mod srs;
+pub mod task;
 pub mod tree;
 pub mod work;
 

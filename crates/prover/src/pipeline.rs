@@ -8,10 +8,10 @@ use crate::{
     artifacts::{vk_sha256, SrsSource},
     inputs::Witnesses,
     kzg::{self, Keys},
-    plan::{Slot, Tree},
     srs,
-    tree::{self, TreeKeys},
-    work::{self, Work},
+    task::{Input, Output, Plan, What},
+    tree::{self, Proof, TreeKeys},
+    work::Work,
     Error,
 };
 use halo2_base::halo2_proofs::{
@@ -183,17 +183,19 @@ impl Setup {
 
     /// Proves a training set's chunks ([`crate::inputs::witnesses`]) as ONE proof the chain
     /// verifies: the single aggregation of its one chunk, or (a tree profile) the root of
-    /// a proof tree over its chunks ([`Tree`]), reporting each proof to `progress` with
+    /// a proof tree over its chunks ([`Plan`]), reporting each proof to `progress` with
     /// the tasks done of all and an estimate of the time left. With a `work` folder, a
     /// tree's chunk and node proofs are written there as they finish and reused by a rerun
-    /// ([`Work`]). Returns the proof with the milliseconds each stage took.
+    /// ([`Work`]); up to `jobs` of its tasks run at once, as memory allows. Returns the proof
+    /// with the milliseconds each stage took.
     pub fn prove_set(
         &self,
         set: &Witnesses,
         work: Option<&Work>,
+        jobs: usize,
         progress: &mut dyn FnMut(&str),
     ) -> Result<(AggregateProof, BTreeMap<String, u64>), Error> {
-        let Some(keys) = &self.tree else {
+        if self.tree.is_none() {
             let [chunk] = set.chunks.as_slice() else {
                 return Err(Error::TreeShape(format!(
                     "profile {:?} proves one chunk, not {}",
@@ -208,97 +210,117 @@ impl Setup {
                     Err(Error::Kind { profile: self.profile.name, kind: self.profile.kind })
                 }
             };
-        };
-        self.prove_tree(keys, set, work, progress)
+        }
+        self.prove_tree(set, work, jobs, progress)
     }
 
+    /// A tree profile's proof: the tasks of its [`Plan`], each reused from `work` when
+    /// finished there, up to `jobs` at once. A task starts once its dependencies are done
+    /// and, beside others, only while the running tasks' stated peaks (`mem_gb`) and its
+    /// own fit the memory available when the tree started.
     fn prove_tree(
         &self,
-        keys: &TreeKeys,
         set: &Witnesses,
         work: Option<&Work>,
+        jobs: usize,
         progress: &mut dyn FnMut(&str),
     ) -> Result<(AggregateProof, BTreeMap<String, u64>), Error> {
-        let plan = Tree::new(set.n_records, self.profile.records, self.profile.max_records)
-            .map_err(|e| Error::TreeShape(e.to_string()))?;
-        if plan.chunks.len() != set.chunks.len() {
-            return Err(Error::TreeShape(format!(
-                "{} chunk witnesses for a plan of {} chunks",
-                set.chunks.len(),
-                plan.chunks.len()
-            )));
-        }
+        let plan = Plan::new(self, set)?;
+        let budget = available_memory_gb();
+        let nodes = plan.tasks.iter().filter(|t| matches!(t.what, What::Node { .. })).count();
+        let mut eta = Eta::new(&self.profile, plan.chunks, nodes);
         let mut timings = BTreeMap::new();
-        let mut eta = Eta::new(&self.profile, plan.chunks.len(), plan.nodes.len());
-        let cp = &self.params[&self.chunk.k()];
-        let chunk_vk = (cp, self.chunk_keys.vk());
-        let chunk_sha = vk_sha256(self.chunk_keys.vk());
-        let mut proofs: BTreeMap<Slot, (work::Key, tree::Proof)> = BTreeMap::new();
-        let t = Instant::now();
-        for (i, w) in set.chunks.iter().enumerate() {
-            let slot = Slot::Chunk(i);
-            let instances = self.chunk.instances(w);
-            let key = work::chunk_key(&chunk_sha, &instances);
-            let reused = work.and_then(|d| d.load(slot, &key)).filter(|p| {
-                p.instances == instances && kzg::verify(cp, chunk_vk.1, &p.proof, &p.instances)
-            });
-            let proof = match reused {
-                Some(p) => {
-                    progress(&eta.reused(Task::Chunk, &format!("{slot} proof")));
-                    p
-                }
-                None => {
-                    let records = plan.chunks[i].len();
-                    progress(&eta.start(Task::Chunk, &format!("{slot} proof ({records} records)")));
-                    let (proof, instances) = kzg::prove(cp, &self.chunk_keys, &self.chunk, w)?;
-                    let p = tree::Proof { instances, proof };
-                    work.map(|d| d.store(slot, &key, &p)).transpose()?;
-                    eta.finish(Task::Chunk);
-                    p
-                }
-            };
-            proofs.insert(slot, (key, proof));
-        }
-        lap(&mut timings, "chunk_proofs", t);
-        let t = Instant::now();
-        let params = self.aggregate_params();
-        for node in &plan.nodes {
-            let leaf = matches!(node.slot, Slot::Node { height: 1, .. });
-            let node_keys = if leaf { &keys.leaf } else { &keys.inner };
-            let (left, right) = (&proofs[&node.left], node.right.map(|r| &proofs[&r]));
-            let key = work::node_key(&vk_sha256(node_keys.vk()), &left.0, right.map(|r| &r.0));
-            let reused = work
-                .and_then(|d| d.load(node.slot, &key))
-                .filter(|p| tree::verify(params, node_keys.vk(), p));
-            let proof = match reused {
-                Some(p) => {
-                    progress(&eta.reused(Task::Node, &format!("{} proof", node.slot)));
-                    p
-                }
-                None => {
-                    let pad = if node.right.is_none() { ", padded" } else { "" };
-                    progress(&eta.start(Task::Node, &format!("{} proof{pad}", node.slot)));
-                    let (l, r) = (&left.1, right.map(|r| &r.1));
-                    let p = if leaf {
-                        tree::prove_leaf(params, keys, &self.profile, chunk_vk, l, r)?
-                    } else {
-                        tree::prove_inner(params, keys, &self.profile, l, r)?
+        let mut laps: BTreeMap<&str, Instant> = BTreeMap::new();
+        // Each task's dependencies by index; a finished output is kept until its parent
+        // starts (one parent each), so memory holds the frontier, not the tree.
+        let index: BTreeMap<&str, usize> =
+            plan.tasks.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
+        let deps = plan
+            .tasks
+            .iter()
+            .map(|t| {
+                t.deps
+                    .iter()
+                    .map(|d| {
+                        index.get(d.as_str()).copied().ok_or_else(|| {
+                            Error::Plan(format!("task {} depends on no task {d}", t.id))
+                        })
+                    })
+                    .collect::<Result<Vec<usize>, Error>>()
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        let mut outputs: Vec<Option<Proof>> = vec![None; plan.tasks.len()];
+        let mut done = vec![false; plan.tasks.len()];
+        let mut started = vec![false; plan.tasks.len()];
+        let mut running: Vec<(usize, f64)> = Vec::new();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::scope(|scope| {
+            loop {
+                while let Some(i) =
+                    next_ready(&plan, &deps, &done, &started, &running, jobs, budget)
+                {
+                    let task = &plan.tasks[i];
+                    started[i] = true;
+                    let kind = Task::of(task.what);
+                    laps.entry(kind.stage()).or_insert_with(Instant::now);
+                    if let Some(slot) = task.slot() {
+                        let key = task.key_bytes()?;
+                        let reused = work
+                            .and_then(|d| d.load(slot, &key))
+                            .filter(|p| self.is_output_of(&plan, task, p));
+                        if let Some(p) = reused {
+                            progress(&eta.reused(kind, &format!("{slot} proof")));
+                            lap(&mut timings, kind.stage(), laps[kind.stage()]);
+                            deps[i].iter().for_each(|&d| outputs[d] = None);
+                            (outputs[i], done[i]) = (Some(p), true);
+                            continue;
+                        }
+                    }
+                    let what = match task.what {
+                        What::Chunk { records, .. } => {
+                            format!("{} proof of {records} records", task.id)
+                        }
+                        What::Node { padded: true, .. } => format!("{} proof, padded", task.id),
+                        _ => format!("{} proof", task.id),
                     };
-                    work.map(|d| d.store(node.slot, &key, &p)).transpose()?;
-                    eta.finish(Task::Node);
-                    p
+                    progress(&eta.start(kind, &what));
+                    let children: Vec<Proof> =
+                        deps[i].iter().filter_map(|&d| outputs[d].take()).collect();
+                    let (tx, plan) = (tx.clone(), &plan);
+                    running.push((i, task.mem_gb));
+                    scope.spawn(move || {
+                        let t0 = Instant::now();
+                        let input = match (task.what, children.as_slice()) {
+                            (What::Chunk { chunk, .. }, _) => Input::Chunk(&set.chunks[chunk]),
+                            (What::Root, [top]) => Input::Root(top),
+                            (_, [left, right @ ..]) => Input::Node { left, right: right.first() },
+                            _ => unreachable!("a node or root has a child"),
+                        };
+                        // The receiver outlives the scope: a send cannot fail.
+                        let _ = tx.send((i, t0, self.run_task(plan, task, input)));
+                    });
                 }
-            };
-            proofs.insert(node.slot, (key, proof));
-        }
-        lap(&mut timings, "node_proofs", t);
-        let t = Instant::now();
-        progress(&eta.start(Task::Root, "root proof"));
-        let top = &proofs[&plan.top()].1;
-        let proof =
-            tree::prove_root(params, &self.aggregate_keys, keys, &self.profile, top, set.model)?;
-        lap(&mut timings, "root_proof", t);
-        Ok((proof, timings))
+                if running.is_empty() {
+                    return Err(Error::Plan("a plan whose root never became ready".into()));
+                }
+                let (i, t0, out) = rx.recv().map_err(|_| Error::Plan("a task vanished".into()))?;
+                running.retain(|r| r.0 != i);
+                let task = &plan.tasks[i];
+                let kind = Task::of(task.what);
+                eta.finish(kind, t0);
+                lap(&mut timings, kind.stage(), laps[kind.stage()]);
+                match (out?, task.slot()) {
+                    (Output::Root(proof), None) => return Ok((proof, timings)),
+                    (Output::Proof(p), Some(slot)) => {
+                        work.map(|d| d.store(slot, &task.key_bytes()?, &p)).transpose()?;
+                        (outputs[i], done[i]) = (Some(p), true);
+                    }
+                    _ => {
+                        return Err(Error::Plan(format!("{} gave another kind of output", task.id)))
+                    }
+                }
+            }
+        })
     }
 
     fn chunk_snark(
@@ -390,12 +412,61 @@ enum Task {
     Root,
 }
 
+impl Task {
+    fn of(what: What) -> Self {
+        match what {
+            What::Chunk { .. } => Self::Chunk,
+            What::Node { .. } => Self::Node,
+            What::Root => Self::Root,
+        }
+    }
+
+    /// Its stage's name in the attestation's timings.
+    fn stage(self) -> &'static str {
+        ["chunk_proofs", "node_proofs", "root_proof"][self as usize]
+    }
+}
+
+/// The next task to start: the first not started whose dependencies are done, while fewer
+/// than `jobs` run, and, beside running tasks, only if their stated peaks and its own fit
+/// `budget` GB (alone, a task always starts).
+fn next_ready(
+    plan: &Plan,
+    deps: &[Vec<usize>],
+    done: &[bool],
+    started: &[bool],
+    running: &[(usize, f64)],
+    jobs: usize,
+    budget: f64,
+) -> Option<usize> {
+    if running.len() >= jobs.max(1) {
+        return None;
+    }
+    let used: f64 = running.iter().map(|r| r.1).sum();
+    (0..plan.tasks.len()).find(|&i| {
+        !started[i]
+            && deps[i].iter().all(|&d| done[d])
+            && (running.is_empty() || used + plan.tasks[i].mem_gb <= budget)
+    })
+}
+
+/// The memory available now (`MemAvailable`), in GB; 0 where it cannot be read, so that
+/// tasks run one at a time.
+fn available_memory_gb() -> f64 {
+    let info = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    info.lines()
+        .find_map(|l| l.strip_prefix("MemAvailable:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1e6)
+}
+
 /// Tasks done of all and the time left: each kind's remaining tasks at the mean time of
 /// its tasks proven so far, or, before the first, a rough prior from BENCHMARKS.md (2
-/// cores: ~0.25 s per record of chunk capacity, ~250 s a node, ~200 s the root).
+/// cores: ~0.25 s per record of chunk capacity, ~250 s a node, ~200 s the root), one after
+/// another.
 struct Eta {
     started: Instant,
-    current: Option<(Task, Instant)>,
+    running: [usize; 3],
     left: [usize; 3],
     done: usize,
     total: usize,
@@ -407,7 +478,7 @@ impl Eta {
     fn new(profile: &Profile, chunks: usize, nodes: usize) -> Self {
         Self {
             started: Instant::now(),
-            current: None,
+            running: [0; 3],
             left: [chunks, nodes, 1],
             done: 0,
             total: chunks + nodes + 1,
@@ -423,7 +494,7 @@ impl Eta {
             .map(|k| {
                 let (n, secs) = self.measured[k];
                 let each = if n > 0 { secs / f64::from(n) } else { self.prior[k] };
-                each * (self.left[k] + usize::from(k == task as usize && note.is_empty())) as f64
+                each * (self.left[k] + self.running[k]) as f64
             })
             .sum();
         format!(
@@ -437,7 +508,7 @@ impl Eta {
 
     /// A task starts.
     fn start(&mut self, task: Task, what: &str) -> String {
-        self.current = Some((task, Instant::now()));
+        self.running[task as usize] += 1;
         self.line(task, what, "")
     }
 
@@ -446,12 +517,11 @@ impl Eta {
         self.line(task, what, ": reused from the work folder")
     }
 
-    /// The task started last finished.
-    fn finish(&mut self, task: Task) {
-        if let Some((t, at)) = self.current.take().filter(|(t, _)| *t == task) {
-            let m = &mut self.measured[t as usize];
-            *m = (m.0 + 1, m.1 + at.elapsed().as_secs_f64());
-        }
+    /// A task of `task`'s kind started `at` finished.
+    fn finish(&mut self, task: Task, at: Instant) {
+        self.running[task as usize] = self.running[task as usize].saturating_sub(1);
+        let m = &mut self.measured[task as usize];
+        *m = (m.0 + 1, m.1 + at.elapsed().as_secs_f64());
     }
 }
 
@@ -668,6 +738,7 @@ pub fn check_attestation(
 mod tests {
     use super::*;
     use lineage_circuits::profile::DEMO_DECLARED_TREE;
+    use lineage_core::attestation::SrsInfo;
 
     #[test]
     fn the_estimate_counts_the_running_task_and_learns_from_finished_ones() {
@@ -675,7 +746,7 @@ mod tests {
         let mut eta = Eta::new(&DEMO_DECLARED_TREE, 2, 1);
         let line = eta.start(Task::Chunk, "chunk.00000 proof");
         assert_eq!(line, "[1/4] chunk.00000 proof (elapsed 0 s, about 8 min 02 s left)");
-        eta.finish(Task::Chunk);
+        eta.finish(Task::Chunk, Instant::now());
         // Chunk 0 took no time: the measured mean replaces the prior.
         let line = eta.reused(Task::Chunk, "chunk.00001 proof");
         assert_eq!(
@@ -685,6 +756,35 @@ mod tests {
         let line = eta.start(Task::Node, "node.h01.00000 proof");
         assert!(line.starts_with("[3/4] node.h01.00000 proof (elapsed"), "{line}");
         assert!(line.ends_with("about 7 min 30 s left)"), "the running node counts: {line}");
+    }
+
+    #[test]
+    fn tasks_start_when_their_children_are_done_within_jobs_and_memory() {
+        let srs = SrsInfo { kind: "dev".into(), sha256: "00".into(), insecure: true };
+        let words: Vec<Vec<Fr>> = (0..4).map(|i| vec![Fr::from(i)]).collect();
+        let shas = ["c", "l", "i", "r"].map(String::from);
+        let plan = Plan::of(&DEMO_DECLARED_TREE, srs, shas, &words, 256, None).unwrap();
+        // chunk.0..3 (2 GB), node.h01.0 over 0-1, node.h01.1 over 2-3, node.h02.0, root (9 GB).
+        let deps =
+            vec![vec![], vec![], vec![], vec![], vec![0, 1], vec![2, 3], vec![4, 5], vec![6]];
+        let n = plan.tasks.len();
+        let (mut done, mut started) = (vec![false; n], vec![false; n]);
+        let next = |done: &[bool], started: &[bool], running: &[(usize, f64)], jobs, budget| {
+            next_ready(&plan, &deps, done, started, running, jobs, budget)
+        };
+        assert_eq!(next(&done, &started, &[], 1, 0.0), Some(0), "alone, a task always starts");
+        started[0] = true;
+        assert_eq!(next(&done, &started, &[(0, 2.0)], 1, 64.0), None, "one job");
+        assert_eq!(next(&done, &started, &[(0, 2.0)], 2, 64.0), Some(1));
+        assert_eq!(next(&done, &started, &[(0, 2.0)], 2, 3.0), None, "2 + 2 GB exceed 3");
+        started[..4].fill(true);
+        done[..2].fill(true);
+        assert_eq!(next(&done, &started, &[(2, 2.0)], 2, 64.0), Some(4), "node over 0 and 1");
+        assert_eq!(next(&done, &started, &[(2, 2.0)], 2, 10.0), None, "2 + 9 GB exceed 10");
+        started[4] = true;
+        assert_eq!(next(&done, &started, &[(4, 9.0)], 4, 64.0), None, "node.h01.1 waits for 3");
+        done[2..5].fill(true);
+        assert_eq!(next(&done, &started, &[], 4, 0.0), Some(5));
     }
 
     #[test]

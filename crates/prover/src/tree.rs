@@ -28,7 +28,7 @@
 //! in snark-verifier-sdk or an unsatisfied proof.
 
 use crate::{
-    aggregate::{self, start_config, AggregateKeys, AggregateProof},
+    aggregate::{self, start_config, AggregateKeys, AggregateProof, HeldKey},
     kzg, Error,
 };
 use halo2_base::{
@@ -40,7 +40,7 @@ use halo2_base::{
         arithmetic::CurveAffine,
         halo2curves::bn256::{Bn256, Fr, G1Affine},
         halo2curves::ff::Field as _,
-        plonk::{create_proof, keygen_pk, keygen_vk, ProvingKey, VerifyingKey},
+        plonk::{create_proof, keygen_pk, keygen_vk, VerifyingKey},
         poly::kzg::{
             commitment::{KZGCommitmentScheme, ParamsKZG},
             multiopen::ProverSHPLONK,
@@ -90,8 +90,8 @@ pub enum NodeKind {
 pub struct NodeKeys {
     /// Which node key.
     pub kind: NodeKind,
-    /// The proving key (it holds the verifying key).
-    pub pk: ProvingKey<G1Affine>,
+    /// The proving key, or its verifying key alone.
+    pub key: HeldKey,
     /// Column configuration (the same for both kinds of a profile).
     pub config: AggregationConfigParams,
     /// Where the witness breaks across columns.
@@ -101,7 +101,7 @@ pub struct NodeKeys {
 impl NodeKeys {
     /// The verifying key.
     pub fn vk(&self) -> &VerifyingKey<G1Affine> {
-        self.pk.get_vk()
+        self.key.vk()
     }
 }
 
@@ -291,7 +291,7 @@ fn keygen_kind(
         Children::Chunks => NodeKind::Leaf,
         Children::Nodes { .. } => NodeKind::Inner,
     };
-    Ok(NodeKeys { kind, pk, config, break_points: agg.break_points() })
+    Ok(NodeKeys { kind, key: HeldKey::Proving(pk), config, break_points: agg.break_points() })
 }
 
 /// A shape-only node proof of `vk` (it does not verify): what key generation aggregates.
@@ -471,7 +471,10 @@ fn prove_node(
         PoseidonTranscript::<NativeLoader, Vec<u8>>::from_spec(vec![], POSEIDON_SPEC.clone());
     create_proof::<KZGCommitmentScheme<Bn256>, ProverSHPLONK<'_, Bn256>, _, _, _, _>(
         params,
-        &keys.pk,
+        keys.key.pk(match keys.kind {
+            NodeKind::Leaf => "leaf node",
+            NodeKind::Inner => "inner node",
+        })?,
         &[agg],
         &[&[&instances[0]]],
         ChaCha20Rng::from_entropy(),

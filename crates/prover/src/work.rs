@@ -68,6 +68,47 @@ pub fn node_key(vk_sha256: &str, left: &Key, right: Option<&Key>) -> Key {
     h.finalize().into()
 }
 
+/// The file name of `slot`'s proof under `key` in a work folder.
+pub fn file_name(slot: Slot, key: &Key) -> String {
+    format!("{slot}-{}.json", &hex::encode(key)[..16])
+}
+
+/// The proof in the file at `path` if it is a whole proof file of `slot` under `key`; a file
+/// that does not parse, or names another slot or key, is `None`.
+pub fn read(path: &Path, slot: Slot, key: &Key) -> Option<Proof> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let f: ProofFile = serde_json::from_str(&text).ok()?;
+    if f.format != PROOF_FORMAT || f.slot != slot.to_string() || f.key != hex::encode(key) {
+        return None;
+    }
+    let instances = f.instances.iter().map(|x| fr_from_hex(x).ok()).collect::<Option<_>>()?;
+    let proof = hex::decode(f.proof.trim_start_matches("0x")).ok()?;
+    Some(Proof { instances, proof })
+}
+
+/// Writes the proof of `slot` under `key` to `path` (a temporary file, then renamed).
+pub fn write(path: &Path, slot: Slot, key: &Key, proof: &Proof) -> Result<(), Error> {
+    let file = ProofFile {
+        format: PROOF_FORMAT.to_owned(),
+        slot: slot.to_string(),
+        key: hex::encode(key),
+        instances: proof.instances.iter().map(fr_to_hex).collect(),
+        proof: format!("0x{}", hex::encode(&proof.proof)),
+    };
+    let json = serde_json::to_vec_pretty(&file).map_err(Error::json)?;
+    write_atomic(path, &json)
+}
+
+/// Writes `bytes` to a temporary file beside `path` and renames it into place, so a killed
+/// process leaves the whole file or none.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let mut name = path.file_name().unwrap_or_default().to_owned();
+    name.push(format!(".tmp-{}", std::process::id()));
+    let tmp = path.with_file_name(name);
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
 impl Work {
     /// The work folder at `dir`, created if missing.
     pub fn open(dir: &Path) -> Result<Self, Error> {
@@ -75,38 +116,24 @@ impl Work {
         Ok(Self { dir: dir.to_owned() })
     }
 
+    /// The folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// The file of `slot`'s proof under `key`.
     pub fn path(&self, slot: Slot, key: &Key) -> PathBuf {
-        self.dir.join(format!("{slot}-{}.json", &hex::encode(key)[..16]))
+        self.dir.join(file_name(slot, key))
     }
 
-    /// The finished proof of `slot` under `key`, if one was written whole. A file that
-    /// does not parse, or names another slot or key, is ignored (and overwritten later).
+    /// The finished proof of `slot` under `key`, if one was written whole ([`read`]).
     pub fn load(&self, slot: Slot, key: &Key) -> Option<Proof> {
-        let text = std::fs::read_to_string(self.path(slot, key)).ok()?;
-        let f: ProofFile = serde_json::from_str(&text).ok()?;
-        if f.format != PROOF_FORMAT || f.slot != slot.to_string() || f.key != hex::encode(key) {
-            return None;
-        }
-        let instances = f.instances.iter().map(|x| fr_from_hex(x).ok()).collect::<Option<_>>()?;
-        let proof = hex::decode(f.proof.trim_start_matches("0x")).ok()?;
-        Some(Proof { instances, proof })
+        read(&self.path(slot, key), slot, key)
     }
 
-    /// Writes the proof of `slot` under `key` (a temporary file, then renamed).
+    /// Writes the proof of `slot` under `key` ([`write`]).
     pub fn store(&self, slot: Slot, key: &Key, proof: &Proof) -> Result<(), Error> {
-        let file = ProofFile {
-            format: PROOF_FORMAT.to_owned(),
-            slot: slot.to_string(),
-            key: hex::encode(key),
-            instances: proof.instances.iter().map(fr_to_hex).collect(),
-            proof: format!("0x{}", hex::encode(&proof.proof)),
-        };
-        let path = self.path(slot, key);
-        let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-        let json = serde_json::to_vec_pretty(&file).map_err(Error::json)?;
-        std::fs::write(&tmp, json).map_err(|e| Error::io(&tmp, e))?;
-        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
+        write(&self.path(slot, key), slot, key, proof)
     }
 }
 

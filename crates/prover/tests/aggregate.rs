@@ -81,7 +81,7 @@ fn demo_aggregated_proof_verifies_binds_its_values_and_matches_the_committed_ver
 /// `lineage verify`'s checks on an attestation file: the honest one passes, and each kind
 /// of inconsistency is refused with its own reason.
 fn check_attestation_names_each_refusal(setup: &Setup, proof: &AggregateProof) {
-    let vk = setup.aggregate_keys.pk.get_vk();
+    let vk = setup.aggregate_keys.vk();
     let verifier = VerifierArtifacts {
         params: setup.params[&DEMO.aggregation_k].clone(),
         vk: vk.clone(),

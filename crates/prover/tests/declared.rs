@@ -109,7 +109,7 @@ fn check_attestation_of_declared(
     proof: &AggregateProof,
     model: lineage_core::ContentHash,
 ) {
-    let vk = setup.aggregate_keys.pk.get_vk();
+    let vk = setup.aggregate_keys.vk();
     let verifier = VerifierArtifacts {
         params: setup.params[&DEMO_DECLARED.aggregation_k].clone(),
         vk: vk.clone(),

@@ -54,7 +54,7 @@ fn a_two_chunk_tree_root_has_the_words_of_one_proof_and_matches_the_committed_ve
     let set = witnesses(&profile, &datasets, &training, 0b11, &Claim::Declared { model }).unwrap();
     assert_eq!(set.chunks.len(), 2);
     let proof =
-        common::fixture_proof(&FIXTURE, || setup.prove_set(&set, None, &mut log).unwrap().0);
+        common::fixture_proof(&FIXTURE, || setup.prove_set(&set, None, 1, &mut log).unwrap().0);
 
     let w = &proof.instances;
     assert_eq!(w.len(), DeclaredLayout::LEN, "the words of a single declared proof");

@@ -6,26 +6,35 @@ use crate::{
     profile::DatasetShape,
 };
 use lineage_core::{
-    field::Fr, manifest::DatasetManifest, merkle::MerkleTree, record::License, ContentHash, Record,
+    field::{fr_hex, fr_hex_array, fr_hex_vec, Fr},
+    manifest::DatasetManifest,
+    merkle::MerkleTree,
+    record::License,
+    ContentHash, Record,
 };
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// The public values of one dataset proof.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DatasetPublic {
     /// Certified root per slot; 0 for an unused slot.
+    #[serde(with = "fr_hex_array")]
     pub cert_roots: [Fr; SLOTS],
     /// Active records per slot.
     pub counts: [u64; SLOTS],
     /// Merkle root (depth `log2 N`) of the active records' leaves in order.
+    #[serde(with = "fr_hex")]
     pub train_root: Fr,
     /// Allowed licenses: bit `c` allows license code `c`.
     pub license_mask: u64,
     /// Number of active records.
     pub n_records: u64,
     /// The first active record's content halves `(hi, lo)`; zeros without records.
+    #[serde(with = "fr_hex_array")]
     pub first: [Fr; 2],
     /// The last active record's content halves; zeros without records.
+    #[serde(with = "fr_hex_array")]
     pub last: [Fr; 2],
 }
 
@@ -53,17 +62,20 @@ impl DatasetPublic {
 
 /// One record position of the circuit: an active training record with its opening, or
 /// padding.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordWitness {
     /// Whether this position holds a training record (the active ones come first).
     pub active: bool,
     /// The leaf preimage (`Record::leaf_preimage`); zeros for padding.
+    #[serde(with = "fr_hex_array")]
     pub preimage: [Fr; 6],
     /// Slot selector: one-hot on the record's dataset slot; all zero for padding.
+    #[serde(with = "fr_hex_array")]
     pub selector: [Fr; SLOTS],
     /// Leaf index in its dataset.
     pub index: u64,
     /// Merkle siblings in its dataset, leaves first (`depth` of them).
+    #[serde(with = "fr_hex_vec")]
     pub siblings: Vec<Fr>,
 }
 
@@ -82,7 +94,7 @@ impl RecordWitness {
 
 /// Everything the dataset circuit needs: the claimed public values and one
 /// [`RecordWitness`] per record position.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DatasetWitness {
     /// The public values this witness claims (the circuit constrains them).
     pub public: DatasetPublic,

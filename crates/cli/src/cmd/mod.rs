@@ -10,6 +10,7 @@ mod dataset;
 mod demo;
 mod model_hash;
 mod prove;
+mod prove_task;
 mod royalties;
 mod sample;
 pub(crate) mod setup;
@@ -41,6 +42,8 @@ enum Command {
     Setup(setup::Args),
     /// Prove a trained model's datasets and training run: one aggregated proof.
     Prove(prove::Args),
+    /// Run one task of a proof tree's plan (`prove --plan-only`) from its input files.
+    ProveTask(prove_task::Args),
     /// Verify an attestation off-chain (exit 0: valid, 1: not, with the reason).
     Verify(verify::Args),
     /// Submit an attestation on-chain: the registry verifies its proof in the transaction.
@@ -70,6 +73,7 @@ impl Cli {
             Command::Train(args) => args.run().map(|()| ExitCode::SUCCESS),
             Command::Setup(args) => args.run().map(|()| ExitCode::SUCCESS),
             Command::Prove(args) => args.run().map(|()| ExitCode::SUCCESS),
+            Command::ProveTask(args) => args.run().map(|()| ExitCode::SUCCESS),
             Command::Verify(args) => args.run(),
             Command::Attest(args) => args.run().map(|()| ExitCode::SUCCESS),
             Command::Status(args) => args.run(),

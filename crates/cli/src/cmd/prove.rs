@@ -37,9 +37,11 @@ use lineage_core::{
 };
 use lineage_prover::{
     aggregate::AggregateProof,
+    artifacts::Need,
     inputs::{self, Claim, InputError, Witnesses},
     pipeline::Setup,
     plan::Tree,
+    task::Plan,
     work::Work,
 };
 use serde::Serialize;
@@ -87,9 +89,33 @@ pub(crate) struct Args {
     /// every finished one [default: the attestation's path with `.work` appended].
     #[arg(long)]
     work: Option<PathBuf>,
+    /// A proof tree's tasks to run at once (chunks, nodes), as the memory available allows:
+    /// a task starts beside others only while their stated peaks and its own fit.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: u16,
+    /// Prove nothing: check the inputs, then write the proof tree's plan (`plan.json`, the
+    /// tasks with their files, memory and cores) and each chunk's witness file into the work
+    /// folder, for `lineage prove-task` (any executor, one task at a time). Plans under the
+    /// profile's proof-tree twin whatever the set's size.
+    #[arg(long)]
+    plan_only: bool,
     /// Print a JSON summary on stdout.
     #[arg(long)]
     json: bool,
+}
+
+/// What `--plan-only` wrote.
+#[derive(Serialize)]
+struct PlanSummary {
+    plan: PathBuf,
+    profile: String,
+    profile_id: u32,
+    n_records: usize,
+    chunks: usize,
+    height: u32,
+    tasks: usize,
+    /// The most memory one task needs, in GB.
+    max_task_mem_gb: f64,
 }
 
 #[derive(Serialize)]
@@ -132,7 +158,11 @@ impl Args {
             lookup: &datasets,
         };
         let records = source.load_training_set(&self.train)?;
-        let profile = chosen_profile(&named, records.len())?;
+        let profile = match (self.plan_only, named.tree_twin()) {
+            (false, _) => chosen_profile(&named, records.len())?,
+            (true, Some(twin)) => twin,
+            (true, None) => bail!("profile {:?} has no proof-tree profile to plan", named.name),
+        };
         let mask = if self.licenses.is_empty() {
             records.iter().fold(0, |m, r| m | r.license.mask_bit())
         } else {
@@ -171,13 +201,17 @@ impl Args {
             }
         }
 
-        let (setup, _, _, setup_time) = self.keys.open_profile(&profile, false)?;
-        let work = match (&setup.tree, &self.work) {
-            (None, _) => None,
-            (Some(_), Some(dir)) => Some(Work::open(dir)?),
-            (Some(_), None) => Some(Work::open(&work_dir(&self.out))?),
-        };
-        let (proof, mut timings) = prove(&setup, &set, work.as_ref())?;
+        let work_dir = self.work.clone().unwrap_or_else(|| work_dir(&self.out));
+        if self.plan_only {
+            let (setup, ..) = self.keys.srs.open(&profile, false, Need::NONE)?;
+            return self.write_plan(&setup, &set, &work_dir);
+        }
+        // A tree of height 1 never proves with the inner node key: it stays on disk.
+        let height = Tree::new(records.len(), profile.records, profile.max_records)?.height();
+        let need = Need { inner: !profile.tree || height > 1, ..Need::ALL };
+        let (setup, _, _, setup_time) = self.keys.srs.open(&profile, false, need)?;
+        let work = setup.tree.as_ref().map(|_| Work::open(&work_dir)).transpose()?;
+        let (proof, mut timings) = prove(&setup, &set, work.as_ref(), usize::from(self.jobs))?;
         timings.insert("load_keys".into(), setup_time.as_millis() as u64);
         timings.insert("total".into(), t0.elapsed().as_millis() as u64);
         let att = setup.attestation(&proof, timings);
@@ -233,6 +267,38 @@ impl Args {
                 );
             }
         }
+        Ok(())
+    }
+
+    /// `--plan-only`: the plan and the chunks' witness files in `dir`.
+    fn write_plan(&self, setup: &Setup, set: &Witnesses, dir: &Path) -> Result<()> {
+        let plan = Plan::new(setup, set)?;
+        let path = plan.write(dir, set)?;
+        let summary = PlanSummary {
+            plan: path.clone(),
+            profile: plan.profile.clone(),
+            profile_id: plan.profile_id,
+            n_records: plan.n_records,
+            chunks: plan.chunks,
+            height: plan.height,
+            tasks: plan.tasks.len(),
+            max_task_mem_gb: plan.tasks.iter().map(|t| t.mem_gb).fold(0.0, f64::max),
+        };
+        if self.json {
+            return print_json(&summary);
+        }
+        eprintln!(
+            "planned {} records under profile {} (id {}): {} tasks ({} chunk proofs, nodes up to              height {}, a root), each needing at most {:.1} GB: {}; run each with `lineage              prove-task {} TASK` after its dependencies",
+            plan.n_records,
+            plan.profile,
+            plan.profile_id,
+            plan.tasks.len(),
+            plan.chunks,
+            plan.height,
+            summary.max_task_mem_gb,
+            path.display(),
+            path.display()
+        );
         Ok(())
     }
 
@@ -316,10 +382,11 @@ fn prove(
     setup: &Setup,
     set: &Witnesses,
     work: Option<&Work>,
+    jobs: usize,
 ) -> Result<(AggregateProof, BTreeMap<String, u64>)> {
     let stages = Stages::new();
     let mut progress = |stage: &str| stages.stage(stage);
-    let (proof, timings) = setup.prove_set(set, work, &mut progress)?;
+    let (proof, timings) = setup.prove_set(set, work, jobs, &mut progress)?;
     progress("verifying off-chain");
     if !setup.verify(&proof) {
         bail!("the aggregated proof does not verify (a prover bug: please report it)");

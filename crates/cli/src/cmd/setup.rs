@@ -6,7 +6,7 @@ use crate::io::{print_json, write_atomic, Stages};
 use anyhow::{bail, Result};
 use lineage_circuits::{profile, Profile};
 use lineage_prover::{
-    artifacts::{self, Opened, SrsSource},
+    artifacts::{self, Need, Opened, SrsSource},
     pipeline::{verifier_contract_name, Setup},
     srs::DEV_WARNING,
 };
@@ -22,6 +22,13 @@ pub(crate) struct KeyArgs {
     /// Circuit profile.
     #[arg(long, env = "LINEAGE_PROFILE", default_value = "demo")]
     pub(crate) profile: String,
+    #[command(flatten)]
+    pub(crate) srs: SrsArgs,
+}
+
+/// Which SRS and where the artifacts live: `prove-task` takes the profile from its plan.
+#[derive(Debug, clap::Args)]
+pub(crate) struct SrsArgs {
     /// Use the deterministic development SRS: INSECURE (its secret is public), for tests
     /// and local demos only.
     #[arg(long, conflicts_with = "srs")]
@@ -34,11 +41,7 @@ pub(crate) struct KeyArgs {
     pub(crate) cache: Option<PathBuf>,
 }
 
-impl KeyArgs {
-    pub(crate) fn profile(&self) -> Result<Profile> {
-        profile_named(&self.profile)
-    }
-
+impl SrsArgs {
     pub(crate) fn source(&self) -> Result<SrsSource> {
         match (&self.srs, self.dev_srs) {
             (Some(path), _) => Ok(SrsSource::Ceremony(path.clone())),
@@ -53,16 +56,13 @@ impl KeyArgs {
         self.cache.clone().unwrap_or_else(artifacts::default_root)
     }
 
-    /// Loads the cached setup, or generates it (minutes) and caches it.
-    pub(crate) fn open(&self, force: bool) -> Result<(Setup, Opened, PathBuf, Duration)> {
-        self.open_profile(&self.profile()?, force)
-    }
-
-    /// [`Self::open`] for `profile` (`prove` may switch to the named profile's tree twin).
-    pub(crate) fn open_profile(
+    /// Loads `profile`'s cached setup with the proving keys `need` names, or generates it
+    /// all (minutes) and caches it.
+    pub(crate) fn open(
         &self,
         profile: &Profile,
         force: bool,
+        need: Need,
     ) -> Result<(Setup, Opened, PathBuf, Duration)> {
         let source = self.source()?;
         if source == SrsSource::Dev {
@@ -72,8 +72,19 @@ impl KeyArgs {
         let stages = Stages::new();
         let mut progress = |stage: &str| stages.stage(stage);
         let (setup, opened, dir) =
-            artifacts::open(&self.root(), profile, &source, force, &mut progress)?;
+            artifacts::open_for(&self.root(), profile, &source, force, need, &mut progress)?;
         Ok((setup, opened, dir, t0.elapsed()))
+    }
+}
+
+impl KeyArgs {
+    pub(crate) fn profile(&self) -> Result<Profile> {
+        profile_named(&self.profile)
+    }
+
+    /// Loads the cached setup, or generates it (minutes) and caches it.
+    pub(crate) fn open(&self, force: bool) -> Result<(Setup, Opened, PathBuf, Duration)> {
+        self.srs.open(&self.profile()?, force, Need::ALL)
     }
 }
 
