@@ -288,7 +288,9 @@ impl Args {
             return print_json(&summary);
         }
         eprintln!(
-            "planned {} records under profile {} (id {}): {} tasks ({} chunk proofs, nodes up to              height {}, a root), each needing at most {:.1} GB: {}; run each with `lineage              prove-task {} TASK` after its dependencies",
+            "planned {} records under profile {} (id {}): {} tasks ({} chunk proofs, nodes up to \
+             height {}, a root), each needing at most {:.1} GB: {}; run each with `lineage \
+             prove-task {} TASK` after its dependencies",
             plan.n_records,
             plan.profile,
             plan.profile_id,
