@@ -764,7 +764,8 @@ mod tests {
         let words: Vec<Vec<Fr>> = (0..4).map(|i| vec![Fr::from(i)]).collect();
         let shas = ["c", "l", "i", "r"].map(String::from);
         let plan = Plan::of(&DEMO_DECLARED_TREE, srs, shas, &words, 256, None).unwrap();
-        // chunk.0..3 (2 GB), node.h01.0 over 0-1, node.h01.1 over 2-3, node.h02.0, root (9 GB).
+        // chunk.0..3 (4 GB), node.h01.0 over 0-1, node.h01.1 over 2-3, node.h02.0 (10 GB each),
+        // root (9 GB).
         let deps =
             vec![vec![], vec![], vec![], vec![], vec![0, 1], vec![2, 3], vec![4, 5], vec![6]];
         let n = plan.tasks.len();
@@ -776,13 +777,13 @@ mod tests {
         started[0] = true;
         assert_eq!(next(&done, &started, &[(0, 2.0)], 1, 64.0), None, "one job");
         assert_eq!(next(&done, &started, &[(0, 2.0)], 2, 64.0), Some(1));
-        assert_eq!(next(&done, &started, &[(0, 2.0)], 2, 3.0), None, "2 + 2 GB exceed 3");
+        assert_eq!(next(&done, &started, &[(0, 4.0)], 2, 7.0), None, "4 + 4 GB exceed 7");
         started[..4].fill(true);
         done[..2].fill(true);
         assert_eq!(next(&done, &started, &[(2, 2.0)], 2, 64.0), Some(4), "node over 0 and 1");
-        assert_eq!(next(&done, &started, &[(2, 2.0)], 2, 10.0), None, "2 + 9 GB exceed 10");
+        assert_eq!(next(&done, &started, &[(2, 4.0)], 2, 13.0), None, "4 + 10 GB exceed 13");
         started[4] = true;
-        assert_eq!(next(&done, &started, &[(4, 9.0)], 4, 64.0), None, "node.h01.1 waits for 3");
+        assert_eq!(next(&done, &started, &[(4, 10.0)], 4, 64.0), None, "node.h01.1 waits for 3");
         done[2..5].fill(true);
         assert_eq!(next(&done, &started, &[], 4, 0.0), Some(5));
     }
