@@ -70,6 +70,17 @@ pub enum What {
     Root,
 }
 
+impl What {
+    /// The slot its output fills (none for the root).
+    pub fn slot(self) -> Option<Slot> {
+        match self {
+            Self::Chunk { chunk, .. } => Some(Slot::Chunk(chunk)),
+            Self::Node { height, index, .. } => Some(Slot::Node { height, index }),
+            Self::Root => None,
+        }
+    }
+}
+
 /// One task of a plan.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TaskSpec {
@@ -100,11 +111,7 @@ pub struct TaskSpec {
 impl TaskSpec {
     /// Its place in the tree (none for the root).
     pub fn slot(&self) -> Option<Slot> {
-        match self.what {
-            What::Chunk { chunk, .. } => Some(Slot::Chunk(chunk)),
-            What::Node { height, index, .. } => Some(Slot::Node { height, index }),
-            What::Root => None,
-        }
+        self.what.slot()
     }
 
     /// The key its output is named by.
@@ -241,10 +248,7 @@ impl Plan {
         let task = |what: What, deps: Vec<String>, inputs, output, key: Option<Key>| {
             let (mem_gb, cpus, est_s) = needs(profile, what);
             TaskSpec {
-                id: match what {
-                    What::Root => "root".to_owned(),
-                    _ => output_slot(what).to_string(),
-                },
+                id: what.slot().map_or_else(|| "root".to_owned(), |s| s.to_string()),
                 what,
                 deps,
                 inputs,
@@ -350,18 +354,6 @@ impl Plan {
         })
     }
 
-    /// The slots of `task`'s dependencies (a node's children, the root's top node).
-    pub fn child_slots(&self, task: &TaskSpec) -> Result<Vec<Slot>, Error> {
-        task.deps
-            .iter()
-            .map(|dep| {
-                self.task(dep)?
-                    .slot()
-                    .ok_or_else(|| Error::Plan(format!("task {} depends on the root", task.id)))
-            })
-            .collect()
-    }
-
     /// Refuses a setup other than the one the plan was made with.
     pub fn check_setup(&self, setup: &Setup) -> Result<(), Error> {
         let keys = setup.tree.as_ref().map(|k| [vk_sha256(k.leaf.vk()), vk_sha256(k.inner.vk())]);
@@ -377,15 +369,6 @@ impl Plan {
             )));
         }
         Ok(())
-    }
-}
-
-/// The slot a chunk or node task's output fills.
-fn output_slot(what: What) -> Slot {
-    match what {
-        What::Chunk { chunk, .. } => Slot::Chunk(chunk),
-        What::Node { height, index, .. } => Slot::Node { height, index },
-        What::Root => unreachable!("the root fills no slot"),
     }
 }
 
