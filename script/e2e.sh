@@ -3,7 +3,8 @@
 # `lineage setup` (demo profile, INSECURE dev SRS; keys cached in $LINEAGE_CACHE or
 # ~/.cache/lineage) -> `lineage prove` -> `lineage verify` (and a tampered copy refused) ->
 # forge runs the generated verifier on the very calldata `lineage prove` wrote. Then the
-# same for a training set of two chunks, proven as a proof tree (demo-declared-tree).
+# same for a training set of two chunks, proven as a proof tree (demo-declared-tree), its
+# plan task by task and on a local Ray cluster (tests/ray.sh).
 # Output: target/e2e/. Called by script/test.sh.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -79,10 +80,11 @@ LINEAGE_E2E_CALLDATA="$out/calldata.hex" forge test --match-contract ProveCallda
 
 # A training set of more than one chunk (64 records): 80 records, training declared, under
 # demo-declared's proof-tree twin demo-declared-tree: two chunk proofs, one height-1 node
-# over them, and the root (tests/demo.sh attests it on anvil). Its plan is run task by task
-# as an executor would (`prove --plan-only`, `prove-task`), with a `lineage prove` between
-# that reuses a task's proof, proves another and is killed (-9): the tasks go on from the
-# files it left, and none is proven twice.
+# over them, and the root (tests/demo.sh attests it on anvil). Its plan's chunks are run
+# task by task as an executor would (`prove --plan-only`, `prove-task`), with a `lineage
+# prove` between that reuses one, proves the other and is killed (-9) in the node's; then
+# tests/ray.sh proves the whole plan anew on a local Ray cluster, and that attestation is
+# verified here and attested by tests/demo.sh.
 tree=$out/tree
 step "a proof tree: 80 records in two chunks (demo-declared-tree), task by task"
 "$lineage" sample --records 80 -o "$tree/sample" >/dev/null
@@ -137,7 +139,7 @@ grep -q "under its proof-tree profile demo-declared-tree (id 7): 2 chunk proofs,
     "$tree/killed.log" || fail "lineage prove did not plan the proof tree"
 grep -q "chunk.00000 proof: reused from the work folder" "$tree/killed.log" || fail "chunk.00000 was not reused"
 grep -q "\[2/4\] chunk.00001 proof of 16 records (elapsed" "$tree/killed.log" || fail "no chunk proof with its ETA"
-step "prove-task: the node from explicit files (children swapped first: refused), then the root"
+step "prove-task: the node refuses its children swapped"
 read -r left right < <(node -e '
 const p = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
 console.log(p.tasks.find((t) => t.id === "node.h01.00000").inputs.map((f) => process.argv[2] + "/" + f).join(" "));
@@ -146,8 +148,10 @@ if task node.h01.00000 --input "$right" --input "$left" --output "$tree/node.jso
     fail "prove-task proved a node over swapped children"
 fi
 grep -q "not the finished output of chunk.00000" "$tree/swapped.log" || { cat "$tree/swapped.log"; fail "no reason given"; }
-task node.h01.00000 --input "$left" --input "$right"
-task root --output "$tree/attestation.json"
+# The whole plan again, on a local Ray cluster, a worker killed with -9 during a chunk: the
+# attestation that the rest of this script and tests/demo.sh use.
+step "the plan on a local Ray cluster (tests/ray.sh)"
+tests/ray.sh "$plan" "$tree/attestation.json"
 "$lineage" verify "$tree/attestation.json" --json >"$tree/verify.json"
 node -e '
 const v = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));

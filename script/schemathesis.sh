@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes a live indexer with its own OpenAPI document: installs schemathesis (pinned with
 # every dependency by hash in script/schemathesis/requirements.txt) into a virtual
-# environment outside the clone, then runs indexer/tests/schemathesis.rs, which starts
+# environment outside the clone (script/pyvenv.sh), then runs indexer/tests/schemathesis.rs, which starts
 # anvil, deploys, fills the chain with the tests' scenario, starts the indexer on a free
 # port and runs schemathesis against it (script/schemathesis/schemathesis.toml: every
 # check, fixed seed). Exits non-zero on any failure.
@@ -14,29 +14,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-lock="$root/script/schemathesis/requirements.txt"
-python="${PYTHON:-python3}"
-
-# One environment per lock and interpreter, reused while both stay the same.
-key="$({ cat "$lock"; "$python" -VV; } | sha256sum | cut -c1-16)"
-venv="${XDG_CACHE_HOME:-$HOME/.cache}/lineage/venv-schemathesis-$key"
-
-install() {
-    mkdir -p "$(dirname "$venv")"
-    # One installer at a time; a half-built environment (no .complete) is built again.
-    exec 9>"$venv.lock"
-    flock 9
-    if [[ ! -e "$venv/.complete" ]]; then
-        rm -rf "$venv"
-        "$python" -m venv "$venv"
-        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-            --require-hashes --only-binary=:all: -r "$lock"
-        touch "$venv/.complete"
-    fi
-    exec 9>&-
-}
-
-install
+venv="$("$root/script/pyvenv.sh" schemathesis "$root/script/schemathesis/requirements.txt")"
 schemathesis="$venv/bin/schemathesis"
 "$schemathesis" --version >/dev/null
 if [[ "${1:-}" == "--install" ]]; then

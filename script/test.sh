@@ -33,7 +33,7 @@ export LINEAGE_SCHEMATHESIS
 step "cargo test (dependencies optimised; see [profile.dev.package.\"*\"])"
 cargo test --workspace --locked
 
-step "end to end: lineage setup / prove / verify (demo, dev SRS), forge on the same calldata"
+step "end to end: lineage setup / prove / verify (demo, dev SRS), forge on the same calldata; a proof tree task by task and on a local Ray cluster (tests/ray.sh)"
 script/e2e.sh
 
 step "end to end on a real anvil: lineage demo, read back with cast, wallet verdicts, bad input"

@@ -7,10 +7,16 @@
 //! render; `lineage verify`'s checks accept its attestation and refuse it under the single
 //! profile.
 //!
+//! The inputs are those `script/e2e.sh` proves as a tree from the command line: `lineage
+//! sample --records 80`, each dataset built at depth 10, all 80 records trained, a model
+//! file of 65,536 bytes `w`. So this proof is the local result (`prove_set` with one job,
+//! what `lineage prove --jobs 1` runs) of the plan that `tests/ray.sh` proves on a Ray
+//! cluster, which checks that its root carries these same public words.
+//!
 //! The proof is the committed fixture (`contracts/test/fixtures/demo-declared-tree-proof.json`,
 //! read by `RealVerifierDeclaredTree.t.sol`), which this test proves and commits under
 //! `LINEAGE_BLESS=1` (~8 min); otherwise it checks the committed one against the same
-//! inputs. `script/e2e.sh` proves a tree anew through `lineage prove`. Its own test binary:
+//! inputs. Its own test binary:
 //! with a cold cache it generates the tree's keys (~10 min, 12.6 GB), which must never run
 //! beside another key generation.
 
@@ -18,13 +24,19 @@
 
 mod common;
 
-use common::{committed, inputs_of, Fixture};
+use common::{committed, Fixture};
 use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
 use lineage_circuits::{
     layout::{AggregateLayout, DeclaredLayout},
     profile::{DEMO_DECLARED, DEMO_DECLARED_TREE},
 };
-use lineage_core::{content::hash_bytes, MerkleTree, Record};
+use lineage_core::{
+    content::hash_bytes,
+    ingest::{read_records, Defaults},
+    record::sort_training_order,
+    sample::sample_corpus,
+    ContentHash, DatasetManifest, MerkleTree, Record,
+};
 use lineage_prover::{
     artifacts::{vk_sha256, VerifierArtifacts},
     inputs::{witnesses, Claim},
@@ -48,10 +60,11 @@ fn a_two_chunk_tree_root_has_the_words_of_one_proof_and_matches_the_committed_ve
     let setup = common::cached_setup(&profile, &mut log);
     assert!(setup.tree.is_some(), "a tree profile's setup holds its node keys");
 
-    let (datasets, training) = inputs_of(40);
+    let (datasets, training, model) = e2e_inputs(profile.training.frac_bits);
     assert_eq!(training.len(), 80);
-    let model = hash_bytes(b"a diffusion model's weights");
-    let set = witnesses(&profile, &datasets, &training, 0b11, &Claim::Declared { model }).unwrap();
+    // The licenses the records carry, as `lineage prove` allows them without --licenses.
+    let mask = training.iter().fold(0, |m, r| m | r.license.mask_bit());
+    let set = witnesses(&profile, &datasets, &training, mask, &Claim::Declared { model }).unwrap();
     assert_eq!(set.chunks.len(), 2);
     let proof =
         common::fixture_proof(&FIXTURE, || setup.prove_set(&set, None, 1, &mut log).unwrap().0);
@@ -95,4 +108,29 @@ fn a_two_chunk_tree_root_has_the_words_of_one_proof_and_matches_the_committed_ve
 
     committed(VERIFIER, &setup.verifier_solidity(), common::bless());
     log("done");
+}
+
+/// `script/e2e.sh`'s proof tree inputs, made as its commands make them: the sample corpus of
+/// 80 works, each dataset's `records.jsonl` built at depth 10, the training set all their
+/// records in the training order, and the SHA-256 of 65,536 bytes `w` (its model file).
+fn e2e_inputs(frac_bits: u32) -> (Vec<DatasetManifest>, Vec<Record>, ContentHash) {
+    let dir = tempfile::tempdir().unwrap();
+    for f in sample_corpus(80) {
+        let path = dir.path().join(&f.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, f.bytes).unwrap();
+    }
+    let defaults = Defaults { creator: None, license: None, frac_bits };
+    let datasets: Vec<DatasetManifest> = ["atelier", "harbor"]
+        .iter()
+        .map(|d| {
+            let jsonl = dir.path().join(d).join("records.jsonl");
+            let records = read_records(&jsonl, &defaults, &()).unwrap();
+            DatasetManifest::build(records, 10, frac_bits).unwrap().0
+        })
+        .collect();
+    let mut training: Vec<Record> =
+        datasets.iter().flat_map(|m| m.records.iter().map(|r| r.record.clone())).collect();
+    sort_training_order(&mut training);
+    (datasets, training, hash_bytes(&[b'w'; 65536]))
 }
