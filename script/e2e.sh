@@ -13,7 +13,7 @@ source script/env.sh
 out=target/e2e
 rm -rf "$out"
 mkdir -p "$out"
-step() { printf '\n-- %s\n' "$*"; }
+step() { printf '\n-- %s (%s)\n' "$*" "$(date +%T)"; }
 
 # The same targets as `cargo test --workspace`, so that this reuses its build (a `-p` build
 # resolves features differently and compiles a second copy of everything).

@@ -4,7 +4,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source script/env.sh
 
-step() { printf '\n== %s\n' "$*"; }
+# Each step with the time it starts, so that a log shows where the minutes go.
+step() { printf '\n== %s (%s)\n' "$*" "$(date +%T)"; }
 
 # A clean clone gains nothing from incremental compilation, and its caches cost gigabytes.
 if [[ -n ${CI:-} ]]; then export CARGO_INCREMENTAL=0; fi

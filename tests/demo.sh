@@ -18,7 +18,7 @@ source script/env.sh
 lineage=target/debug/lineage
 out=target/e2e-demo
 fail() { echo "tests/demo.sh: FAIL: $*" >&2; exit 1; }
-step() { printf '\n-- %s\n' "$*"; }
+step() { printf '\n-- %s (%s)\n' "$*" "$(date +%T)"; }
 # expect CODE CMD...: runs CMD, fails unless it exits with CODE; its stderr+stdout in $got.
 expect() {
     local want=$1 rc=0

@@ -326,6 +326,8 @@ class Driver:
             return prove_task(plan_bytes, tid, lineage, opts, list(inputs))
 
         attempts = Attempts.remote()
+        # Once in the object store, not once per task: a plan of 10^5 records is ~1 MB.
+        plan_ref = ray.put(plan_bytes)
         refs: dict[str, object] = {}
         for tid in todo:
             spec = plan.tasks[tid]
@@ -339,7 +341,7 @@ class Driver:
                 num_cpus=args.num_cpus if args.num_cpus is not None else spec["cpus"],
                 memory=int(spec["mem_gb"] * GIB),
                 max_retries=args.max_retries,
-            ).remote(attempts, plan_bytes, tid, args.lineage, lineage_opts, *ins)
+            ).remote(attempts, plan_ref, tid, args.lineage, lineage_opts, *ins)
 
         pending = {ref: tid for tid, ref in refs.items()}
         done: list[str] = []
@@ -368,9 +370,10 @@ class Driver:
                         raise TaskFailed(tid, f"lineage prove-task exited {data.code}: {data.message}")
                     self.save(tid, data)
                     done.append(tid)
-                    took[tid] = round(now - started_at.get(tid, self.t0), 1)
+                    secs = now - started_at.get(tid, self.t0)
+                    took[tid] = round(secs, 1)
                     kind = plan.tasks[tid]["kind"]
-                    spent[kind] = spent.get(kind, 0.0) + now - started_at.get(tid, self.t0)
+                    spent[kind] = spent.get(kind, 0.0) + secs
                     estimated[kind] = estimated.get(kind, 0.0) + plan.tasks[tid]["est_s"]
                 running = {t: now - started_at[t] for t in starts if t not in done}
                 slots = max(slots, len(running))

@@ -1,12 +1,13 @@
 """Unit tests of the driver's logic around Ray (which tasks run, the ETA, files). The driver
 itself is tested on a real local Ray cluster by tests/ray.sh."""
 
+import argparse
 import json
 import tempfile
 import unittest
 from pathlib import Path
 
-from lineage_ray import Plan, PlanError, eta_seconds, needed, write_atomic
+from lineage_ray import Driver, Plan, PlanError, artifacts_dir, eta_seconds, needed, write_atomic
 
 
 def task(tid, kind, deps, est):
@@ -80,6 +81,28 @@ class FilesTest(unittest.TestCase):
             write_atomic(path, b"two")
             self.assertEqual(path.read_bytes(), b"two")
             self.assertEqual([p.name for p in path.parent.iterdir()], ["out.json"])
+
+    def test_outputs_land_in_the_plan_folder_and_the_artifacts_copy(self):
+        with tempfile.TemporaryDirectory() as d:
+            d = Path(d)
+            (d / "work").mkdir()
+            path = d / "work" / "plan.json"
+            path.write_text(json.dumps({"format": "lineage-plan-v1", "tasks": TASKS}))
+            args = argparse.Namespace(artifacts=f"file://{d}/copy", output=d / "att.json")
+            driver = Driver(args, Plan.read(path))
+            driver.save("node.h01.00001", b"node")
+            driver.save("root", b"attestation")
+            self.assertEqual((d / "work" / "node.h01.00001.json").read_bytes(), b"node")
+            self.assertEqual((d / "copy" / "node.h01.00001.json").read_bytes(), b"node")
+            self.assertEqual((d / "att.json").read_bytes(), b"attestation")
+            self.assertEqual(driver.finished(), {"node.h01.00001", "root"})
+            self.assertEqual(needed(driver.plan, driver.finished()), [])
+
+    def test_artifacts_only_on_a_mounted_folder(self):
+        self.assertEqual(artifacts_dir("file:///mnt/x"), Path("/mnt/x"))
+        self.assertEqual(artifacts_dir("/mnt/x"), Path("/mnt/x"))
+        with self.assertRaises(SystemExit):
+            artifacts_dir("s3://bucket/x")
 
 
 if __name__ == "__main__":
