@@ -16,11 +16,7 @@ cargo build --locked -q --workspace --tests
 lineage=$PWD/target/debug/lineage
 out=target/bench-ray
 rm -rf "$out" && mkdir -p "$out"
-"$lineage" sample --records "$n" -o "$out/sample" >/dev/null
-for d in atelier harbor; do
-    "$lineage" dataset build "$out/sample/$d/records.jsonl" --depth 10 -o "$out/$d.json" >/dev/null
-done
-head -c 65536 /dev/zero | tr '\0' 'w' >"$out/weights.bin"
+script/tree-inputs.sh "$lineage" "$n" "$out"
 data="$out/atelier.json,$out/harbor.json"
 prove=(prove --profile demo-declared --dev-srs --datasets "$data" --train "$data"
     --model-file "$out/weights.bin")

@@ -20,11 +20,7 @@ echo "|---|---|---|---|---|---|"
 for n in "${sizes[@]}"; do
     dir=$out/$n
     rm -rf "$dir" && mkdir -p "$dir"
-    "$lineage" sample --records "$n" -o "$dir/sample" >/dev/null
-    for d in atelier harbor; do
-        "$lineage" dataset build "$dir/sample/$d/records.jsonl" --depth 10 -o "$dir/$d.json" >/dev/null
-    done
-    head -c 65536 /dev/zero | tr '\0' 'w' >"$dir/weights.bin"
+    script/tree-inputs.sh "$lineage" "$n" "$dir"
     data="$dir/atelier.json,$dir/harbor.json"
     "$lineage" prove --profile demo-declared-tree --dev-srs --datasets "$data" --train "$data" \
         --model-file "$dir/weights.bin" -o "$dir/attestation.json" --plan-only --json >"$dir/plan-summary.json"

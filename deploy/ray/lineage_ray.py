@@ -1,7 +1,8 @@
 """Prove a Lineage proof tree on a Ray cluster.
 
-    python deploy/ray/lineage_ray.py PLAN [--address auto] [--dev-srs | --srs FILE]
-                                          [--output ATTESTATION] [--artifacts URI] [--json]
+    python deploy/ray/lineage_ray.py PLAN (--dev-srs | --srs FILE) [--address ADDR]
+        [--lineage BIN] [--cache DIR] [--output ATTESTATION] [--artifacts DIR]
+        [--max-retries N] [--num-cpus N] [--json]
 
 PLAN is the `plan.json` that `lineage prove --plan-only` writes into its work folder, beside
 one witness file per chunk. Every task of the plan becomes one Ray task that runs
@@ -41,7 +42,6 @@ import argparse
 import ctypes
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
