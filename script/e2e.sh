@@ -87,11 +87,7 @@ LINEAGE_E2E_CALLDATA="$out/calldata.hex" forge test --match-contract ProveCallda
 # verified here and attested by tests/demo.sh.
 tree=$out/tree
 step "a proof tree: 80 records in two chunks (demo-declared-tree), task by task"
-"$lineage" sample --records 80 -o "$tree/sample" >/dev/null
-for d in atelier harbor; do
-    "$lineage" dataset build "$tree/sample/$d/records.jsonl" --depth 10 -o "$tree/$d.json" >/dev/null
-done
-head -c 65536 /dev/zero | tr '\0' 'w' >"$tree/weights.bin"
+script/tree-inputs.sh "$lineage" 80 "$tree"
 "$lineage" setup --profile demo-declared-tree --dev-srs \
     --verifier-out "$tree/LineageVerifierDemoDeclaredTree.sol"
 cmp "$tree/LineageVerifierDemoDeclaredTree.sol" contracts/verifiers/LineageVerifierDemoDeclaredTree.sol

@@ -167,14 +167,17 @@ def artifacts_dir(uri: str | None) -> Path | None:
 # ---- the worker side ----------------------------------------------------------------------
 
 
-def _die_with_parent() -> None:
-    """In the forked child, before exec: SIGKILL when the worker that started it dies."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
-        os._exit(127)
-    # The worker may have died between fork and prctl: then the parent is no longer ours.
-    if os.getppid() == 1:
-        os._exit(127)
+def die_with(parent: int):
+    """For `preexec_fn`: in the forked child, before exec, ask for SIGKILL when its parent
+    dies. If `parent` (the caller's pid, taken before the fork) died between fork and prctl,
+    the child has already been reparented and exits at once."""
+
+    def arm() -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0 or os.getppid() != parent:
+            os._exit(127)
+
+    return arm
 
 
 @dataclass
@@ -203,7 +206,7 @@ def prove_task(plan_bytes: bytes, task_id: str, lineage: str, opts: list[str],
         out.parent.mkdir()
         args += ["--output", str(out)]
         proc = subprocess.run(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, preexec_fn=_die_with_parent)
+                              stderr=subprocess.PIPE, preexec_fn=die_with(os.getpid()))
         if proc.returncode != 0:
             err = proc.stderr.decode(errors="replace").strip().splitlines()
             first = next((i for i, line in enumerate(err) if line.startswith("error")), None)

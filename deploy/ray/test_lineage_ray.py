@@ -3,11 +3,17 @@ itself is tested on a real local Ray cluster by tests/ray.sh."""
 
 import argparse
 import json
+import os
+import signal
+import subprocess
+import sys
 import tempfile
+import time
 import unittest
 from pathlib import Path
 
-from lineage_ray import Driver, Plan, PlanError, artifacts_dir, eta_seconds, needed, write_atomic
+from lineage_ray import (Driver, Plan, PlanError, artifacts_dir, eta_seconds, needed,
+                         write_atomic)
 
 
 def task(tid, kind, deps, est):
@@ -57,6 +63,9 @@ class NeededTest(unittest.TestCase):
             path.write_text(json.dumps({"format": "lineage-plan-v0", "tasks": TASKS}))
             with self.assertRaises(PlanError):
                 Plan.read(path)
+            path.write_text(json.dumps({"format": "lineage-plan-v1", "tasks": TASKS[:4]}))
+            with self.assertRaisesRegex(PlanError, "no root task"):
+                Plan.read(path)
 
 
 class EtaTest(unittest.TestCase):
@@ -98,11 +107,45 @@ class FilesTest(unittest.TestCase):
             self.assertEqual(driver.finished(), {"node.h01.00001", "root"})
             self.assertEqual(needed(driver.plan, driver.finished()), [])
 
+    def test_a_missing_witness_is_a_plan_error(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = Path(d) / "plan.json"
+            tasks = [dict(TASKS[0], inputs=["chunk.00000.in.json"]), *TASKS[1:]]
+            path.write_text(json.dumps({"format": "lineage-plan-v1", "tasks": tasks}))
+            args = argparse.Namespace(artifacts=None, output=None)
+            with self.assertRaisesRegex(PlanError, "chunk.00000: its input"):
+                Driver(args, Plan.read(path)).input_bytes("chunk.00000")
+
     def test_artifacts_only_on_a_mounted_folder(self):
         self.assertEqual(artifacts_dir("file:///mnt/x"), Path("/mnt/x"))
         self.assertEqual(artifacts_dir("/mnt/x"), Path("/mnt/x"))
         with self.assertRaises(SystemExit):
             artifacts_dir("s3://bucket/x")
+
+
+class DieWithParentTest(unittest.TestCase):
+    """The child a task starts dies when its parent (the Ray worker) is killed."""
+
+    def test_a_child_dies_with_its_killed_parent(self):
+        parent = subprocess.Popen(
+            [sys.executable, "-c", (
+                "import os, subprocess, sys\n"
+                "from lineage_ray import die_with\n"
+                "c = subprocess.Popen(['sleep', '60'], preexec_fn=die_with(os.getpid()))\n"
+                "print(c.pid, flush=True)\n"
+                "c.wait()\n")],
+            cwd=Path(__file__).parent, stdout=subprocess.PIPE, text=True)
+        child = int(parent.stdout.readline())
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait()
+        for _ in range(50):
+            try:
+                os.kill(child, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.1)
+        os.kill(child, signal.SIGKILL)
+        self.fail("the child outlived its parent")
 
 
 if __name__ == "__main__":
