@@ -71,6 +71,12 @@ struct Args {
     /// Serve only, reading what another indexer writes into the same database.
     #[arg(long)]
     api_only: bool,
+    /// A JSON-RPC URL of the chain for the web page to verify images in the browser
+    /// (http or https, reachable from visitors' browsers, no credentials). Its origin is
+    /// added to the page's Content-Security-Policy. Without it, the page uploads the image
+    /// to POST /v1/verify-image.
+    #[arg(long, env = "LINEAGE_PAGE_RPC_URL")]
+    page_rpc_url: Option<lineage_indexer::web::PageRpc>,
 }
 
 async fn target(args: &Args) -> anyhow::Result<Target> {
@@ -121,6 +127,7 @@ pub(crate) async fn run() -> anyhow::Result<()> {
             request_timeout: Duration::from_secs(args.request_timeout_secs),
             body_limit: args.body_limit,
             cache_entries: args.cache_entries,
+            page_rpc_url: args.page_rpc_url.clone(),
         },
     };
     let running = lineage_indexer::start(config).await?;

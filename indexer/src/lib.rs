@@ -22,7 +22,7 @@ pub mod model;
 pub mod outputs;
 pub mod service;
 pub mod store;
-mod web;
+pub mod web;
 
 pub use error::{Error, Result};
 pub use follower::{Follower, FollowerConfig, SyncStatus};

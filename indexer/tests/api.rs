@@ -552,16 +552,6 @@ async fn openapi_documents_the_routes() {
     }
 }
 
-/// `other` with the receipt chunk of `with_receipt` copied in after its header: a
-/// well-formed PNG whose pixels are not the ones the receipt was made for.
-fn graft_receipt(with_receipt: &[u8], other: &[u8]) -> Vec<u8> {
-    let at = with_receipt.windows(4).position(|w| w == b"iTXt").unwrap() - 4;
-    let len = u32::from_be_bytes(with_receipt[at..at + 4].try_into().unwrap()) as usize;
-    let chunk = &with_receipt[at..at + 12 + len];
-    let ihdr_end = 8 + 12 + 13;
-    [&other[..ihdr_end], chunk, &other[ihdr_end..]].concat()
-}
-
 /// Posts a body over the limit on a raw connection, reading the answer while the body is
 /// still being written: the server may answer 413 and hang up before it has read it all
 /// (an HTTP client would then report a broken pipe instead of the answer).
@@ -684,7 +674,7 @@ async fn verify_image_gives_the_cli_verdicts(db: TestDb) {
     assert_eq!(body["data"]["verdict"], cli_verdict(&chain, &hash, &receipt).await);
 
     // The same receipt on other pixels: the hash no longer matches.
-    let tampered = graft_receipt(&with_receipt, &unanchored);
+    let tampered = scenario::graft_receipt(&with_receipt, &unanchored);
     let (_, body) = post_image(&running, tampered).await;
     assert_eq!(body["data"]["verdict"]["outcome"], "invalid", "{body}");
     assert!(

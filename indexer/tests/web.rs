@@ -1,6 +1,9 @@
 //! The web page in a real headless Chromium (Debian's `chromium`, installed by
-//! `script/chromium.sh`): it loads, shows a model's lineage and its kind of training, and
-//! verifies an uploaded image.
+//! `script/chromium.sh`): it loads, draws a model's lineage and says its kind of training,
+//! shows royalties in ETH, and verifies an image: in the browser over the page's RPC (the
+//! image never reaches the indexer), and through `POST /v1/verify-image` when the indexer
+//! names no RPC. Screenshots of a model page and of a verdict are kept in
+//! `target/web-screenshots/`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -13,7 +16,7 @@ use std::{
 };
 
 use alloy::primitives::B256;
-use common::{caught_up, scenario, spawn_indexer, Chain, TestDb};
+use common::{caught_up, fast_follower, scenario, spawn_indexer, Chain, TestDb};
 use lineage_core::output::{content_hash, embed_receipt};
 
 /// `chromium`, or `None` (skipped) unless `LINEAGE_REQUIRE_CHROMIUM` is set.
@@ -91,8 +94,11 @@ async fn the_page_shows_lineage_and_verifies_an_uploaded_image() {
     let hash = content_hash(&image).unwrap();
     let leaves = vec![hash.hash, B256::repeat_byte(9)];
     let (index, tx) = scenario::anchor(&chain, chain.accounts[1], world.models[0], &leaves).await;
+    // This indexer's page verifies in the browser, reading the chain at anvil's RPC.
     let db = TestDb::sqlite();
-    let running = spawn_indexer(&chain, &db).await;
+    let mut config = common::config(&chain, &db, fast_follower());
+    config.api.page_rpc_url = Some(chain.anvil.url.parse().unwrap());
+    let running = lineage_indexer::start(config).await.expect("start the indexer");
     caught_up(&running, &chain).await;
     let base = format!("http://{}", running.addr);
     let dir = tempfile::tempdir().unwrap();
@@ -110,6 +116,17 @@ async fn the_page_shows_lineage_and_verifies_an_uploaded_image() {
     for creator in &world.creators {
         assert!(dom.contains(&creator.to_string().to_lowercase()), "creator {creator} missing");
     }
+    // ... drawn: the model, its two datasets, and each creator with a share of royalties.
+    assert!(dom.contains("id=\"lineage-diagram\"") && dom.contains("<svg"), "{dom}");
+    assert!(dom.contains(&format!("class=\"node node-model\" data-id=\"{}\"", world.models[0])));
+    for d in ["1", "2"] {
+        assert!(dom.contains(&format!("class=\"node node-dataset\" data-id=\"{d}\"")), "{dom}");
+    }
+    for creator in &world.creators {
+        let node = format!("class=\"node node-creator\" data-id=\"{creator}\"").to_lowercase();
+        assert!(dom.contains(&node), "creator {creator} not drawn: {dom}");
+    }
+    assert!(dom.contains("% of royalties"), "{dom}");
     // ... and says plainly that its training is proven.
     let proven = "<span class=\"kind kind-proven\" data-kind=\"proven\">training proven</span>";
     assert!(dom.contains(proven) && !dom.contains("training declared"), "{dom}");
@@ -158,6 +175,14 @@ async fn the_page_shows_lineage_and_verifies_an_uploaded_image() {
         assert!(list.contains(&row), "{kind} model {id}: {list}");
     }
 
+    // A creator's royalties are in ETH, the raw wei only in the title.
+    let (chromium2, url) = (chromium.clone(), format!("{base}/#/creators/{}", world.creators[0]));
+    let profile = dir.path().join("creator");
+    let page =
+        tokio::task::spawn_blocking(move || dump_dom(&chromium2, &profile, &url)).await.unwrap();
+    assert!(page.contains(" ETH</span>") && page.contains(" base units\""), "{page}");
+    assert!(!page.contains("base units of token"), "ETH shown as a token: {page}");
+
     let dom = dump(root, "root").await;
     assert!(!dom.contains("fine-tuned from model"), "{dom}");
     let derived = dom.split("id=\"derived\"").nth(1).unwrap_or_else(|| panic!("{dom}"));
@@ -171,25 +196,69 @@ async fn the_page_shows_lineage_and_verifies_an_uploaded_image() {
     let file = dir.path().join("generated.png");
     std::fs::write(&file, embed_receipt(&image, &receipt).unwrap()).unwrap();
     let (_browser, ws) = devtools(&chromium, &dir.path().join("devtools"));
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/web/upload.mjs");
-    let page = format!("{base}/#/verify");
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new("node")
-            .arg("--experimental-websocket")
-            .arg(script)
-            .args([&ws, &page, &file.display().to_string()])
-            .output()
-            .expect("run node")
-    })
-    .await
-    .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    let shown: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/web-screenshots");
+    let _ = std::fs::remove_dir_all(&shots);
+    let model_page = format!("{base}/#/models/{}", world.models[0]);
+    let shown = upload(&ws, &format!("{base}/#/verify"), &file, Some((&shots, &model_page))).await;
     assert_eq!(shown["outcome"], "valid", "{shown}");
+    assert_eq!(shown["where"], "browser", "verified in the page over its RPC: {shown}");
     let text = shown["text"].as_str().unwrap();
     assert!(text.contains("output.anchored") && text.contains("model.attested"), "{text}");
+    assert!(text.contains("the image was not uploaded"), "{text}");
     assert_eq!(shown["datasets"], 2, "the verdict shows the model's two datasets");
+    // The image, the model, two datasets and the creators, drawn; and the image previewed.
+    assert_eq!(shown["drawn"], 4 + world.creators.len(), "{shown}");
+    assert_eq!(shown["preview"], true, "{shown}");
+    for name in ["verdict.png", "model.png"] {
+        let png = std::fs::read(shots.join(name)).unwrap();
+        assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "{name}: {} bytes", png.len());
+    }
+    // Another image under the same receipt: invalid, in the browser.
+    let other = dir.path().join("other.png");
+    let with_receipt = std::fs::read(&file).unwrap();
+    std::fs::write(&other, scenario::graft_receipt(&with_receipt, &scenario::png(32, 6))).unwrap();
+    let shown = upload(&ws, &format!("{base}/#/verify"), &other, None).await;
+    assert_eq!((&shown["outcome"], &shown["where"]), (&"invalid".into(), &"browser".into()));
+    assert!(shown["text"].as_str().unwrap().contains("output.hash_mismatch"), "{shown}");
+    // The images never reached the indexer.
+    let metrics = alloy::transports::http::reqwest::get(format!("{base}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!metrics.contains("route=\"/v1/verify-image\""), "{metrics}");
+
+    // An indexer with no page RPC: the page uploads the image and says so.
+    let db2 = TestDb::sqlite();
+    let uploads = spawn_indexer(&chain, &db2).await;
+    caught_up(&uploads, &chain).await;
+    let page = format!("http://{}/#/verify", uploads.addr);
+    let shown = upload(&ws, &page, &file, None).await;
+    assert_eq!((&shown["outcome"], &shown["where"]), (&"valid".into(), &"indexer".into()));
+    let text = shown["text"].as_str().unwrap();
+    assert!(text.contains("the image was uploaded to it"), "{text}");
+    uploads.shutdown().await.unwrap();
 
     running.shutdown().await.unwrap();
+}
+
+/// Runs `tests/web/upload.mjs`: the verify page at `page` given `file`; with `shots`, the
+/// screenshots of the verdict and of a model page.
+async fn upload(
+    ws: &str,
+    page: &str,
+    file: &Path,
+    shots: Option<(&Path, &str)>,
+) -> serde_json::Value {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/web/upload.mjs");
+    let mut cmd = Command::new("node");
+    cmd.arg("--experimental-websocket").arg(script).args([ws, page]).arg(file);
+    if let Some((dir, model)) = shots {
+        cmd.arg(dir).arg(model);
+    }
+    let out = tokio::task::spawn_blocking(move || cmd.output().expect("run node")).await.unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_str(stdout.trim()).unwrap()
 }

@@ -41,6 +41,10 @@ pub struct ApiConfig {
     pub body_limit: usize,
     /// Answers kept by the response cache (0: no cache).
     pub cache_entries: usize,
+    /// The JSON-RPC endpoint the web page reads the chain through, to verify images in the
+    /// browser (`--page-rpc-url`); its origin is added to the page's `connect-src`. `None`:
+    /// the page verifies through `POST /v1/verify-image`.
+    pub page_rpc_url: Option<crate::web::PageRpc>,
 }
 
 impl Default for ApiConfig {
@@ -49,6 +53,7 @@ impl Default for ApiConfig {
             request_timeout: Duration::from_secs(10),
             body_limit: 1 << 20,
             cache_entries: 10_000,
+            page_rpc_url: None,
         }
     }
 }
@@ -121,6 +126,8 @@ pub fn router(state: AppState) -> Router {
         .nest("/v1", v1)
         .route("/", get(crate::web::index))
         .route("/app.js", get(crate::web::app))
+        .route("/verify.js", get(crate::web::verify_bundle))
+        .route("/page.json", get(crate::web::page_config))
         .route("/health", get(handlers::health))
         .route("/ready", get(handlers::ready))
         .route("/metrics", get(handlers::metrics))

@@ -6,6 +6,7 @@
 //! one transaction per block range, together with the checkpoint, so a crash at any point
 //! leaves either the whole range or none of it.
 
+mod migrations;
 mod read;
 mod write;
 
@@ -177,7 +178,7 @@ impl Store {
                 .max_connections(max_connections)
                 .connect_with(options)
                 .await?;
-            sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+            migrations::migrator(migrations::SQLITE).run(&pool).await?;
             drop(lock);
             Backend::Sqlite(pool)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -187,7 +188,7 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
                 .await?;
-            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+            migrations::migrator(migrations::POSTGRES).run(&pool).await?;
             Backend::Postgres(pool)
         } else {
             return Err(Error::DatabaseUrl { url: url.to_owned() });

@@ -1,6 +1,8 @@
-// The indexer's page: browses /v1 (datasets, models with their lineage and the models
-// they were fine-tuned from or into, creators) and verifies an uploaded image with
-// POST /v1/verify-image. Everything from the chain is inserted as text, never as HTML.
+// The indexer's page: browses /v1 (datasets, models with their lineage drawn and the
+// models they were fine-tuned from or into, creators with their royalties in their units)
+// and verifies an image: in this browser when the indexer names an RPC (/page.json; the
+// verifier /verify.js is loaded when first needed), else with POST /v1/verify-image.
+// Everything from the chain is inserted as text, never as HTML.
 "use strict";
 
 const view = document.getElementById("view");
@@ -25,6 +27,42 @@ const KIND_TEXT = {
 const kind = (k) => el("span", { class: "kind kind-" + k, "data-kind": k }, KIND_TEXT[k] || k);
 const prov = (p) => el("span", { class: "hash", title: "tx " + p.tx_hash + " log " + p.log_index },
   "block " + p.block_number + ", " + p.confirmations + " conf." + (p.final ? ", final" : ""));
+
+// What the page needs to verify in the browser (GET /page.json), fetched once.
+let configPromise;
+const pageConfig = () => (configPromise ??= fetch("/page.json").then((r) => r.json()));
+let verifierPromise;
+const verifier = () => (verifierPromise ??= import("/verify.js"));
+
+// Amounts: ETH (the zero token) in ether, an ERC-20 in its own units and symbol when the
+// page can read them (symbol() and decimals() over the page's RPC, once per token), else
+// in base units. The token's address stays beside its symbol: a symbol proves nothing.
+const ZERO_ADDRESS = "0x" + "0".repeat(40);
+function inUnits(amount, decimals) {
+  const digits = BigInt(amount).toString();
+  if (decimals === 0) return digits;
+  const padded = digits.padStart(decimals + 1, "0");
+  const whole = padded.slice(0, padded.length - decimals);
+  const frac = padded.slice(padded.length - decimals).replace(/0+$/, "");
+  return frac ? whole + "." + frac : whole;
+}
+const tokenInfos = new Map();
+async function tokenInfo(token) {
+  if (token.toLowerCase() === ZERO_ADDRESS) return { symbol: "ETH", decimals: 18, native: true };
+  if (!tokenInfos.has(token)) {
+    tokenInfos.set(token, (async () => {
+      const cfg = await pageConfig();
+      return cfg.rpc_url ? (await verifier()).tokenInfo(cfg.rpc_url, token) : null;
+    })());
+  }
+  return tokenInfos.get(token);
+}
+function money(amount, token, info) {
+  if (!info) return el("span", { class: "amount" }, amount + " base units of token ", hash(token));
+  const text = inUnits(amount, info.decimals) + " " + info.symbol;
+  return el("span", { class: "amount", title: amount + " base units" }, text,
+    info.native ? "" : [" (token ", hash(token), ")"]);
+}
 
 async function api(path, init) {
   const r = await fetch(path, init);
@@ -110,12 +148,94 @@ function training(model) {
     " · weights ", hash(model.w_hash));
 }
 
+const SVG_NS = "http://www.w3.org/2000/svg";
+function svg(tag, attrs, ...children) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+  for (const c of children.flat()) node.append(c instanceof Node ? c : String(c));
+  return node;
+}
+const short = (h) => h.slice(0, 6) + "…" + h.slice(-4);
+const percent = (x) => (x * 100).toFixed(x < 0.001 ? 3 : 1) + "%";
+
+// Each creator's share of the model's royalties: the vault splits a payment over the
+// datasets by their proven record counts, then over each dataset's creators by weight.
+function creatorShares(model, datasets) {
+  const n = datasets.reduce((a, d) => a + d.count, 0) || 1;
+  const shares = new Map();
+  for (const d of datasets) {
+    const total = Number(d.total_weight) || 1;
+    for (const c of d.creators) {
+      const s = shares.get(c.address) || { address: c.address, share: 0 };
+      s.share += (d.count / n) * (Number(c.weight) / total);
+      shares.set(c.address, s);
+    }
+  }
+  return [...shares.values()];
+}
+
+// The lineage drawn: [the image →] the model → its datasets (records used) → their creators
+// (weight within the dataset; share of the model's royalties). `datasets` are the model's
+// slots with their full dataset answers' creators and total weight.
+function diagram(model, datasets, image) {
+  const W = 168, H = 48, GAP = 14, COL = 214;
+  const cols = image ? 4 : 3;
+  const creators = creatorShares(model, datasets);
+  const rows = Math.max(datasets.length, creators.length, 1);
+  const height = rows * (H + GAP) + GAP;
+  const x = (col) => 10 + (col - (image ? 0 : 1)) * COL;
+  const y = (i, n) => GAP + i * (H + GAP) + ((rows - n) * (H + GAP)) / 2;
+  const edges = svg("g", { class: "edges" });
+  const nodes = svg("g", { class: "nodes" });
+  const box = (kind, id, col, i, n, lines, state) => {
+    const g = svg("g", { class: "node node-" + kind, "data-id": id,
+      transform: "translate(" + x(col) + "," + y(i, n) + ")" },
+      svg("rect", { width: W, height: H, rx: 6, class: "state-" + (state || "none") }),
+      lines.map((t, j) => svg("text", { x: 10, y: 19 + j * 17, class: j ? "sub" : "main" }, t)));
+    nodes.append(g);
+    return { x: x(col), y: y(i, n) };
+  };
+  const edge = (from, to, label, weight) => {
+    const [x1, y1, x2, y2] = [from.x + W, from.y + H / 2, to.x, to.y + H / 2];
+    const mid = (x1 + x2) / 2;
+    edges.append(svg("path", { d: `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`,
+      "stroke-width": (1 + 5 * weight).toFixed(2) }));
+    if (label) edges.append(svg("text", { x: mid, y: (y1 + y2) / 2 - 4, "text-anchor": "middle" }, label));
+  };
+  const m = box("model", model.model_id, 1, 0, 1,
+    ["model " + short(model.model_id), model.status + " · " + model.n_records + " records"], model.status);
+  if (image) edge(box("image", "image", 0, 0, 1, ["this image", image]), m, "", 0.2);
+  const n = datasets.reduce((a, d) => a + d.count, 0) || 1;
+  const at = new Map();
+  creators.forEach((c, i) => at.set(c.address, box("creator", c.address, 3, i, creators.length,
+    [short(c.address), percent(c.share) + " of royalties"], "valid")));
+  datasets.forEach((d, i) => {
+    const p = box("dataset", String(d.dataset_id), 2, i, datasets.length,
+      ["dataset #" + d.dataset_id, d.status + " · " + d.count + " records"], d.status);
+    edge(m, p, "×" + d.count, d.count / n);
+    const total = Number(d.total_weight) || 1;
+    for (const c of d.creators) {
+      const w = Number(c.weight) / total;
+      edge(p, at.get(c.address), percent(w), w);
+    }
+  });
+  return el("figure", { id: "lineage-diagram", class: "card" },
+    svg("svg", { viewBox: `0 0 ${x(3) + W + 10} ${height}`, width: x(3) + W + 10, height,
+      role: "img", "aria-label": "lineage of model " + model.model_id }, edges, nodes),
+    el("figcaption", {}, "Record counts are proven; a creator's share is the vault's split: " +
+      "by records over the datasets, then by weight within each."));
+}
+
 // A model's lineage: the model, its kind of training, the models it was fine-tuned from,
-// its datasets, and each dataset's creators.
-async function lineage(model) {
+// its datasets, and each dataset's creators, drawn and in detail. `image` (a label) puts
+// the image being verified in front of the drawing.
+async function lineage(model, image) {
   const parts = [];
+  const drawn = [];
   for (const d of model.datasets) {
     const full = (await api("/v1/datasets/" + d.dataset_id)).data;
+    drawn.push({ dataset_id: d.dataset_id, count: d.count, status: d.status,
+      creators: full.creators, total_weight: full.total_weight });
     parts.push(el("div", { class: "card dataset", "data-dataset": d.dataset_id },
       el("div", {}, link("#/datasets/" + d.dataset_id, "dataset #" + d.dataset_id), " · ",
         status(d.status), " · ", d.count + " records used · ", full.uri),
@@ -123,6 +243,7 @@ async function lineage(model) {
         [link("#/creators/" + c.address, hash(c.address)), c.weight + " / " + full.total_weight]))));
   }
   return el("div", { id: "lineage", "data-status": model.status, "data-kind": model.kind },
+    diagram(model, drawn, image),
     el("div", { class: "card" }, "model ", hash(model.model_id), " · ", status(model.status),
       training(model),
       el("div", {}, "publisher ", hash(model.publisher), " · profile " + model.profile_id +
@@ -173,10 +294,15 @@ async function creator(address) {
   view.replaceChildren(el("h2", {}, "Creators"), form);
   if (!address) return;
   const c = (await api("/v1/creators/" + address)).data;
+  const infos = new Map();
+  for (const r of c.royalties) infos.set(r.token, await tokenInfo(r.token));
+  const amounts = (r) => [r.paid, r.claimed, r.claimable].map((a) => money(a, r.token, infos.get(r.token)));
   view.append(el("div", { class: "card" }, hash(c.address)),
     el("h3", {}, "Royalties"),
-    table(["dataset", "token", "paid", "claimed", "claimable"], c.royalties.map((r) =>
-      ["#" + r.dataset_id, hash(r.token), r.paid, r.claimed, r.claimable])),
+    table(["paid", "claimed", "claimable"], (c.totals || []).map(amounts)),
+    el("h3", {}, "Royalties per dataset"),
+    table(["dataset", "paid", "claimed", "claimable"], c.royalties.map((r) =>
+      ["#" + r.dataset_id, ...amounts(r)])),
     el("h3", {}, "Datasets"),
     table(["dataset", "status", "weight"], c.datasets.map((d) =>
       [link("#/datasets/" + d.dataset_id, "#" + d.dataset_id), status(d.status),
@@ -188,27 +314,80 @@ async function creator(address) {
           status(u.status), kind(u.kind)]));
 }
 
-function verify() {
+// The receipt of an image that carries none, from the indexer's posted manifests: only
+// the content hash is sent. Its deployment is the one this indexer follows.
+async function receiptFromIndex(contentHash, kind, cfg) {
+  const r = await fetch("/v1/outputs/" + contentHash);
+  if (r.status === 404) return null;
+  const body = await r.json();
+  if (!r.ok) throw new Error(body.error ? body.error.code + ": " + body.error.message : r.status);
+  const a = body.data.anchors[0];
+  if (!a) return null;
+  const b = a.batch;
+  return { version: 1, chainId: cfg.chain_id, registry: cfg.registry.toLowerCase(),
+    modelId: b.model_id, batchIndex: b.batch_index, batchRoot: b.batch_root,
+    batchCount: Number(b.count), leafIndex: a.leaf_index, contentHash, hashKind: kind,
+    proof: a.merkle_proof, anchorTx: b.provenance.tx_hash,
+    anchorBlock: b.provenance.block_number };
+}
+
+const MARK = { valid: "✓", cannotTell: "?", invalid: "✗" };
+const OUTCOME_TEXT = { valid: "valid", cannotTell: "cannot tell", invalid: "invalid" };
+
+// A verdict as people read it: the outcome, where it was reached, and each check with its
+// stable code. `v` is @lineage/verify's (camelCase) or the server's (snake_case) verdict.
+function verdictCard(v, where, source) {
+  return el("div", { class: "card verdict-card" },
+    el("div", { class: "outcome outcome-" + v.outcome }, MARK[v.outcome] + " " +
+      (OUTCOME_TEXT[v.outcome] || v.outcome)),
+    el("div", { class: "where" }, where, " · receipt: " + source),
+    el("div", { class: "hash" }, "content hash " + (v.contentHash ?? v.content_hash) +
+      " (" + (v.hashKind ?? v.hash_kind) + ")"),
+    el("ul", { class: "checks" }, v.checks.map((c) =>
+      el("li", { class: "check check-" + c.outcome, "data-code": c.code },
+        el("span", { class: "mark" }, MARK[c.outcome] || "·"), " ",
+        el("code", {}, c.code), " ", c.detail))));
+}
+
+async function verify() {
+  const cfg = await pageConfig();
+  const here = !!cfg.rpc_url;
   const result = el("div", { id: "verdict" });
   const form = el("form", { id: "verify-form" },
-    el("input", { id: "verify-file", type: "file", accept: "image/png" }),
+    el("input", { id: "verify-file", type: "file", accept: here ? "image/*" : "image/png" }),
     el("button", { id: "verify-button", type: "submit" }, "Verify"));
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const file = document.getElementById("verify-file").files[0];
     if (!file) return;
+    const preview = el("img", { class: "preview", alt: "the image verified",
+      src: URL.createObjectURL(file) });
     result.replaceChildren("checking…");
     try {
-      const body = (await api("/v1/verify-image", {
-        method: "POST", headers: { "content-type": "image/png" }, body: file })).data;
-      const v = body.verdict;
+      let v, source, where, model = null;
+      if (here) {
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        const r = await (await verifier()).verifyHere(bytes, cfg.rpc_url,
+          (h, kind) => receiptFromIndex(h, kind, cfg));
+        if (r.error) throw new Error("cannot tell: " + r.error.code + ": " + r.error.message);
+        ({ verdict: v, source } = r);
+        where = "verified in this browser, reading the chain at " + cfg.rpc_url +
+          " (the image was not uploaded)";
+        if (v.modelId) {
+          const m = await fetch("/v1/models/" + v.modelId);
+          if (m.ok) model = (await m.json()).data;
+        }
+      } else {
+        const body = (await api("/v1/verify-image", {
+          method: "POST", headers: { "content-type": "image/png" }, body: file })).data;
+        ({ verdict: v, receipt: source, model } = body);
+        where = "verified by this indexer (the image was uploaded to it)";
+      }
       result.replaceChildren(
-        el("div", { class: "card" }, "verdict: ",
-          el("span", { class: "outcome-" + v.outcome }, v.outcome),
-          " (receipt: " + body.receipt + ")",
-          el("div", { class: "hash" }, "content hash " + v.content_hash),
-          el("ul", {}, v.checks.map((c) => el("li", {}, el("code", {}, c.code), " ", c.detail)))),
-        body.model ? await lineage(body.model) : "");
+        el("div", { class: "verdict-row" }, el("figure", { class: "card" }, preview,
+          el("figcaption", {}, file.name)), verdictCard(v, where, source)),
+        model ? await lineage(model, file.name) : "");
+      result.dataset.where = here ? "browser" : "indexer";
       result.dataset.outcome = v.outcome;
     } catch (err) {
       result.replaceChildren(el("p", { class: "error" }, String(err.message || err)));
@@ -216,8 +395,12 @@ function verify() {
     }
   });
   view.replaceChildren(el("h2", {}, "Verify an image"),
-    el("p", {}, "Upload a PNG: the indexer hashes its pixels, reads its receipt (or finds " +
-      "it by content hash) and checks the anchor, the model and its datasets."),
+    el("p", {}, here
+      ? "Choose an image: this page hashes it, reads its receipt (or asks the indexer for " +
+        "one by content hash) and reads the chain at " + cfg.rpc_url + " to check the " +
+        "anchor, the model and its datasets. The image does not leave your browser."
+      : "Upload a PNG: the indexer hashes its pixels, reads its receipt (or finds it by " +
+        "content hash) and checks the anchor, the model and its datasets."),
     form, result);
 }
 
@@ -230,7 +413,7 @@ async function route() {
     else if (kind === "datasets" && arg) await dataset(arg);
     else if (kind === "datasets-after") await datasets(arg);
     else if (kind === "creators") await creator(arg);
-    else if (kind === "verify") verify();
+    else if (kind === "verify") await verify();
     else await datasets();
   } catch (err) {
     view.replaceChildren(el("p", { class: "error", id: "error" }, String(err.message || err)));

@@ -558,3 +558,13 @@ pub async fn declared_models(chain: &Chain) -> Declared {
     let by_sig = DeclaredModel { id, model_hash, publisher, submitter: a[3], tx };
     Declared { direct, by_sig, signer }
 }
+
+/// `other` with the receipt chunk of `with_receipt` copied in after its header: a
+/// well-formed PNG whose pixels are not the ones the receipt was made for.
+pub fn graft_receipt(with_receipt: &[u8], other: &[u8]) -> Vec<u8> {
+    let at = with_receipt.windows(4).position(|w| w == b"iTXt").unwrap() - 4;
+    let len = u32::from_be_bytes(with_receipt[at..at + 4].try_into().unwrap()) as usize;
+    let chunk = &with_receipt[at..at + 12 + len];
+    let ihdr_end = 8 + 12 + 13;
+    [&other[..ihdr_end], chunk, &other[ihdr_end..]].concat()
+}

@@ -1,7 +1,12 @@
 // Drives a running headless Chromium over the DevTools protocol: opens the indexer's
 // verify page, sets the file input to an image, submits, and prints the verdict shown.
-// node --experimental-websocket upload.mjs BROWSER_WS_URL PAGE_URL IMAGE_PATH
-const [browserUrl, pageUrl, image] = process.argv.slice(2);
+// With SHOTS_DIR, it saves a screenshot of the verdict (verdict.png) and of MODEL_URL's
+// page once its lineage is drawn (model.png).
+// node --experimental-websocket upload.mjs BROWSER_WS_URL PAGE_URL IMAGE_PATH [SHOTS_DIR MODEL_URL]
+import fs from "node:fs";
+import path from "node:path";
+
+const [browserUrl, pageUrl, image, shots, modelUrl] = process.argv.slice(2);
 const ws = new WebSocket(browserUrl);
 let next = 0;
 const pending = new Map();
@@ -25,6 +30,13 @@ async function main() {
   await new Promise((r) => (ws.onopen = r));
   const { targetId } = await send("Target.createTarget", { url: pageUrl });
   const { sessionId } = await send("Target.attachToTarget", { targetId, flatten: true });
+  const viewport = { width: 1280, height: 900, deviceScaleFactor: 1, mobile: false };
+  await send("Emulation.setDeviceMetricsOverride", viewport, sessionId);
+  const screenshot = async (name) => {
+    const { data } = await send("Page.captureScreenshot",
+      { format: "png", captureBeyondViewport: true }, sessionId);
+    fs.writeFileSync(path.join(shots, name), Buffer.from(data, "base64"));
+  };
   // Before the page's first script context exists, evaluation fails: read that as "not yet".
   const evaluate = async (expression) => {
     try {
@@ -65,7 +77,22 @@ async function main() {
   }
   const text = await evaluate("document.getElementById('view').innerText");
   const datasets = await evaluate("document.querySelectorAll('#verdict .dataset').length");
-  console.log(JSON.stringify({ outcome, text, datasets }));
+  const where = await evaluate("document.getElementById('verdict').dataset.where");
+  const drawn = await evaluate("document.querySelectorAll('#verdict #lineage-diagram .node').length");
+  const preview = await evaluate(
+    "(() => { const i = document.querySelector('#verdict img.preview'); return !!i && i.complete && i.naturalWidth > 0 })()");
+  if (shots) {
+    fs.mkdirSync(shots, { recursive: true });
+    await screenshot("verdict.png");
+    await send("Page.navigate", { url: modelUrl }, sessionId);
+    const drawnModel = "document.querySelector('#view h2')?.textContent === 'Model lineage' && " +
+      "!!document.getElementById('lineage-diagram')";
+    for (let i = 0; i < 100 && !(await evaluate(drawnModel)); i++) {
+      await sleep(100);
+    }
+    await screenshot("model.png");
+  }
+  console.log(JSON.stringify({ outcome, text, datasets, where, drawn, preview }));
   await send("Target.closeTarget", { targetId });
   ws.close();
 }

@@ -1,0 +1,75 @@
+// The web page's in-browser verifier, bundled with @lineage/verify and viem into verify.js
+// by sdk/js/scripts/page.mjs (do not edit verify.js). app.js loads it when a page needs it
+// and the indexer was started with --page-rpc-url: the image is hashed and its receipt read
+// here, and the chain is read over that RPC, as `lineage verify-image` reads it.
+import {
+  checkChain,
+  contentHash,
+  DEFAULT_POLICY,
+  isPng,
+  judge,
+  LineageError,
+  noReceipt,
+  readChainFacts,
+  readReceipt,
+} from '@lineage/verify'
+import { createClient, erc20Abi, http } from 'viem'
+import { getBlockNumber, getChainId, getLogs, getTransactionReceipt, readContract } from 'viem/actions'
+
+// The five reads @lineage/verify makes (its LineageClient), as viem's tree-shakable actions
+// on a bare client: a public client would carry every action viem has into the bundle.
+const clients = new Map()
+function client(rpcUrl) {
+  if (!clients.has(rpcUrl)) {
+    const c = createClient({ transport: http(rpcUrl, { retryCount: 1 }) })
+    clients.set(rpcUrl, {
+      readContract: (args) => readContract(c, args),
+      getBlockNumber: (args) => getBlockNumber(c, args),
+      getChainId: () => getChainId(c),
+      getTransactionReceipt: (args) => getTransactionReceipt(c, args),
+      getLogs: (args) => getLogs(c, args),
+    })
+  }
+  return clients.get(rpcUrl)
+}
+
+/**
+ * Verifies an image's bytes in this page. `lookup(hash, kind)` gives the receipt of an
+ * image that carries none (the page asks the indexer by content hash: only the hash leaves
+ * the browser), or null. Returns `{ source, verdict }`, `source` saying where the receipt
+ * came from: "embedded", "index" or "none". A LineageError (a PNG that does not decode, a
+ * damaged receipt, another chain, an RPC failure) is returned as `{ error }`: no verdict.
+ */
+export async function verifyHere(bytes, rpcUrl, lookup) {
+  try {
+    const file = await contentHash(bytes)
+    let receipt = isPng(bytes) ? readReceipt(bytes) : null
+    let source = 'embedded'
+    if (!receipt) {
+      receipt = await lookup(file.hash, file.kind)
+      source = receipt ? 'index' : 'none'
+    }
+    if (!receipt) return { source, verdict: noReceipt(file) }
+    const rpc = client(rpcUrl)
+    await checkChain(rpc, receipt)
+    const facts = await readChainFacts(rpc, receipt)
+    return { source, verdict: judge(file, receipt, facts, DEFAULT_POLICY) }
+  } catch (e) {
+    if (e instanceof LineageError) return { error: { code: e.code, message: e.message } }
+    throw e
+  }
+}
+
+/** An ERC-20's `symbol()` and `decimals()`, or null when the token does not answer them. */
+export async function tokenInfo(rpcUrl, token) {
+  const rpc = client(rpcUrl)
+  try {
+    const [symbol, decimals] = await Promise.all([
+      rpc.readContract({ address: token, abi: erc20Abi, functionName: 'symbol' }),
+      rpc.readContract({ address: token, abi: erc20Abi, functionName: 'decimals' }),
+    ])
+    return { symbol: String(symbol), decimals: Number(decimals) }
+  } catch {
+    return null
+  }
+}
