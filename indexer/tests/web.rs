@@ -15,7 +15,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use alloy::primitives::B256;
+use alloy::primitives::{B256, U256};
 use common::{caught_up, fast_follower, scenario, spawn_indexer, Chain, TestDb};
 use lineage_core::output::{content_hash, embed_receipt};
 
@@ -90,6 +90,9 @@ async fn the_page_shows_lineage_and_verifies_an_uploaded_image() {
     let world = scenario::populate(&chain).await;
     let tunes = scenario::fine_tunes(&chain).await;
     let declared = scenario::declared_models(&chain).await.direct;
+    // 1.5 MOCK (18 decimals) of royalties to the first model, beside its ETH.
+    let mock = U256::from(15u64) * U256::from(10u64).pow(U256::from(17u64));
+    let token = scenario::pay_in_token(&chain, world.models[0], mock).await;
     let image = scenario::png(32, 5);
     let hash = content_hash(&image).unwrap();
     let leaves = vec![hash.hash, B256::repeat_byte(9)];
@@ -181,7 +184,11 @@ async fn the_page_shows_lineage_and_verifies_an_uploaded_image() {
     let page =
         tokio::task::spawn_blocking(move || dump_dom(&chromium2, &profile, &url)).await.unwrap();
     assert!(page.contains(" ETH</span>") && page.contains(" base units\""), "{page}");
-    assert!(!page.contains("base units of token"), "ETH shown as a token: {page}");
+    assert!(!page.contains("base units of token"), "ETH or MOCK in base units: {page}");
+    // ... and the ERC-20's in its symbol and decimals (read over the page's RPC), beside its
+    // address: a quarter of dataset 1's half of 1.5 MOCK.
+    let mock = format!("0.1875 MOCK (token <span class=\"hash\">{token}</span>)</span>");
+    assert!(page.to_lowercase().contains(&mock.to_lowercase()), "{mock} in {page}");
 
     let dom = dump(root, "root").await;
     assert!(!dom.contains("fine-tuned from model"), "{dom}");

@@ -568,3 +568,34 @@ pub fn graft_receipt(with_receipt: &[u8], other: &[u8]) -> Vec<u8> {
     let ihdr_end = 8 + 12 + 13;
     [&other[..ihdr_end], chunk, &other[ihdr_end..]].concat()
 }
+
+alloy::sol! {
+    /// `contracts/test/mocks/MockERC20.sol` ("Mock", "MOCK", 18 decimals).
+    interface IMockERC20 {
+        function mint(address to, uint256 amount) external;
+        function approve(address spender, uint256 amount) external returns (bool);
+    }
+}
+
+/// Deploys `MockERC20` (forge's artifact from `Chain::deploy`'s build), and pays `amount`
+/// of it (in base units) as royalties to `model` from account 3. Returns the token.
+pub async fn pay_in_token(chain: &Chain, model: B256, amount: U256) -> Address {
+    let path = super::root().join("out/MockERC20.sol/MockERC20.json");
+    let artifact: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let code = artifact["bytecode"]["object"].as_str().unwrap();
+    let tx = TransactionRequest::default()
+        .with_from(chain.accounts[3])
+        .with_deploy_code(Bytes::from(alloy::hex::decode(code).unwrap()));
+    let pending = chain.provider.send_transaction(tx).await.unwrap();
+    let receipt = pending.get_receipt().await.unwrap();
+    let token = receipt.contract_address.expect("MockERC20 deployed");
+    let payer = chain.accounts[3];
+    let mint = IMockERC20::mintCall { to: payer, amount }.abi_encode();
+    send(chain, payer, token, mint, U256::ZERO, None).await;
+    let approve = IMockERC20::approveCall { spender: chain.vault, amount }.abi_encode();
+    send(chain, payer, token, approve, U256::ZERO, None).await;
+    let pay = RoyaltyVault::payRoyaltyTokenCall { modelId: model, token, amount }.abi_encode();
+    send(chain, payer, chain.vault, pay, U256::ZERO, None).await;
+    token
+}
