@@ -160,7 +160,7 @@ const percent = (x) => (x * 100).toFixed(x < 0.001 ? 3 : 1) + "%";
 
 // Each creator's share of the model's royalties: the vault splits a payment over the
 // datasets by their proven record counts, then over each dataset's creators by weight.
-function creatorShares(model, datasets) {
+function creatorShares(datasets) {
   const n = datasets.reduce((a, d) => a + d.count, 0) || 1;
   const shares = new Map();
   for (const d of datasets) {
@@ -179,8 +179,7 @@ function creatorShares(model, datasets) {
 // slots with their full dataset answers' creators and total weight.
 function diagram(model, datasets, image) {
   const W = 168, H = 48, GAP = 14, COL = 214;
-  const cols = image ? 4 : 3;
-  const creators = creatorShares(model, datasets);
+  const creators = creatorShares(datasets);
   const rows = Math.max(datasets.length, creators.length, 1);
   const height = rows * (H + GAP) + GAP;
   const x = (col) => 10 + (col - (image ? 0 : 1)) * COL;
