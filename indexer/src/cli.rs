@@ -71,10 +71,10 @@ struct Args {
     /// Serve only, reading what another indexer writes into the same database.
     #[arg(long)]
     api_only: bool,
-    /// A JSON-RPC URL of the chain for the web page to verify images in the browser
-    /// (http or https, reachable from visitors' browsers, no credentials). Its origin is
-    /// added to the page's Content-Security-Policy. Without it, the page uploads the image
-    /// to POST /v1/verify-image.
+    /// A JSON-RPC URL of the chain for the web page to read when it verifies an image in
+    /// the browser (http or https, reachable from visitors' browsers, no credentials). Its
+    /// origin is added to the page's Content-Security-Policy. Without it, the page judges
+    /// on this indexer's facts (the image stays in the browser either way).
     #[arg(long, env = "LINEAGE_PAGE_RPC_URL")]
     page_rpc_url: Option<lineage_indexer::web::PageRpc>,
 }

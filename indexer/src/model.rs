@@ -398,6 +398,25 @@ pub struct CreatorRoyalty {
     pub provenance: Provenance,
 }
 
+/// One of a creator's royalty events (`/v1/creators/{address}/royalties`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RoyaltyEvent {
+    /// `credited`: a `RoyaltyDistributed` to a dataset naming the creator (a payment to a
+    /// model trained on it); `claimed`: the creator's `RoyaltyClaimed`.
+    pub event: &'static str,
+    /// The dataset.
+    pub dataset_id: u32,
+    /// The token (the zero address for ETH).
+    pub token: Address,
+    /// The creator's amount: their share of the distribution, or what they claimed.
+    pub amount: Amount,
+    /// The creator's running total of this kind for the dataset and token after the event:
+    /// paid (`credited`) or claimed (`claimed`), as the vault's views compute them.
+    pub cumulative: Amount,
+    /// The event.
+    pub provenance: Provenance,
+}
+
 /// Totals per token.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TokenTotals {

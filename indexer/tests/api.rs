@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::sync::Arc;
+use std::{collections::BTreeMap, sync::Arc};
 
 use alloy::{
     primitives::{Address, B256, U256},
@@ -189,9 +189,31 @@ async fn api_answers_match_the_chain(db: TestDb) {
     assert_eq!((status, body["error"]["code"].as_str()), (422, Some("count_mismatch")));
     let (status, body) = get(&running, &format!("/v1/outputs/{}", world.outputs[2])).await;
     assert_eq!((status, body["error"]["code"].as_str()), (404, Some("output_not_found")));
+    // The batch as the chain has it, before and after its manifest.
+    let batch0 = format!("/v1/models/{m0}/batches/0");
+    let (status, before) = get(&running, &batch0).await;
+    assert_eq!(status, 200, "{before}");
+    assert_eq!(b256(&before["data"]["batch_root"]), world.batch_root);
+    assert_eq!(
+        (&before["data"]["count"], &before["data"]["manifest_posted"]),
+        (&json!("5"), &json!(false))
+    );
+    for (path, want) in [
+        (format!("/v1/models/{m0}/batches/1"), (404, "batch_not_found")),
+        (format!("/v1/models/{m0}/batches/01"), (400, "invalid_batch_index")),
+        (format!("/v1/models/{m0}/batches/18446744073709551616"), (400, "invalid_batch_index")),
+        (format!("/v1/models/{m0}/batches/-1"), (400, "invalid_batch_index")),
+    ] {
+        let (status, body) = get(&running, &path).await;
+        assert_eq!((status, body["error"]["code"].as_str().unwrap()), want, "{path}");
+    }
     let (status, body) = post(&running, "/v1/outputs/batches", &manifest(&world.outputs)).await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(b256(&body["data"]["batch_root"]), world.batch_root);
+    let (_, after) = get(&running, &batch0).await;
+    let (_, output) = get(&running, &format!("/v1/outputs/{}", world.outputs[0])).await;
+    assert_eq!(after["data"], output["data"]["anchors"][0]["batch"], "one batch, two answers");
+    assert_eq!(after["data"]["manifest_posted"], true);
     for (i, hash) in world.outputs.iter().enumerate() {
         let (status, body) = get(&running, &format!("/v1/outputs/{hash}")).await;
         assert_eq!(status, 200, "{body}");
@@ -257,7 +279,45 @@ async fn api_answers_match_the_chain(db: TestDb) {
             totals[0]["claimable"].as_str().unwrap().parse::<U256>().unwrap(),
             total_claimable
         );
+        // The royalty events, one per page, in chain order: each running total is the sum
+        // of its kind's amounts so far, and the last ones are the detail's paid and claimed.
+        let events = all_pages(&running, &format!("/v1/creators/{c}/royalties"), 1, head).await;
+        let mut sums: BTreeMap<(String, u64, String), U256> = BTreeMap::new();
+        let mut last = (0, 0);
+        for e in &events {
+            let at = (
+                e["provenance"]["block_number"].as_u64().unwrap(),
+                e["provenance"]["log_index"].as_u64().unwrap(),
+            );
+            assert!(at > last || last == (0, 0), "{c}: events out of order: {events:?}");
+            last = at;
+            let key = (
+                e["event"].as_str().unwrap().to_owned(),
+                e["dataset_id"].as_u64().unwrap(),
+                e["token"].as_str().unwrap().to_owned(),
+            );
+            let sum = sums.entry(key).or_default();
+            *sum += e["amount"].as_str().unwrap().parse::<U256>().unwrap();
+            assert_eq!(*sum, e["cumulative"].as_str().unwrap().parse::<U256>().unwrap(), "{e}");
+            check_provenance(&chain, &e["provenance"], head).await;
+        }
+        for r in data["royalties"].as_array().unwrap() {
+            let (d, t) = (r["dataset_id"].as_u64().unwrap(), r["token"].as_str().unwrap());
+            for (event, field) in [("credited", "paid"), ("claimed", "claimed")] {
+                let sum = sums.remove(&(event.to_owned(), d, t.to_owned())).unwrap_or_default();
+                assert_eq!(sum.to_string(), r[field].as_str().unwrap(), "{c} {event} {d}");
+            }
+        }
+        assert!(sums.values().all(|s| s.is_zero()), "{c}: events of no royalty row: {sums:?}");
     }
+    // The creator who claimed has both kinds of event; a cursor of another list is refused.
+    let (_, c0) =
+        get(&running, &format!("/v1/creators/{}/royalties?limit=100", world.creators[0])).await;
+    let kinds: Vec<&str> =
+        c0["data"].as_array().unwrap().iter().map(|e| e["event"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"credited") && kinds.contains(&"claimed"), "{c0}");
+    let other = format!("/v1/creators/{}/royalties?cursor=m{}", world.creators[0], "0".repeat(32));
+    assert_eq!(get(&running, &other).await.0, 400);
     // The creator who claimed shows it.
     let (_, c0) = get(&running, &format!("/v1/creators/{}", world.creators[0])).await;
     assert_ne!(c0["data"]["totals"][0]["claimed"], "0");
@@ -539,9 +599,11 @@ async fn openapi_documents_the_routes() {
         "/v1/attestations/{id}",
         "/v1/models/{id}/proof",
         "/v1/models/{id}/derived",
+        "/v1/models/{id}/batches/{index}",
         "/v1/outputs/batches",
         "/v1/outputs/{hash}",
         "/v1/creators/{address}",
+        "/v1/creators/{address}/royalties",
         "/v1/verify-image",
         "/",
         "/health",

@@ -1,9 +1,9 @@
 //! The web page in a real headless Chromium (Debian's `chromium`, installed by
 //! `script/chromium.sh`): it loads, draws a model's lineage and says its kind of training,
-//! shows royalties in ETH, and verifies an image: in the browser over the page's RPC (the
-//! image never reaches the indexer), and through `POST /v1/verify-image` when the indexer
-//! names no RPC. Screenshots of a model page and of a verdict are kept in
-//! `target/web-screenshots/`.
+//! shows royalties in ETH and an ERC-20's units with a chart over blocks, and verifies an
+//! image in the browser, over the page's RPC or, when the indexer names none, on the
+//! indexer's facts: the image never reaches the indexer. Screenshots of a model page and
+//! of a verdict and of a creator page are kept in `target/web-screenshots/`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -189,6 +189,9 @@ async fn the_page_shows_lineage_and_verifies_an_uploaded_image() {
     // address: a quarter of dataset 1's half of 1.5 MOCK.
     let mock = format!("0.1875 MOCK (token <span class=\"hash\">{token}</span>)</span>");
     assert!(page.to_lowercase().contains(&mock.to_lowercase()), "{mock} in {page}");
+    // ... with a chart per token (ETH and MOCK) of what was paid and claimed over blocks.
+    assert_eq!(page.matches("<figure class=\"royalty-chart\"").count(), 2, "{page}");
+    assert!(page.contains("class=\"series-paid\"") && page.contains("class=\"series-claimed\""));
 
     let dom = dump(root, "root").await;
     assert!(!dom.contains("fine-tuned from model"), "{dom}");
@@ -206,9 +209,11 @@ async fn the_page_shows_lineage_and_verifies_an_uploaded_image() {
     let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/web-screenshots");
     let _ = std::fs::remove_dir_all(&shots);
     let model_page = format!("{base}/#/models/{}", world.models[0]);
-    let shown = upload(&ws, &format!("{base}/#/verify"), &file, Some((&shots, &model_page))).await;
+    let creator_page = format!("{base}/#/creators/{}", world.creators[0]);
+    let pages = (shots.as_path(), model_page.as_str(), creator_page.as_str());
+    let shown = upload(&ws, &format!("{base}/#/verify"), &file, Some(pages)).await;
     assert_eq!(shown["outcome"], "valid", "{shown}");
-    assert_eq!(shown["where"], "browser", "verified in the page over its RPC: {shown}");
+    assert_eq!(shown["where"], "rpc", "verified in the page over its RPC: {shown}");
     let text = shown["text"].as_str().unwrap();
     assert!(text.contains("output.anchored") && text.contains("model.attested"), "{text}");
     assert!(text.contains("the image was not uploaded"), "{text}");
@@ -216,7 +221,7 @@ async fn the_page_shows_lineage_and_verifies_an_uploaded_image() {
     // The image, the model, two datasets and the creators, drawn; and the image previewed.
     assert_eq!(shown["drawn"], 4 + world.creators.len(), "{shown}");
     assert_eq!(shown["preview"], true, "{shown}");
-    for name in ["verdict.png", "model.png"] {
+    for name in ["verdict.png", "model.png", "creator.png"] {
         let png = std::fs::read(shots.join(name)).unwrap();
         assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "{name}: {} bytes", png.len());
     }
@@ -224,10 +229,51 @@ async fn the_page_shows_lineage_and_verifies_an_uploaded_image() {
     let other = dir.path().join("other.png");
     let with_receipt = std::fs::read(&file).unwrap();
     std::fs::write(&other, scenario::graft_receipt(&with_receipt, &scenario::png(32, 6))).unwrap();
-    let shown = upload(&ws, &format!("{base}/#/verify"), &other, None).await;
-    assert_eq!((&shown["outcome"], &shown["where"]), (&"invalid".into(), &"browser".into()));
+    mismatch_not_uploaded(&ws, &base, &other, "rpc").await;
+
+    // An indexer with no page RPC: the page verifies on its facts, still without the image.
+    let db2 = TestDb::sqlite();
+    let facts = spawn_indexer(&chain, &db2).await;
+    caught_up(&facts, &chain).await;
+    let base2 = format!("http://{}", facts.addr);
+    let shown = upload(&ws, &format!("{base2}/#/verify"), &file, None).await;
+    assert_eq!((&shown["outcome"], &shown["where"]), (&"valid".into(), &"facts".into()));
+    let text = shown["text"].as_str().unwrap();
+    assert!(text.contains("on this indexer's facts") && text.contains("model.attested"), "{text}");
+    let metrics = mismatch_not_uploaded(&ws, &base2, &other, "facts").await;
+    assert!(metrics.contains("route=\"/v1/models/{id}/batches/{index}\""), "{metrics}");
+    facts.shutdown().await.unwrap();
+
+    running.shutdown().await.unwrap();
+}
+
+/// Runs `tests/web/upload.mjs`: the verify page at `page` given `file`; with `shots` (a
+/// folder, a model page and a creator page), the screenshots of the verdict and those pages.
+async fn upload(
+    ws: &str,
+    page: &str,
+    file: &Path,
+    shots: Option<(&Path, &str, &str)>,
+) -> serde_json::Value {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/web/upload.mjs");
+    let mut cmd = Command::new("node");
+    cmd.arg("--experimental-websocket").arg(script).args([ws, page]).arg(file);
+    if let Some((dir, model, creator)) = shots {
+        cmd.arg(dir).arg(model).arg(creator);
+    }
+    let out = tokio::task::spawn_blocking(move || cmd.output().expect("run node")).await.unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_str(stdout.trim()).unwrap()
+}
+
+/// `other` (an image under another image's receipt) is `output.hash_mismatch` on the verify
+/// page of the indexer at `base`, verified `where`; no image ever reached that indexer
+/// (no `/v1/verify-image` request in its metrics). Returns the metrics.
+async fn mismatch_not_uploaded(ws: &str, base: &str, other: &Path, place: &str) -> String {
+    let shown = upload(ws, &format!("{base}/#/verify"), other, None).await;
+    assert_eq!((&shown["outcome"], &shown["where"]), (&"invalid".into(), &place.into()));
     assert!(shown["text"].as_str().unwrap().contains("output.hash_mismatch"), "{shown}");
-    // The images never reached the indexer.
     let metrics = alloy::transports::http::reqwest::get(format!("{base}/metrics"))
         .await
         .unwrap()
@@ -235,37 +281,5 @@ async fn the_page_shows_lineage_and_verifies_an_uploaded_image() {
         .await
         .unwrap();
     assert!(!metrics.contains("route=\"/v1/verify-image\""), "{metrics}");
-
-    // An indexer with no page RPC: the page uploads the image and says so.
-    let db2 = TestDb::sqlite();
-    let uploads = spawn_indexer(&chain, &db2).await;
-    caught_up(&uploads, &chain).await;
-    let page = format!("http://{}/#/verify", uploads.addr);
-    let shown = upload(&ws, &page, &file, None).await;
-    assert_eq!((&shown["outcome"], &shown["where"]), (&"valid".into(), &"indexer".into()));
-    let text = shown["text"].as_str().unwrap();
-    assert!(text.contains("the image was uploaded to it"), "{text}");
-    uploads.shutdown().await.unwrap();
-
-    running.shutdown().await.unwrap();
-}
-
-/// Runs `tests/web/upload.mjs`: the verify page at `page` given `file`; with `shots`, the
-/// screenshots of the verdict and of a model page.
-async fn upload(
-    ws: &str,
-    page: &str,
-    file: &Path,
-    shots: Option<(&Path, &str)>,
-) -> serde_json::Value {
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/web/upload.mjs");
-    let mut cmd = Command::new("node");
-    cmd.arg("--experimental-websocket").arg(script).args([ws, page]).arg(file);
-    if let Some((dir, model)) = shots {
-        cmd.arg(dir).arg(model);
-    }
-    let out = tokio::task::spawn_blocking(move || cmd.output().expect("run node")).await.unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_str(stdout.trim()).unwrap()
+    metrics
 }

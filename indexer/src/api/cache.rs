@@ -44,6 +44,12 @@ impl ResponseCache {
         entries.get(key).filter(|(s, _)| *s == stamp).map(|(_, b)| b.clone())
     }
 
+    /// Drops every answer: the index changed without a new block (a posted manifest).
+    /// Another process serving the same database keeps its answers until its next block.
+    pub(super) fn clear(&self) {
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner).clear();
+    }
+
     fn put(&self, key: String, stamp: Stamp, body: Bytes) {
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         if entries.len() >= self.max_entries {

@@ -9,11 +9,14 @@ use axum::{
 use serde::{Deserialize, Serialize};
 
 use super::{
-    params::{self, ListQuery, PathParam},
+    params::{self, ListQuery, PathParam, PathParams},
     Answer, ApiError, AppState, List,
 };
 use crate::{
-    model::{Creator, Dataset, Model, ModelProof, ModelUse, Output, Provenance},
+    model::{
+        Creator, Dataset, Model, ModelProof, ModelUse, Output, OutputBatch, Provenance,
+        RoyaltyEvent,
+    },
     outputs,
     store::{PageKey, ProofLookup, UsesOf},
 };
@@ -190,6 +193,8 @@ pub(super) async fn post_manifest(
         ));
     }
     state.store.insert_manifest(model, m.batch_index, root, &hashes).await?;
+    // Answers naming this batch (`manifest_posted`) or its outputs are stale now.
+    state.cache.clear();
     let accepted = ManifestAccepted {
         model_id: model,
         batch_index: m.batch_index,
@@ -245,6 +250,45 @@ pub(super) async fn creator_usage(
 ) -> ApiResult<List<ModelUse>> {
     let address = params::address(&address)?;
     uses(&state, UsesOf::Creator(address), q).await
+}
+
+/// `GET /v1/models/{id}/batches/{index}`: an anchored batch as the chain has it (root,
+/// count, event), whether or not its manifest was posted; what a page verifying an image
+/// with this indexer's facts needs besides the model.
+pub(super) async fn model_batch(
+    State(state): State<AppState>,
+    PathParams(id, index): PathParams,
+) -> ApiResult<Answer<OutputBatch>> {
+    let model = params::hash(&id, "model id")?;
+    let index = params::batch_index(&index)?;
+    let tip = state.tip();
+    match state.store.output_batch(model, index, &tip).await? {
+        Some(data) => Ok(Json(Answer { data, chain: tip })),
+        None => Err(ApiError::not_found(
+            "batch_not_found",
+            format!("model {model} has no batch {index}"),
+        )),
+    }
+}
+
+/// `GET /v1/creators/{address}/royalties`: the creator's royalty events in chain order (an
+/// address no dataset names has none: an empty page, not a 404).
+pub(super) async fn creator_royalties(
+    State(state): State<AppState>,
+    PathParam(address): PathParam,
+    q: Result<Query<ListQuery>, QueryRejection>,
+) -> ApiResult<List<RoyaltyEvent>> {
+    let address = params::address(&address)?;
+    let q = list_query(q)?;
+    let limit = q.limit()?;
+    let after = match q.key()? {
+        None => None,
+        Some(PageKey::Royalty(block, log)) => Some((block, log)),
+        Some(_) => return Err(ApiError::bad_request("invalid_cursor", "not a royalties cursor")),
+    };
+    let tip = state.tip();
+    let page = state.store.royalty_events(address, after, limit, &tip).await?;
+    Ok(Json(List { data: page.items, next_cursor: page.next.map(PageKey::cursor), chain: tip }))
 }
 
 /// A page of uses (an unknown dataset or creator has none: an empty page, not a 404).

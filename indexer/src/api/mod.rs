@@ -112,10 +112,12 @@ pub fn router(state: AppState) -> Router {
         .route("/attestations/{id}", get(handlers::model))
         .route("/models/{id}/proof", get(handlers::model_proof))
         .route("/models/{id}/derived", get(handlers::derived))
+        .route("/models/{id}/batches/{index}", get(handlers::model_batch))
         .route("/outputs/batches", post(handlers::post_manifest))
         .route("/outputs/{hash}", get(handlers::output))
         .route("/creators/{address}", get(handlers::creator))
         .route("/creators/{address}/usage", get(handlers::creator_usage))
+        .route("/creators/{address}/royalties", get(handlers::creator_royalties))
         .route(
             "/verify-image",
             post(verify::verify_image).layer(DefaultBodyLimit::max(verify::MAX_IMAGE_BYTES)),

@@ -205,6 +205,7 @@ pub fn document() -> Value {
     let dataset_cursor = PageKey::Dataset(example::DATASET_ID).cursor();
     let first_model = PageKey::Model(0, 0).cursor();
     let first_use = PageKey::Use(0, 0, 0).cursor();
+    let first_royalty = PageKey::Royalty(0, 0).cursor();
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -238,6 +239,11 @@ pub fn document() -> Value {
             "/v1/models/{id}/derived": get_list("The models fine-tuned directly from a model, \
                 in chain order", paged(vec![model_id_param()], PageKey::MODEL_CURSOR,
                 &first_model), "A page of models", "Model", PageKey::MODEL_CURSOR),
+            "/v1/models/{id}/batches/{index}": get_answer("An output batch the model \
+                anchored, as the chain has it (root, count, event), whether or not its \
+                manifest was posted", json!([model_id_param(), parameter("index", "path",
+                "batch index", integer(0, u64::MAX), json!(0))]), "The batch", "OutputBatch",
+                &[400, 404]),
             "/v1/attestations/{id}": get_answer("Alias of /v1/models/{id}",
                 json!([model_id_param()]), "The model", "Model", &[400, 404]),
             "/v1/models/{id}/proof": get_answer("The attestation's proof and public values in \
@@ -257,6 +263,11 @@ pub fn document() -> Value {
             "/v1/creators/{address}/usage": get_list("Uses of a creator's datasets by models, \
                 in chain order", paged(vec![address_param()], PageKey::USE_CURSOR, &first_use),
                 "A page of uses", "ModelUse", PageKey::USE_CURSOR),
+            "/v1/creators/{address}/royalties": get_list("A creator's royalty events in chain \
+                order: their share of each distribution to a dataset naming them (credited), \
+                and their claims (claimed), each with the running total of its kind",
+                paged(vec![address_param()], PageKey::ROYALTY_CURSOR, &first_royalty),
+                "A page of royalty events", "RoyaltyEvent", PageKey::ROYALTY_CURSOR),
             "/v1/verify-image": post_image(),
             "/v1/status": get_answer("The follower's state", Value::Null, "Status", "Status", &[]),
             "/": get("The web page: browse, lineage, verify an image", Value::Null,
@@ -296,6 +307,7 @@ mod tests {
             "/v1/datasets/{id}/models" | "/v1/creators/{address}/usage" => {
                 string("^u[0-9a-f]{40}$")
             }
+            "/v1/creators/{address}/royalties" => string("^r[0-9a-f]{32}$"),
             other => panic!("{other} is not a list"),
         }
     }
@@ -316,6 +328,9 @@ mod tests {
                             json!({"type": "integer", "minimum": 1, "maximum": 4_294_967_295u32})
                         }
                         ("path", "id" | "hash") => string(HASH),
+                        ("path", "index") => {
+                            json!({"type": "integer", "minimum": 0, "maximum": u64::MAX})
+                        }
                         ("path", "address") => string(ADDRESS),
                         ("query", "cursor") => cursor(path),
                         ("query", "limit") => {
@@ -337,7 +352,7 @@ mod tests {
                 assert!(op["responses"]["503"].is_object(), "{method} {path}: the timeout");
             }
         }
-        assert_eq!(checked, 19, "parameters checked");
+        assert_eq!(checked, 24, "parameters checked");
     }
 
     /// The request bodies: their content types and the manifest's shape.

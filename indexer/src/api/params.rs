@@ -57,7 +57,7 @@ impl ListQuery {
 }
 
 /// A `u32` written as JSON writes an integer: decimal digits, no sign, no leading zero.
-fn decimal(raw: &str) -> Option<u32> {
+fn decimal<T: std::str::FromStr>(raw: &str) -> Option<T> {
     let digits = !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit());
     let leading_zero = raw.len() > 1 && raw.starts_with('0');
     if !digits || leading_zero {
@@ -71,14 +71,35 @@ fn decimal(raw: &str) -> Option<u32> {
 #[derive(Debug)]
 pub(super) struct PathParam(pub(super) String);
 
+/// The two path parameters of a route, as [`PathParam`].
+#[derive(Debug)]
+pub(super) struct PathParams(pub(super) String, pub(super) String);
+
+/// A route's path parameters as `T`, with a rejection in the common error shape.
+async fn path<T, S>(parts: &mut Parts, state: &S) -> Result<T, ApiError>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    Path::<T>::from_request_parts(parts, state)
+        .await
+        .map(|Path(p)| p)
+        .map_err(|r| ApiError::bad_request("invalid_path", r.body_text()))
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for PathParam {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        Path::<String>::from_request_parts(parts, state)
-            .await
-            .map(|Path(p)| Self(p))
-            .map_err(|r| ApiError::bad_request("invalid_path", r.body_text()))
+        path(parts, state).await.map(Self)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PathParams {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        path(parts, state).await.map(|(a, b)| Self(a, b))
     }
 }
 
@@ -120,6 +141,17 @@ pub(super) fn dataset_id(raw: &str) -> Result<u32, ApiError> {
 }
 
 /// The key behind a cursor this server handed out.
+/// An output batch's index: 0 to 2^64 - 1, in canonical decimal.
+pub(super) fn batch_index(raw: &str) -> Result<u64, ApiError> {
+    decimal(raw).ok_or_else(|| {
+        ApiError::bad_request(
+            "invalid_batch_index",
+            "a batch index is a decimal integer from 0 to 18446744073709551615, without sign or \
+             leading zero",
+        )
+    })
+}
+
 pub(super) fn cursor(raw: &str) -> Result<PageKey, ApiError> {
     PageKey::from_cursor(raw).ok_or_else(|| {
         ApiError::bad_request("invalid_cursor", "the cursor is not one this API returned")

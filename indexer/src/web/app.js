@@ -1,7 +1,8 @@
 // The indexer's page: browses /v1 (datasets, models with their lineage drawn and the
 // models they were fine-tuned from or into, creators with their royalties in their units)
-// and verifies an image: in this browser when the indexer names an RPC (/page.json; the
-// verifier /verify.js is loaded when first needed), else with POST /v1/verify-image.
+// and verifies an image in this browser (/verify.js, loaded when first needed), reading the
+// chain over the RPC the indexer names (/page.json), or else on the indexer's facts: the
+// image is never uploaded (POST /v1/verify-image stays for other clients).
 // Everything from the chain is inserted as text, never as HTML.
 "use strict";
 
@@ -282,6 +283,68 @@ async function dataset(id) {
           kind(m.kind)]));
 }
 
+// A creator's royalty events in chain order (/v1/creators/{address}/royalties), at most
+// 2,000: the chart says when it shows only the first.
+const MAX_EVENTS = 2000;
+async function royaltyEvents(address) {
+  const events = [];
+  let cursor = null;
+  do {
+    const page = await api("/v1/creators/" + address + "/royalties?limit=100" +
+      (cursor ? "&cursor=" + cursor : ""));
+    events.push(...page.data);
+    cursor = page.next_cursor;
+  } while (cursor && events.length < MAX_EVENTS);
+  return { events, more: !!cursor };
+}
+
+// Paid and claimed over blocks, one chart per token: each event moves its dataset's running
+// total of its kind, and a line is the sum over the creator's datasets (steps: a total holds
+// until the next event).
+function royaltyChart({ events, more }, infos) {
+  const byToken = new Map();
+  for (const e of events) {
+    const t = byToken.get(e.token) || { paid: new Map(), claimed: new Map(), points: [] };
+    (e.event === "credited" ? t.paid : t.claimed).set(e.dataset_id, BigInt(e.cumulative));
+    const sum = (m) => [...m.values()].reduce((a, b) => a + b, 0n);
+    t.points.push({ block: e.provenance.block_number, paid: sum(t.paid), claimed: sum(t.claimed) });
+    byToken.set(e.token, t);
+  }
+  const W = 560, H = 150, L = 24, R = 12, T = 10, B = 24;
+  const charts = [...byToken].map(([token, t]) => {
+    const info = infos.get(token);
+    const first = t.points[0].block, last = Math.max(t.points[t.points.length - 1].block, first + 1);
+    const top = t.points.reduce((a, p) => (p.paid > a ? p.paid : a), 1n);
+    const x = (b) => L + ((b - first) / (last - first)) * (W - L - R);
+    const y = (v) => T + (1 - Number((v * 10000n) / top) / 10000) * (H - T - B);
+    const line = (key) => {
+      let d = "";
+      t.points.forEach((p, i) => {
+        d += (i ? "H" + x(p.block).toFixed(1) + "V" : "M" + x(p.block).toFixed(1) + ",") + y(p[key]).toFixed(1);
+      });
+      return d + "H" + (W - R);
+    };
+    // An axis label: at most six decimals (the table above has the exact amounts).
+    const label = (v) => (info ? inUnits(v.toString(), info.decimals).replace(/(\.\d{6})\d+$/, "$1") +
+      " " + info.symbol : v.toString());
+    return el("figure", { class: "royalty-chart", "data-token": token },
+      svg("svg", { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "img",
+        "aria-label": "royalties paid and claimed over blocks" },
+        svg("path", { d: `M${L},${T}V${H - B}H${W - R}`, class: "axis" }),
+        svg("text", { x: L + 6, y: T + 10 }, label(top)),
+        svg("text", { x: L - 4, y: H - B, "text-anchor": "end" }, "0"),
+        svg("text", { x: L, y: H - 6 }, "block " + first),
+        svg("text", { x: W - R, y: H - 6, "text-anchor": "end" }, "block " + last),
+        svg("path", { d: line("paid"), class: "series-paid" }),
+        svg("path", { d: line("claimed"), class: "series-claimed" })),
+      el("figcaption", {}, el("span", { class: "key-paid" }, "paid"), " and ",
+        el("span", { class: "key-claimed" }, "claimed"), " over blocks, ",
+        info ? info.symbol : "base units", info && !info.native ? [" (token ", hash(token), ")"] : "",
+        more ? " · the first " + events.length + " events" : ""));
+  });
+  return el("div", { id: "royalty-chart" }, charts);
+}
+
 async function creator(address) {
   const form = el("form", { id: "creator-form" },
     el("input", { id: "creator-address", size: 46, placeholder: "0x… creator address" }),
@@ -296,9 +359,11 @@ async function creator(address) {
   const infos = new Map();
   for (const r of c.royalties) infos.set(r.token, await tokenInfo(r.token));
   const amounts = (r) => [r.paid, r.claimed, r.claimable].map((a) => money(a, r.token, infos.get(r.token)));
+  const events = await royaltyEvents(c.address);
   view.append(el("div", { class: "card" }, hash(c.address)),
     el("h3", {}, "Royalties"),
     table(["paid", "claimed", "claimable"], (c.totals || []).map(amounts)),
+    royaltyChart(events, infos),
     el("h3", {}, "Royalties per dataset"),
     table(["dataset", "paid", "claimed", "claimable"], c.royalties.map((r) =>
       ["#" + r.dataset_id, ...amounts(r)])),
@@ -334,27 +399,60 @@ const MARK = { valid: "✓", cannotTell: "?", invalid: "✗" };
 const OUTCOME_TEXT = { valid: "valid", cannotTell: "cannot tell", invalid: "invalid" };
 
 // A verdict as people read it: the outcome, where it was reached, and each check with its
-// stable code. `v` is @lineage/verify's (camelCase) or the server's (snake_case) verdict.
+// stable code (@lineage/verify's verdict).
 function verdictCard(v, where, source) {
   return el("div", { class: "card verdict-card" },
     el("div", { class: "outcome outcome-" + v.outcome }, MARK[v.outcome] + " " +
       (OUTCOME_TEXT[v.outcome] || v.outcome)),
     el("div", { class: "where" }, where, " · receipt: " + source),
-    el("div", { class: "hash" }, "content hash " + (v.contentHash ?? v.content_hash) +
-      " (" + (v.hashKind ?? v.hash_kind) + ")"),
+    el("div", { class: "hash" }, "content hash " + v.contentHash + " (" + v.hashKind + ")"),
     el("ul", { class: "checks" }, v.checks.map((c) =>
       el("li", { class: "check check-" + c.outcome, "data-code": c.code },
         el("span", { class: "mark" }, MARK[c.outcome] || "·"), " ",
         el("code", {}, c.code), " ", c.detail))));
 }
 
+// The chain's facts about a receipt's batch and model as this indexer serves them
+// (ChainFacts of @lineage/verify), for a page with no RPC: the receipt's model and batch
+// are sent, never the image. A receipt of another deployment is refused, as the server's
+// route refuses it.
+async function factsFromIndex(receipt, cfg) {
+  if (receipt.chainId !== cfg.chain_id || receipt.registry.toLowerCase() !== cfg.registry.toLowerCase()) {
+    throw new Error("the receipt is for registry " + receipt.registry + " on chain " +
+      receipt.chainId + "; this indexer follows " + cfg.registry + " on chain " + cfg.chain_id);
+  }
+  const data = async (path) => {
+    const r = await fetch(path);
+    if (r.status === 404) return null;
+    const body = await r.json();
+    if (!r.ok) throw new Error(body.error ? body.error.code + ": " + body.error.message : r.status);
+    return body.data;
+  };
+  const [batch, model] = await Promise.all([
+    data("/v1/models/" + receipt.modelId + "/batches/" + receipt.batchIndex),
+    data("/v1/models/" + receipt.modelId),
+  ]);
+  return {
+    batch: batch ? { root: batch.batch_root, count: Number(batch.count) } : null,
+    attestation: model ? model.status : "none",
+    training: model ? model.kind : undefined,
+    datasets: model ? model.datasets.map((d) => ({ id: d.dataset_id, status: d.status })) : [],
+    bases: (model && model.bases || []).map((b) => ({ modelId: b.model_id, status: b.status })),
+    confirmations: batch ? batch.provenance.confirmations : null,
+  };
+}
+
 async function verify() {
   const cfg = await pageConfig();
-  const here = !!cfg.rpc_url;
+  const rpc = cfg.rpc_url;
   const result = el("div", { id: "verdict" });
   const form = el("form", { id: "verify-form" },
-    el("input", { id: "verify-file", type: "file", accept: here ? "image/*" : "image/png" }),
+    el("input", { id: "verify-file", type: "file", accept: "image/*" }),
     el("button", { id: "verify-button", type: "submit" }, "Verify"));
+  const where = rpc
+    ? "verified in this browser, reading the chain at " + rpc + " (the image was not uploaded)"
+    : "verified in this browser on this indexer's facts about the chain (the image was not " +
+      "uploaded)";
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const file = document.getElementById("verify-file").files[0];
@@ -363,43 +461,34 @@ async function verify() {
       src: URL.createObjectURL(file) });
     result.replaceChildren("checking…");
     try {
-      let v, source, where, model = null;
-      if (here) {
-        const bytes = new Uint8Array(await file.arrayBuffer());
-        const r = await (await verifier()).verifyHere(bytes, cfg.rpc_url,
-          (h, kind) => receiptFromIndex(h, kind, cfg));
-        if (r.error) throw new Error("cannot tell: " + r.error.code + ": " + r.error.message);
-        ({ verdict: v, source } = r);
-        where = "verified in this browser, reading the chain at " + cfg.rpc_url +
-          " (the image was not uploaded)";
-        if (v.modelId) {
-          const m = await fetch("/v1/models/" + v.modelId);
-          if (m.ok) model = (await m.json()).data;
-        }
-      } else {
-        const body = (await api("/v1/verify-image", {
-          method: "POST", headers: { "content-type": "image/png" }, body: file })).data;
-        ({ verdict: v, receipt: source, model } = body);
-        where = "verified by this indexer (the image was uploaded to it)";
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const lookup = (h, kind) => receiptFromIndex(h, kind, cfg);
+      const v = await verifier();
+      const r = rpc ? await v.verifyHere(bytes, rpc, lookup)
+        : await v.verifyWithFacts(bytes, lookup, (receipt) => factsFromIndex(receipt, cfg));
+      if (r.error) throw new Error("cannot tell: " + r.error.code + ": " + r.error.message);
+      const verdict = r.verdict;
+      let model = null;
+      if (verdict.modelId) {
+        const m = await fetch("/v1/models/" + verdict.modelId);
+        if (m.ok) model = (await m.json()).data;
       }
       result.replaceChildren(
         el("div", { class: "verdict-row" }, el("figure", { class: "card" }, preview,
-          el("figcaption", {}, file.name)), verdictCard(v, where, source)),
+          el("figcaption", {}, file.name)), verdictCard(verdict, where, r.source)),
         model ? await lineage(model, file.name) : "");
-      result.dataset.where = here ? "browser" : "indexer";
-      result.dataset.outcome = v.outcome;
+      result.dataset.where = rpc ? "rpc" : "facts";
+      result.dataset.outcome = verdict.outcome;
     } catch (err) {
       result.replaceChildren(el("p", { class: "error" }, String(err.message || err)));
       result.dataset.outcome = "error";
     }
   });
   view.replaceChildren(el("h2", {}, "Verify an image"),
-    el("p", {}, here
-      ? "Choose an image: this page hashes it, reads its receipt (or asks the indexer for " +
-        "one by content hash) and reads the chain at " + cfg.rpc_url + " to check the " +
-        "anchor, the model and its datasets. The image does not leave your browser."
-      : "Upload a PNG: the indexer hashes its pixels, reads its receipt (or finds it by " +
-        "content hash) and checks the anchor, the model and its datasets."),
+    el("p", {}, "Choose an image: this page hashes it, reads its receipt (or asks the indexer " +
+      "for one by content hash) and checks the anchor, the model and its datasets, " +
+      (rpc ? "reading the chain at " + rpc : "on the facts this indexer serves") +
+      ". The image does not leave your browser."),
     form, result);
 }
 

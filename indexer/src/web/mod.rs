@@ -2,14 +2,15 @@
 //! datasets and creators) and creators, and verify an image. Static files compiled in;
 //! everything dynamic comes from the `/v1` API in the browser.
 //!
-//! Verifying: with `--page-rpc-url`, the page verifies in the browser. `/verify.js` (the
-//! `@lineage/verify` package bundled with viem, built from `verify-entry.js` by
-//! `sdk/js/scripts/page.mjs` and checked for drift by `script/sdk-js.sh test`) hashes the
-//! image and reads its receipt in the page, and reads the chain over that RPC; the image
-//! never leaves the browser (for an image without a receipt, only its content hash is sent,
-//! to `GET /v1/outputs/{hash}`). The Content-Security-Policy's `connect-src` then names
-//! this origin and the RPC's origin, nothing wider. Without one, the page posts the image to
-//! `POST /v1/verify-image` and says so.
+//! Verifying happens in the browser: `/verify.js` (the `@lineage/verify` package bundled
+//! with viem, built from `verify-entry.js` by `sdk/js/scripts/page.mjs` and checked for
+//! drift by `script/sdk-js.sh test`) hashes the image and reads its receipt in the page; for
+//! an image without a receipt, only its content hash is sent, to `GET /v1/outputs/{hash}`.
+//! With `--page-rpc-url`, the page reads the chain over that RPC, and the
+//! Content-Security-Policy's `connect-src` names this origin and the RPC's origin, nothing
+//! wider. Without one, it judges on the facts this indexer serves (`/v1/models/{id}` and
+//! `/v1/models/{id}/batches/{index}`). Either way the image never leaves the browser;
+//! `POST /v1/verify-image` stays for other clients.
 
 use axum::{
     extract::State,
@@ -77,7 +78,7 @@ impl PageRpc {
 
 /// Only this origin's scripts; inline styles (the page's own `<style>`); images from data
 /// and `blob:` URLs (the preview of the image being verified, which stays in the browser);
-/// connections to this origin and, when the page verifies in the browser, the RPC's.
+/// connections to this origin and, when the page reads the chain itself, the RPC's.
 pub(crate) fn content_security_policy(rpc: Option<&PageRpc>) -> String {
     let connect = rpc.map_or_else(String::new, |r| format!(" {}", r.origin()));
     format!(
@@ -109,8 +110,9 @@ pub(crate) async fn verify_bundle() -> Response {
     ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], VERIFY).into_response()
 }
 
-/// `GET /page.json`: what the page needs to verify in the browser: the RPC (or `null`),
-/// and the deployment a receipt found by content hash belongs to.
+/// `GET /page.json`: what the page needs to verify in the browser: the RPC (or `null`: the
+/// indexer's facts), and the deployment this indexer follows (a receipt found by content
+/// hash is of it; one of another is refused).
 pub(crate) async fn page_config(State(state): State<AppState>) -> Json<serde_json::Value> {
     let chain_id = state.status.borrow().tip.chain_id;
     Json(json!({

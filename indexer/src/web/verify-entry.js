@@ -1,7 +1,8 @@
 // The web page's in-browser verifier, bundled with @lineage/verify and viem into verify.js
-// by sdk/js/scripts/page.mjs (do not edit verify.js). app.js loads it when a page needs it
-// and the indexer was started with --page-rpc-url: the image is hashed and its receipt read
-// here, and the chain is read over that RPC, as `lineage verify-image` reads it.
+// by sdk/js/scripts/page.mjs (do not edit verify.js). app.js loads it when a page needs it:
+// the image is hashed and its receipt read here, and the chain is read over the RPC the
+// indexer names (--page-rpc-url), as `lineage verify-image` reads it, or else taken from
+// the facts the indexer serves. The image never leaves the page.
 import {
   checkChain,
   contentHash,
@@ -36,11 +37,12 @@ function client(rpcUrl) {
 /**
  * Verifies an image's bytes in this page. `lookup(hash, kind)` gives the receipt of an
  * image that carries none (the page asks the indexer by content hash: only the hash leaves
- * the browser), or null. Returns `{ source, verdict }`, `source` saying where the receipt
- * came from: "embedded", "index" or "none". A LineageError (a PNG that does not decode, a
- * damaged receipt, another chain, an RPC failure) is returned as `{ error }`: no verdict.
+ * the browser), or null; `factsOf(receipt)` gives the chain's facts about its batch and
+ * model. Returns `{ source, verdict }`, `source` saying where the receipt came from:
+ * "embedded", "index" or "none". A LineageError (a PNG that does not decode, a damaged
+ * receipt, another chain, an RPC failure) is returned as `{ error }`: no verdict.
  */
-export async function verifyHere(bytes, rpcUrl, lookup) {
+export async function verifyWithFacts(bytes, lookup, factsOf) {
   try {
     const file = await contentHash(bytes)
     let receipt = isPng(bytes) ? readReceipt(bytes) : null
@@ -50,14 +52,20 @@ export async function verifyHere(bytes, rpcUrl, lookup) {
       source = receipt ? 'index' : 'none'
     }
     if (!receipt) return { source, verdict: noReceipt(file) }
-    const rpc = client(rpcUrl)
-    await checkChain(rpc, receipt)
-    const facts = await readChainFacts(rpc, receipt)
-    return { source, verdict: judge(file, receipt, facts, DEFAULT_POLICY) }
+    return { source, verdict: judge(file, receipt, await factsOf(receipt), DEFAULT_POLICY) }
   } catch (e) {
     if (e instanceof LineageError) return { error: { code: e.code, message: e.message } }
     throw e
   }
+}
+
+/** {@link verifyWithFacts}, the chain read over `rpcUrl` as `lineage verify-image` reads it. */
+export function verifyHere(bytes, rpcUrl, lookup) {
+  const rpc = client(rpcUrl)
+  return verifyWithFacts(bytes, lookup, async (receipt) => {
+    await checkChain(rpc, receipt)
+    return readChainFacts(rpc, receipt)
+  })
 }
 
 /** An ERC-20's `symbol()` and `decimals()`, or null when the token does not answer them. */

@@ -1,12 +1,12 @@
 // Drives a running headless Chromium over the DevTools protocol: opens the indexer's
 // verify page, sets the file input to an image, submits, and prints the verdict shown.
-// With SHOTS_DIR, it saves a screenshot of the verdict (verdict.png) and of MODEL_URL's
-// page once its lineage is drawn (model.png).
-// node --experimental-websocket upload.mjs BROWSER_WS_URL PAGE_URL IMAGE_PATH [SHOTS_DIR MODEL_URL]
+// With SHOTS_DIR, it saves a screenshot of the verdict (verdict.png), of MODEL_URL's page
+// once its lineage is drawn (model.png) and of CREATOR_URL's once its chart is (creator.png).
+// node --experimental-websocket upload.mjs BROWSER_WS_URL PAGE_URL IMAGE_PATH [SHOTS_DIR MODEL_URL CREATOR_URL]
 import fs from "node:fs";
 import path from "node:path";
 
-const [browserUrl, pageUrl, image, shots, modelUrl] = process.argv.slice(2);
+const [browserUrl, pageUrl, image, shots, modelUrl, creatorUrl] = process.argv.slice(2);
 const ws = new WebSocket(browserUrl);
 let next = 0;
 const pending = new Map();
@@ -91,6 +91,11 @@ async function main() {
       await sleep(100);
     }
     await screenshot("model.png");
+    await send("Page.navigate", { url: creatorUrl }, sessionId);
+    for (let i = 0; i < 100 && !(await evaluate("!!document.getElementById('royalty-chart')")); i++) {
+      await sleep(100);
+    }
+    await screenshot("creator.png");
   }
   console.log(JSON.stringify({ outcome, text, datasets, where, drawn, preview }));
   await send("Target.closeTarget", { targetId });

@@ -282,6 +282,14 @@ pub(super) fn components() -> Value {
             ("claimable", decimal()),
             ("provenance", provenance()),
         ], &[]),
+        "RoyaltyEvent": object(&[
+            ("event", one_of(&["credited", "claimed"])),
+            ("dataset_id", dataset_id()),
+            ("token", address()),
+            ("amount", decimal()),
+            ("cumulative", decimal()),
+            ("provenance", provenance()),
+        ], &[]),
         "TokenTotals": object(&[
             ("token", address()),
             ("paid", decimal()),

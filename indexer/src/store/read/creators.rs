@@ -3,19 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use alloy::primitives::{Address, U256, U512};
+use alloy::primitives::{Address, U256};
 
-use super::{status_of, uses::UsesOf, DbRow, PageKey};
+use super::{amount, share, status_of, uses::UsesOf, DbRow, PageKey};
 use crate::{
     events::LogPosition,
     model::{Amount, Creator, CreatorDataset, CreatorRoyalty, Tip, TokenTotals},
     store::{with_db, Store},
-    Error, Result,
+    Result,
 };
-
-fn amount(v: &str) -> Result<U256> {
-    v.parse().map_err(|e| Error::Corrupt { column: "amount", reason: format!("{v:?}: {e}") })
-}
 
 impl Store {
     /// A creator: their datasets, the first `uses_limit` uses of them by models, and
@@ -93,14 +89,7 @@ impl Store {
             let mut totals: BTreeMap<Address, TokenTotals> = BTreeMap::new();
             for ((dataset_id, token), (distributed, claimed, pos)) in acc {
                 let (weight, total) = weights.get(&dataset_id).copied().unwrap_or_default();
-                let paid = if total.is_zero() {
-                    U256::ZERO
-                } else {
-                    // floor(distributed * weight / total), as the vault's Math.mulDiv.
-                    U256::saturating_from(
-                        U512::from(distributed) * U512::from(weight) / U512::from(total),
-                    )
-                };
+                let paid = share(distributed, weight, total);
                 let claimable = paid.saturating_sub(claimed);
                 let t = totals.entry(token).or_insert(TokenTotals {
                     token,

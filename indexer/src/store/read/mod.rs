@@ -5,9 +5,10 @@ mod creators;
 mod datasets;
 mod models;
 mod outputs;
+mod royalties;
 mod uses;
 
-use alloy::primitives::{Address, BlockNumber, B256};
+use alloy::primitives::{Address, BlockNumber, B256, U256, U512};
 use sqlx::{postgres::PgRow, sqlite::SqliteRow, Row};
 
 pub use models::ProofLookup;
@@ -122,6 +123,8 @@ pub enum PageKey {
     Model(BlockNumber, u64),
     /// Uses of datasets by models: the attestation's position, then the dataset's slot.
     Use(BlockNumber, u64, u32),
+    /// A creator's royalty events, by their position.
+    Royalty(BlockNumber, u64),
 }
 
 impl PageKey {
@@ -132,6 +135,8 @@ impl PageKey {
     pub const MODEL_CURSOR: &'static str = "^m[0-9a-f]{32}$";
     /// The same for [`PageKey::Use`].
     pub const USE_CURSOR: &'static str = "^u[0-9a-f]{40}$";
+    /// The same for [`PageKey::Royalty`].
+    pub const ROYALTY_CURSOR: &'static str = "^r[0-9a-f]{32}$";
 
     /// The cursor clients pass back (`?cursor=`): a letter for the kind of list, then the
     /// key's numbers in fixed-width lowercase hex, so that the API document can state the
@@ -141,6 +146,7 @@ impl PageKey {
             Self::Dataset(id) => format!("d{id:08x}"),
             Self::Model(block, log) => format!("m{block:016x}{log:016x}"),
             Self::Use(block, log, slot) => format!("u{block:016x}{log:016x}{slot:08x}"),
+            Self::Royalty(block, log) => format!("r{block:016x}{log:016x}"),
         }
     }
 
@@ -157,6 +163,7 @@ impl PageKey {
             ("d", 8) => Self::Dataset(u32_at(0)?),
             ("m", 32) => Self::Model(u64_at(0)?, u64_at(16)?),
             ("u", 40) => Self::Use(u64_at(0)?, u64_at(16)?, u32_at(32)?),
+            ("r", 32) => Self::Royalty(u64_at(0)?, u64_at(16)?),
             _ => return None,
         })
     }
@@ -169,6 +176,20 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// Where the next page starts, if there is one.
     pub next: Option<PageKey>,
+}
+
+/// An amount column (a decimal string).
+fn amount(v: &str) -> Result<U256> {
+    v.parse().map_err(|e| Error::Corrupt { column: "amount", reason: format!("{v:?}: {e}") })
+}
+
+/// `floor(distributed * weight / total)`, as the vault's `Math.mulDiv`: a creator's part of
+/// what a dataset was distributed.
+fn share(distributed: U256, weight: U256, total: U256) -> U256 {
+    if total.is_zero() {
+        return U256::ZERO;
+    }
+    U256::saturating_from(U512::from(distributed) * U512::from(weight) / U512::from(total))
 }
 
 pub(super) fn status_of(kind: Option<String>) -> String {

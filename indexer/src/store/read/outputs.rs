@@ -81,6 +81,40 @@ impl Store {
         })
     }
 
+    /// A model's anchored batch, whether or not its manifest was posted.
+    pub async fn output_batch(
+        &self,
+        model: B256,
+        index: u64,
+        tip: &Tip,
+    ) -> Result<Option<OutputBatch>> {
+        with_db!(self, pool => {
+            let row = sqlx::query(
+                "SELECT o.batch_root, o.count, o.uri, o.block_number, o.block_hash, o.tx_hash, \
+                 o.log_index, CASE WHEN EXISTS (SELECT 1 FROM output_entries e \
+                 WHERE e.model_id = o.model_id AND e.batch_index = o.batch_index \
+                 AND e.batch_root = o.batch_root) THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) \
+                 END FROM output_batches o WHERE o.model_id = $1 AND o.batch_index = $2",
+            )
+            .bind(model.as_slice())
+            .bind(int(index))
+            .fetch_optional(pool)
+            .await?;
+            row.map(|r| {
+                Ok(OutputBatch {
+                    model_id: model,
+                    batch_index: index,
+                    batch_root: r.b256(0)?,
+                    count: r.text(1)?,
+                    uri: r.text(2)?,
+                    manifest_posted: r.int(7)? == 1,
+                    provenance: tip.provenance(r.position(3)?),
+                })
+            })
+            .transpose()
+        })
+    }
+
     /// Every anchored batch holding `hash` whose manifest was posted, with its model's
     /// lineage.
     pub async fn output(&self, hash: B256, tip: &Tip) -> Result<Option<Output>> {
