@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes Debian's headless-capable `chromium` available for the indexer's web page test
-# (indexer/tests/web.rs); idempotent. Prints the binary's path.
+# (indexer/tests/it/web.rs); idempotent. Prints the binary's path.
 set -euo pipefail
 if ! command -v chromium >/dev/null; then
     printf 'chromium: installing Debian'"'"'s chromium package\n' >&2

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes a live indexer with its own OpenAPI document: installs schemathesis (pinned with
 # every dependency by hash in script/schemathesis/requirements.txt) into a virtual
-# environment outside the clone (script/pyvenv.sh), then runs indexer/tests/schemathesis.rs, which starts
+# environment outside the clone (script/pyvenv.sh), then runs indexer/tests/it/schemathesis.rs, which starts
 # anvil, deploys, fills the chain with the tests' scenario, starts the indexer on a free
 # port and runs schemathesis against it (script/schemathesis/schemathesis.toml: every
 # check, fixed seed). Exits non-zero on any failure.
@@ -26,4 +26,4 @@ cd "$root"
 # --workspace, not -p: the same feature resolution as `cargo test --workspace`, so this
 # reuses its build instead of compiling a second copy of every dependency.
 LINEAGE_SCHEMATHESIS="$schemathesis" \
-    cargo test --locked --workspace --test schemathesis -- --nocapture
+    cargo test --locked --workspace --test it schemathesis:: -- --nocapture

@@ -27,7 +27,7 @@ script/chromium.sh
 export LINEAGE_REQUIRE_CHROMIUM=1
 
 step "schemathesis for the indexer's API document (script/schemathesis.sh: a pinned venv)"
-# indexer/tests/schemathesis.rs fuzzes a live indexer with it during cargo test below.
+# indexer/tests/it/schemathesis.rs fuzzes a live indexer with it during cargo test below.
 LINEAGE_SCHEMATHESIS="$(script/schemathesis.sh --install)"
 export LINEAGE_SCHEMATHESIS
 

@@ -4,8 +4,8 @@
 # pixel, no receipt, a corrupted receipt, a revoked dataset), the demo's second model (a
 # stand-in diffusion model, training declared: read back as declared, refused under a policy
 # that requires proven training, its proof refused for another model hash and as proven
-# training), a model fine-tuned from the demo model by another publisher (proved, attested
-# with --base, tainted by its base), and
+# training), a model fine-tuned from the demo model by another publisher (its committed proof
+# checked against the weights made here, attested with --base, tainted by its base), and
 # the CLI's errors on bad input (wrong chain id, unreachable RPC, insufficient funds,
 # unknown model, wrong counts).
 #
@@ -168,15 +168,34 @@ if (again.length || s.modelId !== '$model' || !s.declared.attestationReused) {
 " || fail "the second run registered or attested again"
 [[ $(call "$registry" 'datasetCount()(uint32)') == 2 ]] || fail "datasets duplicated"
 
-step "fine-tuning: another publisher trains from the demo model's weights, proves and attests it"
+step "fine-tuning: another publisher trains from the demo model's weights, its proof, attested"
 # anvil account 5: a publisher with no other role in the demo.
 tuner_key=0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba
 "$lineage" train --base "$out/model.json" --data "$out/harbor.json" --lr 0.125 \
     -o "$out/tuned-model.json" >/dev/null
-"$lineage" prove --profile demo --dev-srs --datasets "$out/harbor.json" --train "$out/harbor.json" \
-    --model "$out/tuned-model.json" -o "$out/tuned.json" 2>&1 | tee "$out/tuned-prove.log"
-grep -q "attest it with --base MODEL_ID" "$out/tuned-prove.log" \
-    || fail "lineage prove does not say a fine-tune must name its base"
+# Its proof is of the demo profile, whose circuits script/e2e.sh's `lineage prove` has just
+# proven (from zero weights): CI proves each circuit once. So the fine-tune's attestation is
+# committed, made by `lineage prove` from these very files under LINEAGE_BLESS=1; here
+# `lineage verify` checks it against this build's keys, and it must be of the weights that
+# `lineage train --base` just made from the e2e model's.
+tuned_fixture=tests/fixtures/fine-tune-attestation.json
+stale="$tuned_fixture is stale: run LINEAGE_BLESS=1 tests/demo.sh after script/e2e.sh"
+if [[ -n ${LINEAGE_BLESS:-} ]]; then
+    "$lineage" prove --profile demo --dev-srs --datasets "$out/harbor.json" --train "$out/harbor.json" \
+        --model "$out/tuned-model.json" -o "$tuned_fixture" 2>&1 | tee "$out/tuned-prove.log"
+    grep -q "a fine-tune): attest it with --base MODEL_ID" "$out/tuned-prove.log" \
+        || fail "lineage prove does not say a fine-tune must name its base"
+fi
+cp "$tuned_fixture" "$out/tuned.json"
+"$lineage" verify "$out/tuned.json" 2>"$out/tuned-verify.log" || { cat "$out/tuned-verify.log"; fail "$stale"; }
+grep -q "a fine-tune): attest it with --base MODEL_ID" "$out/tuned-verify.log" \
+    || fail "lineage verify does not say a fine-tune must name its base"
+expect 0 "$lineage" verify "$out/tuned.json" --json
+node -e '
+const [v, tuned, base] = process.argv.slice(1).map((s, i) => i ? require("./" + s) : JSON.parse(s));
+const same = ["w_hash", "train_root"].every((k) => v[k] === tuned[k]);
+if (!v.fine_tune || !same || v.w0_hash !== base.w_hash) process.exit(1);
+' "$got" "$out/tuned-model.json" "$out/model.json" || fail "$stale (not the weights lineage train --base made): $got"
 expect 1 env LINEAGE_PRIVATE_KEY=$tuner_key "$lineage" attest "$out/tuned.json"
 contains "name the attested model it was fine-tuned from with --base MODEL_ID"
 # The same weights under another publisher are another model id: not this training's base.

@@ -1,4 +1,4 @@
-"""Schemathesis hooks for the indexer's API document, loaded by indexer/tests/schemathesis.rs.
+"""Schemathesis hooks for the indexer's API document, loaded by indexer/tests/it/schemathesis.rs.
 
 `POST /v1/verify-image` takes `image/png`. Left to itself, Schemathesis would send random
 bytes as that media type, which are no PNG and rightly refused (415). With these hooks it

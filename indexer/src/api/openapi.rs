@@ -23,8 +23,8 @@ use super::{
 use crate::store::PageKey;
 
 /// The examples the document gives: records of the tests' scenario
-/// (`indexer/tests/common/scenario.rs`, deterministic on anvil), so that a fuzzer run
-/// against it reaches real ones; `indexer/tests/schemathesis.rs` checks that they exist.
+/// (`indexer/tests/it/common/scenario.rs`, deterministic on anvil), so that a fuzzer run
+/// against it reaches real ones; `indexer/tests/it/schemathesis.rs` checks that they exist.
 mod example {
     /// The first dataset.
     pub(super) const DATASET_ID: u32 = 1;

@@ -19,7 +19,7 @@ use lineage_chain::{
     ChainError, Client, Sent,
 };
 use lineage_core::{
-    attestation::{Attestation, TrainingKind},
+    attestation::{Attestation, Trained, TrainingKind},
     field::fr_to_hex,
 };
 use serde::Serialize;
@@ -126,6 +126,16 @@ pub(crate) async fn attest(
         already_attested: false,
         tx: Some(sent),
     })
+}
+
+/// What `lineage prove` and `lineage verify` say of a proven training that did not start from
+/// zero weights.
+pub(crate) fn fine_tune_hint(t: &Trained) -> String {
+    format!(
+        "training started from the weights with w0_hash {} (a fine-tune): attest it with --base \
+         MODEL_ID, the attested model with those weights",
+        fr_to_hex(&t.w0_hash)
+    )
 }
 
 /// Without a base, training must have started from the profile's zero weights: says so

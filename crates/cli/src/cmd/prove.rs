@@ -260,11 +260,7 @@ impl Args {
         );
         if let (Claim::Trained { w0, .. }, ModelValues::Trained(t)) = (&claim, &att.public.model) {
             if *w0 != Weights::zeros(profile.training.features) {
-                eprintln!(
-                    "training started from weights with w0_hash {} (a fine-tune): attest it with \
-                     --base MODEL_ID, the attested model with those weights",
-                    fr_to_hex(&t.w0_hash)
-                );
+                eprintln!("{}", crate::cmd::attest::fine_tune_hint(t));
             }
         }
         Ok(())

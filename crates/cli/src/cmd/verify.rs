@@ -3,10 +3,11 @@
 //! cannot be checked), with the reason.
 
 use crate::{
-    cmd::setup::profile_named,
+    cmd::{attest::fine_tune_hint, setup::profile_named},
     io::{print_json, read_json},
 };
 use anyhow::Result;
+use lineage_circuits::layout::zero_start_hash;
 use lineage_core::attestation::{Attestation, ModelValues, TrainingKind};
 use lineage_core::field::fr_to_hex;
 use lineage_prover::{artifacts, pipeline::check_attestation};
@@ -36,6 +37,12 @@ struct Verdict {
     /// Proven training: the trained weights' commitment.
     #[serde(skip_serializing_if = "Option::is_none")]
     w_hash: Option<String>,
+    /// Proven training: the start weights' commitment (a fine-tune's are not zeros).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    w0_hash: Option<String>,
+    /// Proven training from nonzero weights: `lineage attest` needs `--base MODEL_ID`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fine_tune: Option<bool>,
     /// Declared training: the model file's SHA-256 (checked against its two public halves).
     #[serde(skip_serializing_if = "Option::is_none")]
     model_sha256: Option<String>,
@@ -48,19 +55,30 @@ impl Args {
     pub(crate) fn run(self) -> Result<ExitCode> {
         let att: Attestation = read_json(&self.attestation, "attestation")?;
         let root = self.cache.clone().unwrap_or_else(artifacts::default_root);
-        let reason = profile_named(&att.profile)
+        let profile = profile_named(&att.profile);
+        let reason = profile
+            .as_ref()
+            .map_err(|e| anyhow::anyhow!("{e:#}"))
             .and_then(|p| {
-                let v = artifacts::load_verifier(&root, &p, &att.srs)?;
-                Ok(check_attestation(&p, &v, &att).err().map(|r| r.to_string()))
+                let v = artifacts::load_verifier(&root, p, &att.srs)?;
+                Ok(check_attestation(p, &v, &att).err().map(|r| r.to_string()))
             })
             .unwrap_or_else(|e| Some(format!("cannot check: {e:#}")));
+        let trained = att.public.model.trained();
+        // A start other than the profile's zero weights: a fine-tune of an attested model.
+        let fine_tune = match (trained, &profile) {
+            (Some(t), Ok(p)) => Some(t.w0_hash != zero_start_hash(p)),
+            _ => None,
+        };
         let verdict = Verdict {
             valid: reason.is_none(),
             reason,
             profile: att.profile.clone(),
             kind: att.kind,
             insecure_srs: att.srs.insecure,
-            w_hash: att.public.model.trained().map(|t| fr_to_hex(&t.w_hash)),
+            w_hash: trained.map(|t| fr_to_hex(&t.w_hash)),
+            w0_hash: trained.map(|t| fr_to_hex(&t.w0_hash)),
+            fine_tune,
             model_sha256: att.public.model.declared().map(|d| d.model_sha256.to_string()),
             train_root: fr_to_hex(&att.public.train_root),
             n_records: att.public.n_records,
@@ -85,6 +103,9 @@ impl Args {
                 verdict.profile,
                 if verdict.insecure_srs { " -- under the INSECURE dev SRS" } else { "" }
             );
+            if let (Some(true), Some(t)) = (verdict.fine_tune, trained) {
+                eprintln!("{}", fine_tune_hint(t));
+            }
         }
         Ok(if verdict.valid { ExitCode::SUCCESS } else { ExitCode::FAILURE })
     }
