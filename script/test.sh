@@ -34,6 +34,9 @@ export LINEAGE_SCHEMATHESIS
 step "cargo test (dependencies optimised; see [profile.dev.package.\"*\"])"
 cargo test --workspace --locked
 
+step "PDQ fingerprints against Meta's reference C++, bit for bit (script/pdq-reference.sh)"
+script/pdq-reference.sh
+
 step "end to end: lineage setup / prove / verify (demo, dev SRS), forge on the same calldata; a proof tree task by task and on a local Ray cluster (tests/ray.sh)"
 script/e2e.sh
 

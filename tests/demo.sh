@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End to end on a real anvil: `lineage demo`, then every claim it makes checked by reading
 # the chain with `cast` (not the CLI's own memory), then the wallet's verdicts (a tampered
-# pixel, no receipt, a corrupted receipt, a revoked dataset), the demo's second model (a
+# pixel, no receipt, a corrupted receipt, a revoked dataset; a JPEG and WebPs verified from
+# their embedded receipts, and refused with one byte changed), the demo's second model (a
 # stand-in diffusion model, training declared: read back as declared, refused under a policy
 # that requires proven training, its proof refused for another model hash and as proven
 # training), a model fine-tuned from the demo model by another publisher (its committed proof
@@ -259,7 +260,34 @@ expect 2 "$lineage" verify-image "$out/corrupt.png"
 contains "receipt"
 printf 'not an image' >"$out/note.txt"
 expect 2 "$lineage" verify-image "$out/note.txt"
-contains "not a PNG image"
+contains "not a PNG, JPEG or WebP image"
+
+step "JPEG and WebP (real encoders' files from the conformance vectors): anchored with the receipt embedded, verified from it alone; one changed byte is a hash mismatch"
+mkdir -p "$out/formats"
+vectors=(crates/core/tests/vectors/jpeg/exif-icc.jpg crates/core/tests/vectors/webp/alpha.webp
+    crates/core/tests/vectors/webp/lossless.webp)
+cp "${vectors[@]}" "$out/formats/"
+expect 0 env LINEAGE_PRIVATE_KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80 \
+    "$lineage" anchor --model "$model" "$out/formats/exif-icc.jpg" "$out/formats/alpha.webp" "$out/formats/lossless.webp"
+for vector in "${vectors[@]}"; do
+    file=$out/formats/$(basename "$vector")
+    kind=$([[ $file == *.jpg ]] && echo jpeg-v1 || echo webp-v1)
+    rm "$file.lineage.json" # the embedded receipt alone
+    cmp -s "$file" "$vector" && fail "$file has no receipt embedded"
+    expect 0 "$lineage" verify-image "$file" --json
+    [[ $(node -p "const r = JSON.parse(process.argv[1]); r.contentHash.kind + ' ' + r.verdict.outcome + ' ' + r.receipt.hashKind" "$got") \
+        == "$kind valid $kind" ]] || fail "$file: $got"
+    # One byte of the image data changed (the JPEG's scan; the WebP's chunk before the receipt).
+    python3 - "$file" "$file.changed" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+at = data.index(b"lineage-receipt") - 12 if sys.argv[1].endswith(".webp") else len(data) - 6
+data[at] ^= 0x01
+open(sys.argv[2], "wb").write(data)
+PY
+    expect 1 "$lineage" verify-image "$file.changed" --json
+    contains '"output.hash_mismatch"'
+done
 
 step "lineage anchor keeps a file's mode, and gives a new receipt the umask's mode"
 mkdir -p "$out/fresh"

@@ -13,9 +13,9 @@
 use alloy_primitives::{address, b256, B256};
 use lineage_core::attestation::TrainingKind;
 use lineage_core::output::{
-    content_hash, embed_receipt, judge, read_receipt, verify_proof, Anchor, AttestationStatus,
-    BaseFact, Batch, ChainFacts, Code, DatasetFact, DatasetStatus, Error, OnChainBatch, OutputHash,
-    OutputTree, Policy, Receipt, Verdict,
+    content_hash, content_hash_as, embed_receipt, judge, read_receipt, verify_proof, Anchor,
+    AttestationStatus, BaseFact, Batch, ChainFacts, Code, DatasetFact, DatasetStatus, Error,
+    HashKind, OnChainBatch, OutputHash, OutputTree, Policy, Receipt, Verdict,
 };
 use png::{BitDepth, ColorType, Filter};
 use serde_json::{json, Value};
@@ -46,6 +46,10 @@ fn error_kind(e: &Error) -> &'static str {
         Error::ProofIndexOutOfRange { .. } => "proof.index",
         Error::UnknownStatus { .. } => "status.unknown",
         Error::ReceiptMismatch { .. } => "receipt.mismatch",
+        Error::JpegMalformed { .. } => "jpeg.malformed",
+        Error::WebpMalformed { .. } => "webp.malformed",
+        Error::WebpUnsupported { .. } => "webp.unsupported",
+        Error::ReceiptNotEmbeddable { .. } => "receipt.not_embeddable",
     }
 }
 
@@ -118,6 +122,11 @@ fn image(w: u32, h: u32, color: ColorType, depth: u8, seed: u64, palette_len: us
 }
 
 impl Img {
+    /// The samples of an 8-bit image, as bytes.
+    fn samples_u8(&self) -> Vec<u8> {
+        self.samples.iter().map(|&s| s as u8).collect()
+    }
+
     fn with_trns(mut self, trns: Vec<u8>) -> Self {
         // Make some pixels the transparent colour, so the tRNS rule is exercised.
         if self.color != ColorType::Indexed {
@@ -435,6 +444,13 @@ impl Vectors {
         };
         self.hashes.push(entry);
         self.file(path, bytes);
+    }
+
+    /// A file already written, hashed under `kind` whatever its format (a receipt's kind).
+    fn hash_as_case(&mut self, path: &str, note: &str, bytes: &[u8], kind: HashKind) {
+        let h = content_hash_as(bytes, kind).unwrap();
+        self.hashes
+            .push(json!({"file": path, "note": note, "as": kind, "kind": h.kind, "hash": h.hash}));
     }
 
     fn json(&mut self, path: &str, value: &Value) {
@@ -968,10 +984,391 @@ fn broken_images(v: &mut Vectors) {
     );
     v.hash_case(
         "bytes/jpeg-header.jpg",
-        "a JPEG's first bytes",
+        "a JPEG's first bytes and no more: a malformed JPEG, never hashed as bytes",
         vec![0xff, 0xd8, 0xff, 0xe0, 0, 0x10, b'J', b'F', b'I', b'F', 0],
         None,
     );
+    v.hash_case("bytes/riff-wave.wav", "a RIFF file of another form", riff(b"WAVE", &[]), None);
+}
+
+// ---------------------------------------------------------------------------------------
+// JPEG and WebP: jpeg-v1, webp-v1 and their embedded receipts
+// ---------------------------------------------------------------------------------------
+
+/// A baseline JPEG of 8x8 pseudo-random pixels (jpeg-encoder, quality 85), with `apps`
+/// after its JFIF APP0.
+fn jpeg(seed: u64, apps: &[(u8, &[u8])]) -> Vec<u8> {
+    let img = image(8, 8, ColorType::Rgb, 8, seed, 0);
+    let mut out = Vec::new();
+    let mut enc = jpeg_encoder::Encoder::new(&mut out, 85);
+    for (n, payload) in apps {
+        enc.add_app_segment(*n, payload.to_vec()).unwrap();
+    }
+    enc.encode(&img.samples_u8(), 8, 8, jpeg_encoder::ColorType::Rgb).unwrap();
+    out
+}
+
+/// A JPEG marker segment.
+fn segment(code: u8, payload: &[u8]) -> Vec<u8> {
+    [&[0xFF, code][..], &((payload.len() + 2) as u16).to_be_bytes(), payload].concat()
+}
+
+/// `jpeg` with `bytes` inserted at `at`.
+fn insert(file: &[u8], at: usize, bytes: &[u8]) -> Vec<u8> {
+    [&file[..at], bytes, &file[at..]].concat()
+}
+
+/// A RIFF file of `form` holding `chunks` (each padded to even length).
+fn riff(form: &[u8; 4], chunks: &[(&[u8; 4], &[u8])]) -> Vec<u8> {
+    let mut body = form.to_vec();
+    for (id, data) in chunks {
+        body.extend_from_slice(*id);
+        body.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        body.extend_from_slice(data);
+        if data.len() % 2 == 1 {
+            body.push(0);
+        }
+    }
+    [&b"RIFF"[..], &(body.len() as u32).to_le_bytes(), &body].concat()
+}
+
+/// A lossless WebP of 8x8 pseudo-random pixels (image-webp's encoder: one VP8L chunk).
+fn webp(seed: u64, alpha: bool, exif: Option<&[u8]>) -> Vec<u8> {
+    let (color, webp_color) = if alpha {
+        (ColorType::Rgba, image_webp::ColorType::Rgba8)
+    } else {
+        (ColorType::Rgb, image_webp::ColorType::Rgb8)
+    };
+    let img = image(8, 8, color, 8, seed, 0);
+    let mut out = Vec::new();
+    let mut enc = image_webp::WebPEncoder::new(&mut out);
+    if let Some(exif) = exif {
+        enc.set_exif_metadata(exif.to_vec());
+    }
+    enc.encode(&img.samples_u8(), 8, 8, webp_color).unwrap();
+    out
+}
+
+/// The top-level chunks of a RIFF file.
+fn riff_chunks(file: &[u8]) -> Vec<([u8; 4], Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut at = 12;
+    while at + 8 <= file.len() {
+        let n = u32::from_le_bytes(file[at + 4..at + 8].try_into().unwrap()) as usize;
+        out.push((file[at..at + 4].try_into().unwrap(), file[at + 8..at + 8 + n].to_vec()));
+        at += 8 + n + n % 2;
+    }
+    out
+}
+
+/// A C2PA manifest store's first box header in APP11 (`JP`, instance, sequence, `jumb`).
+const C2PA_APP11: &[u8] = b"JP\x02\x11\0\0\0\x01\0\0\0\x20jumbc2pa manifest bytes";
+
+fn containers(v: &mut Vectors) {
+    // JPEG: the convention pinned by hand on one file, then its variants.
+    let plain = jpeg(1, &[]);
+    let mut sha = Sha256::new();
+    sha.update(b"lineage.output.jpeg.v1\0");
+    sha.update(&plain);
+    let jpeg_ref = B256::from(<[u8; 32]>::from(sha.finalize()));
+    v.hash_case("jpeg/plain.jpg", "a baseline JPEG (jpeg-encoder)", plain.clone(), Some(jpeg_ref));
+    v.hash_as_case(
+        "jpeg/plain.jpg",
+        "the same JPEG under a bytes-v1 receipt",
+        &plain,
+        HashKind::Bytes,
+    );
+    let app0_end = 20; // SOI and the 16-byte JFIF APP0
+    let ours = segment(0xE9, b"lineage-receipt\0{}");
+    v.hash_case(
+        "jpeg/receipt-segment.jpg",
+        "a receipt APP9 right after APP0: cut out of the hash",
+        insert(&plain, app0_end, &ours),
+        Some(jpeg_ref),
+    );
+    v.hash_case(
+        "jpeg/receipt-segment-first.jpg",
+        "a receipt APP9 right after SOI: cut out wherever it is in the header",
+        insert(&plain, 2, &ours),
+        Some(jpeg_ref),
+    );
+    v.hash_case(
+        "jpeg/c2pa-app11.jpg",
+        "a C2PA APP11 JUMBF box: cut out of the hash",
+        insert(&plain, app0_end, &segment(0xEB, C2PA_APP11)),
+        Some(jpeg_ref),
+    );
+    let other = [
+        (
+            "jpeg/app9-other.jpg",
+            "an APP9 of another identifier: hashed",
+            segment(0xE9, b"lineage-receipX{}"),
+        ),
+        (
+            "jpeg/app11-other.jpg",
+            "an APP11 that is no JUMBF box: hashed",
+            segment(0xEB, b"JP\x02\x11short"),
+        ),
+        ("jpeg/fill-bytes.jpg", "two fill bytes before DQT: hashed", vec![0xFF, 0xFF]),
+    ];
+    for (path, note, bytes) in other {
+        v.hash_case(path, note, insert(&plain, app0_end, &bytes), None);
+    }
+    v.hash_case(
+        "jpeg/trailer.jpg",
+        "bytes after EOI: hashed",
+        [&plain[..], b"trailer"].concat(),
+        None,
+    );
+    let exif = jpeg(2, &[(1, b"Exif\0\0II*\0"), (2, b"ICC_PROFILE\0\x01\x01icc")]);
+    v.hash_case("jpeg/exif-icc.jpg", "Exif APP1 and ICC APP2", exif.clone(), None);
+    let broken: [(&str, &str, Vec<u8>); 8] = [
+        ("jpeg/truncated-header.jpg", "the file ends inside DQT", plain[..30].to_vec()),
+        ("jpeg/no-sos.jpg", "the header and no scan", plain[..sos(&plain)].to_vec()),
+        (
+            "jpeg/length-past-end.jpg",
+            "an APP9 length past the end of the file",
+            [&plain[..app0_end], &[0xFF, 0xE9, 0xFF, 0xF0][..]].concat(),
+        ),
+        (
+            "jpeg/length-1.jpg",
+            "a segment length of 1",
+            insert(&plain, app0_end, &[0xFF, 0xE3, 0, 1]),
+        ),
+        ("jpeg/rst-before-sos.jpg", "RST0 in the header", insert(&plain, app0_end, &[0xFF, 0xD0])),
+        ("jpeg/eoi-before-sos.jpg", "EOI in the header", insert(&plain, app0_end, &[0xFF, 0xD9])),
+        (
+            "jpeg/garbage-between.jpg",
+            "a byte that is not FF where a marker is due",
+            insert(&plain, app0_end, &[0x00]),
+        ),
+        ("jpeg/no-sof.jpg", "a scan before any frame header", without_segment(&plain, 0xC0)),
+    ];
+    for (path, note, bytes) in broken {
+        v.hash_case(path, note, bytes, None);
+    }
+
+    // WebP: simple lossless, with alpha, extended with EXIF, and the hand-pinned convention.
+    let simple = webp(3, false, None);
+    let chunks = riff_chunks(&simple);
+    assert_eq!(chunks.len(), 1, "image-webp writes a simple file");
+    let mut sha = Sha256::new();
+    sha.update(b"lineage.output.webp.v1\0");
+    sha.update([0u8]); // no alpha: the flags a VP8X would have
+    for (id, data) in &chunks {
+        sha.update(id);
+        sha.update((data.len() as u32).to_le_bytes());
+        sha.update(data);
+    }
+    let webp_ref = B256::from(<[u8; 32]>::from(sha.finalize()));
+    v.hash_case(
+        "webp/lossless.webp",
+        "a simple lossless WebP (image-webp)",
+        simple.clone(),
+        Some(webp_ref),
+    );
+    v.hash_as_case(
+        "webp/lossless.webp",
+        "the same WebP under a bytes-v1 receipt",
+        &simple,
+        HashKind::Bytes,
+    );
+    let vp8l = &chunks[0].1;
+    let vp8x = |flags: u8| [&[flags, 0, 0, 0][..], &[7, 0, 0, 7, 0, 0]].concat();
+    let receipt_chunk: &[u8] = b"lineage-receipt\0{}";
+    v.hash_case(
+        "webp/extended-receipt.webp",
+        "the same image as extended, with a receipt chunk: the same hash",
+        riff(b"WEBP", &[(b"VP8X", &vp8x(0)), (b"VP8L", vp8l), (b"LNRC", receipt_chunk)]),
+        Some(webp_ref),
+    );
+    v.hash_case(
+        "webp/c2pa.webp",
+        "a C2PA chunk and reserved VP8X bits: not hashed",
+        riff(b"WEBP", &[(b"VP8X", &vp8x(0xC1)), (b"VP8L", vp8l), (b"C2PA", b"manifest")]),
+        Some(webp_ref),
+    );
+    v.hash_case(
+        "webp/trailing.webp",
+        "bytes after the RIFF: not hashed",
+        [&simple[..], b"trailing"].concat(),
+        Some(webp_ref),
+    );
+    let hashed = [
+        (
+            "webp/icc-flag.webp",
+            "the ICC flag set: hashed",
+            riff(b"WEBP", &[(b"VP8X", &vp8x(0x20)), (b"VP8L", vp8l), (b"ICCP", b"icc")]),
+        ),
+        (
+            "webp/lnrc-other.webp",
+            "an LNRC chunk without the receipt identifier: hashed",
+            riff(b"WEBP", &[(b"VP8X", &vp8x(0)), (b"VP8L", vp8l), (b"LNRC", b"other")]),
+        ),
+        (
+            "webp/nested-list.webp",
+            "a LIST chunk: an opaque payload, hashed",
+            riff(
+                b"WEBP",
+                &[(b"VP8X", &vp8x(0)), (b"VP8L", vp8l), (b"LIST", b"RIFF\xff\xff\xff\xffLIST")],
+            ),
+        ),
+    ];
+    for (path, note, bytes) in hashed {
+        v.hash_case(path, note, bytes, None);
+    }
+    v.hash_case("webp/alpha.webp", "a lossless WebP with alpha", webp(4, true, None), None);
+    v.hash_case(
+        "webp/exif.webp",
+        "extended with EXIF (image-webp)",
+        webp(5, false, Some(b"II*\0exif")),
+        None,
+    );
+    // A lossy VP8 key frame header of 16x8 (the hash decodes nothing past it).
+    let vp8 = [0x50, 0x02, 0x00, 0x9D, 0x01, 0x2A, 16, 0, 8, 0, 0, 0];
+    v.hash_case(
+        "webp/vp8-header.webp",
+        "a simple lossy WebP's VP8 frame header",
+        riff(b"WEBP", &[(b"VP8 ", &vp8)]),
+        None,
+    );
+    let mut odd = simple.clone();
+    odd[4] |= 1;
+    let mut past = simple.clone();
+    past[4..8].copy_from_slice(&(simple.len() as u32).to_le_bytes());
+    let mut huge = simple.clone();
+    huge[16..20].copy_from_slice(&u32::MAX.to_le_bytes());
+    let unpadded = {
+        let f = riff(b"WEBP", &[(b"VP8X", &vp8x(0)), (b"VP8L", vp8l), (b"EXIF", b"odd")]);
+        let mut f = f[..f.len() - 1].to_vec();
+        let n = (f.len() - 8) as u32;
+        f[4..8].copy_from_slice(&n.to_le_bytes());
+        f
+    };
+    let broken: Vec<(&str, &str, Vec<u8>)> = vec![
+        ("webp/riff-size-odd.webp", "an odd RIFF size", odd),
+        ("webp/riff-size-past-end.webp", "a RIFF size past the end of the file", past),
+        ("webp/chunk-size-huge.webp", "a chunk size of 2^32 - 1", huge),
+        ("webp/missing-pad.webp", "an odd chunk without its pad byte", unpadded),
+        (
+            "webp/vp8x-not-first.webp",
+            "VP8X after the image",
+            riff(b"WEBP", &[(b"VP8L", vp8l), (b"VP8X", &vp8x(0))]),
+        ),
+        (
+            "webp/vp8x-short.webp",
+            "a VP8X of 6 bytes",
+            riff(b"WEBP", &[(b"VP8X", &vp8x(0)[..6]), (b"VP8L", vp8l)]),
+        ),
+        (
+            "webp/canvas-mismatch.webp",
+            "a VP8X canvas that is not the image's",
+            riff(b"WEBP", &[(b"VP8X", &[0, 0, 0, 0, 8, 0, 0, 7, 0, 0]), (b"VP8L", vp8l)]),
+        ),
+        (
+            "webp/two-images.webp",
+            "two image chunks",
+            riff(b"WEBP", &[(b"VP8X", &vp8x(0)), (b"VP8L", vp8l), (b"VP8L", vp8l)]),
+        ),
+        ("webp/no-image.webp", "no image chunk", riff(b"WEBP", &[(b"VP8X", &vp8x(0))])),
+        (
+            "webp/simple-extra-chunk.webp",
+            "a simple file (no VP8X) with a chunk beside its image",
+            riff(b"WEBP", &[(b"VP8L", vp8l), (b"EXIF", b"ex")]),
+        ),
+        (
+            "webp/vp8l-bad-signature.webp",
+            "a VP8L chunk without its 0x2F signature",
+            riff(b"WEBP", &[(b"VP8L", &[0x2E, 7, 0xC0, 1, 0])]),
+        ),
+        (
+            "webp/animated.webp",
+            "an animated WebP (ANIM): refused",
+            riff(b"WEBP", &[(b"VP8X", &vp8x(0x02)), (b"ANIM", &[0; 6]), (b"VP8L", vp8l)]),
+        ),
+    ];
+    for (path, note, bytes) in broken {
+        v.hash_case(path, note, bytes, None);
+    }
+
+    // Receipts embedded in JPEG and WebP.
+    let (_, base) = base_receipt();
+    let for_file = |file: &[u8]| Receipt {
+        content_hash: content_hash(file).unwrap().hash,
+        hash_kind: content_hash(file).unwrap().kind,
+        ..base.clone()
+    };
+    for (path, note, file) in [
+        ("receipt/embedded.jpg", "a receipt in a JPEG (APP9, after Exif)", exif.clone()),
+        ("receipt/embedded.webp", "a receipt in a simple WebP (made extended)", simple.clone()),
+        (
+            "receipt/embedded-alpha.webp",
+            "a receipt in a lossless WebP with alpha",
+            webp(4, true, None),
+        ),
+        (
+            "receipt/embedded-exif.webp",
+            "a receipt in an extended WebP",
+            webp(5, false, Some(b"II*\0exif")),
+        ),
+    ] {
+        receipt_case(v, path, note, embed_receipt(&file, &for_file(&file)).unwrap());
+    }
+    receipt_case(v, "receipt/none.jpg", "a JPEG without a receipt", plain.clone());
+    receipt_case(v, "receipt/none.webp", "a WebP without a receipt", simple.clone());
+    let two = insert(&insert(&plain, app0_end, &ours), app0_end, &ours);
+    receipt_case(v, "receipt/two.jpg", "two receipt segments", two);
+    receipt_case(
+        v,
+        "receipt/latin1.jpg",
+        "a receipt segment whose text is not UTF-8",
+        insert(&plain, app0_end, &segment(0xE9, b"lineage-receipt\0\xff")),
+    );
+    receipt_case(
+        v,
+        "receipt/bad-json.webp",
+        "a receipt chunk whose text is not a receipt",
+        riff(
+            b"WEBP",
+            &[
+                (b"VP8X", &vp8x(0)),
+                (b"VP8L", vp8l),
+                (b"LNRC", b"lineage-receipt\0{\"version\": 1}"),
+            ],
+        ),
+    );
+    receipt_case(
+        v,
+        "receipt/two.webp",
+        "two receipt chunks",
+        riff(
+            b"WEBP",
+            &[
+                (b"VP8X", &vp8x(0)),
+                (b"VP8L", vp8l),
+                (b"LNRC", receipt_chunk),
+                (b"LNRC", receipt_chunk),
+            ],
+        ),
+    );
+    receipt_case(
+        v,
+        "receipt/malformed.webp",
+        "a receipt in a malformed WebP",
+        riff(b"WEBP", &[(b"VP8X", &vp8x(0)), (b"LNRC", receipt_chunk)]),
+    );
+}
+
+/// Where the first SOS marker is.
+fn sos(jpeg: &[u8]) -> usize {
+    jpeg.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap()
+}
+
+/// `jpeg` without its first segment of marker `code` (in the header).
+fn without_segment(jpeg: &[u8], code: u8) -> Vec<u8> {
+    let at = jpeg.windows(2).position(|w| w == [0xFF, code]).unwrap();
+    let len = usize::from(u16::from_be_bytes([jpeg[at + 2], jpeg[at + 3]]));
+    [&jpeg[..at], &jpeg[at + 2 + len..]].concat()
 }
 
 fn anchor() -> Anchor {
@@ -1440,14 +1837,19 @@ conformance` rewrites it. The conventions are written down in
 `crates/core/src/output/mod.rs`; every implementation (`sdk/js` among them) must pass
 every vector.
 
-- `content-hash.json`: `cases[]` of `{file, note, kind, hash}` (the file's content hash,
-  `kind` `png-pixels-v1` or `bytes-v1`) or `{file, note, error}` where `error` is
-  `png.decode` (starts with the PNG signature but does not decode), `png.too_large` (over
-  the size limit, judged on `IHDR` before anything else) or `png.unsupported` (animated).
-  The files lie under `png/`, `bytes/` and `receipt/`.
+- `content-hash.json`: `cases[]` of `{file, note, kind, hash}` (the file's content hash
+  under the kind its first bytes call for, `kind` `png-pixels-v1`, `jpeg-v1`, `webp-v1` or
+  `bytes-v1`), `{file, note, as, kind, hash}` (its hash under the kind `as`, as a receipt
+  naming that kind asks: `contentHashAs(file, as)`) or `{file, note, error}` where `error`
+  is `png.decode` (starts with the PNG signature but does not decode), `png.too_large`
+  (over the size limit, judged on `IHDR` before anything else), `png.unsupported`
+  (animated), `jpeg.malformed` (starts as a JPEG, its header does not parse),
+  `webp.malformed` (starts as a WebP, its container does not parse) or `webp.unsupported`
+  (animated). The files lie under `png/`, `jpeg/`, `webp/`, `bytes/` and `receipt/`.
 - `receipts.json`: `cases[]` of `{file, note, receipt}` (`readReceipt` of the file:
-  the receipt, or `null` when there is none), `{file, note, error}` with `error` one of
-  `png.malformed`, `receipt.chunk_crc`, `receipt.chunk_malformed`,
+  the receipt, or `null` when there is none; a PNG's, a JPEG's or a WebP's), `{file, note,
+  error}` with `error` one of `png.malformed`, `jpeg.malformed`, `webp.malformed`,
+  `receipt.chunk_crc`, `receipt.chunk_malformed`,
   `receipt.chunk_duplicate`, `receipt.parse`, `receipt.version`; or `{sidecar, note,
   receipt}` / `{sidecar, note, error}`: a JSON sidecar (`Receipt::from_json`) and the
   receipt it parses to or its error, among them the JSON a `JSON.parse` reads otherwise
@@ -1467,6 +1869,7 @@ fn generate() -> BTreeMap<String, Vec<u8>> {
     valid_images(&mut v);
     broken_images(&mut v);
     receipts(&mut v);
+    containers(&mut v);
     merkle(&mut v);
     verdicts(&mut v);
     let hashes = std::mem::take(&mut v.hashes);

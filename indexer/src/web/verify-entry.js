@@ -6,8 +6,11 @@
 import {
   checkChain,
   contentHash,
+  contentHashAs,
   DEFAULT_POLICY,
+  isJpeg,
   isPng,
+  isWebp,
   judge,
   LineageError,
   noReceipt,
@@ -44,14 +47,23 @@ function client(rpcUrl) {
  */
 export async function verifyWithFacts(bytes, lookup, factsOf) {
   try {
-    const file = await contentHash(bytes)
-    let receipt = isPng(bytes) ? readReceipt(bytes) : null
+    const embeds = isPng(bytes) || isJpeg(bytes) || isWebp(bytes)
+    let receipt = embeds ? readReceipt(bytes) : null
     let source = 'embedded'
+    let file = null
     if (!receipt) {
+      // By the format's kind, then (a JPEG or WebP anchored before jpeg-v1 and webp-v1) as bytes.
+      file = await contentHash(bytes)
       receipt = await lookup(file.hash, file.kind)
+      if (!receipt && file.kind !== 'bytes-v1' && !isPng(bytes)) {
+        const asBytes = await contentHashAs(bytes, 'bytes-v1')
+        receipt = await lookup(asBytes.hash, asBytes.kind)
+      }
       source = receipt ? 'index' : 'none'
+      if (!receipt) return { source, verdict: noReceipt(file) }
     }
-    if (!receipt) return { source, verdict: noReceipt(file) }
+    // Hashed as the receipt says: a JPEG anchored as bytes-v1 keeps verifying.
+    if (file?.kind !== receipt.hashKind) file = await contentHashAs(bytes, receipt.hashKind)
     return { source, verdict: judge(file, receipt, await factsOf(receipt), DEFAULT_POLICY) }
   } catch (e) {
     if (e instanceof LineageError) return { error: { code: e.code, message: e.message } }

@@ -13,6 +13,9 @@ export type ErrorCode =
   | 'png.unsupported'
   | 'png.too_large'
   | 'png.malformed'
+  | 'jpeg.malformed'
+  | 'webp.malformed'
+  | 'webp.unsupported'
   | 'receipt.chunk_crc'
   | 'receipt.chunk_malformed'
   | 'receipt.chunk_duplicate'
@@ -83,17 +86,41 @@ export class ReceiptChunkCrcError extends LineageError {
   }
 }
 
-/** The embedded receipt chunk is not a well-formed, uncompressed UTF-8 iTXt chunk. */
+/**
+ * The embedded receipt is not well-formed: a PNG's is not an uncompressed iTXt chunk, or
+ * any format's text is not UTF-8.
+ */
 export class ReceiptChunkMalformedError extends LineageError {
   constructor(readonly offset: number, readonly reason: string) {
-    super('receipt.chunk_malformed', `the embedded receipt (iTXt chunk at byte ${offset}) is malformed: ${reason}`)
+    super('receipt.chunk_malformed', `the embedded receipt (at byte ${offset}) is malformed: ${reason}`)
   }
 }
 
-/** More than one receipt chunk in one PNG. */
+/** More than one receipt chunk (or JPEG segment) in one file. */
 export class ReceiptChunkDuplicateError extends LineageError {
   constructor(readonly count: number) {
-    super('receipt.chunk_duplicate', `the PNG holds ${count} receipt chunks; expected at most one`)
+    super('receipt.chunk_duplicate', `the file holds ${count} embedded receipts; expected at most one`)
+  }
+}
+
+/** The file starts as a JPEG but its header (the segments up to the first scan) does not parse. */
+export class JpegMalformedError extends LineageError {
+  constructor(readonly offset: number, readonly reason: string) {
+    super('jpeg.malformed', `malformed JPEG at byte ${offset}: ${reason}`)
+  }
+}
+
+/** The file starts as a WebP but its RIFF container does not parse. */
+export class WebpMalformedError extends LineageError {
+  constructor(readonly offset: number, readonly reason: string) {
+    super('webp.malformed', `malformed WebP at byte ${offset}: ${reason}`)
+  }
+}
+
+/** A WebP this convention does not hash: an animated one. */
+export class WebpUnsupportedError extends LineageError {
+  constructor(readonly reason: string) {
+    super('webp.unsupported', `unsupported WebP: ${reason}`)
   }
 }
 

@@ -1,15 +1,30 @@
 /**
  * Content hashes of output files, exactly as `lineage_core::output::content_hash`:
- * `png-pixels-v1` over a PNG's decoded pixels, `bytes-v1` over any other file's bytes.
- * The conventions are written down in `crates/core/src/output/mod.rs`.
+ * `png-pixels-v1` over a PNG's decoded pixels, `jpeg-v1` and `webp-v1` over a JPEG or
+ * WebP less its receipt (and C2PA) segments or chunks, `bytes-v1` over any other file's
+ * bytes. The conventions are written down in `crates/core/src/output/mod.rs`.
  */
 
 import { sha256 } from '@noble/hashes/sha2'
 import { type Hex, toHex } from './bytes.js'
+import { PngDecodeError } from './errors.js'
+import { isJpeg, JPEG_DOMAIN, jpegHashedParts } from './jpeg.js'
 import { decodeCanonical, isPng } from './png.js'
+import { isWebp, WEBP_DOMAIN, webpHashedParts } from './webp.js'
 
 /** Which convention a content hash follows. */
-export type HashKind = 'png-pixels-v1' | 'bytes-v1'
+export type HashKind = 'png-pixels-v1' | 'jpeg-v1' | 'webp-v1' | 'bytes-v1'
+
+/** Every hash kind, as receipts name them. */
+export const HASH_KINDS: readonly HashKind[] = ['png-pixels-v1', 'jpeg-v1', 'webp-v1', 'bytes-v1']
+
+/** The kind a file's first bytes call for: its format's, or `bytes-v1`. */
+export function sniffKind(bytes: Uint8Array): HashKind {
+  if (isPng(bytes)) return 'png-pixels-v1'
+  if (isJpeg(bytes)) return 'jpeg-v1'
+  if (isWebp(bytes)) return 'webp-v1'
+  return 'bytes-v1'
+}
 
 /** An output's content hash and the convention it was taken under. */
 export interface OutputHash {
@@ -43,22 +58,44 @@ async function sha256Of(parts: Uint8Array[]): Promise<Hex> {
 }
 
 /**
- * The content hash of an output file's bytes: `png-pixels-v1` when they start with the
- * PNG signature, `bytes-v1` otherwise.
+ * The content hash of an output file's bytes under the kind its format calls for
+ * ({@link sniffKind}): what `lineage anchor` takes.
  *
- * @throws {PngDecodeError} the bytes start with the PNG signature but do not decode (they
- *   are never hashed as bytes then).
+ * @throws as {@link contentHashAs}: a file that starts as a PNG, a JPEG or a WebP but does
+ *   not parse as one is an error, never hashed as bytes.
+ */
+export async function contentHash(bytes: Uint8Array): Promise<OutputHash> {
+  return contentHashAs(bytes, sniffKind(bytes))
+}
+
+/**
+ * The content hash of an output file's bytes under `kind`, whatever their format: a
+ * verifier takes the kind its receipt names (a JPEG anchored as `bytes-v1` keeps its
+ * receipt).
+ *
+ * @throws {PngDecodeError} the bytes do not decode as a PNG.
  * @throws {PngTooLargeError} a PNG over the size limit ({@link MAX_DIMENSION} a side,
  *   {@link MAX_DECODED_BYTES} of canonical RGBA).
  * @throws {PngUnsupportedError} an animated PNG.
+ * @throws {JpegMalformedError} / {WebpMalformedError} / {WebpUnsupportedError} likewise.
  */
-export async function contentHash(bytes: Uint8Array): Promise<OutputHash> {
-  if (!isPng(bytes)) return { kind: 'bytes-v1', hash: await sha256Of([BYTES_DOMAIN, bytes]) }
-  const img = await decodeCanonical(bytes)
-  const header = new Uint8Array(9)
-  const view = new DataView(header.buffer)
-  view.setUint32(0, img.width)
-  view.setUint32(4, img.height)
-  header[8] = img.depth
-  return { kind: 'png-pixels-v1', hash: await sha256Of([PNG_PIXELS_DOMAIN, header, img.pixels]) }
+export async function contentHashAs(bytes: Uint8Array, kind: HashKind): Promise<OutputHash> {
+  switch (kind) {
+    case 'bytes-v1':
+      return { kind, hash: await sha256Of([BYTES_DOMAIN, bytes]) }
+    case 'jpeg-v1':
+      return { kind, hash: await sha256Of([JPEG_DOMAIN, ...jpegHashedParts(bytes)]) }
+    case 'webp-v1':
+      return { kind, hash: await sha256Of([WEBP_DOMAIN, ...webpHashedParts(bytes)]) }
+    case 'png-pixels-v1': {
+      if (!isPng(bytes)) throw new PngDecodeError('no PNG signature')
+      const img = await decodeCanonical(bytes)
+      const header = new Uint8Array(9)
+      const view = new DataView(header.buffer)
+      view.setUint32(0, img.width)
+      view.setUint32(4, img.height)
+      header[8] = img.depth
+      return { kind, hash: await sha256Of([PNG_PIXELS_DOMAIN, header, img.pixels]) }
+    }
+  }
 }

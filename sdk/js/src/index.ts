@@ -1,6 +1,6 @@
 /**
  * `@lineage/verify`: verify Lineage outputs where wallets run. Content hashes
- * (`png-pixels-v1`, `bytes-v1`), receipts, the batch's Merkle proof and the verdict, as
+ * (`png-pixels-v1`, `jpeg-v1`, `webp-v1`, `bytes-v1`), receipts, the batch's Merkle proof and the verdict, as
  * `lineage_core::output` (crates/core/src/output/mod.rs writes the conventions down; the
  * committed conformance vectors pin them), reading the chain through a viem client.
  *
@@ -14,6 +14,7 @@ export {
   ChainReadError,
   type ErrorCode,
   LineageError,
+  JpegMalformedError,
   PngDecodeError,
   PngMalformedError,
   PngTooLargeError,
@@ -24,8 +25,20 @@ export {
   ReceiptParseError,
   ReceiptVersionError,
   UnknownStatusError,
+  WebpMalformedError,
+  WebpUnsupportedError,
 } from './errors.js'
-export { BYTES_DOMAIN, contentHash, type HashKind, type OutputHash, PNG_PIXELS_DOMAIN } from './hash.js'
+export {
+  BYTES_DOMAIN,
+  contentHash,
+  contentHashAs,
+  HASH_KINDS,
+  type HashKind,
+  type OutputHash,
+  PNG_PIXELS_DOMAIN,
+  sniffKind,
+} from './hash.js'
+export { isJpeg, JPEG_DOMAIN, RECEIPT_ID } from './jpeg.js'
 export { MAX_DECODED_BYTES, MAX_DIMENSION } from './limits.js'
 export { computeRoot, treeDepth, verifyProof } from './merkle.js'
 export { isPng, PNG_SIGNATURE } from './png.js'
@@ -61,3 +74,4 @@ export {
   type Verdict,
 } from './verdict.js'
 export { type VerifyOptions, verifyImage } from './verify.js'
+export { isWebp, RECEIPT_FOURCC, WEBP_DOMAIN } from './webp.js'

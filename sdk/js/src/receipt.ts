@@ -1,7 +1,7 @@
 /**
  * Receipts: the JSON a wallet needs to verify one output (a sidecar `FILE.lineage.json`,
- * or the text of the PNG's `iTXt` chunk `lineage-receipt`), as
- * `lineage_core::output::{Receipt, read_receipt}`.
+ * or the text of the PNG's `iTXt` chunk `lineage-receipt`, the JPEG's `APP9` segment or
+ * the WebP's `LNRC` chunk), as `lineage_core::output::{Receipt, read_receipt}`.
  */
 
 import { bytesEqual, fromHex, type Hex, toHex } from './bytes.js'
@@ -13,9 +13,11 @@ import {
   ReceiptParseError,
   ReceiptVersionError,
 } from './errors.js'
-import type { HashKind } from './hash.js'
+import { HASH_KINDS, type HashKind } from './hash.js'
+import { isJpeg, jpegReceiptText } from './jpeg.js'
 import { JsonNumber, JsonObject, type JsonValue, parseJson } from './json.js'
 import { type Chunk, chunkAt, computedCrc, isPng } from './png.js'
+import { isWebp, webpReceiptText } from './webp.js'
 
 /** The receipt format version this package reads. */
 export const RECEIPT_VERSION = 1
@@ -147,10 +149,8 @@ export function parseReceipt(json: string | Uint8Array): Receipt {
     return toHex(bytes)
   }
   if (version === null) throw new ReceiptParseError('version: expected 1')
-  const hashKind = o.hashKind
-  if (hashKind !== 'png-pixels-v1' && hashKind !== 'bytes-v1') {
-    throw new ReceiptParseError('hashKind: expected "png-pixels-v1" or "bytes-v1"')
-  }
+  const hashKind = HASH_KINDS.find((k) => k === o.hashKind)
+  if (hashKind === undefined) throw new ReceiptParseError(`hashKind: expected one of ${HASH_KINDS.join(', ')}`)
   if (!Array.isArray(o.proof)) throw new ReceiptParseError('proof: expected an array')
   const proof = o.proof.map((p, i) => {
     const bytes = fromHex(p, 32)
@@ -186,16 +186,24 @@ function isReceiptChunk(c: Chunk): boolean {
 }
 
 /**
- * Reads the receipt embedded in a PNG, or `null` when there is none. A damaged receipt
- * chunk is an error here, while {@link contentHash} skips it as any damaged ancillary chunk.
+ * Reads the receipt embedded in a PNG, a JPEG or a WebP (by its first bytes), or `null`
+ * when there is none. A damaged PNG receipt chunk is an error here, while
+ * {@link contentHash} skips it as any damaged ancillary chunk.
  *
- * @throws {PngMalformedError} no PNG signature, or a chunk layout broken before `IEND`.
- * @throws {ReceiptChunkDuplicateError} more than one receipt chunk.
- * @throws {ReceiptChunkCrcError} the receipt chunk was damaged.
- * @throws {ReceiptChunkMalformedError} not an uncompressed UTF-8 iTXt chunk.
+ * @throws {PngMalformedError} no format that embeds, or a PNG chunk layout broken before
+ *   `IEND`.
+ * @throws {JpegMalformedError} / {WebpMalformedError} / {WebpUnsupportedError} a JPEG's or
+ *   WebP's that does not parse.
+ * @throws {ReceiptChunkDuplicateError} more than one receipt.
+ * @throws {ReceiptChunkCrcError} the PNG's receipt chunk was damaged.
+ * @throws {ReceiptChunkMalformedError} not an uncompressed iTXt chunk, or not UTF-8.
  * @throws {ReceiptParseError} / {ReceiptVersionError} its text is not a receipt this reads.
  */
 export function readReceipt(bytes: Uint8Array): Receipt | null {
+  if (isJpeg(bytes) || isWebp(bytes)) {
+    const text = isJpeg(bytes) ? jpegReceiptText(bytes) : webpReceiptText(bytes)
+    return text === null ? null : parseReceipt(text)
+  }
   if (!isPng(bytes)) throw new PngMalformedError(0, 'no PNG signature')
   const found: Chunk[] = []
   let at = 8

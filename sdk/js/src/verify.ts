@@ -1,9 +1,11 @@
 /** One call from image bytes to a verdict, as `lineage verify-image`. */
 
 import { type LineageClient, checkChain, readChainFacts } from './chain.js'
-import { contentHash } from './hash.js'
+import { contentHash, contentHashAs } from './hash.js'
+import { isJpeg } from './jpeg.js'
 import { isPng } from './png.js'
 import { parseReceipt, type Receipt, readReceipt } from './receipt.js'
+import { isWebp } from './webp.js'
 import { DEFAULT_POLICY, judge, noReceipt, type Policy, type Verdict } from './verdict.js'
 
 /** Options of {@link verifyImage}. */
@@ -12,7 +14,7 @@ export interface VerifyOptions {
   client: LineageClient
   /**
    * The receipt when it is not embedded in the image: a parsed one, or a sidecar's JSON
-   * text or bytes. Default: the PNG's embedded receipt.
+   * text or bytes. Default: the receipt embedded in the PNG, JPEG or WebP.
    */
   receipt?: Receipt | string | Uint8Array
   /**
@@ -27,7 +29,8 @@ export interface VerifyOptions {
 }
 
 /**
- * Verifies an output file: its content hash, its receipt (given, or embedded in the PNG),
+ * Verifies an output file: its receipt (given, or embedded in the PNG, JPEG or WebP), its
+ * content hash under the kind the receipt names,
  * the chain's facts about its batch, model (status and training kind), datasets and
  * bases, and the verdict, with the same shape and codes as `lineage verify-image --json`'s
  * `verdict`. A file without a receipt gets `output.unknown` (cannot tell). An invalid
@@ -36,17 +39,19 @@ export interface VerifyOptions {
  * failure): cannot tell.
  */
 export async function verifyImage(bytes: Uint8Array, options: VerifyOptions): Promise<Verdict> {
-  const file = await contentHash(bytes)
   const given = options.receipt
+  const embeds = isPng(bytes) || isJpeg(bytes) || isWebp(bytes)
   const receipt =
     given === undefined
-      ? isPng(bytes)
+      ? embeds
         ? readReceipt(bytes)
         : null
       : typeof given === 'string' || given instanceof Uint8Array
         ? parseReceipt(given)
         : given
-  if (!receipt) return noReceipt(file)
+  if (!receipt) return noReceipt(await contentHash(bytes))
+  // The kind the receipt names, not the format's: a JPEG anchored as bytes-v1 keeps verifying.
+  const file = await contentHashAs(bytes, receipt.hashKind)
   await checkChain(options.client, receipt)
   const facts = await readChainFacts(
     options.client,

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import {
   CODE_OUTCOMES,
   contentHash,
+  contentHashAs,
   judge,
   LineageError,
   noReceipt,
@@ -45,10 +46,10 @@ for (const inflater of ['DecompressionStream', 'fflate']) {
     const { cases } = load('content-hash.json')
     assert.ok(cases.length >= 90, `only ${cases.length} content-hash vectors`)
     for (const c of cases) {
-      test(`${c.file}: ${c.note}`, async () => {
+      test(`${c.file}${c.as ? ` as ${c.as}` : ''}: ${c.note}`, async () => {
         let got
         try {
-          got = await contentHash(bytes(c.file))
+          got = c.as ? await contentHashAs(bytes(c.file), c.as) : await contentHash(bytes(c.file))
         } catch (e) {
           if (!(e instanceof LineageError)) throw e
           assert.equal(e.code, c.error ?? 'no error', `${c.file} threw ${e.message}`)

@@ -1,14 +1,16 @@
 //! `lineage anchor --model ID FILES...`: hashes each generated file (a PNG over its decoded
-//! pixels), anchors the batch's keccak Merkle root on-chain, then writes a receipt per file:
-//! a `FILE.lineage.json` sidecar, and for a PNG also an iTXt chunk embedded in the file
-//! (which leaves its content hash unchanged).
+//! pixels, a JPEG or WebP less its receipt, anything else over its bytes), anchors the
+//! batch's keccak Merkle root on-chain, then writes a receipt per file: a
+//! `FILE.lineage.json` sidecar, and for a PNG, a JPEG or a WebP also the receipt embedded in
+//! the file (an iTXt chunk, an APP9 segment, an LNRC chunk), which leaves its content hash
+//! unchanged.
 
 use crate::{chain::TxArgs, io::write_atomic};
 use alloy::primitives::B256;
 use anyhow::{Context, Result};
 use lineage_chain::{Client, Sent};
 use lineage_core::output::{
-    content_hash, embed_receipt, is_png, sidecar_path, Anchor, Batch, OutputHash,
+    content_hash, embed_receipt, sidecar_path, Anchor, Batch, HashKind, OutputHash,
 };
 use serde::Serialize;
 use std::path::PathBuf;
@@ -91,7 +93,7 @@ pub(crate) async fn anchor(
         let receipt = batch.receipt(i as u64, &anchor)?;
         let sidecar = sidecar_path(file);
         write_atomic(&sidecar, receipt.to_json_pretty()?.as_bytes())?;
-        if is_png(bytes) {
+        if receipt.hash_kind != HashKind::Bytes {
             write_atomic(file, &embed_receipt(bytes, &receipt)?)?;
         }
         receipts.push(sidecar);

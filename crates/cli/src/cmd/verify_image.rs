@@ -3,9 +3,10 @@
 //! batch root anchored on-chain, the model's attestation status, and walks the lineage:
 //! model -> datasets (certified or revoked) -> creators.
 //!
-//! The receipt comes from `--receipt`, else the PNG's embedded iTXt chunk, else the
-//! `FILE.lineage.json` sidecar. Exit codes: 0 valid, 1 invalid, 2 cannot tell (no receipt,
-//! too few confirmations, bad input, unreachable RPC).
+//! The receipt comes from `--receipt`, else the one embedded in the PNG, JPEG or WebP, else
+//! the `FILE.lineage.json` sidecar; the file is then hashed under the kind the receipt
+//! names (a JPEG anchored as `bytes-v1` keeps verifying). Exit codes: 0 valid, 1 invalid,
+//! 2 cannot tell (no receipt, too few confirmations, bad input, unreachable RPC).
 //!
 //! The verdict names the model's kind of training, `model.training_proven` or
 //! `model.training_declared`; `--require-proven-training` makes a declared one INVALID
@@ -19,8 +20,8 @@ use crate::{
 use anyhow::{bail, Context, Result};
 use lineage_chain::{client::ModelLineage, Client, Deployment};
 use lineage_core::output::{
-    content_hash, is_png, judge, read_receipt, sidecar_path, verdict::Outcome, OutputHash, Policy,
-    Receipt, Verdict,
+    content_hash, content_hash_as, judge, read_receipt, sidecar_path, verdict::Outcome, HashKind,
+    OutputHash, Policy, Receipt, Verdict,
 };
 use serde::Serialize;
 use std::{path::PathBuf, process::ExitCode};
@@ -28,9 +29,10 @@ use std::{path::PathBuf, process::ExitCode};
 /// Arguments of `lineage verify-image`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The generated file (a PNG, or any file anchored by its bytes).
+    /// The generated file (a PNG, a JPEG, a WebP, or any file anchored by its bytes).
     pub(crate) file: PathBuf,
-    /// The receipt [default: the PNG's embedded receipt, else FILE.lineage.json].
+    /// The receipt [default: the one embedded in the PNG, JPEG or WebP, else
+    /// FILE.lineage.json].
     #[arg(long)]
     pub(crate) receipt: Option<PathBuf>,
     /// Confirmations the anchoring needs before the output counts as anchored.
@@ -83,16 +85,16 @@ impl Args {
 pub(crate) async fn verify(args: &Args) -> Result<Report> {
     let bytes =
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
-    let hash = content_hash(&bytes).with_context(|| format!("{}", args.file.display()))?;
     let receipt = find_receipt(args, &bytes)?;
     let Some(receipt) = receipt else {
-        if !is_png(&bytes) {
+        if HashKind::sniff(&bytes) == HashKind::Bytes {
             bail!(
-                "{} is not a PNG image and has no receipt (--receipt or {})",
+                "{} is not a PNG, JPEG or WebP image and has no receipt (--receipt or {})",
                 args.file.display(),
                 sidecar_path(&args.file).display()
             );
         }
+        let hash = content_hash(&bytes).with_context(|| format!("{}", args.file.display()))?;
         return Ok(Report {
             file: args.file.clone(),
             content_hash: hash,
@@ -101,6 +103,10 @@ pub(crate) async fn verify(args: &Args) -> Result<Report> {
             receipt: None,
         });
     };
+    // The kind the receipt names, whatever the format: a JPEG anchored as bytes-v1 keeps
+    // verifying.
+    let hash = content_hash_as(&bytes, receipt.hash_kind)
+        .with_context(|| format!("{}", args.file.display()))?;
     let options = args.chain.options();
     let served = Client::chain_id(&options).await?;
     receipt.check_chain(served)?;
@@ -136,7 +142,7 @@ fn find_receipt(args: &Args, bytes: &[u8]) -> Result<Option<Receipt>> {
         let text = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
         return Ok(Some(Receipt::from_json(&text).with_context(|| format!("{}", path.display()))?));
     }
-    if is_png(bytes) {
+    if HashKind::sniff(bytes) != HashKind::Bytes {
         if let Some(r) = read_receipt(bytes)
             .with_context(|| format!("the receipt embedded in {}", args.file.display()))?
         {

@@ -1,5 +1,7 @@
-//! The receipt inside a PNG: one uncompressed `iTXt` chunk with keyword
-//! [`RECEIPT_KEYWORD`], placed right before `IEND`.
+//! The receipt inside the file: in a PNG one uncompressed `iTXt` chunk with keyword
+//! [`RECEIPT_KEYWORD`], placed right before `IEND` (below); in a JPEG an `APP9` segment
+//! ([`jpeg`](super::jpeg)); in a WebP an `LNRC` chunk ([`webp`](super::webp)).
+//! [`embed_receipt`] and [`read_receipt`] take the format from the file's first bytes.
 //!
 //! The chunk's data is, as the PNG specification's iTXt layout:
 //! `lineage-receipt` `\0`, compression flag `0`, compression method `0`, an empty language
@@ -7,7 +9,10 @@
 //! Writing replaces any receipt chunk already there and leaves every other chunk, and any
 //! bytes after `IEND`, as they were; the pixels, and so the content hash, do not change.
 
-use super::{content_hash, hash::PNG_SIGNATURE, Error, Receipt, Result};
+use super::{
+    content_hash, content_hash_as, hash::PNG_SIGNATURE, jpeg, webp, Error, HashKind, Receipt,
+    Result,
+};
 
 /// The iTXt keyword of the receipt chunk.
 pub const RECEIPT_KEYWORD: &str = "lineage-receipt";
@@ -116,14 +121,36 @@ fn receipt_chunk(json: &str) -> Vec<u8> {
     chunk
 }
 
-/// Writes `receipt` into `png` as its receipt chunk, replacing any there, and returns the
-/// new file. The receipt must be for this image: its content hash is recomputed.
+/// Writes `receipt` into `file` (a PNG, a JPEG or a WebP, by its first bytes), replacing
+/// any receipt there, and returns the new file. The receipt must be for this file under
+/// the kind of its format: its content hash is recomputed.
 ///
 /// # Errors
-/// [`Error::PngMalformed`] for a broken chunk layout, [`Error::PngChunkCrc`] when a chunk
-/// other than an old receipt is corrupted, [`Error::PngDecode`] when the image does not
-/// decode, [`Error::ReceiptMismatch`] when the receipt is for other content.
-pub fn embed_receipt(png: &[u8], receipt: &Receipt) -> Result<Vec<u8>> {
+/// For a PNG: [`Error::PngMalformed`] for a broken chunk layout, [`Error::PngChunkCrc`]
+/// when a chunk other than an old receipt is corrupted, [`Error::PngDecode`] when the image
+/// does not decode. For a JPEG or WebP: [`Error::JpegMalformed`], [`Error::WebpMalformed`]
+/// or [`Error::WebpUnsupported`]. For any format: [`Error::ReceiptNotEmbeddable`] when the
+/// receipt's kind is not the format's (any other file is [`Error::PngMalformed`], as it has
+/// no PNG signature), [`Error::ReceiptMismatch`] when the receipt is for other content.
+pub fn embed_receipt(file: &[u8], receipt: &Receipt) -> Result<Vec<u8>> {
+    let kind = HashKind::sniff(file);
+    let embed: fn(&[u8], &str) -> Result<Vec<u8>> = match kind {
+        HashKind::Jpeg => jpeg::embed,
+        HashKind::Webp => webp::embed,
+        HashKind::PngPixels | HashKind::Bytes => return embed_png(file, receipt),
+    };
+    if receipt.hash_kind != kind {
+        return Err(Error::ReceiptNotEmbeddable { kind: receipt.hash_kind, format: kind.format() });
+    }
+    let hash = content_hash_as(file, kind)?;
+    if hash != receipt.output_hash() {
+        return Err(Error::ReceiptMismatch { receipt: receipt.content_hash, file: hash.hash });
+    }
+    embed(file, &receipt.to_json()?)
+}
+
+/// [`embed_receipt`] for a PNG.
+fn embed_png(png: &[u8], receipt: &Receipt) -> Result<Vec<u8>> {
     let (chunks, end) = chunks(png)?;
     let json = receipt.to_json()?;
     if json.len() > MAX_CHUNK_LEN - RECEIPT_KEYWORD.len() - 5 {
@@ -165,15 +192,28 @@ pub fn embed_receipt(png: &[u8], receipt: &Receipt) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Reads the receipt embedded in `png`, if there is one.
+/// Reads the receipt embedded in `file` (a PNG, a JPEG or a WebP, by its first bytes), if
+/// there is one.
 ///
 /// # Errors
-/// [`Error::PngMalformed`] for a broken chunk layout, [`Error::ReceiptChunkDuplicate`] for
-/// more than one receipt chunk, [`Error::ReceiptChunkCrc`] when the receipt chunk was
-/// damaged, [`Error::ReceiptChunkMalformed`] when it is not an uncompressed UTF-8 iTXt
-/// chunk, [`Error::ReceiptParse`] / [`Error::ReceiptVersion`] when its text is not a
-/// receipt this build reads.
-pub fn read_receipt(png: &[u8]) -> Result<Option<Receipt>> {
+/// [`Error::PngMalformed`] for a broken chunk layout (and for a file of no format that
+/// embeds), [`Error::JpegMalformed`], [`Error::WebpMalformed`] or
+/// [`Error::WebpUnsupported`] likewise, [`Error::ReceiptChunkDuplicate`] for more than one
+/// receipt, [`Error::ReceiptChunkCrc`] when a PNG's receipt chunk was damaged,
+/// [`Error::ReceiptChunkMalformed`] when it is not an uncompressed UTF-8 iTXt chunk (or a
+/// JPEG's or WebP's text is not UTF-8), [`Error::ReceiptParse`] / [`Error::ReceiptVersion`]
+/// when its text is not a receipt this build reads.
+pub fn read_receipt(file: &[u8]) -> Result<Option<Receipt>> {
+    let text = match HashKind::sniff(file) {
+        HashKind::Jpeg => jpeg::receipt_text(file)?,
+        HashKind::Webp => webp::receipt_text(file)?,
+        HashKind::PngPixels | HashKind::Bytes => return read_png_receipt(file),
+    };
+    text.map(|t| Receipt::from_json(t.as_bytes())).transpose()
+}
+
+/// [`read_receipt`] for a PNG.
+fn read_png_receipt(png: &[u8]) -> Result<Option<Receipt>> {
     let (chunks, _) = chunks(png)?;
     let found: Vec<&Chunk<'_>> = chunks.iter().filter(|c| c.is_receipt()).collect();
     let chunk = match found.as_slice() {

@@ -75,19 +75,57 @@ pub enum Error {
         /// The CRC of the chunk's type and data.
         computed: u32,
     },
-    /// The embedded receipt chunk is not a well-formed, uncompressed iTXt chunk.
-    #[error("the embedded receipt (iTXt chunk at byte {offset}) is malformed: {reason}")]
+    /// The embedded receipt is not well-formed: a PNG's is not an uncompressed iTXt chunk,
+    /// or any format's text is not UTF-8, or it does not fit its segment or chunk.
+    #[error("the embedded receipt (at byte {offset}) is malformed: {reason}")]
     ReceiptChunkMalformed {
         /// Byte offset of the chunk (its length field).
         offset: usize,
         /// What is wrong with it.
         reason: String,
     },
-    /// More than one receipt chunk in one PNG: which one is meant cannot be told.
-    #[error("the PNG holds {count} receipt chunks; expected at most one")]
+    /// More than one receipt chunk (or JPEG segment) in one file: which one is meant
+    /// cannot be told.
+    #[error("the file holds {count} embedded receipts; expected at most one")]
     ReceiptChunkDuplicate {
         /// How many there are.
         count: usize,
+    },
+    /// The file starts as a JPEG (`FF D8`) but its header, the marker segments up to the
+    /// first scan, does not parse: a byte where a marker is due, a length running past the
+    /// end of the file, a scan before a frame header, the end of the file before a scan.
+    /// Such a file is never hashed as bytes.
+    #[error("malformed JPEG at byte {offset}: {reason}")]
+    JpegMalformed {
+        /// Byte offset of the problem (a marker's `FF`).
+        offset: usize,
+        /// What is wrong there.
+        reason: String,
+    },
+    /// The file starts as a WebP (`RIFF` size `WEBP`) but its container does not parse: a
+    /// size running past the end, a missing pad byte, no or two image chunks, a `VP8X` not
+    /// first or whose canvas is not the image's, a chunk beside a simple file's image.
+    #[error("malformed WebP at byte {offset}: {reason}")]
+    WebpMalformed {
+        /// Byte offset of the problem.
+        offset: usize,
+        /// What is wrong there.
+        reason: String,
+    },
+    /// A WebP this convention does not hash: an animated one (as an animated PNG).
+    #[error("unsupported WebP: {reason}")]
+    WebpUnsupported {
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A receipt whose hash kind is not the file's format's cannot be embedded: embedding
+    /// would change what a `bytes-v1` hash covers (keep it as a sidecar).
+    #[error("a {kind} receipt cannot be embedded in a {format} file (keep it as a sidecar)")]
+    ReceiptNotEmbeddable {
+        /// The receipt's hash kind.
+        kind: super::HashKind,
+        /// The file's format, by its first bytes.
+        format: &'static str,
     },
     /// A receipt (sidecar or embedded) is not valid receipt JSON.
     #[error("not a valid Lineage receipt: {source}")]

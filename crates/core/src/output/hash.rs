@@ -1,8 +1,13 @@
-//! Content hashes of output files: decoded pixels for a PNG, bytes for anything else.
+//! Content hashes of output files: decoded pixels for a PNG, the file less its receipt (and
+//! C2PA) segments or chunks for a JPEG or a WebP, bytes for anything else.
 //!
 //! The exact conventions are in the [module docs](super#content-hash).
 
-use super::{Error, Result};
+use super::{
+    jpeg::{is_jpeg, jpeg_hash},
+    webp::{is_webp, webp_hash},
+    Error, Result,
+};
 use alloy_primitives::B256;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -25,13 +30,22 @@ pub const MAX_DIMENSION: u32 = 65_535;
 /// hashed as pixels, 256 MiB; see the [size limit](super#size-limit).
 pub const MAX_DECODED_BYTES: u64 = 1 << 28;
 
-/// Which convention a content hash follows. Serialized as `"png-pixels-v1"` or
-/// `"bytes-v1"`: a future change of convention gets a new tag, never a silent change.
+/// Which convention a content hash follows. Serialized as `"png-pixels-v1"`,
+/// `"jpeg-v1"`, `"webp-v1"` or `"bytes-v1"`: a future change of convention gets a new tag,
+/// never a silent change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum HashKind {
     /// SHA-256 over [`PNG_PIXELS_DOMAIN`] and the PNG's decoded pixels in canonical RGBA.
     #[serde(rename = "png-pixels-v1")]
     PngPixels,
+    /// SHA-256 over [`JPEG_DOMAIN`](super::jpeg::JPEG_DOMAIN) and the file without its
+    /// receipt and C2PA segments.
+    #[serde(rename = "jpeg-v1")]
+    Jpeg,
+    /// SHA-256 over [`WEBP_DOMAIN`](super::webp::WEBP_DOMAIN), the flags and the chunks but
+    /// `VP8X`, the receipt and C2PA's.
+    #[serde(rename = "webp-v1")]
+    Webp,
     /// SHA-256 over [`BYTES_DOMAIN`] and the file's bytes.
     #[serde(rename = "bytes-v1")]
     Bytes,
@@ -42,7 +56,33 @@ impl HashKind {
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::PngPixels => "png-pixels-v1",
+            Self::Jpeg => "jpeg-v1",
+            Self::Webp => "webp-v1",
             Self::Bytes => "bytes-v1",
+        }
+    }
+
+    /// The format this kind is for, in words.
+    pub const fn format(self) -> &'static str {
+        match self {
+            Self::PngPixels => "PNG",
+            Self::Jpeg => "JPEG",
+            Self::Webp => "WebP",
+            Self::Bytes => "non-image",
+        }
+    }
+
+    /// The kind a file's first bytes call for: its format's, or [`HashKind::Bytes`] for
+    /// anything but a PNG, a JPEG (`FF D8 FF`) or a WebP (`RIFF` size `WEBP`).
+    pub fn sniff(bytes: &[u8]) -> Self {
+        if is_png(bytes) {
+            Self::PngPixels
+        } else if is_jpeg(bytes) {
+            Self::Jpeg
+        } else if is_webp(bytes) {
+            Self::Webp
+        } else {
+            Self::Bytes
         }
     }
 }
@@ -75,22 +115,38 @@ pub fn is_png(bytes: &[u8]) -> bool {
     bytes.starts_with(&PNG_SIGNATURE)
 }
 
-/// The content hash of an output file's bytes: [`HashKind::PngPixels`] when they start
-/// with the PNG signature, [`HashKind::Bytes`] otherwise.
+/// The content hash of an output file's bytes under the kind its format calls for
+/// ([`HashKind::sniff`]): what `lineage anchor` takes.
 ///
 /// # Errors
-/// [`Error::PngDecode`] when the bytes start with the PNG signature but do not decode
-/// (they are never hashed as bytes then), [`Error::PngTooLarge`] for a PNG over the
-/// [size limit](super#size-limit), [`Error::PngUnsupported`] for an animated PNG.
+/// As [`content_hash_as`]: a file that starts as a PNG, a JPEG or a WebP but does not
+/// parse as one is an error, never hashed as bytes.
 pub fn content_hash(bytes: &[u8]) -> Result<OutputHash> {
-    if is_png(bytes) {
-        Ok(OutputHash { kind: HashKind::PngPixels, hash: png_pixels_hash(bytes)? })
-    } else {
-        let mut h = Sha256::new();
-        h.update(BYTES_DOMAIN);
-        h.update(bytes);
-        Ok(OutputHash { kind: HashKind::Bytes, hash: B256::from(<[u8; 32]>::from(h.finalize())) })
-    }
+    content_hash_as(bytes, HashKind::sniff(bytes))
+}
+
+/// The content hash of an output file's bytes under `kind`, whatever their format: a
+/// verifier takes the kind its receipt names (a JPEG anchored as `bytes-v1` before
+/// `jpeg-v1` existed keeps its receipt).
+///
+/// # Errors
+/// [`Error::PngDecode`] when the bytes do not decode as a PNG, [`Error::PngTooLarge`] for a
+/// PNG over the [size limit](super#size-limit), [`Error::PngUnsupported`] for an animated
+/// PNG; [`Error::JpegMalformed`], [`Error::WebpMalformed`] and [`Error::WebpUnsupported`]
+/// likewise for the other formats.
+pub fn content_hash_as(bytes: &[u8], kind: HashKind) -> Result<OutputHash> {
+    let hash = match kind {
+        HashKind::PngPixels => png_pixels_hash(bytes)?,
+        HashKind::Jpeg => jpeg_hash(bytes)?,
+        HashKind::Webp => webp_hash(bytes)?,
+        HashKind::Bytes => {
+            let mut h = Sha256::new();
+            h.update(BYTES_DOMAIN);
+            h.update(bytes);
+            B256::from(<[u8; 32]>::from(h.finalize()))
+        }
+    };
+    Ok(OutputHash { kind, hash })
 }
 
 fn decode_err(source: png::DecodingError) -> Error {
@@ -503,14 +559,21 @@ mod tests {
     }
 
     #[test]
-    fn non_png_bytes_hash_as_bytes() {
-        let jpeg_ish = [0xffu8, 0xd8, 0xff, 0xe0, 1, 2, 3];
-        let h = content_hash(&jpeg_ish).unwrap();
+    fn non_image_bytes_hash_as_bytes() {
+        let text = b"a generated poem";
+        let h = content_hash(text).unwrap();
         assert_eq!(h.kind, HashKind::Bytes);
         let mut expected = Sha256::new();
         expected.update(BYTES_DOMAIN);
-        expected.update(jpeg_ish);
+        expected.update(text);
         assert_eq!(h.hash, B256::from(<[u8; 32]>::from(expected.finalize())));
+        // A file that starts as a JPEG but does not parse is an error when sniffed, and
+        // hashes as bytes only when a receipt says bytes-v1 (anchored before jpeg-v1).
+        let jpeg_ish = [0xffu8, 0xd8, 0xff, 0xe0, 1, 2, 3];
+        assert!(matches!(content_hash(&jpeg_ish), Err(Error::JpegMalformed { .. })));
+        assert_eq!(content_hash_as(&jpeg_ish, HashKind::Bytes).unwrap().kind, HashKind::Bytes);
+        assert_eq!(HashKind::sniff(b"RIFF\0\0\0\0WEBP"), HashKind::Webp);
+        assert_eq!(HashKind::sniff(b"RIFF\0\0\0\0WAVE"), HashKind::Bytes);
         // Almost a PNG signature is not one.
         assert_eq!(content_hash(&PNG_SIGNATURE[..7]).unwrap().kind, HashKind::Bytes);
         assert_eq!(content_hash(b"").unwrap().kind, HashKind::Bytes);

@@ -1,5 +1,6 @@
 //! Output anchoring and wallet verification, the pure half: content hashes of generated
-//! files, the batch's keccak Merkle tree, receipts (JSON sidecar and PNG `iTXt` chunk),
+//! files, the batch's keccak Merkle tree, receipts (JSON sidecar, PNG `iTXt` chunk, JPEG
+//! `APP9` segment, WebP `LNRC` chunk),
 //! and the verdict from facts read off the chain.
 //!
 //! No network and no chain here: `lineage anchor` and `lineage verify-image` read and
@@ -7,9 +8,10 @@
 //!
 //! - anchor: [`content_hash`] of each file -> [`Batch::new`] -> anchor [`Batch::root`] and
 //!   [`Batch::count`] -> [`Batch::receipt`] per file with the [`Anchor`] -> write
-//!   [`Receipt::to_json_pretty`] to [`sidecar_path`], and for a PNG [`embed_receipt`];
-//! - verify: [`content_hash`] of the file, its receipt from [`read_receipt`] or the sidecar
-//!   ([`Receipt::from_json`]), [`Receipt::check_chain`] against the RPC's chain id, read
+//!   [`Receipt::to_json_pretty`] to [`sidecar_path`], and for a PNG, a JPEG or a WebP
+//!   [`embed_receipt`];
+//! - verify: the file's receipt from [`read_receipt`] or the sidecar
+//!   ([`Receipt::from_json`]), [`content_hash_as`] the file under its kind, [`Receipt::check_chain`] against the RPC's chain id, read
 //!   [`ChainFacts`], then [`judge`] -> [`Verdict`] ([`Outcome::exit_code`]: valid 0,
 //!   invalid 1, cannot tell 2); with no receipt, [`Verdict::no_receipt`].
 //!
@@ -17,9 +19,17 @@
 //!
 //! # Content hash
 //!
-//! A file whose first 8 bytes are the PNG signature `89 50 4E 47 0D 0A 1A 0A` is hashed
-//! over its decoded pixels ([`HashKind::PngPixels`], tag `"png-pixels-v1"`); any other
-//! file over its bytes ([`HashKind::Bytes`], tag `"bytes-v1"`). A file with the signature
+//! A file is hashed under the kind its first bytes call for ([`HashKind::sniff`],
+//! [`content_hash`]): a file whose first 8 bytes are the PNG signature `89 50 4E 47 0D 0A
+//! 1A 0A` over its decoded pixels ([`HashKind::PngPixels`], tag `"png-pixels-v1"`); one
+//! that starts `FF D8 FF` as a [JPEG](#jpeg) (`"jpeg-v1"`); one that starts `RIFF`, four
+//! bytes, `WEBP` as a [WebP](#webp) (`"webp-v1"`); any other file over its bytes
+//! ([`HashKind::Bytes`], tag `"bytes-v1"`). A verifier hashes a file under the kind its
+//! receipt names ([`content_hash_as`]), and sniffs only when there is no receipt: a JPEG or
+//! WebP anchored as `bytes-v1` (before `jpeg-v1` and `webp-v1` existed) keeps verifying,
+//! and its receipt stays a sidecar (embedding would change its bytes:
+//! [`Error::ReceiptNotEmbeddable`]). A file that starts as a JPEG or a WebP but does not
+//! parse as one is an error, never hashed as bytes, as for a PNG. A file with the signature
 //! that does not decode as a PNG (a bad CRC in a critical chunk, bad zlib data, too few
 //! scanlines, truncated, no `IEND`) is an error, never hashed as bytes; so is a PNG over
 //! the [size limit](#size-limit), and an animated PNG (`acTL`), whose later frames the
@@ -69,6 +79,69 @@
 //! or adding metadata (the receipt chunk included) leaves the hash unchanged, while any
 //! changed sample changes it.
 //!
+//! # JPEG
+//!
+//! **`jpeg-v1`**: `SHA-256("lineage.output.jpeg.v1" || 0x00 || S)`, where `S` is the file
+//! with every *excluded segment* of its header cut out, every other byte kept as it is.
+//!
+//! The header is read from offset 2 (after `SOI`, `FF D8`) to the first `SOS` marker, and
+//! nothing after it is parsed: the scans, later tables, `EOI` and any bytes after it (MPF
+//! images, trailers) are hashed as they are. At each step a marker is due: any number of
+//! `FF` fill bytes, then the marker's own `FF` and its code. A byte other than `FF` where a
+//! marker is due, the file ending before a scan, a code `00`, `01` (TEM), `D0`-`D7` (RSTn),
+//! `D8` (SOI) or `D9` (EOI), a 16-bit big-endian length below 2 or running past the end of
+//! the file, and an `SOS` before any frame header (`SOFn`: `C0`-`CF` but `C4`, `C8`, `CC`)
+//! are [`Error::JpegMalformed`] (`jpeg.malformed`). A segment spans from its marker's own
+//! `FF` (fill bytes before it are not part of it) through its payload.
+//!
+//! Excluded: the receipt, an `APP9` segment (`FF E9`) whose payload starts with
+//! `lineage-receipt` `0x00`; and C2PA's manifest store, an `APP11` segment (`FF EB`) whose
+//! payload starts with `JP` and has `jumb` at payload bytes 12..16 (the JPEG XT box header:
+//! identifier, instance, sequence number, box length, box type), so that a file can be
+//! C2PA-signed after its receipt is embedded. Any other `APP9` or `APP11` is hashed.
+//!
+//! The receipt is the payload `lineage-receipt` `0x00` then the receipt's compact JSON in
+//! UTF-8 (at most 65,517 bytes), in one `APP9` segment, placed right after the leading
+//! `APP0` and `APP1` segments (JFIF, Exif, XMP), before ICC profiles, MPF, C2PA, tables and
+//! the frame ([`embed`]); writing one removes any other. Inserting it anywhere in the header
+//! and cutting it out gives back the file's bytes, so the hash is the same before and after.
+//!
+//! # WebP
+//!
+//! **`webp-v1`**: `SHA-256("lineage.output.webp.v1" || 0x00 || F || C1 || ... || Cn)`,
+//! where `F` is one byte of flags and the `Ci` are the file's top-level chunks in file
+//! order, but `VP8X`, the receipt and C2PA's, each as its FourCC, its size as u32
+//! little-endian and its payload (no pad byte).
+//!
+//! The container: `RIFF`, a u32 little-endian size (even, at least 4, counted from byte 8,
+//! not past the end of the file), `WEBP`, then chunks up to the RIFF's end: FourCC, u32
+//! little-endian size, payload, and one pad byte after an odd payload. Bytes after the
+//! RIFF's end are not hashed (as a PNG's after `IEND`). No chunk is descended into (a
+//! `RIFF` or `LIST` chunk is an opaque payload). [`Error::WebpMalformed`]
+//! (`webp.malformed`): a size past the end, a chunk (or its pad byte) past the RIFF's end,
+//! a `VP8X` that is not the first chunk or of fewer than 10 bytes, no or two `VP8 `/`VP8L`
+//! chunks, a `VP8 ` chunk that does not start with a key frame header (bit 0 of byte 0
+//! clear, `9D 01 2A` at bytes 3..6, nonzero 14-bit width and height at 6..10), a `VP8L`
+//! chunk without its signature byte `2F` or of a version other than 0, an extended file
+//! whose `VP8X` canvas (u24 width - 1 and height - 1 at payload bytes 4..10) is not the
+//! bitstream's, a simple file (no `VP8X`) with any chunk beside its image.
+//! [`Error::WebpUnsupported`] (`webp.unsupported`): an animated file (an `ANIM` or `ANMF`
+//! chunk, or the `VP8X` animation flag).
+//!
+//! `F`: in an extended file `VP8X`'s flags byte AND `3E` (ICC, alpha, EXIF, XMP,
+//! animation; the reserved bits and bytes are not hashed); in a simple file the flags a
+//! `VP8X` for it would have: `10` for a `VP8L` image whose alpha-is-used bit (bit 28 of
+//! the u32 after its signature) is set, else `00`.
+//!
+//! Excluded chunks: the receipt, a chunk `LNRC` whose payload starts with `lineage-receipt`
+//! `0x00` (any other `LNRC` is hashed); C2PA's `C2PA` chunk; `VP8X`, which `F` stands for.
+//!
+//! The receipt is the payload `lineage-receipt` `0x00` then the compact JSON, in one `LNRC`
+//! chunk placed last in the RIFF ([`embed`]); writing one removes any other. A simple file
+//! becomes an extended one: a `VP8X` is put first with flags `F` and the bitstream's
+//! canvas, which `F` and the chunks hashed leave unchanged, so the hash is the same before
+//! and after.
+//!
 //! # Size limit
 //!
 //! A PNG is hashed as pixels only when its width and its height are each at most
@@ -110,21 +183,27 @@
 //! version). The sidecar of
 //! `FILE` is `FILE.lineage.json` ([`sidecar_path`]). In a PNG it is the text of one
 //! uncompressed `iTXt` chunk with keyword `lineage-receipt` and empty language tag and
-//! translated keyword, placed right before `IEND` ([`embed`]). Whichever receipt the
-//! caller finds, the verdict compares its content hash with the file's.
+//! translated keyword, placed right before `IEND` ([`embed`]); in a JPEG and a WebP as
+//! their sections above say. Whichever receipt the caller finds, the verdict compares its
+//! content hash with the file's, taken under the receipt's kind.
 
 pub mod embed;
 mod error;
 pub mod hash;
+pub mod jpeg;
 pub mod merkle;
+pub mod pdq;
 pub mod receipt;
 #[cfg(test)]
 mod testutil;
 pub mod verdict;
+pub mod webp;
 
 pub use embed::{embed_receipt, read_receipt, RECEIPT_KEYWORD};
 pub use error::{Error, Result};
-pub use hash::{content_hash, is_png, HashKind, OutputHash, MAX_DECODED_BYTES, MAX_DIMENSION};
+pub use hash::{
+    content_hash, content_hash_as, is_png, HashKind, OutputHash, MAX_DECODED_BYTES, MAX_DIMENSION,
+};
 pub use merkle::{compute_root, tree_depth, verify_proof, OutputTree};
 pub use receipt::{sidecar_path, Anchor, Batch, Receipt, RECEIPT_VERSION, SIDECAR_SUFFIX};
 pub use verdict::{

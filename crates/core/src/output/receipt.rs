@@ -42,7 +42,8 @@ pub struct Anchor {
     pub block_number: u64,
 }
 
-/// One receipt per output: a JSON sidecar, and for a PNG also an iTXt chunk.
+/// One receipt per output: a JSON sidecar, and for a PNG, a JPEG or a WebP also embedded in
+/// the file (an iTXt chunk, an APP9 segment, an LNRC chunk).
 ///
 /// Serialized in camelCase; hashes and addresses as `0x` hex strings, integers as JSON
 /// numbers. Unknown fields are ignored so that later minor additions stay readable.

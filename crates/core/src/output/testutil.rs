@@ -141,3 +141,59 @@ pub(crate) fn with_text_chunk(png: &[u8], keyword: &str, text: &str) -> Vec<u8> 
     out.extend_from_slice(&png[after_ihdr..]);
     out
 }
+
+/// `width` x `height` pseudo-random 8-bit samples, `channels` a pixel.
+pub(crate) fn noise(width: u32, height: u32, channels: u32, seed: u64) -> Vec<u8> {
+    let mut data = vec![0u8; (width * height * channels) as usize];
+    rand_chacha::ChaCha8Rng::seed_from_u64(seed).fill_bytes(&mut data);
+    data
+}
+
+/// A baseline JPEG of pseudo-random RGB pixels at `quality` (jpeg-encoder), with `apps`
+/// (`APPn` number, payload) segments after its JFIF `APP0`.
+pub(crate) fn jpeg_file(width: u16, height: u16, seed: u64, apps: &[(u8, &[u8])]) -> Vec<u8> {
+    let data = noise(u32::from(width), u32::from(height), 3, seed);
+    let mut out = Vec::new();
+    let mut enc = jpeg_encoder::Encoder::new(&mut out, 85);
+    for (n, payload) in apps {
+        enc.add_app_segment(*n, payload.to_vec()).unwrap();
+    }
+    enc.encode(&data, width, height, jpeg_encoder::ColorType::Rgb).unwrap();
+    out
+}
+
+/// A JPEG's pixels as zune-jpeg decodes them (RGB).
+pub(crate) fn jpeg_pixels(jpeg: &[u8]) -> Vec<u8> {
+    zune_jpeg::JpegDecoder::new(zune_jpeg::zune_core::bytestream::ZCursor::new(jpeg))
+        .decode()
+        .unwrap()
+}
+
+/// A lossless WebP (image-webp's encoder) of pseudo-random RGB or RGBA pixels: the simple
+/// format (one `VP8L` chunk), or the extended one when `exif` is given.
+pub(crate) fn webp_file(
+    width: u32,
+    height: u32,
+    seed: u64,
+    alpha: bool,
+    exif: Option<&[u8]>,
+) -> Vec<u8> {
+    let (channels, color) =
+        if alpha { (4, image_webp::ColorType::Rgba8) } else { (3, image_webp::ColorType::Rgb8) };
+    let data = noise(width, height, channels, seed);
+    let mut out = Vec::new();
+    let mut enc = image_webp::WebPEncoder::new(&mut out);
+    if let Some(exif) = exif {
+        enc.set_exif_metadata(exif.to_vec());
+    }
+    enc.encode(&data, width, height, color).unwrap();
+    out
+}
+
+/// A WebP's pixels as image-webp decodes them, and whether it has alpha.
+pub(crate) fn webp_pixels(webp: &[u8]) -> (Vec<u8>, bool) {
+    let mut dec = image_webp::WebPDecoder::new(std::io::Cursor::new(webp)).unwrap();
+    let mut buf = vec![0; dec.output_buffer_size().unwrap()];
+    dec.read_image(&mut buf).unwrap();
+    (buf, dec.has_alpha())
+}
