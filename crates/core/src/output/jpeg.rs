@@ -181,7 +181,7 @@ pub(crate) fn embed(jpeg: &[u8], json: &str) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// The receipt segment's JSON text, if there is one, and the segment's offset.
+/// The receipt segment's JSON text, if there is one.
 ///
 /// # Errors
 /// [`Error::JpegMalformed`] when the header does not parse,
