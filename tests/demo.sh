@@ -94,9 +94,11 @@ claimed=$(call "$vault" 'claimed(uint32,address,address)(uint256)' 2 0x000000000
 step "the second model: training declared, training set proven (read with cast)"
 declared=$(summary s.declared.modelId)
 [[ $(summary s.declared.verdict) == valid ]] || fail "declared verdict: $(summary s.declared.verdict)"
-[[ $(summary "s.declared.verdictCodes.join()") == output.anchored,model.attested,model.training_declared,* ]] \
+# The demo's outputs are PNGs with fingerprints: version-2 leaves, each checked against the
+# image's own fingerprint.
+[[ $(summary "s.declared.verdictCodes.join()") == output.anchored,output.fingerprint_match,model.attested,model.training_declared,* ]] \
     || fail "declared verdict codes: $(summary "s.declared.verdictCodes.join()")"
-[[ $(summary "s.verdictCodes.join()") == output.anchored,model.attested,model.training_proven,* ]] \
+[[ $(summary "s.verdictCodes.join()") == output.anchored,output.fingerprint_match,model.attested,model.training_proven,* ]] \
     || fail "proven verdict codes: $(summary "s.verdictCodes.join()")"
 sha=$(sha256sum "$out/diffusion/weights.bin" | cut -d' ' -f1)
 [[ $(summary s.declared.modelSha256) == "0x$sha" ]] || fail "model hash $(summary s.declared.modelSha256) != sha256sum $sha"

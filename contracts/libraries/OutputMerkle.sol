@@ -5,8 +5,12 @@ pragma solidity ^0.8.28;
 /// @notice Inclusion proofs for the keccak Merkle tree that anchors a batch of generated
 ///         outputs on-chain (`anchorOutputs(modelId, batchRoot, count, uri)`).
 /// @dev The tree, exactly (the Rust side must build the same; the tests pin known roots):
-///      - Leaves are the outputs' 32-byte content hashes, used as they are (not re-hashed),
-///        in batch order; leaf `i` has index `i`.
+///      - Leaves are in batch order; leaf `i` has index `i`. A version-1 leaf is the
+///        output's 32-byte content hash, used as it is (not re-hashed). A version-2 leaf
+///        also commits to the output's PDQ fingerprint: `leafV2(contentHash,
+///        perceptualHash)`, whose 87-byte preimage starts with `LEAF_V2_DOMAIN` and so is
+///        never a node's 64-byte one. The receipt says which version a leaf is; the tree
+///        and `verify` take either as given.
 ///      - A node is `keccak256(abi.encodePacked(left, right))`. Pairs are ordered by
 ///        position, NOT sorted: at level `k` (leaves are level 0) the running node is the
 ///        right child when bit `k` of the index is 1, the left child when it is 0.
@@ -28,7 +32,20 @@ library OutputMerkle {
     /// @param depth The proof length given.
     error OutputMerkleIndexOutOfRange(uint256 index, uint256 depth);
 
+    // ---------------------------------------------------------------- constants
+
+    /// @notice The domain prefix of a version-2 leaf, NUL included.
+    bytes internal constant LEAF_V2_DOMAIN = "lineage.output.leaf.v2\x00";
+
     // ---------------------------------------------------------------- internal
+
+    /// @notice A version-2 leaf: `keccak256(LEAF_V2_DOMAIN || contentHash || perceptualHash)`.
+    /// @param contentHash The output's content hash.
+    /// @param perceptualHash The output's PDQ fingerprint, as its receipt carries it.
+    /// @return The leaf to pass as `outputHash` to `verifyOutput`.
+    function leafV2(bytes32 contentHash, bytes32 perceptualHash) internal pure returns (bytes32) {
+        return keccak256(abi.encodePacked(LEAF_V2_DOMAIN, contentHash, perceptualHash));
+    }
 
     /// @notice The root that `leaf` at position `index` with the siblings `proof` leads to.
     /// @param leaf The leaf: an output's content hash.

@@ -26,6 +26,10 @@ contract OutputMerkleHarness {
     function treeDepth(uint256 leafCount) external pure returns (uint256) {
         return OutputMerkle.treeDepth(leafCount);
     }
+
+    function leafV2(bytes32 contentHash, bytes32 perceptualHash) external pure returns (bytes32) {
+        return OutputMerkle.leafV2(contentHash, perceptualHash);
+    }
 }
 
 contract OutputMerkleTest is Test {
@@ -41,6 +45,28 @@ contract OutputMerkleTest is Test {
     // Leaves are bytes32(uint256(1)), bytes32(uint256(2)), ...; the roots were computed
     // independently (js-sha3 keccak256 over the documented convention). The Rust side
     // should pin the same vectors.
+
+    // Version-2 leaves: pinned with `cast keccak` over the domain, the content hash and the
+    // fingerprint, and against the shared vectors (crates/core/tests/vectors/merkle.json).
+    function test_leafV2_knownAnswers() public view {
+        assertEq(
+            harness.leafV2(bytes32(uint256(1)), bytes32(uint256(2))),
+            0xe13e5ca4d7641df02fa6919d6874cf06343b00781f6e7a962e6b3a7b0eb2c785
+        );
+        assertEq(
+            harness.leafV2(
+                0x9c1c303f9b0ed0ebaa7717739d79a0b7eee67922dc8d55fb85f0f13a50e080a4,
+                0xbc36789e7a1e281436464229828f817d6612f7b477d66591ff96a9e064bcc98a
+            ),
+            0xbd87e9576311041c51e78231a43210f50ae1dc2d4f7b1a02c9af6c68666c457f
+        );
+    }
+
+    function testFuzz_leafV2_isNeverTheNodeOfTheSamePair(bytes32 c, bytes32 p) public view {
+        bytes32 leaf = harness.leafV2(c, p);
+        assertTrue(leaf != keccak256(abi.encodePacked(c, p)));
+        if (c != p) assertTrue(leaf != harness.leafV2(p, c));
+    }
 
     function test_knownRoot_oneLeafIsTheLeaf() public view {
         bytes32[] memory leaves = _leaves(1);

@@ -85,12 +85,16 @@ fn verify_image(c: &mut Criterion) {
     g.bench_function("sha256_of_4mib", |b| {
         b.iter(|| <sha2::Sha256 as sha2::Digest>::digest(black_box(&canonical)))
     });
+    // The PDQ fingerprint a version-2 receipt is checked against: decode, then PDQ.
+    g.bench_function("fingerprint", |b| {
+        b.iter(|| lineage_core::output::decode::fingerprint_file(black_box(&with_receipt)))
+    });
     g.bench_function("read_receipt", |b| b.iter(|| read_receipt(black_box(&with_receipt))));
     g.bench_function("hash_receipt_verdict", |b| {
         b.iter(|| {
             let file = content_hash(black_box(&with_receipt)).expect("hash");
             let receipt = read_receipt(&with_receipt).expect("read").expect("a receipt");
-            judge(&file, &receipt, &facts, &Policy::default())
+            judge(&file, None, &receipt, &facts, &Policy::default())
         })
     });
     g.finish();

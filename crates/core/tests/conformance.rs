@@ -13,9 +13,9 @@
 use alloy_primitives::{address, b256, B256};
 use lineage_core::attestation::TrainingKind;
 use lineage_core::output::{
-    content_hash, content_hash_as, embed_receipt, judge, read_receipt, verify_proof, Anchor,
-    AttestationStatus, BaseFact, Batch, ChainFacts, Code, DatasetFact, DatasetStatus, Error,
-    HashKind, OnChainBatch, OutputHash, OutputTree, Policy, Receipt, Verdict,
+    content_hash, content_hash_as, embed_receipt, judge, leaf_v2, read_receipt, verify_proof,
+    Anchor, AttestationStatus, BaseFact, Batch, ChainFacts, Code, DatasetFact, DatasetStatus,
+    Error, HashKind, OnChainBatch, Output, OutputHash, OutputTree, Policy, Receipt, Verdict,
 };
 use png::{BitDepth, ColorType, Filter};
 use serde_json::{json, Value};
@@ -39,6 +39,7 @@ fn error_kind(e: &Error) -> &'static str {
         Error::ReceiptChunkDuplicate { .. } => "receipt.chunk_duplicate",
         Error::ReceiptParse { .. } => "receipt.parse",
         Error::ReceiptVersion { .. } => "receipt.version",
+        Error::ReceiptInconsistent { .. } => "receipt.inconsistent",
         Error::ReceiptEncode { .. } => "receipt.encode",
         Error::ChainMismatch { .. } => "chain.mismatch",
         Error::EmptyBatch => "batch.empty",
@@ -50,6 +51,8 @@ fn error_kind(e: &Error) -> &'static str {
         Error::WebpMalformed { .. } => "webp.malformed",
         Error::WebpUnsupported { .. } => "webp.unsupported",
         Error::ReceiptNotEmbeddable { .. } => "receipt.not_embeddable",
+        Error::ImageDecode { .. } => "image.decode",
+        Error::ImageTooLarge { .. } => "image.too_large",
     }
 }
 
@@ -1399,6 +1402,17 @@ fn receipt_case(v: &mut Vectors, path: &str, note: &str, bytes: Vec<u8>) {
     v.hash_case(path, note, bytes, None);
 }
 
+/// A version-2 receipt: output 1 of a batch of three, each with a fingerprint.
+fn v2_receipt() -> Receipt {
+    let outputs: Vec<Output> = (0..3u8)
+        .map(|i| Output {
+            hash: content_hash(&[i]).unwrap(),
+            perceptual_hash: Some(alloy_primitives::keccak256([b'p', i])),
+        })
+        .collect();
+    Batch::new(outputs).unwrap().receipt(1, &anchor()).unwrap()
+}
+
 /// `png` with an iTXt chunk of `data` right before IEND.
 fn itxt_before_iend(png: &[u8], data: &[u8]) -> Vec<u8> {
     insert_chunk(png, png.len() - 12, b"iTXt", data)
@@ -1453,13 +1467,13 @@ fn receipts(v: &mut Vectors) {
         "text that is not JSON",
         itxt_before_iend(&png, &receipt_data([0; 5], b"{\"version\": 1,")),
     );
-    let mut v2: Value = serde_json::from_str(&json).unwrap();
-    v2["version"] = 2.into();
+    let mut v3: Value = serde_json::from_str(&json).unwrap();
+    v3["version"] = 3.into();
     receipt_case(
         v,
-        "receipt/version-2.png",
+        "receipt/version-3.png",
         "a receipt of a later version",
-        itxt_before_iend(&png, &receipt_data([0; 5], v2.to_string().as_bytes())),
+        itxt_before_iend(&png, &receipt_data([0; 5], v3.to_string().as_bytes())),
     );
     let mut extra: Value = serde_json::from_str(&json).unwrap();
     extra["futureField"] = "ignored".into();
@@ -1502,6 +1516,28 @@ fn receipts(v: &mut Vectors) {
         "note": "the sidecar of receipt/embedded.png"
     }));
     v.file("receipt/embedded.png.lineage.json", receipt.to_json_pretty().unwrap().into_bytes());
+
+    // Version 2: a fingerprint, and the leaf that commits to it.
+    let v2 = v2_receipt();
+    v.receipts.push(json!({
+        "sidecar": "receipt/v2.lineage.json", "receipt": v2,
+        "note": "version 2: perceptualHash, leaf keccak256(domain || contentHash || perceptualHash)",
+        "leaf": v2.leaf(),
+    }));
+    v.file("receipt/v2.lineage.json", v2.to_json_pretty().unwrap().into_bytes());
+    let mut no_fp: Value = serde_json::to_value(&v2).unwrap();
+    no_fp.as_object_mut().unwrap().remove("perceptualHash");
+    let mut v1_fp: Value = serde_json::to_value(&v2).unwrap();
+    v1_fp["version"] = json!(1);
+    for (name, note, value) in [
+        ("v2-no-fingerprint", "version 2 without a perceptualHash", no_fp),
+        ("v1-fingerprint", "version 1 with a perceptualHash", v1_fp),
+    ] {
+        let path = format!("receipt/json-{name}.json");
+        let e = Receipt::from_json(value.to_string().as_bytes()).unwrap_err();
+        v.receipts.push(json!({"sidecar": path, "note": note, "error": error_kind(&e)}));
+        v.file(&path, value.to_string().into_bytes());
+    }
 
     // JSON that a JavaScript `JSON.parse` reads differently from serde: numbers written as
     // floats, duplicate keys, the struct written as an array (serde reads a struct from a
@@ -1587,10 +1623,10 @@ fn receipts(v: &mut Vectors) {
             Value::Array(fields.clone()).to_string(),
         ),
         ("array-one", "[1]: the version alone", "[1]".to_owned()),
-        ("array-version-2", "[2]: the version probe reads a later version", "[2]".to_owned()),
-        ("array-version-2-more", "[2, ...]: more than the probe's one element", {
+        ("array-version-3", "[3]: the version probe reads a later version", "[3]".to_owned()),
+        ("array-version-3-more", "[3, ...]: more than the probe's one element", {
             let mut f = fields.clone();
-            f[0] = json!(2);
+            f[0] = json!(3);
             Value::Array(f).to_string()
         }),
     ] {
@@ -1652,11 +1688,20 @@ fn merkle(v: &mut Vectors) {
     assert!(!case("index with bits above the depth", root, l[1], 1 + 8, 5, &p(1)));
     assert!(!case("a count too small for the index", root, l[4], 4, 4, &p(4)[..2]));
     assert!(!case("count zero", l[0], l[0], 0, 0, &[]));
+    let word = |i: u8| B256::with_last_byte(i);
+    let leaves_v2: Vec<Value> = [(word(1), word(2)), (word(2), word(1)), (B256::ZERO, B256::ZERO)]
+        .into_iter()
+        .chain(
+            (0..3u8).map(|i| (content_hash(&[i]).unwrap().hash, alloy_primitives::keccak256([i]))),
+        )
+        .map(|(c, p)| json!({"contentHash": c, "perceptualHash": p, "leaf": leaf_v2(&c, &p)}))
+        .collect();
     v.json(
         "merkle.json",
         &json!({
-            "about": "verifyProof(root, leaf, index, count, proof) -> valid; see README.md",
-            "cases": cases
+            "about": "verifyProof(root, leaf, index, count, proof) -> valid; leafV2(contentHash, perceptualHash) -> leaf; see README.md",
+            "cases": cases,
+            "leafV2": leaves_v2,
         }),
     );
 }
@@ -1664,7 +1709,7 @@ fn merkle(v: &mut Vectors) {
 fn verdicts(v: &mut Vectors) {
     let batch = Batch::new((0..5u8).map(|i| content_hash(&[i]).unwrap()).collect()).unwrap();
     let receipt = batch.receipt(3, &anchor()).unwrap();
-    let file = batch.hashes()[3];
+    let file = batch.outputs()[3].hash;
     let good = ChainFacts {
         batch: Some(OnChainBatch { root: batch.root(), count: 5 }),
         attestation: AttestationStatus::Valid,
@@ -1682,7 +1727,7 @@ fn verdicts(v: &mut Vectors) {
     let mut seen = std::collections::BTreeSet::new();
     let mut with_policy =
         |name: &str, file: OutputHash, receipt: &Receipt, facts: ChainFacts, policy: Policy| {
-            let verdict = judge(&file, receipt, &facts, &policy);
+            let verdict = judge(&file, None, receipt, &facts, &policy);
             seen.extend(verdict.codes.iter().map(|c| c.as_str()));
             cases.push(json!({
                 "name": name, "file": file, "receipt": receipt, "facts": facts,
@@ -1769,8 +1814,48 @@ fn verdicts(v: &mut Vectors) {
         ..good.clone()
     };
     case("a base revoked, one unknown", file, &receipt, bases, 1);
-    let worst = ChainFacts { batch: None, attestation: AttestationStatus::Revoked, ..good };
+    let worst = ChainFacts { batch: None, attestation: AttestationStatus::Revoked, ..good.clone() };
     case("invalid wins over cannot tell", file, &receipt, worst, 1);
+
+    // Version 2: the proof is from the leaf over the fingerprint, which is checked against
+    // the file's own (`fingerprint`, absent when the verifier did not decode the image).
+    let v2 = v2_receipt();
+    let anchored = v2.perceptual_hash.unwrap();
+    let v2_facts = ChainFacts {
+        batch: Some(OnChainBatch { root: v2.batch_root, count: v2.batch_count }),
+        ..good.clone()
+    };
+    let off_by = |bits: usize| {
+        let mut fp = anchored;
+        for b in 0..bits {
+            fp.0[31 - b / 8] ^= 1 << (b % 8);
+        }
+        fp
+    };
+    let v2_file = v2.output_hash();
+    let policy = Policy::default();
+    for (name, fingerprint) in [
+        ("v2: the same fingerprint", Some(anchored)),
+        ("v2: a fingerprint 31 bits off", Some(off_by(31))),
+        ("v2: a fingerprint 32 bits off", Some(off_by(32))),
+        ("v2: the image not decoded", None),
+    ] {
+        let verdict = judge(&v2_file, fingerprint, &v2, &v2_facts, &policy);
+        seen.extend(verdict.codes.iter().map(|c| c.as_str()));
+        cases.push(json!({
+            "name": name, "file": v2_file, "fingerprint": fingerprint, "receipt": v2,
+            "facts": v2_facts, "policy": policy, "verdict": verdict,
+        }));
+    }
+    let mut swapped = v2.clone();
+    swapped.perceptual_hash = Some(off_by(1));
+    let verdict = judge(&v2_file, Some(off_by(1)), &swapped, &v2_facts, &policy);
+    assert!(verdict.has(Code::OutputProofInvalid));
+    cases.push(json!({
+        "name": "v2: a receipt claiming another fingerprint", "file": v2_file,
+        "fingerprint": off_by(1), "receipt": swapped, "facts": v2_facts, "policy": policy,
+        "verdict": verdict,
+    }));
 
     // Every code appears in some case; the match fails to compile when a code is added.
     let all = [
@@ -1779,6 +1864,9 @@ fn verdicts(v: &mut Vectors) {
         Code::OutputUnknown,
         Code::OutputProofInvalid,
         Code::OutputUnconfirmed,
+        Code::OutputFingerprintMatch,
+        Code::OutputFingerprintMismatch,
+        Code::OutputFingerprintUnchecked,
         Code::ModelAttested,
         Code::ModelRevoked,
         Code::ModelTainted,
@@ -1800,6 +1888,9 @@ fn verdicts(v: &mut Vectors) {
             | Code::OutputUnknown
             | Code::OutputProofInvalid
             | Code::OutputUnconfirmed
+            | Code::OutputFingerprintMatch
+            | Code::OutputFingerprintMismatch
+            | Code::OutputFingerprintUnchecked
             | Code::ModelAttested
             | Code::ModelRevoked
             | Code::ModelTainted
@@ -1819,7 +1910,7 @@ fn verdicts(v: &mut Vectors) {
     v.json(
         "verdicts.json",
         &json!({
-            "about": "judge(file, receipt, facts, policy) -> verdict, as `lineage verify-image --json` prints it; see README.md",
+            "about": "judge(file, receipt, facts, policy, fingerprint) -> verdict, as `lineage verify-image --json` prints it; see README.md",
             "codes": all.iter().map(|c| json!({"code": c.as_str(), "outcome": c.outcome()})).collect::<Vec<_>>(),
             "cases": cases,
             "noReceipt": {"file": file, "verdict": no_receipt},
@@ -1850,19 +1941,104 @@ every vector.
   the receipt, or `null` when there is none; a PNG's, a JPEG's or a WebP's), `{file, note,
   error}` with `error` one of `png.malformed`, `jpeg.malformed`, `webp.malformed`,
   `receipt.chunk_crc`, `receipt.chunk_malformed`,
-  `receipt.chunk_duplicate`, `receipt.parse`, `receipt.version`; or `{sidecar, note,
-  receipt}` / `{sidecar, note, error}`: a JSON sidecar (`Receipt::from_json`) and the
-  receipt it parses to or its error, among them the JSON a `JSON.parse` reads otherwise
-  than serde (`receipt/json-*.json`: floats for integers, duplicate keys, arrays).
+  `receipt.chunk_duplicate`, `receipt.parse`, `receipt.version`, `receipt.inconsistent`;
+  or `{sidecar, note, receipt}` / `{sidecar, note, error}`: a JSON sidecar
+  (`Receipt::from_json`) and the receipt it parses to or its error, among them the JSON a
+  `JSON.parse` reads otherwise than serde (`receipt/json-*.json`: floats for integers,
+  duplicate keys, arrays). A version-2 receipt's case also has `leaf`, its Merkle leaf.
 - `merkle.json`: `cases[]` of `{root, leaf, index, count, proof, valid}`:
-  `verifyProof(root, leaf, index, count, proof)` must return `valid`.
+  `verifyProof(root, leaf, index, count, proof)` must return `valid`; `leafV2[]` of
+  `{contentHash, perceptualHash, leaf}`: `leafV2(contentHash, perceptualHash)` must return
+  `leaf`.
 - `verdicts.json`: `codes[]`, every verdict code with its outcome; `cases[]` of
-  `{name, file, receipt, facts, policy, verdict}`: `judge(file, receipt, facts, policy)`
-  must return `verdict` (its `detail` strings included, though no one should parse them).
+  `{name, file, fingerprint?, receipt, facts, policy, verdict}`: `judge(file, receipt,
+  facts, policy, fingerprint)` must return `verdict` (its `detail` strings included, though
+  no one should parse them). `fingerprint` is the file's recomputed PDQ hash, absent when
+  the verifier did not decode the image.
   `facts.training` is `attestation(modelId).kind` as `\"proven\"` or `\"declared\"`
   (absent: unknown, no training code); `policy.requireProvenTraining` makes
   `model.training_declared` Invalid. `noReceipt`: the verdict on a file without a receipt.
 ";
+
+/// A smooth picture with finer detail, as a photograph has (its fingerprint's quality is
+/// well above 50): `channels` 3 or 4 samples a pixel at `depth` 8 or 16.
+fn pdq_picture(w: u32, h: u32, seed: u64, channels: usize, depth: u8) -> Img {
+    let s = (seed % 97) as f64 / 97.0;
+    let max = if depth == 16 { 65535.0 } else { 255.0 };
+    let mut samples = Vec::with_capacity((w * h) as usize * channels);
+    for y in 0..h {
+        for x in 0..w {
+            let (u, v) = (f64::from(x) / f64::from(w), f64::from(y) / f64::from(h));
+            let disc = f64::from(u8::from((u - 0.3 - s * 0.4).powi(2) + (v - 0.6).powi(2) < 0.04));
+            let detail = 0.23 * (40.0 * u + 9.0 * s).sin() * (30.0 * v + 2.0 * s).sin();
+            let rgb = [
+                0.5 + 0.39 * (6.0 * u + 3.0 * s).sin() * (4.0 * v).cos() + detail,
+                0.5 + 0.35 * (5.0 * v + 7.0 * s).sin() + 0.12 * disc + detail,
+                0.23 + 0.59 * disc + 0.16 * (9.0 * u * v).sin() + detail,
+            ];
+            for c in rgb {
+                samples.push((c.clamp(0.0, 1.0) * max).round() as u16);
+            }
+            if channels == 4 {
+                samples.push(((u * 7.0).sin().abs() * max) as u16);
+            }
+        }
+    }
+    let color = if channels == 4 { ColorType::Rgba } else { ColorType::Rgb };
+    Img { w, h, color, depth, samples, palette: None, trns: None }
+}
+
+/// The DCT basis of PDQ as the module docs state it, independently of `output::pdq`: rows
+/// 1 to 16, `f32(f32(sqrt(2/64)) * cos(pi / 128 * (i + 1) * (2j + 1)))`, little-endian.
+fn pdq_dct_sha256() -> B256 {
+    let scale = (2.0f64 / 64.0).sqrt() as f32;
+    let mut h = Sha256::new();
+    for i in 0..16u32 {
+        for j in 0..64u32 {
+            let angle = std::f64::consts::PI / 2.0 / 64.0 * f64::from(i + 1) * f64::from(2 * j + 1);
+            h.update(((f64::from(scale) * angle.cos()) as f32).to_le_bytes());
+        }
+    }
+    B256::from(<[u8; 32]>::from(h.finalize()))
+}
+
+/// PDQ fingerprints: of pictures made for it (every size path of the filter), and of every
+/// PNG vector that decodes; exact, since they are PNGs (the pixels are the same everywhere).
+fn pdq(v: &mut Vectors) {
+    for (w, h, channels, depth, note) in [
+        (300, 200, 3, 8, "RGB, both sides filtered"),
+        (257, 129, 3, 8, "odd sides"),
+        (64, 64, 3, 8, "exactly 64x64: no filter"),
+        (130, 70, 4, 8, "RGBA: alpha ignored"),
+        (96, 80, 3, 16, "16 bits: each sample's high byte"),
+        (640, 48, 3, 8, "wide: windows of 5 along rows, 1 along columns"),
+        (5, 5, 3, 8, "the smallest sides with a fingerprint"),
+        (4, 9, 3, 8, "a side under 5: the zero hash, quality 0"),
+    ] {
+        let img = pdq_picture(w, h, u64::from(w * h), channels, depth);
+        let path = format!("pdq/picture-{w}x{h}-{}.png", if depth == 16 { "16" } else { "8" });
+        let bytes = encode(&img, Filter::Paeth);
+        v.hash_case(&path, note, bytes, None);
+    }
+    let cases: Vec<Value> = v
+        .files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".png"))
+        .filter_map(|(path, bytes)| {
+            let f = lineage_core::output::decode::fingerprint_file(bytes).ok()??;
+            Some(json!({"file": path, "hash": f.hash, "quality": f.quality}))
+        })
+        .collect();
+    assert!(cases.iter().filter(|c| c["quality"].as_u64() >= Some(50)).count() >= 6);
+    v.json(
+        "pdq.json",
+        &json!({
+            "about": "pngFingerprint(file) -> {hash, quality}; dctSha256: SHA-256 of the f32 DCT basis; see README.md",
+            "dctSha256": pdq_dct_sha256(),
+            "cases": cases,
+        }),
+    );
+}
 
 fn generate() -> BTreeMap<String, Vec<u8>> {
     let mut v = Vectors::default();
@@ -1870,6 +2046,7 @@ fn generate() -> BTreeMap<String, Vec<u8>> {
     broken_images(&mut v);
     receipts(&mut v);
     containers(&mut v);
+    pdq(&mut v);
     merkle(&mut v);
     verdicts(&mut v);
     let hashes = std::mem::take(&mut v.hashes);

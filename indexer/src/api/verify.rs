@@ -13,8 +13,9 @@ use axum::{
     Json,
 };
 use lineage_core::output::{
-    content_hash, is_png, judge, read_receipt, AttestationStatus, BaseFact, ChainFacts,
-    DatasetFact, DatasetStatus, HashKind, OnChainBatch, Policy, Receipt, Verdict,
+    content_hash, decode::fingerprint_file, is_png, judge, read_receipt, AttestationStatus,
+    BaseFact, ChainFacts, DatasetFact, DatasetStatus, HashKind, OnChainBatch, Policy, Receipt,
+    Verdict, RECEIPT_V1,
 };
 use serde::Serialize;
 
@@ -75,7 +76,8 @@ async fn receipt_from_index(
     let Some(anchor) = output.anchors.into_iter().next() else { return Ok(None) };
     let b = anchor.batch;
     Ok(Some(Receipt {
-        version: lineage_core::output::RECEIPT_VERSION,
+        // Posted manifests list content hashes: version-1 leaves.
+        version: RECEIPT_V1,
         chain_id: tip.chain_id,
         registry: state.registry,
         model_id: b.model_id,
@@ -88,6 +90,7 @@ async fn receipt_from_index(
         proof: anchor.merkle_proof,
         anchor_tx: b.provenance.tx_hash,
         anchor_block: b.provenance.block_number,
+        perceptual_hash: None,
     }))
 }
 
@@ -126,11 +129,17 @@ pub(super) async fn verify_image(
     let decoded = tokio::task::spawn_blocking(move || {
         let file = content_hash(&bytes)?;
         let receipt = read_receipt(&bytes)?;
-        Ok::<_, lineage_core::output::Error>((file, receipt))
+        // A version-2 receipt's fingerprint is checked against the image's own; one that
+        // does not decode is `output.fingerprint_unchecked`.
+        let fingerprint = match receipt.as_ref().and_then(|r| r.perceptual_hash) {
+            Some(_) => fingerprint_file(&bytes).ok().flatten().map(|f| f.hash),
+            None => None,
+        };
+        Ok::<_, lineage_core::output::Error>((file, receipt, fingerprint))
     })
     .await
     .map_err(|e| ApiError::internal(&e))?;
-    let (file, embedded) = decoded.map_err(|e| {
+    let (file, embedded, fingerprint) = decoded.map_err(|e| {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_image", e.to_string())
     })?;
 
@@ -179,6 +188,6 @@ pub(super) async fn verify_image(
         }),
         confirmations: batch.as_ref().map(|b| tip.confirmations(b.at.block_number)),
     };
-    let verdict = judge(&file, &receipt, &facts, &Policy::default());
+    let verdict = judge(&file, fingerprint, &receipt, &facts, &Policy::default());
     Ok(Json(Answer { data: ImageCheck { receipt: source, verdict, model }, chain: tip }))
 }

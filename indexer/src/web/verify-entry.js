@@ -14,6 +14,7 @@ import {
   judge,
   LineageError,
   noReceipt,
+  pngFingerprint,
   readChainFacts,
   readReceipt,
 } from '@lineage/verify'
@@ -64,7 +65,10 @@ export async function verifyWithFacts(bytes, lookup, factsOf) {
     }
     // Hashed as the receipt says: a JPEG anchored as bytes-v1 keeps verifying.
     if (file?.kind !== receipt.hashKind) file = await contentHashAs(bytes, receipt.hashKind)
-    return { source, verdict: judge(file, receipt, await factsOf(receipt), DEFAULT_POLICY) }
+    // A version-2 receipt's fingerprint against the image's own: a PNG's from its pixels;
+    // a JPEG's or WebP's is not decoded here (`output.fingerprint_unchecked`).
+    const own = receipt.perceptualHash && isPng(bytes) ? (await pngFingerprint(bytes)).hash : undefined
+    return { source, verdict: judge(file, receipt, await factsOf(receipt), DEFAULT_POLICY, own) }
   } catch (e) {
     if (e instanceof LineageError) return { error: { code: e.code, message: e.message } }
     throw e

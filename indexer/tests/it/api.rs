@@ -1037,7 +1037,7 @@ async fn cli_verdict(
         .await
         .unwrap();
     let facts = client.output_facts(receipt).await.unwrap();
-    let verdict = lineage_core::output::judge(file, receipt, &facts, &Default::default());
+    let verdict = lineage_core::output::judge(file, None, receipt, &facts, &Default::default());
     serde_json::to_value(verdict).unwrap()
 }
 

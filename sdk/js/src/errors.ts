@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'receipt.chunk_duplicate'
   | 'receipt.parse'
   | 'receipt.version'
+  | 'receipt.inconsistent'
   | 'chain.mismatch'
   | 'chain.read'
   | 'status.unknown'
@@ -134,7 +135,14 @@ export class ReceiptParseError extends LineageError {
 /** A receipt of a format version this package does not read. */
 export class ReceiptVersionError extends LineageError {
   constructor(readonly found: number, readonly expected: number) {
-    super('receipt.version', `unsupported receipt version ${found} (this build reads version ${expected})`)
+    super('receipt.version', `unsupported receipt version ${found} (this build reads versions 1 to ${expected})`)
+  }
+}
+
+/** A receipt whose fields do not fit its version: a version 2 without `perceptualHash`, or a version 1 with one. */
+export class ReceiptInconsistentError extends LineageError {
+  constructor(reason: string) {
+    super('receipt.inconsistent', `inconsistent receipt: ${reason}`)
   }
 }
 

@@ -22,6 +22,7 @@ export {
   ReceiptChunkCrcError,
   ReceiptChunkDuplicateError,
   ReceiptChunkMalformedError,
+  ReceiptInconsistentError,
   ReceiptParseError,
   ReceiptVersionError,
   UnknownStatusError,
@@ -40,14 +41,18 @@ export {
 } from './hash.js'
 export { isJpeg, JPEG_DOMAIN, RECEIPT_ID } from './jpeg.js'
 export { MAX_DECODED_BYTES, MAX_DIMENSION } from './limits.js'
-export { computeRoot, treeDepth, verifyProof } from './merkle.js'
+export { computeRoot, LEAF_V2_DOMAIN, leafV2, treeDepth, verifyProof } from './merkle.js'
+export { type Fingerprint, fingerprint, MIN_QUALITY, pngFingerprint } from './pdq.js'
 export { isPng, PNG_SIGNATURE } from './png.js'
 export {
   parseReceipt,
   RECEIPT_KEYWORD,
+  RECEIPT_V1,
+  RECEIPT_V2,
   RECEIPT_VERSION,
   type Receipt,
   readReceipt,
+  receiptLeaf,
   SIDECAR_SUFFIX,
 } from './receipt.js'
 export {
@@ -63,7 +68,9 @@ export {
   type DatasetStatus,
   DEFAULT_POLICY,
   exitCode,
+  hammingDistance,
   judge,
+  MATCH_DISTANCE,
   noReceipt,
   type OnChainBatch,
   type Outcome,
@@ -73,5 +80,5 @@ export {
   trainingKind,
   type Verdict,
 } from './verdict.js'
-export { type VerifyOptions, verifyImage } from './verify.js'
+export { type Pixels, type VerifyOptions, verifyImage } from './verify.js'
 export { isWebp, RECEIPT_FOURCC, WEBP_DOMAIN } from './webp.js'

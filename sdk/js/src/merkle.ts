@@ -1,12 +1,31 @@
 /**
  * The keccak Merkle tree of an anchored batch, exactly as
- * `contracts/libraries/OutputMerkle.sol` and `lineage_core::output::merkle`: leaves are the
- * 32-byte content hashes, nodes `keccak256(left || right)` ordered by position, odd levels
+ * `contracts/libraries/OutputMerkle.sol` and `lineage_core::output::merkle`: a leaf is the
+ * 32-byte content hash (version 1) or {@link leafV2} of the content hash and the PDQ
+ * fingerprint (version 2), nodes `keccak256(left || right)` ordered by position, odd levels
  * padded with one zero node, depth `ceil(log2 count)`.
  */
 
 import { keccak_256 } from '@noble/hashes/sha3'
 import { fromHex, type Hex, toHex } from './bytes.js'
+
+/** The domain prefix of a version-2 leaf, `lineage.output.leaf.v2` and a NUL. */
+export const LEAF_V2_DOMAIN = new TextEncoder().encode('lineage.output.leaf.v2\0')
+
+/**
+ * A version-2 leaf: `keccak256(LEAF_V2_DOMAIN || contentHash || perceptualHash)`
+ * (`OutputMerkle.leafV2`); `null` when an input is not 32 bytes of hex.
+ */
+export function leafV2(contentHash: Hex, perceptualHash: Hex): Hex | null {
+  const c = fromHex(contentHash, 32)
+  const p = fromHex(perceptualHash, 32)
+  if (!c || !p) return null
+  const buf = new Uint8Array(LEAF_V2_DOMAIN.length + 64)
+  buf.set(LEAF_V2_DOMAIN, 0)
+  buf.set(c, LEAF_V2_DOMAIN.length)
+  buf.set(p, LEAF_V2_DOMAIN.length + 32)
+  return toHex(keccak_256(buf))
+}
 
 /** `ceil(log2(count))`, and 0 for 0 or 1 (`OutputMerkle.treeDepth`). */
 export function treeDepth(count: number | bigint): number {

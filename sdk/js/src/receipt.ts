@@ -10,17 +10,28 @@ import {
   ReceiptChunkCrcError,
   ReceiptChunkDuplicateError,
   ReceiptChunkMalformedError,
+  ReceiptInconsistentError,
   ReceiptParseError,
   ReceiptVersionError,
 } from './errors.js'
 import { HASH_KINDS, type HashKind } from './hash.js'
 import { isJpeg, jpegReceiptText } from './jpeg.js'
 import { JsonNumber, JsonObject, type JsonValue, parseJson } from './json.js'
+import { leafV2 } from './merkle.js'
 import { type Chunk, chunkAt, computedCrc, isPng } from './png.js'
 import { isWebp, webpReceiptText } from './webp.js'
 
-/** The receipt format version this package reads. */
-export const RECEIPT_VERSION = 1
+/** Receipt version 1: the leaf is the content hash. */
+export const RECEIPT_V1 = 1
+
+/**
+ * Receipt version 2: the receipt carries the output's PDQ fingerprint (`perceptualHash`)
+ * and the leaf is `leafV2(contentHash, perceptualHash)`.
+ */
+export const RECEIPT_V2 = 2
+
+/** The newest receipt version this package reads (it reads 1 and 2). */
+export const RECEIPT_VERSION = RECEIPT_V2
 
 /** The iTXt keyword of the receipt chunk. */
 export const RECEIPT_KEYWORD = 'lineage-receipt'
@@ -30,7 +41,8 @@ export const SIDECAR_SUFFIX = '.lineage.json'
 
 /** One receipt per output. Hashes and addresses are lowercase `0x` hex. */
 export interface Receipt {
-  version: 1
+  /** 2 with a `perceptualHash`, 1 without. */
+  version: 1 | 2
   /** The chain's EIP-155 id. */
   chainId: number
   /** The `LineageRegistry` holding the batch. */
@@ -45,7 +57,7 @@ export interface Receipt {
   batchCount: number
   /** The output's leaf index. */
   leafIndex: number
-  /** The output's content hash: the leaf. */
+  /** The output's content hash. */
   contentHash: Hex
   /** How `contentHash` was taken. */
   hashKind: HashKind
@@ -55,6 +67,20 @@ export interface Receipt {
   anchorTx: Hex
   /** The block the anchoring transaction was mined in (a hint). */
   anchorBlock: number
+  /**
+   * Version 2 only: the output's PDQ fingerprint as anchored, which the leaf commits to; a
+   * verifier recomputes it.
+   */
+  perceptualHash?: Hex
+}
+
+/**
+ * The receipt's Merkle leaf: its content hash (version 1), or {@link leafV2} of the content
+ * hash and the fingerprint (version 2).
+ */
+export function receiptLeaf(receipt: Receipt): Hex {
+  if (receipt.perceptualHash === undefined) return receipt.contentHash
+  return leafV2(receipt.contentHash, receipt.perceptualHash) ?? receipt.contentHash
 }
 
 const U64_MAX = 2n ** 64n - 1n
@@ -114,8 +140,10 @@ function probeVersion(value: JsonValue): bigint | null {
  * difference remains: an integer field past 2^53 - 1 (which serde reads as a `u64`) is a
  * parse error here, as a JavaScript number cannot hold it exactly.
  *
- * @throws {ReceiptVersionError} a version other than {@link RECEIPT_VERSION}.
+ * @throws {ReceiptVersionError} a version other than 1 and 2.
  * @throws {ReceiptParseError} anything that is not a receipt.
+ * @throws {ReceiptInconsistentError} a version 2 without `perceptualHash`, or a version 1
+ *   with one.
  */
 export function parseReceipt(json: string | Uint8Array): Receipt {
   let value: JsonValue
@@ -126,7 +154,7 @@ export function parseReceipt(json: string | Uint8Array): Receipt {
     throw new ReceiptParseError(e instanceof Error ? e.message : String(e), { cause: e })
   }
   const version = probeVersion(value)
-  if (version !== null && version !== BigInt(RECEIPT_VERSION)) {
+  if (version !== null && version !== BigInt(RECEIPT_V1) && version !== BigInt(RECEIPT_V2)) {
     throw new ReceiptVersionError(Number(version), RECEIPT_VERSION)
   }
   if (!(value instanceof JsonObject)) throw new ReceiptParseError('expected a JSON object')
@@ -148,7 +176,16 @@ export function parseReceipt(json: string | Uint8Array): Receipt {
     if (!bytes) throw new ReceiptParseError(`${key}: expected ${length} bytes of hex`)
     return toHex(bytes)
   }
-  if (version === null) throw new ReceiptParseError('version: expected 1')
+  if (version === null) throw new ReceiptParseError('version: expected 1 or 2')
+  // Optional, as serde's `Option` with `default`: absent or null is none.
+  const perceptual = value.all('perceptualHash')
+  if (perceptual.length > 1) throw new ReceiptParseError('duplicate field `perceptualHash`')
+  let perceptualHash: Hex | undefined
+  if (perceptual.length === 1 && perceptual[0] !== null) {
+    const bytes = fromHex(perceptual[0], 32)
+    if (!bytes) throw new ReceiptParseError('perceptualHash: expected 32 bytes of hex')
+    perceptualHash = toHex(bytes)
+  }
   const hashKind = HASH_KINDS.find((k) => k === o.hashKind)
   if (hashKind === undefined) throw new ReceiptParseError(`hashKind: expected one of ${HASH_KINDS.join(', ')}`)
   if (!Array.isArray(o.proof)) throw new ReceiptParseError('proof: expected an array')
@@ -157,8 +194,8 @@ export function parseReceipt(json: string | Uint8Array): Receipt {
     if (!bytes) throw new ReceiptParseError(`proof[${i}]: expected 32 bytes of hex`)
     return toHex(bytes)
   })
-  return {
-    version: RECEIPT_VERSION,
+  const receipt: Receipt = {
+    version: version === 2n ? RECEIPT_V2 : RECEIPT_V1,
     chainId: int('chainId'),
     registry: hex('registry', 20),
     modelId: hex('modelId', 32),
@@ -172,6 +209,14 @@ export function parseReceipt(json: string | Uint8Array): Receipt {
     anchorTx: hex('anchorTx', 32),
     anchorBlock: int('anchorBlock'),
   }
+  if (receipt.version === RECEIPT_V2 && perceptualHash === undefined) {
+    throw new ReceiptInconsistentError('a version 2 receipt needs a perceptualHash')
+  }
+  if (receipt.version === RECEIPT_V1 && perceptualHash !== undefined) {
+    throw new ReceiptInconsistentError('a version 1 receipt has no perceptualHash (its leaf is the content hash)')
+  }
+  if (perceptualHash !== undefined) receipt.perceptualHash = perceptualHash
+  return receipt
 }
 
 const KEYWORD = new TextEncoder().encode(RECEIPT_KEYWORD)

@@ -7,7 +7,7 @@
 import { checksumAddress, type Hex } from './bytes.js'
 import type { OutputHash } from './hash.js'
 import { verifyProof } from './merkle.js'
-import type { Receipt } from './receipt.js'
+import { type Receipt, receiptLeaf } from './receipt.js'
 
 /** `ILineageRegistry.AttestationStatus`. */
 export type AttestationStatus = 'none' | 'valid' | 'revoked' | 'tainted'
@@ -97,6 +97,9 @@ export type Code =
   | 'output.unknown'
   | 'output.proof_invalid'
   | 'output.unconfirmed'
+  | 'output.fingerprint_match'
+  | 'output.fingerprint_mismatch'
+  | 'output.fingerprint_unchecked'
   | 'model.attested'
   | 'model.revoked'
   | 'model.tainted'
@@ -121,6 +124,9 @@ export const CODE_OUTCOMES: Readonly<Record<Code, Outcome>> = {
   'output.unknown': 'cannotTell',
   'output.proof_invalid': 'invalid',
   'output.unconfirmed': 'cannotTell',
+  'output.fingerprint_match': 'valid',
+  'output.fingerprint_mismatch': 'invalid',
+  'output.fingerprint_unchecked': 'valid',
   'model.attested': 'valid',
   'model.revoked': 'invalid',
   'model.tainted': 'invalid',
@@ -144,6 +150,8 @@ export interface Check {
   datasetId?: number
   /** The base model concerned, for `base.*` codes. */
   baseModelId?: Hex
+  /** The Hamming distance between two fingerprints, for `output.fingerprint_*` codes. */
+  distance?: number
   /** A sentence for people; not stable, do not parse it. */
   detail: string
 }
@@ -157,6 +165,8 @@ export interface Verdict {
   checks: Check[]
   contentHash: Hex
   hashKind: OutputHash['kind']
+  /** The file's recomputed PDQ fingerprint, when the verifier computed one. */
+  perceptualHash?: Hex
   chainId: number | null
   registry: Hex | null
   modelId: Hex | null
@@ -216,7 +226,13 @@ const show = (h: OutputHash) => `${h.hash} (${h.kind})`
  * in slot order, each base nearest first. The outcome is the worst check's: invalid over
  * cannot tell over valid.
  */
-export function judge(file: OutputHash, receipt: Receipt, facts: ChainFacts, policy: Policy = DEFAULT_POLICY): Verdict {
+export function judge(
+  file: OutputHash,
+  receipt: Receipt,
+  facts: ChainFacts,
+  policy: Policy = DEFAULT_POLICY,
+  fingerprint?: Hex,
+): Verdict {
   const checks: Check[] = []
   const claimed: OutputHash = { kind: receipt.hashKind, hash: receipt.contentHash }
   const registry = checksumAddress(receipt.registry)
@@ -224,7 +240,7 @@ export function judge(file: OutputHash, receipt: Receipt, facts: ChainFacts, pol
     checks.push(check('output.hash_mismatch', `the file hashes to ${show(file)} but the receipt is for ${show(claimed)}`))
   } else if (facts.batch) {
     const b = facts.batch
-    if (verifyProof(b.root, file.hash, receipt.leafIndex, b.count, receipt.proof)) {
+    if (verifyProof(b.root, receiptLeaf(receipt), receipt.leafIndex, b.count, receipt.proof)) {
       checks.push(
         check('output.anchored', `output ${receipt.leafIndex} of ${b.count} in batch ${receipt.batchIndex} (root ${b.root})`),
       )
@@ -232,6 +248,7 @@ export function judge(file: OutputHash, receipt: Receipt, facts: ChainFacts, pol
       if (c !== null && c < policy.minConfirmations) {
         checks.push(check('output.unconfirmed', `${c} confirmations, ${policy.minConfirmations} required`))
       }
+      if (receipt.perceptualHash !== undefined) checks.push(fingerprintCheck(receipt.perceptualHash, fingerprint))
     } else {
       checks.push(
         check(
@@ -298,7 +315,7 @@ export function judge(file: OutputHash, receipt: Receipt, facts: ChainFacts, pol
     checks.push({ code: c.code, outcome: c.outcome, baseModelId: b.modelId, detail: c.detail })
   })
 
-  return {
+  const verdict: Verdict = {
     ...fromChecks(file, checks),
     chainId: receipt.chainId,
     registry: receipt.registry,
@@ -308,4 +325,40 @@ export function judge(file: OutputHash, receipt: Receipt, facts: ChainFacts, pol
     anchorTx: receipt.anchorTx,
     confirmations: facts.confirmations,
   }
+  if (fingerprint !== undefined) verdict.perceptualHash = fingerprint
+  return verdict
+}
+
+/** Bits that differ between two 32-byte `0x` hex strings. */
+export function hammingDistance(a: string, b: string): number {
+  let bits = 0
+  for (let i = 2; i < 66; i += 8) {
+    let x = (Number.parseInt(a.slice(i, i + 8), 16) ^ Number.parseInt(b.slice(i, i + 8), 16)) >>> 0
+    while (x) {
+      x &= x - 1
+      bits++
+    }
+  }
+  return bits
+}
+
+/** Distance at or below which two PDQ fingerprints are the same picture (ThreatExchange). */
+export const MATCH_DISTANCE = 31
+
+function fingerprintCheck(anchored: Hex, file: Hex | undefined): Check {
+  if (file === undefined) {
+    return check(
+      'output.fingerprint_unchecked',
+      `the anchored fingerprint ${anchored} was not checked: the image was not decoded`,
+    )
+  }
+  const d = hammingDistance(anchored.toLowerCase(), file.toLowerCase())
+  const c =
+    d <= MATCH_DISTANCE
+      ? check('output.fingerprint_match', `the file's fingerprint is ${d} bits from the anchored one (at most ${MATCH_DISTANCE})`)
+      : check(
+          'output.fingerprint_mismatch',
+          `the anchored fingerprint ${anchored} is ${d} bits from the file's ${file} (more than ${MATCH_DISTANCE}): it describes another picture`,
+        )
+  return { ...c, distance: d }
 }

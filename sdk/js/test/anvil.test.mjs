@@ -9,8 +9,9 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { ChainMismatchError, readChainFacts, verifyImage } from '../dist/index.js'
-import { anvilBin, embed, forgeBin, startWorld, vectors } from './chain.mjs'
+import { parseEventLogs } from 'viem'
+import { ChainMismatchError, contentHash, leafV2, pngFingerprint, readChainFacts, verifyImage } from '../dist/index.js'
+import { anvilBin, embed, forgeBin, registryAbi, startWorld, tree, vectors } from './chain.mjs'
 
 const missing = !anvilBin || !forgeBin
 if (missing && process.env.LINEAGE_REQUIRE_ANVIL === '1') {
@@ -90,6 +91,48 @@ describe('verifyImage on a real anvil', { skip: missing && 'the native anvil or 
 
   test('a receipt for another chain is a typed error, not a verdict', async () => {
     await assert.rejects(verifyImage(png, { client, receipt: { ...receipt, chainId: 1 } }), ChainMismatchError)
+  })
+
+  // Version 2: the leaf commits to the PNG's PDQ fingerprint; verifyImage recomputes it.
+  async function anchorV2(png, anchoredFingerprint) {
+    const c = await contentHash(png)
+    const leaves = [leafV2(c.hash, anchoredFingerprint), c.hash]
+    const t = tree(leaves)
+    const r = await world.send(world.accounts[1], 'anchorOutputs', [modelId, t.root, 2n, 'ipfs://v2'])
+    const [event] = parseEventLogs({ abi: registryAbi, logs: r.logs, eventName: 'OutputsAnchored' })
+    return {
+      ...receipt,
+      version: 2,
+      batchIndex: Number(event.args.batchIndex),
+      batchRoot: t.root,
+      batchCount: 2,
+      leafIndex: 0,
+      contentHash: c.hash,
+      hashKind: c.kind,
+      proof: t.proof(0),
+      anchorTx: r.transactionHash,
+      anchorBlock: Number(r.blockNumber),
+      perceptualHash: anchoredFingerprint,
+    }
+  }
+  const picture = (name) => new Uint8Array(fs.readFileSync(path.join(vectors, 'pdq', name)))
+
+  test('a version-2 receipt: proven from its leaf, its fingerprint the image\'s own', async () => {
+    const png = picture('picture-300x200-8.png')
+    const own = (await pngFingerprint(png)).hash
+    const v = await verifyImage(png, { client, receipt: await anchorV2(png, own) })
+    assert.equal(v.outcome, 'valid', JSON.stringify(v, null, 1))
+    assert.deepEqual(v.codes.slice(0, 2), ['output.anchored', 'output.fingerprint_match'])
+    assert.deepEqual([v.checks[1].distance, v.perceptualHash], [0, own])
+  })
+
+  test("a publisher that anchored another picture's fingerprint: output.fingerprint_mismatch", async () => {
+    const png = picture('picture-300x200-8.png')
+    const other = (await pngFingerprint(picture('picture-257x129-8.png'))).hash
+    const v = await verifyImage(png, { client, receipt: await anchorV2(png, other) })
+    assert.equal(v.outcome, 'invalid', JSON.stringify(v, null, 1))
+    assert.deepEqual(v.codes.slice(0, 2), ['output.anchored', 'output.fingerprint_mismatch'])
+    assert.ok(v.checks[1].distance > 31, `distance ${v.checks[1].distance}`)
   })
 
   test('once the publisher revokes the model: model.revoked, invalid', async () => {

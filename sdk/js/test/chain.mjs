@@ -18,7 +18,7 @@ import { contentHash } from '../dist/index.js'
 
 export const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 export const vectors = path.join(root, 'crates', 'core', 'tests', 'vectors')
-const registryAbi = JSON.parse(fs.readFileSync(path.join(root, 'crates', 'chain', 'abi', 'LineageRegistry.json'), 'utf8'))
+export const registryAbi = JSON.parse(fs.readFileSync(path.join(root, 'crates', 'chain', 'abi', 'LineageRegistry.json'), 'utf8'))
 
 /** `name` on PATH, never a node_modules/.bin wrapper (Foundry's always exit 0). */
 export function which(name) {
@@ -59,7 +59,7 @@ export function embed(png, json) {
 }
 
 /** The batch tree's root and each leaf's proof (OutputMerkle's convention). */
-function tree(leaves) {
+export function tree(leaves) {
   const node = (a, b) => keccak256(new Uint8Array([...toBytes(a), ...toBytes(b)]))
   const zero = `0x${'0'.repeat(64)}`
   const levels = [leaves]

@@ -10,10 +10,13 @@ import {
   contentHash,
   contentHashAs,
   judge,
+  leafV2,
   LineageError,
   noReceipt,
   parseReceipt,
+  pngFingerprint,
   readReceipt,
+  receiptLeaf,
   verifyProof,
 } from '../dist/index.js'
 
@@ -71,6 +74,7 @@ describe('readReceipt', () => {
         : codeOf(() => readReceipt(bytes(c.file)))
       if (c.error) assert.deepEqual(got, { error: c.error })
       else assert.deepEqual(got, { value: c.receipt })
+      if (c.leaf) assert.equal(receiptLeaf(got.value), c.leaf)
     })
   }
 })
@@ -80,6 +84,29 @@ describe('verifyProof', () => {
   cases.forEach((c, i) => {
     test(`${i}: ${c.note} (index ${c.index} of ${c.count})`, () => {
       assert.equal(verifyProof(c.root, c.leaf, c.index, c.count, c.proof), c.valid)
+    })
+  })
+})
+
+describe('pngFingerprint', () => {
+  const v = load('pdq.json')
+  test('the DCT basis', async () => {
+    const { dctMatrix } = await import('../dist/pdq.js')
+    const table = dctMatrix()
+    const digest = await crypto.subtle.digest('SHA-256', new Uint8Array(table.buffer, table.byteOffset, table.byteLength))
+    assert.equal(`0x${Buffer.from(digest).toString('hex')}`, v.dctSha256)
+  })
+  for (const c of v.cases) {
+    test(c.file, async () => {
+      assert.deepEqual(await pngFingerprint(bytes(c.file)), { hash: c.hash, quality: c.quality })
+    })
+  }
+})
+
+describe('leafV2', () => {
+  load('merkle.json').leafV2.forEach((c, i) => {
+    test(`${i}: ${c.contentHash.slice(0, 10)}…`, () => {
+      assert.equal(leafV2(c.contentHash, c.perceptualHash), c.leaf)
     })
   })
 })
@@ -97,7 +124,7 @@ describe('judge', () => {
   for (const c of v.cases) {
     test(c.name, () => {
       const receipt = parseReceipt(JSON.stringify(c.receipt))
-      assert.deepEqual(judge(c.file, receipt, c.facts, c.policy), c.verdict)
+      assert.deepEqual(judge(c.file, receipt, c.facts, c.policy, c.fingerprint ?? undefined), c.verdict)
     })
   }
   test('no receipt', () => {

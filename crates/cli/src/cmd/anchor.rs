@@ -1,16 +1,24 @@
 //! `lineage anchor --model ID FILES...`: hashes each generated file (a PNG over its decoded
-//! pixels, a JPEG or WebP less its receipt, anything else over its bytes), anchors the
-//! batch's keccak Merkle root on-chain, then writes a receipt per file: a
-//! `FILE.lineage.json` sidecar, and for a PNG, a JPEG or a WebP also the receipt embedded in
-//! the file (an iTXt chunk, an APP9 segment, an LNRC chunk), which leaves its content hash
-//! unchanged.
+//! pixels, a JPEG or WebP less its receipt, anything else over its bytes), takes each
+//! image's PDQ fingerprint, anchors the batch's keccak Merkle root on-chain, then writes a
+//! receipt per file: a `FILE.lineage.json` sidecar, and for a PNG, a JPEG or a WebP also the
+//! receipt embedded in the file (an iTXt chunk, an APP9 segment, an LNRC chunk), which
+//! leaves its content hash unchanged.
+//!
+//! An image whose fingerprint has quality [`MIN_QUALITY`] or more gets a version-2 leaf,
+//! which commits to the fingerprint, and a version-2 receipt; any other file (not an image,
+//! an image under 5 pixels a side or too flat to fingerprint, or every file with
+//! `--no-fingerprint`) a version-1 leaf, its content hash. A fingerprint of lower quality
+//! says too little to find copies by (Meta's ThreatExchange discards them), so it is not
+//! anchored as a claim.
 
 use crate::{chain::TxArgs, io::write_atomic};
 use alloy::primitives::B256;
 use anyhow::{Context, Result};
 use lineage_chain::{Client, Sent};
 use lineage_core::output::{
-    content_hash, embed_receipt, sidecar_path, Anchor, Batch, HashKind, OutputHash,
+    content_hash, decode::fingerprint_file, embed_receipt, pdq::MIN_QUALITY, sidecar_path, Anchor,
+    Batch, HashKind, Output,
 };
 use serde::Serialize;
 use std::path::PathBuf;
@@ -27,6 +35,9 @@ pub(crate) struct Args {
     /// Where the batch can be found (recorded on-chain as is).
     #[arg(long, default_value = "")]
     uri: String,
+    /// Anchor content hashes only (version-1 leaves), without the images' fingerprints.
+    #[arg(long)]
+    no_fingerprint: bool,
     #[command(flatten)]
     tx: TxArgs,
 }
@@ -40,12 +51,32 @@ pub(crate) struct Anchored {
     pub(crate) count: u64,
     pub(crate) tx: Sent,
     pub(crate) receipts: Vec<PathBuf>,
+    /// Each file's leaf, in batch order.
+    pub(crate) outputs: Vec<Leaf>,
+}
+
+/// One anchored file.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Leaf {
+    pub(crate) file: PathBuf,
+    pub(crate) content_hash: B256,
+    pub(crate) hash_kind: HashKind,
+    /// The fingerprint the leaf commits to (a version-2 leaf).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) perceptual_hash: Option<B256>,
+    /// The fingerprint's quality, when the file is an image with one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) quality: Option<u8>,
+    pub(crate) leaf: B256,
 }
 
 impl Args {
     pub(crate) fn run(self) -> Result<()> {
         self.tx.run(
-            async |client| anchor(client, self.model, &self.files, &self.uri).await,
+            async |client| {
+                anchor(client, self.model, &self.files, &self.uri, !self.no_fingerprint).await
+            },
             |out| {
                 eprintln!(
                     "anchored {} outputs as batch {} of model {} (root {}, {} gas, tx {})",
@@ -56,6 +87,8 @@ impl Args {
                     out.tx.gas_used,
                     out.tx.tx_hash
                 );
+                let fingerprinted = out.outputs.iter().filter(|o| o.perceptual_hash.is_some());
+                eprintln!("{} of them with a fingerprint (version-2 leaf)", fingerprinted.count());
                 for r in &out.receipts {
                     println!("{}", r.display());
                 }
@@ -64,21 +97,48 @@ impl Args {
     }
 }
 
-/// Hashes `files`, anchors their batch for `model`, writes the receipts.
+/// Hashes `files` (and fingerprints them when `fingerprints`), anchors their batch for
+/// `model`, writes the receipts.
 pub(crate) async fn anchor(
     client: &Client,
     model: B256,
     files: &[PathBuf],
     uri: &str,
+    fingerprints: bool,
 ) -> Result<Anchored> {
     let mut contents = Vec::with_capacity(files.len());
-    let mut hashes: Vec<OutputHash> = Vec::with_capacity(files.len());
+    let mut outputs = Vec::with_capacity(files.len());
+    let mut leaves = Vec::with_capacity(files.len());
     for file in files {
         let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-        hashes.push(content_hash(&bytes).with_context(|| format!("hashing {}", file.display()))?);
+        let hash = content_hash(&bytes).with_context(|| format!("hashing {}", file.display()))?;
+        let fingerprint = match fingerprints {
+            true => fingerprint_file(&bytes).with_context(|| {
+                format!("fingerprinting {} (--no-fingerprint anchors without)", file.display())
+            })?,
+            false => None,
+        };
+        let perceptual_hash = fingerprint.filter(|f| f.quality >= MIN_QUALITY).map(|f| f.hash);
+        if let Some(f) = fingerprint.filter(|f| f.quality < MIN_QUALITY) {
+            eprintln!(
+                "{}: fingerprint quality {} is under {MIN_QUALITY}: anchored without it",
+                file.display(),
+                f.quality
+            );
+        }
+        let output = Output { hash, perceptual_hash };
+        leaves.push(Leaf {
+            file: file.clone(),
+            content_hash: hash.hash,
+            hash_kind: hash.kind,
+            perceptual_hash,
+            quality: fingerprint.map(|f| f.quality),
+            leaf: output.leaf(),
+        });
+        outputs.push(output);
         contents.push(bytes);
     }
-    let batch = Batch::new(hashes)?;
+    let batch = Batch::new(outputs)?;
     let (batch_index, tx) = client.anchor_outputs(model, batch.root(), batch.count(), uri).await?;
     let anchor = Anchor {
         chain_id: client.deployment().chain_id,
@@ -98,5 +158,12 @@ pub(crate) async fn anchor(
         }
         receipts.push(sidecar);
     }
-    Ok(Anchored { batch_index, batch_root: batch.root(), count: batch.count(), tx, receipts })
+    Ok(Anchored {
+        batch_index,
+        batch_root: batch.root(),
+        count: batch.count(),
+        tx,
+        receipts,
+        outputs: leaves,
+    })
 }

@@ -357,7 +357,7 @@ fn anchor_outputs(
     if rt.block_on(anchored_already(publisher, &files))? {
         eprintln!("the outputs' receipts match a batch already anchored");
     } else {
-        let anchored = rt.block_on(anchor::anchor(publisher, model, &files, "demo://"))?;
+        let anchored = rt.block_on(anchor::anchor(publisher, model, &files, "demo://", true))?;
         transactions.push(tx_of("anchorOutputs".into(), &anchored.tx));
     }
     Ok(files)

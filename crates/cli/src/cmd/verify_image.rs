@@ -5,7 +5,10 @@
 //!
 //! The receipt comes from `--receipt`, else the one embedded in the PNG, JPEG or WebP, else
 //! the `FILE.lineage.json` sidecar; the file is then hashed under the kind the receipt
-//! names (a JPEG anchored as `bytes-v1` keeps verifying). Exit codes: 0 valid, 1 invalid,
+//! names (a JPEG anchored as `bytes-v1` keeps verifying). A version-2 receipt anchors the
+//! image's PDQ fingerprint too: the file's own is recomputed and must lie within 31 bits of
+//! it (`output.fingerprint_match`, else `output.fingerprint_mismatch`, INVALID: the
+//! publisher anchored another picture's fingerprint). Exit codes: 0 valid, 1 invalid,
 //! 2 cannot tell (no receipt, too few confirmations, bad input, unreachable RPC).
 //!
 //! The verdict names the model's kind of training, `model.training_proven` or
@@ -20,8 +23,8 @@ use crate::{
 use anyhow::{bail, Context, Result};
 use lineage_chain::{client::ModelLineage, Client, Deployment};
 use lineage_core::output::{
-    content_hash, content_hash_as, judge, read_receipt, sidecar_path, verdict::Outcome, HashKind,
-    OutputHash, Policy, Receipt, Verdict,
+    content_hash, content_hash_as, decode::fingerprint_file, judge, read_receipt, sidecar_path,
+    verdict::Outcome, HashKind, OutputHash, Policy, Receipt, Verdict,
 };
 use serde::Serialize;
 use std::{path::PathBuf, process::ExitCode};
@@ -122,7 +125,11 @@ pub(crate) async fn verify(args: &Args) -> Result<Report> {
         min_confirmations: args.min_confirmations,
         require_proven_training: args.require_proven_training,
     };
-    let verdict = judge(&hash, &receipt, &facts, &policy);
+    let fingerprint = match receipt.perceptual_hash {
+        Some(_) => own_fingerprint(&bytes, args),
+        None => None,
+    };
+    let verdict = judge(&hash, fingerprint, &receipt, &facts, &policy);
     let lineage = match facts.attestation {
         lineage_core::output::AttestationStatus::None => None,
         _ => Some(client.lineage(receipt.model_id).await?),
@@ -134,6 +141,19 @@ pub(crate) async fn verify(args: &Args) -> Result<Report> {
         lineage,
         receipt: Some(receipt),
     })
+}
+
+/// The file's own fingerprint, or `None` (`output.fingerprint_unchecked`) when it does not
+/// decode: the content hash, which does not decode, still says whether it is the anchored
+/// file.
+fn own_fingerprint(bytes: &[u8], args: &Args) -> Option<alloy::primitives::B256> {
+    match fingerprint_file(bytes) {
+        Ok(f) => f.map(|f| f.hash),
+        Err(e) => {
+            eprintln!("{}: no fingerprint: {e}", args.file.display());
+            None
+        }
+    }
 }
 
 /// The receipt from `--receipt`, the embedded chunk, or the sidecar, in that order.

@@ -374,7 +374,7 @@ mod tests {
         let newer = with_text_chunk_before_iend(&png, b"{\"version\": 7}");
         assert!(matches!(
             read_receipt(&newer).unwrap_err(),
-            Error::ReceiptVersion { found: 7, expected: 1 }
+            Error::ReceiptVersion { found: 7, expected: 2 }
         ));
         let not_utf8 = with_text_chunk_before_iend(&png, &[0xff, 0xfe]);
         assert!(matches!(

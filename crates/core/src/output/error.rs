@@ -118,6 +118,32 @@ pub enum Error {
         /// Why it was refused.
         reason: String,
     },
+    /// A PNG, JPEG or WebP that its decoder refuses while decoding pixels for a
+    /// fingerprint ([`decode`](super::decode)). Content hashes do not decode JPEG or WebP,
+    /// so a file can have a content hash and still no fingerprint.
+    #[error("cannot decode the {format} image for its fingerprint: {reason}")]
+    ImageDecode {
+        /// `"PNG"`, `"JPEG"` or `"WebP"`.
+        format: &'static str,
+        /// What the decoder reported.
+        reason: String,
+    },
+    /// An image over the [size limit](super#size-limit) shared with PNG hashing, judged
+    /// from its header before any pixel is decoded.
+    #[error(
+        "{format} of {width}x{height} pixels is over the size limit (at most {} pixels a side \
+         and {} bytes of RGBA)",
+        super::hash::MAX_DIMENSION,
+        super::hash::MAX_DECODED_BYTES
+    )]
+    ImageTooLarge {
+        /// `"JPEG"` or `"WebP"` (a PNG's is [`Error::PngTooLarge`]).
+        format: &'static str,
+        /// Its width.
+        width: usize,
+        /// Its height.
+        height: usize,
+    },
     /// A receipt whose hash kind is not the file's format's cannot be embedded: embedding
     /// would change what a `bytes-v1` hash covers (keep it as a sidecar).
     #[error("a {kind} receipt cannot be embedded in a {format} file (keep it as a sidecar)")]
@@ -135,12 +161,19 @@ pub enum Error {
         source: serde_json::Error,
     },
     /// A receipt of a format version this build does not read.
-    #[error("unsupported receipt version {found} (this build reads version {expected})")]
+    #[error("unsupported receipt version {found} (this build reads versions 1 to {expected})")]
     ReceiptVersion {
         /// The version in the receipt.
         found: u64,
-        /// The version this build reads.
+        /// The newest version this build reads.
         expected: u32,
+    },
+    /// A receipt whose fields do not fit its version: a version 2 without a
+    /// `perceptualHash`, or a version 1 with one (its leaf would be misread).
+    #[error("inconsistent receipt: {reason}")]
+    ReceiptInconsistent {
+        /// What does not fit.
+        reason: String,
     },
     /// A receipt could not be serialized.
     #[error("cannot encode the receipt as JSON: {source}")]

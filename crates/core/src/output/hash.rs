@@ -187,7 +187,7 @@ impl PixelSink {
 /// here (the first chunk, 13 bytes, its CRC right, a valid colour type and bit depth, known
 /// methods, sides of 1 to 2^31 - 1): any other is left to the decoder, which refuses it as
 /// [`Error::PngDecode`], so a broken header is a decode error in every implementation.
-fn check_size(bytes: &[u8]) -> Result<()> {
+pub(super) fn check_png_size(bytes: &[u8]) -> Result<()> {
     let Some(ihdr) = bytes.get(8..33) else { return Ok(()) };
     if ihdr[..8] != *b"\0\0\0\x0dIHDR" || crc32fast::hash(&ihdr[4..21]).to_be_bytes() != ihdr[21..]
     {
@@ -212,7 +212,7 @@ fn check_size(bytes: &[u8]) -> Result<()> {
 }
 
 fn png_pixels_hash(bytes: &[u8]) -> Result<B256> {
-    check_size(bytes)?;
+    check_png_size(bytes)?;
     let mut options = png::DecodeOptions::default();
     // Critical chunks (IHDR, PLTE, IDAT, IEND) with a bad CRC are errors; ancillary ones
     // are skipped, as libpng does by default. Set explicitly: it is part of the convention.
@@ -265,7 +265,7 @@ fn png_pixels_hash(bytes: &[u8]) -> Result<B256> {
 
     if interlaced {
         // Adam7 rows come pass by pass: decode the whole frame, then hash it row by row.
-        // `check_size` bounds the frame by MAX_DECODED_BYTES (the output is never larger
+        // `check_png_size` bounds the frame by MAX_DECODED_BYTES (the output is never larger
         // than the canonical RGBA); the decoder's sizes are checked again all the same.
         let too_large = || Error::PngTooLarge {
             width,

@@ -1,6 +1,8 @@
 //! The keccak Merkle tree of an anchored batch, exactly as `contracts/libraries/OutputMerkle.sol`.
 //!
-//! - Leaves are the outputs' 32-byte content hashes, used as they are, in batch order.
+//! - Leaves are in batch order. A version-1 leaf is the output's 32-byte content hash, used
+//!   as it is; a version-2 leaf also commits to its PDQ fingerprint, [`leaf_v2`]. Its
+//!   87-byte preimage has a domain prefix, so it is never a node's 64-byte one.
 //! - A node is `keccak256(left || right)`; pairs are ordered by position, not sorted.
 //! - While a level holds more than one node, an odd level is padded with one `0x00..00`
 //!   node before pairing, so an empty subtree counts as zero at every level.
@@ -18,6 +20,19 @@ pub const fn tree_depth(count: u64) -> u32 {
     } else {
         u64::BITS - (count - 1).leading_zeros()
     }
+}
+
+/// Domain prefix of a version-2 leaf ([`leaf_v2`]), `OutputMerkle.LEAF_V2_DOMAIN`.
+pub const LEAF_V2_DOMAIN: &[u8] = b"lineage.output.leaf.v2\0";
+
+/// A version-2 leaf: `keccak256(LEAF_V2_DOMAIN || content_hash || perceptual_hash)`, the
+/// output's content hash and its PDQ fingerprint (`OutputMerkle.leafV2`).
+pub fn leaf_v2(content_hash: &B256, perceptual_hash: &B256) -> B256 {
+    let mut buf = [0u8; LEAF_V2_DOMAIN.len() + 64];
+    buf[..LEAF_V2_DOMAIN.len()].copy_from_slice(LEAF_V2_DOMAIN);
+    buf[LEAF_V2_DOMAIN.len()..][..32].copy_from_slice(content_hash.as_slice());
+    buf[LEAF_V2_DOMAIN.len() + 32..].copy_from_slice(perceptual_hash.as_slice());
+    keccak256(buf)
 }
 
 /// An inner node: `keccak256(left || right)`.
@@ -129,6 +144,22 @@ mod tests {
     use super::*;
     use alloy_primitives::{b256, U256};
     use proptest::prelude::*;
+
+    #[test]
+    fn leaf_v2_is_pinned_and_never_a_node() {
+        let (c, p) = (B256::from(U256::from(1)), B256::from(U256::from(2)));
+        // `cast keccak` of the domain's bytes, then c, then p; also pinned in
+        // OutputMerkle.t.sol and the TypeScript package (vectors/merkle.json).
+        assert_eq!(
+            leaf_v2(&c, &p),
+            b256!("e13e5ca4d7641df02fa6919d6874cf06343b00781f6e7a962e6b3a7b0eb2c785")
+        );
+        assert_eq!(
+            node(&c, &p),
+            b256!("e90b7bceb6e7df5418fb78d8ee546e97c83a08bbccc01a0644d599ccd2a7c2e0")
+        );
+        assert_ne!(leaf_v2(&c, &p), leaf_v2(&p, &c));
+    }
 
     /// `bytes32(uint256(i + 1))` for `i` in `0..n`, as the Solidity tests' `_leaves`.
     fn counting_leaves(n: u64) -> Vec<B256> {

@@ -6,13 +6,15 @@
 //! No network and no chain here: `lineage anchor` and `lineage verify-image` read and
 //! write the chain and files on top of this API. The flow:
 //!
-//! - anchor: [`content_hash`] of each file -> [`Batch::new`] -> anchor [`Batch::root`] and
+//! - anchor: [`content_hash`] and [`decode::fingerprint_file`] of each file -> an
+//!   [`Output`] each -> [`Batch::new`] -> anchor [`Batch::root`] and
 //!   [`Batch::count`] -> [`Batch::receipt`] per file with the [`Anchor`] -> write
 //!   [`Receipt::to_json_pretty`] to [`sidecar_path`], and for a PNG, a JPEG or a WebP
 //!   [`embed_receipt`];
 //! - verify: the file's receipt from [`read_receipt`] or the sidecar
-//!   ([`Receipt::from_json`]), [`content_hash_as`] the file under its kind, [`Receipt::check_chain`] against the RPC's chain id, read
-//!   [`ChainFacts`], then [`judge`] -> [`Verdict`] ([`Outcome::exit_code`]: valid 0,
+//!   ([`Receipt::from_json`]), [`content_hash_as`] the file under its kind (and its
+//!   fingerprint for a version-2 receipt), [`Receipt::check_chain`] against the RPC's
+//!   chain id, read [`ChainFacts`], then [`judge`] -> [`Verdict`] ([`Outcome::exit_code`]: valid 0,
 //!   invalid 1, cannot tell 2); with no receipt, [`Verdict::no_receipt`].
 //!
 //! The conventions below are the contract with wallets written in other languages.
@@ -164,29 +166,59 @@
 //! 64 MiB allocation budget, so that budget never decides for an image within the limit.
 //! 67 megapixels is more than image generators and most cameras produce.
 //!
+//! # Fingerprint
+//!
+//! An image's PDQ hash (Meta's ThreatExchange algorithm; [`pdq`] states every step, in
+//! f32 and in order, and `script/pdq-reference.sh` checks it bit for bit against Meta's
+//! C++): 256 bits and a quality from 0 to 100. Two fingerprints within
+//! [`pdq::MATCH_DISTANCE`] (31) bits are the same picture; one of quality under
+//! [`pdq::MIN_QUALITY`] (50) says too little and is not anchored. The pixels are 8-bit R,
+//! G, B ([`decode`]): a PNG's `png-pixels-v1` pixels (a 16-bit sample's high byte), a
+//! JPEG's as `zune-jpeg` decodes it (no EXIF orientation), a WebP's as `image-webp` does;
+//! alpha is ignored. Bit `k` of the DCT's 16 x 16 (row-major) is bit `k % 8` of byte
+//! `31 - k / 8`, so the hex is Meta's hash string. PNG pixels are the same in every
+//! implementation, so its fingerprints are exact (`pdq.json` in the vectors); JPEG and
+//! WebP decoders differ by a few levels, so a fingerprint is only ever compared by distance.
+//!
+//! A fingerprint is a claim, not a proof: it says what the image looks like, so that a
+//! copy whose bytes differ (re-encoded, resized, stripped of its receipt) can be found, as
+//! a lead for a person. Perceptual hashes can be attacked both ways: an adversary can
+//! alter an image until its fingerprint is far from the original's, or craft an image
+//! whose fingerprint is near another's. A match never makes an output valid.
+//!
 //! # Batch tree
 //!
-//! Exactly `contracts/libraries/OutputMerkle.sol` (see [`merkle`]): leaves are the 32-byte
-//! content hashes as they are, nodes `keccak256(left || right)` ordered by position, odd
+//! Exactly `contracts/libraries/OutputMerkle.sol` (see [`merkle`]): a version-1 leaf is the
+//! 32-byte content hash as it is; a version-2 leaf is
+//! `keccak256("lineage.output.leaf.v2" 0x00 || contentHash || perceptualHash)`
+//! ([`leaf_v2`], `OutputMerkle.leafV2`), which binds the fingerprint to the output on
+//! chain: nobody but the publisher can attach one to its batch. Nodes are
+//! `keccak256(left || right)` ordered by position, odd
 //! levels padded with one zero node, depth `ceil(log2 n)`, a batch of one has depth 0.
 //! A proof is valid for a batch of `count` outputs only with `index < count` and exactly
 //! `ceil(log2 count)` siblings ([`verify_proof`], as `LineageRegistry.verifyOutput`).
 //!
 //! # Receipt
 //!
-//! JSON, camelCase, `"version": 1` ([`Receipt`] shows every field), read as serde reads
-//! it ([`Receipt::from_json`]): one object; unknown fields are ignored, a known field given
-//! twice is an error; an integer field takes an integer as written (`1.0`, `1e0` and `-0`
-//! are floats, and errors); `version` is read first, so an integer other than 1 there is a
-//! version error and anything else wrong a parse error (`receipt/json-*.json` in the
+//! JSON, camelCase, `"version": 1` or `2` ([`Receipt`] shows every field), read as serde
+//! reads it ([`Receipt::from_json`]): one object; unknown fields are ignored, a known field
+//! given twice is an error; an integer field takes an integer as written (`1.0`, `1e0` and
+//! `-0` are floats, and errors); `version` is read first, so an integer other than 1 and 2
+//! there is a version error and anything else wrong a parse error. Version 2 has a
+//! `perceptualHash` (the fingerprint its leaf commits to) and version 1 none: anything
+//! else is [`Error::ReceiptInconsistent`]. A version-1 reader refuses a version-2 receipt
+//! (cannot tell) rather than misread its leaf as the content hash (`receipt/json-*.json` in the
 //! vectors pin each case, including serde's reading of a one-element array as the
 //! version). The sidecar of
 //! `FILE` is `FILE.lineage.json` ([`sidecar_path`]). In a PNG it is the text of one
 //! uncompressed `iTXt` chunk with keyword `lineage-receipt` and empty language tag and
 //! translated keyword, placed right before `IEND` ([`embed`]); in a JPEG and a WebP as
 //! their sections above say. Whichever receipt the caller finds, the verdict compares its
-//! content hash with the file's, taken under the receipt's kind.
+//! content hash with the file's, taken under the receipt's kind, proves the receipt's leaf,
+//! and for version 2 compares the anchored fingerprint with the file's own
+//! (`output.fingerprint_match` within 31 bits, else `output.fingerprint_mismatch`).
 
+pub mod decode;
 pub mod embed;
 mod error;
 pub mod hash;
@@ -204,8 +236,10 @@ pub use error::{Error, Result};
 pub use hash::{
     content_hash, content_hash_as, is_png, HashKind, OutputHash, MAX_DECODED_BYTES, MAX_DIMENSION,
 };
-pub use merkle::{compute_root, tree_depth, verify_proof, OutputTree};
-pub use receipt::{sidecar_path, Anchor, Batch, Receipt, RECEIPT_VERSION, SIDECAR_SUFFIX};
+pub use merkle::{compute_root, leaf_v2, tree_depth, verify_proof, OutputTree, LEAF_V2_DOMAIN};
+pub use receipt::{
+    leaf, sidecar_path, Anchor, Batch, Output, Receipt, RECEIPT_V1, RECEIPT_V2, SIDECAR_SUFFIX,
+};
 pub use verdict::{
     judge, AttestationStatus, BaseFact, ChainFacts, Check, Code, DatasetFact, DatasetStatus,
     OnChainBatch, Outcome, Policy, Verdict,

@@ -258,24 +258,7 @@ fn torben(m: &[f32]) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::testutil::noise;
-
-    /// A smooth picture: low-frequency waves and a disc, `seed` shifting them.
-    pub(crate) fn picture(width: usize, height: usize, seed: u64) -> Vec<u8> {
-        let s = (seed % 97) as f64 / 97.0;
-        let mut out = Vec::with_capacity(width * height * 3);
-        for y in 0..height {
-            for x in 0..width {
-                let (u, v) = (x as f64 / width as f64, y as f64 / height as f64);
-                let disc = ((u - 0.3 - s * 0.4).powi(2) + (v - 0.6).powi(2) < 0.04) as u8 as f64;
-                let r = 127.0 + 100.0 * (6.0 * u + 3.0 * s).sin() * (4.0 * v).cos();
-                let g = 127.0 + 90.0 * (5.0 * v + 7.0 * s).sin() + 30.0 * disc;
-                let b = 60.0 + 150.0 * disc + 40.0 * (9.0 * u * v).sin();
-                out.extend([r, g, b].map(|c| c.clamp(0.0, 255.0) as u8));
-            }
-        }
-        out
-    }
+    use crate::output::testutil::{noise, picture};
 
     /// The images `script/pdq-reference.sh` compares with the reference implementation.
     fn reference_cases() -> Vec<(usize, usize, Vec<u8>)> {

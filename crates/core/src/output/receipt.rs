@@ -2,15 +2,20 @@
 //! Merkle proof from its content hash to the batch root.
 
 use super::{
-    merkle::{verify_proof, OutputTree},
+    merkle::{leaf_v2, verify_proof, OutputTree},
     Error, HashKind, OutputHash, Result,
 };
 use alloy_primitives::{Address, B256};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
-/// The receipt format version this build writes and reads.
-pub const RECEIPT_VERSION: u32 = 1;
+/// Receipt version 1: the leaf is the content hash; no fingerprint.
+pub const RECEIPT_V1: u32 = 1;
+
+/// Receipt version 2: the receipt carries the output's PDQ fingerprint (`perceptualHash`)
+/// and the leaf is [`leaf_v2`] of the content hash and the fingerprint. The newest version
+/// this build writes; it reads both.
+pub const RECEIPT_V2: u32 = 2;
 
 /// Appended to an output's file name to name its sidecar receipt: `out.png` ->
 /// `out.png.lineage.json`.
@@ -50,7 +55,7 @@ pub struct Anchor {
 ///
 /// ```json
 /// {
-///   "version": 1,
+///   "version": 2,
 ///   "chainId": 31337,
 ///   "registry": "0x5fbdb2315678afecb367f032d93f642f64180aa3",
 ///   "modelId": "0x…",
@@ -62,13 +67,14 @@ pub struct Anchor {
 ///   "hashKind": "png-pixels-v1",
 ///   "proof": ["0x…", "0x…", "0x…"],
 ///   "anchorTx": "0x…",
-///   "anchorBlock": 42
+///   "anchorBlock": 42,
+///   "perceptualHash": "0x…"
 /// }
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Receipt {
-    /// Format version, [`RECEIPT_VERSION`].
+    /// Format version: [`RECEIPT_V2`] with a `perceptualHash`, [`RECEIPT_V1`] without.
     pub version: u32,
     /// The chain's EIP-155 id; a verifier checks its RPC endpoint serves this chain.
     pub chain_id: u64,
@@ -84,7 +90,7 @@ pub struct Receipt {
     pub batch_count: u64,
     /// The output's position in the batch: its leaf index.
     pub leaf_index: u64,
-    /// The output's content hash: the leaf.
+    /// The output's content hash.
     pub content_hash: B256,
     /// How [`Self::content_hash`] was taken.
     pub hash_kind: HashKind,
@@ -94,6 +100,11 @@ pub struct Receipt {
     pub anchor_tx: B256,
     /// The block the anchoring transaction was mined in (a hint: a reorg may move it).
     pub anchor_block: u64,
+    /// The output's PDQ fingerprint as anchored (version 2 only): the publisher's claim of
+    /// what the image looks like, committed to by the leaf; a verifier recomputes it. Last,
+    /// so that a version-1 receipt's fields keep their places.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub perceptual_hash: Option<B256>,
 }
 
 impl Receipt {
@@ -102,17 +113,17 @@ impl Receipt {
         OutputHash { kind: self.hash_kind, hash: self.content_hash }
     }
 
-    /// Whether the proof leads from the content hash to the receipt's own `batch_root`,
+    /// The Merkle leaf: the content hash (version 1), or [`leaf_v2`] of the content hash
+    /// and the fingerprint (version 2).
+    pub fn leaf(&self) -> B256 {
+        leaf(self.content_hash, self.perceptual_hash)
+    }
+
+    /// Whether the proof leads from the leaf to the receipt's own `batch_root`,
     /// with the registry's checks (index below count, exact proof length). This says
     /// nothing about the chain; [`super::judge`] checks against the anchored root.
     pub fn proof_is_consistent(&self) -> bool {
-        verify_proof(
-            self.batch_root,
-            self.content_hash,
-            self.leaf_index,
-            self.batch_count,
-            &self.proof,
-        )
+        verify_proof(self.batch_root, self.leaf(), self.leaf_index, self.batch_count, &self.proof)
     }
 
     /// Checks the receipt is for the chain an RPC endpoint serves.
@@ -130,8 +141,10 @@ impl Receipt {
     /// Parses a receipt (a sidecar's or an embedded chunk's text).
     ///
     /// # Errors
-    /// [`Error::ReceiptVersion`] for a version other than [`RECEIPT_VERSION`],
-    /// [`Error::ReceiptParse`] for anything that is not a receipt.
+    /// [`Error::ReceiptVersion`] for a version other than [`RECEIPT_V1`] and
+    /// [`RECEIPT_V2`], [`Error::ReceiptParse`] for anything that is not a receipt,
+    /// [`Error::ReceiptInconsistent`] for a version 2 without a `perceptualHash` or a
+    /// version 1 with one.
     pub fn from_json(bytes: &[u8]) -> Result<Self> {
         /// Read first, so a newer receipt gets a version error and not a field error.
         #[derive(Deserialize)]
@@ -140,10 +153,23 @@ impl Receipt {
         }
         let probe: Probe =
             serde_json::from_slice(bytes).map_err(|source| Error::ReceiptParse { source })?;
-        if let Some(found) = probe.version.filter(|&v| v != u64::from(RECEIPT_VERSION)) {
-            return Err(Error::ReceiptVersion { found, expected: RECEIPT_VERSION });
+        if let Some(found) =
+            probe.version.filter(|&v| v != u64::from(RECEIPT_V1) && v != u64::from(RECEIPT_V2))
+        {
+            return Err(Error::ReceiptVersion { found, expected: RECEIPT_V2 });
         }
-        serde_json::from_slice(bytes).map_err(|source| Error::ReceiptParse { source })
+        let receipt: Self =
+            serde_json::from_slice(bytes).map_err(|source| Error::ReceiptParse { source })?;
+        match (receipt.version, receipt.perceptual_hash) {
+            (RECEIPT_V2, None) => Err(Error::ReceiptInconsistent {
+                reason: "a version 2 receipt needs a perceptualHash".into(),
+            }),
+            (RECEIPT_V1, Some(_)) => Err(Error::ReceiptInconsistent {
+                reason: "a version 1 receipt has no perceptualHash (its leaf is the content hash)"
+                    .into(),
+            }),
+            _ => Ok(receipt),
+        }
     }
 
     /// The receipt as compact JSON (what the PNG chunk holds).
@@ -166,22 +192,53 @@ impl Receipt {
     }
 }
 
-/// A batch of outputs ready to anchor: their hashes in order and the tree over them.
+/// The leaf of an output: its content hash, or [`leaf_v2`] with its fingerprint.
+pub fn leaf(content_hash: B256, perceptual_hash: Option<B256>) -> B256 {
+    match perceptual_hash {
+        Some(p) => leaf_v2(&content_hash, &p),
+        None => content_hash,
+    }
+}
+
+/// One output of a batch: its content hash and, for a version-2 leaf, its fingerprint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Output {
+    /// The content hash.
+    pub hash: OutputHash,
+    /// The PDQ fingerprint the leaf commits to, or `None` for a version-1 leaf.
+    pub perceptual_hash: Option<B256>,
+}
+
+impl Output {
+    /// The output's Merkle leaf ([`leaf`]).
+    pub fn leaf(&self) -> B256 {
+        leaf(self.hash.hash, self.perceptual_hash)
+    }
+}
+
+impl From<OutputHash> for Output {
+    fn from(hash: OutputHash) -> Self {
+        Self { hash, perceptual_hash: None }
+    }
+}
+
+/// A batch of outputs ready to anchor: the outputs in order and the tree over their leaves.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Batch {
-    hashes: Vec<OutputHash>,
+    outputs: Vec<Output>,
     tree: OutputTree,
 }
 
 impl Batch {
-    /// Builds the batch's tree over `hashes` (leaf `i` is `hashes[i].hash`). The same
+    /// Builds the batch's tree over `outputs` (leaf `i` is `outputs[i].leaf()`). The same
     /// content twice is allowed: each copy gets its own leaf and receipt.
     ///
     /// # Errors
-    /// [`Error::EmptyBatch`] when `hashes` is empty.
-    pub fn new(hashes: Vec<OutputHash>) -> Result<Self> {
-        let tree = OutputTree::new(hashes.iter().map(|h| h.hash).collect())?;
-        Ok(Self { hashes, tree })
+    /// [`Error::EmptyBatch`] when `outputs` is empty.
+    pub fn new(outputs: Vec<impl Into<Output>>) -> Result<Self> {
+        let outputs: Vec<Output> = outputs.into_iter().map(Into::into).collect();
+        let tree = OutputTree::new(outputs.iter().map(Output::leaf).collect())?;
+        Ok(Self { outputs, tree })
     }
 
     /// The root to anchor (`anchorOutputs(modelId, root, count, uri)`).
@@ -194,9 +251,9 @@ impl Batch {
         self.tree.count()
     }
 
-    /// The outputs' hashes in batch order.
-    pub fn hashes(&self) -> &[OutputHash] {
-        &self.hashes
+    /// The outputs in batch order.
+    pub fn outputs(&self) -> &[Output] {
+        &self.outputs
     }
 
     /// The tree.
@@ -210,9 +267,10 @@ impl Batch {
     /// [`Error::LeafIndexOutOfRange`] when `index >= count`.
     pub fn receipt(&self, index: u64, anchor: &Anchor) -> Result<Receipt> {
         let proof = self.tree.proof(index)?;
-        let hash = self.hashes[index as usize];
+        let output = self.outputs[index as usize];
+        let hash = output.hash;
         Ok(Receipt {
-            version: RECEIPT_VERSION,
+            version: if output.perceptual_hash.is_some() { RECEIPT_V2 } else { RECEIPT_V1 },
             chain_id: anchor.chain_id,
             registry: anchor.registry,
             model_id: anchor.model_id,
@@ -225,6 +283,7 @@ impl Batch {
             proof,
             anchor_tx: anchor.tx_hash,
             anchor_block: anchor.block_number,
+            perceptual_hash: output.perceptual_hash,
         })
     }
 
@@ -264,14 +323,40 @@ pub(crate) mod tests {
             assert_eq!(r.leaf_index, i as u64);
             assert_eq!(r.batch_root, batch.root());
             assert_eq!(r.batch_count, 5);
-            assert_eq!(r.output_hash(), batch.hashes()[i]);
+            assert_eq!(r.output_hash(), batch.outputs()[i].hash);
             assert!(r.proof_is_consistent());
         }
         assert!(matches!(
             batch.receipt(5, &anchor()),
             Err(Error::LeafIndexOutOfRange { index: 5, count: 5 })
         ));
-        assert!(matches!(Batch::new(vec![]), Err(Error::EmptyBatch)));
+        assert!(matches!(Batch::new(Vec::<Output>::new()), Err(Error::EmptyBatch)));
+    }
+
+    #[test]
+    fn a_fingerprint_makes_a_version_2_receipt_whose_leaf_commits_to_it() {
+        let (c, p) = (content_hash(b"a").unwrap(), B256::repeat_byte(0xab));
+        let outputs = vec![
+            Output { hash: c, perceptual_hash: Some(p) },
+            Output::from(content_hash(b"b").unwrap()),
+        ];
+        let batch = Batch::new(outputs).unwrap();
+        let (v2, v1) = (batch.receipt(0, &anchor()).unwrap(), batch.receipt(1, &anchor()).unwrap());
+        assert_eq!((v2.version, v2.perceptual_hash), (RECEIPT_V2, Some(p)));
+        assert_eq!(v2.leaf(), leaf_v2(&c.hash, &p));
+        assert_eq!(batch.tree().leaves()[0], v2.leaf());
+        assert!(v2.proof_is_consistent());
+        assert_eq!(
+            (v1.version, v1.perceptual_hash, v1.leaf()),
+            (RECEIPT_V1, None, v1.content_hash)
+        );
+        let json = v2.to_json().unwrap();
+        assert!(json.contains("\"version\":2") && json.contains("\"perceptualHash\":\"0xabab"));
+        assert_eq!(Receipt::from_json(json.as_bytes()).unwrap(), v2);
+        assert!(!v1.to_json().unwrap().contains("perceptualHash"));
+        // Another fingerprint is another leaf: the proof no longer holds.
+        let forged = Receipt { perceptual_hash: Some(B256::repeat_byte(0xac)), ..v2 };
+        assert!(!forged.proof_is_consistent());
     }
 
     #[test]
@@ -303,11 +388,24 @@ pub(crate) mod tests {
     fn bad_receipts_get_typed_errors() {
         let r = batch(2).receipt(0, &anchor()).unwrap();
         let mut v: serde_json::Value = serde_json::from_str(&r.to_json().unwrap()).unwrap();
+        v["version"] = 3.into();
+        assert!(matches!(
+            Receipt::from_json(v.to_string().as_bytes()),
+            Err(Error::ReceiptVersion { found: 3, expected: 2 })
+        ));
         v["version"] = 2.into();
         assert!(matches!(
             Receipt::from_json(v.to_string().as_bytes()),
-            Err(Error::ReceiptVersion { found: 2, expected: 1 })
+            Err(Error::ReceiptInconsistent { .. })
         ));
+        v["perceptualHash"] = serde_json::to_value(B256::repeat_byte(1)).unwrap();
+        assert!(Receipt::from_json(v.to_string().as_bytes()).is_ok());
+        v["version"] = 1.into();
+        assert!(matches!(
+            Receipt::from_json(v.to_string().as_bytes()),
+            Err(Error::ReceiptInconsistent { .. })
+        ));
+        v.as_object_mut().unwrap().remove("perceptualHash");
         v["version"] = 1.into();
         v["contentHash"] = "0x12".into();
         let err = Receipt::from_json(v.to_string().as_bytes()).unwrap_err();

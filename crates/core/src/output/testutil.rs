@@ -197,3 +197,71 @@ pub(crate) fn webp_pixels(webp: &[u8]) -> (Vec<u8>, bool) {
     dec.read_image(&mut buf).unwrap();
     (buf, dec.has_alpha())
 }
+
+/// A smooth picture: low-frequency waves and a disc, `seed` shifting them.
+pub(crate) fn picture(width: usize, height: usize, seed: u64) -> Vec<u8> {
+    let s = (seed % 97) as f64 / 97.0;
+    let mut out = Vec::with_capacity(width * height * 3);
+    for y in 0..height {
+        for x in 0..width {
+            let (u, v) = (x as f64 / width as f64, y as f64 / height as f64);
+            let disc = ((u - 0.3 - s * 0.4).powi(2) + (v - 0.6).powi(2) < 0.04) as u8 as f64;
+            let r = 127.0 + 100.0 * (6.0 * u + 3.0 * s).sin() * (4.0 * v).cos();
+            let g = 127.0 + 90.0 * (5.0 * v + 7.0 * s).sin() + 30.0 * disc;
+            let b = 60.0 + 150.0 * disc + 40.0 * (9.0 * u * v).sin();
+            out.extend([r, g, b].map(|c| c.clamp(0.0, 255.0) as u8));
+        }
+    }
+    out
+}
+
+/// [`picture`] with finer detail on top, so that its fingerprint's quality is well above
+/// [`MIN_QUALITY`](super::pdq::MIN_QUALITY) as a photograph's is.
+pub(crate) fn busy_picture(width: usize, height: usize, seed: u64) -> Vec<u8> {
+    let mut out = picture(width, height, seed);
+    let s = (seed % 89) as f64;
+    for (i, px) in out.chunks_exact_mut(3).enumerate() {
+        let (u, v) = ((i % width) as f64 / width as f64, (i / width) as f64 / height as f64);
+        let detail = 60.0 * (40.0 * u + s).sin() * (30.0 * v + 2.0 * s).sin();
+        for c in px {
+            *c = (f64::from(*c) + detail).clamp(0.0, 255.0) as u8;
+        }
+    }
+    out
+}
+
+/// An 8-bit RGB PNG of `rgb`.
+pub(crate) fn png_rgb(width: u32, height: u32, rgb: &[u8]) -> Vec<u8> {
+    encode(&Image { width, height, color: ColorType::Rgb, data: rgb.to_vec(), ..Image::default() })
+}
+
+/// A 16-bit greyscale PNG of `samples`.
+pub(crate) fn png_grey16(width: u32, height: u32, samples: &[u16]) -> Vec<u8> {
+    let data = samples.iter().flat_map(|s| s.to_be_bytes()).collect();
+    encode(&Image {
+        width,
+        height,
+        color: ColorType::Grayscale,
+        depth: BitDepth::Sixteen,
+        data,
+        ..Image::default()
+    })
+}
+
+/// A baseline JPEG of `rgb` at `quality` (jpeg-encoder).
+pub(crate) fn jpeg_of(width: u16, height: u16, rgb: &[u8], quality: u8) -> Vec<u8> {
+    let mut out = Vec::new();
+    jpeg_encoder::Encoder::new(&mut out, quality)
+        .encode(rgb, width, height, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    out
+}
+
+/// A simple lossless WebP of `rgb` (image-webp).
+pub(crate) fn webp_of(width: u32, height: u32, rgb: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    image_webp::WebPEncoder::new(&mut out)
+        .encode(rgb, width, height, image_webp::ColorType::Rgb8)
+        .unwrap();
+    out
+}

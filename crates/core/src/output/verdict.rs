@@ -4,7 +4,11 @@
 //! [`judge`] decides. Every check yields a [`Check`] with a stable [`Code`]; the overall
 //! [`Outcome`] is the worst of them (Invalid over CannotTell over Valid).
 
-use super::{merkle::verify_proof, OutputHash, Receipt};
+use super::{
+    merkle::verify_proof,
+    pdq::{distance, MATCH_DISTANCE},
+    OutputHash, Receipt,
+};
 use crate::attestation::TrainingKind;
 use alloy_primitives::{Address, B256};
 use serde::{Deserialize, Serialize};
@@ -204,6 +208,20 @@ pub enum Code {
     /// (CannotTell).
     #[serde(rename = "output.unconfirmed")]
     OutputUnconfirmed,
+    /// `output.fingerprint_match`: the file's own PDQ fingerprint is within
+    /// [`MATCH_DISTANCE`] of the one anchored with it (a version-2 receipt) (Valid).
+    #[serde(rename = "output.fingerprint_match")]
+    OutputFingerprintMatch,
+    /// `output.fingerprint_mismatch`: the anchored fingerprint does not describe this file:
+    /// the publisher anchored another picture's fingerprint beside its content hash
+    /// (Invalid).
+    #[serde(rename = "output.fingerprint_mismatch")]
+    OutputFingerprintMismatch,
+    /// `output.fingerprint_unchecked`: the receipt anchors a fingerprint this verifier did
+    /// not recompute (it could not decode the image). The file is still the anchored one;
+    /// only the publisher's fingerprint claim is untested (Valid).
+    #[serde(rename = "output.fingerprint_unchecked")]
+    OutputFingerprintUnchecked,
     /// `model.attested`: the model's attestation is valid (Valid).
     #[serde(rename = "model.attested")]
     ModelAttested,
@@ -264,6 +282,9 @@ impl Code {
             Self::OutputUnknown => "output.unknown",
             Self::OutputProofInvalid => "output.proof_invalid",
             Self::OutputUnconfirmed => "output.unconfirmed",
+            Self::OutputFingerprintMatch => "output.fingerprint_match",
+            Self::OutputFingerprintMismatch => "output.fingerprint_mismatch",
+            Self::OutputFingerprintUnchecked => "output.fingerprint_unchecked",
             Self::ModelAttested => "model.attested",
             Self::ModelRevoked => "model.revoked",
             Self::ModelTainted => "model.tainted",
@@ -285,6 +306,8 @@ impl Code {
     pub const fn outcome(self) -> Outcome {
         match self {
             Self::OutputAnchored
+            | Self::OutputFingerprintMatch
+            | Self::OutputFingerprintUnchecked
             | Self::ModelAttested
             | Self::ModelTrainingProven
             | Self::ModelTrainingDeclared
@@ -296,6 +319,7 @@ impl Code {
             | Self::DatasetUncertified
             | Self::BaseUnknown => Outcome::CannotTell,
             Self::OutputHashMismatch
+            | Self::OutputFingerprintMismatch
             | Self::OutputProofInvalid
             | Self::ModelRevoked
             | Self::ModelTainted
@@ -326,13 +350,23 @@ pub struct Check {
     /// The base model concerned, for `base.*` codes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_model_id: Option<B256>,
+    /// The Hamming distance between two fingerprints, for `output.fingerprint_*` codes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distance: Option<u32>,
     /// A sentence for people; not stable, do not parse it.
     pub detail: String,
 }
 
 impl Check {
     fn new(code: Code, detail: String) -> Self {
-        Self { code, outcome: code.outcome(), dataset_id: None, base_model_id: None, detail }
+        Self {
+            code,
+            outcome: code.outcome(),
+            dataset_id: None,
+            base_model_id: None,
+            distance: None,
+            detail,
+        }
     }
 }
 
@@ -365,6 +399,9 @@ pub struct Verdict {
     pub content_hash: B256,
     /// How it was taken.
     pub hash_kind: super::HashKind,
+    /// The file's recomputed PDQ fingerprint, when the verifier computed one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub perceptual_hash: Option<B256>,
     /// The receipt's chain, when there is a receipt.
     pub chain_id: Option<u64>,
     /// The receipt's registry.
@@ -391,6 +428,7 @@ impl Verdict {
             checks,
             content_hash: file.hash,
             hash_kind: file.kind,
+            perceptual_hash: None,
             chain_id: None,
             registry: None,
             model_id: None,
@@ -419,22 +457,32 @@ impl Verdict {
     }
 }
 
-/// Judges an output: `file` is its recomputed hash, `receipt` the receipt found with it,
+/// Judges an output: `file` is its recomputed hash, `fingerprint` its recomputed PDQ hash
+/// (`None` when the verifier did not decode it), `receipt` the receipt found with it,
 /// `chain` what the chain says about the receipt's batch and model.
 ///
 /// Checks, in order:
 /// 1. output: `output.hash_mismatch` when the file's hash (or kind) is not the receipt's;
 ///    else `output.unknown` when the batch is not on chain; else `output.proof_invalid`
-///    unless the proof leads from the hash to the *anchored* root with the registry's
-///    checks (index below the anchored count, exact proof length); else
-///    `output.anchored`, plus `output.unconfirmed` below `policy.min_confirmations`;
+///    unless the proof leads from the receipt's [leaf](Receipt::leaf) to the *anchored*
+///    root with the registry's checks (index below the anchored count, exact proof
+///    length); else `output.anchored`, plus `output.unconfirmed` below
+///    `policy.min_confirmations`, plus for a version-2 receipt `output.fingerprint_match`
+///    (distance at most [`MATCH_DISTANCE`]), `output.fingerprint_mismatch` or
+///    `output.fingerprint_unchecked`;
 /// 2. model: `model.attested` / `model.revoked` / `model.tainted` / `model.unknown`, then,
 ///    when the chain says which, `model.training_proven` or `model.training_declared`
 ///    (Invalid under `policy.require_proven_training`);
 /// 3. each dataset: `dataset.certified` / `dataset.revoked` / `dataset.uncertified`;
 /// 4. each base, nearest first: `base.attested` / `base.revoked` / `base.tainted` /
 ///    `base.unknown`.
-pub fn judge(file: &OutputHash, receipt: &Receipt, chain: &ChainFacts, policy: &Policy) -> Verdict {
+pub fn judge(
+    file: &OutputHash,
+    fingerprint: Option<B256>,
+    receipt: &Receipt,
+    chain: &ChainFacts,
+    policy: &Policy,
+) -> Verdict {
     let mut checks = Vec::new();
     let claimed = receipt.output_hash();
     if *file != claimed {
@@ -443,7 +491,8 @@ pub fn judge(file: &OutputHash, receipt: &Receipt, chain: &ChainFacts, policy: &
             format!("the file hashes to {file} but the receipt is for {claimed}"),
         ));
     } else if let Some(batch) = chain.batch {
-        if verify_proof(batch.root, file.hash, receipt.leaf_index, batch.count, &receipt.proof) {
+        if verify_proof(batch.root, receipt.leaf(), receipt.leaf_index, batch.count, &receipt.proof)
+        {
             checks.push(Check::new(
                 Code::OutputAnchored,
                 format!(
@@ -456,6 +505,9 @@ pub fn judge(file: &OutputHash, receipt: &Receipt, chain: &ChainFacts, policy: &
                     Code::OutputUnconfirmed,
                     format!("{c} confirmations, {} required", policy.min_confirmations),
                 ));
+            }
+            if let Some(anchored) = receipt.perceptual_hash {
+                checks.push(fingerprint_check(anchored, fingerprint));
             }
         } else {
             checks.push(Check::new(
@@ -545,6 +597,7 @@ pub fn judge(file: &OutputHash, receipt: &Receipt, chain: &ChainFacts, policy: &
     }
 
     Verdict {
+        perceptual_hash: fingerprint,
         chain_id: Some(receipt.chain_id),
         registry: Some(receipt.registry),
         model_id: Some(receipt.model_id),
@@ -554,6 +607,34 @@ pub fn judge(file: &OutputHash, receipt: &Receipt, chain: &ChainFacts, policy: &
         confirmations: chain.confirmations,
         ..Verdict::from_checks(file, checks)
     }
+}
+
+/// The check of an anchored fingerprint against the file's own.
+fn fingerprint_check(anchored: B256, file: Option<B256>) -> Check {
+    let Some(file) = file else {
+        return Check::new(
+            Code::OutputFingerprintUnchecked,
+            format!(
+                "the anchored fingerprint {anchored} was not checked: the image was not decoded"
+            ),
+        );
+    };
+    let d = distance(&anchored, &file);
+    let check = if d <= MATCH_DISTANCE {
+        Check::new(
+            Code::OutputFingerprintMatch,
+            format!("the file's fingerprint is {d} bits from the anchored one (at most {MATCH_DISTANCE})"),
+        )
+    } else {
+        Check::new(
+            Code::OutputFingerprintMismatch,
+            format!(
+                "the anchored fingerprint {anchored} is {d} bits from the file's {file} (more than \
+                 {MATCH_DISTANCE}): it describes another picture"
+            ),
+        )
+    };
+    Check { distance: Some(d), ..check }
 }
 
 #[cfg(test)]
@@ -578,7 +659,7 @@ mod tests {
             bases: vec![],
             confirmations: Some(3),
         };
-        (batch.hashes()[3], receipt, facts)
+        (batch.outputs()[3].hash, receipt, facts)
     }
 
     #[test]
@@ -587,15 +668,15 @@ mod tests {
         let strict = Policy { require_proven_training: true, ..Policy::default() };
         let proven = ChainFacts { training: Some(TrainingKind::Proven), ..facts.clone() };
         for policy in [Policy::default(), strict] {
-            let v = judge(&file, &receipt, &proven, &policy);
+            let v = judge(&file, None, &receipt, &proven, &policy);
             assert_eq!(v.outcome, Outcome::Valid);
             assert_eq!(codes(&v)[1..3], ["model.attested", "model.training_proven"]);
         }
         let declared = ChainFacts { training: Some(TrainingKind::Declared), ..facts };
-        let v = judge(&file, &receipt, &declared, &Policy::default());
+        let v = judge(&file, None, &receipt, &declared, &Policy::default());
         assert_eq!(v.outcome, Outcome::Valid, "declared training is valid by default");
         assert_eq!(codes(&v)[2], "model.training_declared");
-        let v = judge(&file, &receipt, &declared, &strict);
+        let v = judge(&file, None, &receipt, &declared, &strict);
         assert_eq!((v.outcome, v.exit_code), (Outcome::Invalid, 1));
         assert_eq!(v.checks[2].outcome, Outcome::Invalid);
         assert!(v.checks[2].detail.contains("requires proven training"));
@@ -608,7 +689,7 @@ mod tests {
     #[test]
     fn all_good_is_valid() {
         let (file, receipt, facts) = setup();
-        let v = judge(&file, &receipt, &facts, &Policy::default());
+        let v = judge(&file, None, &receipt, &facts, &Policy::default());
         assert_eq!(v.outcome, Outcome::Valid);
         assert_eq!(v.exit_code, 0);
         assert_eq!(
@@ -623,7 +704,7 @@ mod tests {
     fn a_changed_file_is_a_hash_mismatch() {
         let (_, receipt, facts) = setup();
         let tampered = content_hash(b"tampered").unwrap();
-        let v = judge(&tampered, &receipt, &facts, &Policy::default());
+        let v = judge(&tampered, None, &receipt, &facts, &Policy::default());
         assert_eq!(v.outcome, Outcome::Invalid);
         assert_eq!(v.exit_code, 1);
         assert_eq!(codes(&v)[0], "output.hash_mismatch");
@@ -631,9 +712,8 @@ mod tests {
         // Same digest under another kind is a mismatch too.
         let (file, ..) = setup();
         let other_kind = OutputHash { kind: super::super::HashKind::PngPixels, ..file };
-        assert!(
-            judge(&other_kind, &receipt, &facts, &Policy::default()).has(Code::OutputHashMismatch)
-        );
+        assert!(judge(&other_kind, None, &receipt, &facts, &Policy::default())
+            .has(Code::OutputHashMismatch));
     }
 
     #[test]
@@ -642,21 +722,27 @@ mod tests {
         // A forged receipt whose own root is consistent, but not the one on chain.
         facts.batch = Some(OnChainBatch { root: B256::repeat_byte(7), count: 5 });
         assert!(receipt.proof_is_consistent());
-        let v = judge(&file, &receipt, &facts, &Policy::default());
+        let v = judge(&file, None, &receipt, &facts, &Policy::default());
         assert_eq!(codes(&v)[0], "output.proof_invalid");
         assert_eq!(v.outcome, Outcome::Invalid);
         // The anchored count decides the proof length and index range.
         let (file, receipt, mut facts) = setup();
         facts.batch = facts.batch.map(|b| OnChainBatch { count: 3, ..b });
-        assert!(judge(&file, &receipt, &facts, &Policy::default()).has(Code::OutputProofInvalid));
+        assert!(
+            judge(&file, None, &receipt, &facts, &Policy::default()).has(Code::OutputProofInvalid)
+        );
         // A flipped proof element.
         let (file, mut receipt, facts) = setup();
         receipt.proof[1].0[0] ^= 1;
-        assert!(judge(&file, &receipt, &facts, &Policy::default()).has(Code::OutputProofInvalid));
+        assert!(
+            judge(&file, None, &receipt, &facts, &Policy::default()).has(Code::OutputProofInvalid)
+        );
         // Another leaf index.
         let (file, mut receipt, facts) = setup();
         receipt.leaf_index = 2;
-        assert!(judge(&file, &receipt, &facts, &Policy::default()).has(Code::OutputProofInvalid));
+        assert!(
+            judge(&file, None, &receipt, &facts, &Policy::default()).has(Code::OutputProofInvalid)
+        );
     }
 
     #[test]
@@ -668,7 +754,7 @@ mod tests {
         ] {
             let (file, receipt, mut facts) = setup();
             facts.attestation = status;
-            let v = judge(&file, &receipt, &facts, &Policy::default());
+            let v = judge(&file, None, &receipt, &facts, &Policy::default());
             assert_eq!(codes(&v)[1], code);
             assert_eq!(v.outcome, outcome, "{code}");
         }
@@ -679,7 +765,7 @@ mod tests {
         let (file, receipt, mut facts) = setup();
         facts.attestation = AttestationStatus::Tainted;
         facts.datasets[1].status = DatasetStatus::Revoked;
-        let v = judge(&file, &receipt, &facts, &Policy::default());
+        let v = judge(&file, None, &receipt, &facts, &Policy::default());
         assert_eq!(
             codes(&v),
             ["output.anchored", "model.tainted", "dataset.certified", "dataset.revoked"]
@@ -696,7 +782,7 @@ mod tests {
             BaseFact { model_id: near, status: AttestationStatus::Valid },
             BaseFact { model_id: far, status: AttestationStatus::Valid },
         ];
-        let v = judge(&file, &receipt, &facts, &Policy::default());
+        let v = judge(&file, None, &receipt, &facts, &Policy::default());
         assert_eq!(v.outcome, Outcome::Valid);
         assert_eq!(codes(&v)[4..], ["base.attested", "base.attested"]);
         assert_eq!((v.checks[4].base_model_id, v.checks[5].base_model_id), (Some(near), Some(far)));
@@ -707,7 +793,7 @@ mod tests {
         facts.attestation = AttestationStatus::Tainted;
         facts.bases[0].status = AttestationStatus::Tainted;
         facts.bases[1].status = AttestationStatus::Tainted;
-        let v = judge(&file, &receipt, &facts, &Policy::default());
+        let v = judge(&file, None, &receipt, &facts, &Policy::default());
         assert_eq!(v.outcome, Outcome::Invalid);
         assert_eq!(codes(&v)[1], "model.tainted");
         assert!(v.checks[1].detail.contains("a base the model was fine-tuned from"), "{v:?}");
@@ -715,7 +801,7 @@ mod tests {
 
         facts.bases[0].status = AttestationStatus::Revoked;
         facts.bases[1].status = AttestationStatus::None;
-        let v = judge(&file, &receipt, &facts, &Policy::default());
+        let v = judge(&file, None, &receipt, &facts, &Policy::default());
         assert_eq!(codes(&v)[4..], ["base.revoked", "base.unknown"]);
         assert_eq!(v.outcome, Outcome::Invalid);
         let json = serde_json::to_value(&v).unwrap();
@@ -727,28 +813,86 @@ mod tests {
     }
 
     #[test]
+    fn a_version_2_receipt_is_proven_from_its_leaf_and_its_fingerprint_checked() {
+        use crate::output::receipt::Output;
+        let anchored = B256::repeat_byte(0x0f);
+        let file = content_hash(b"picture").unwrap();
+        let outputs = vec![
+            Output::from(content_hash(b"other").unwrap()),
+            Output { hash: file, perceptual_hash: Some(anchored) },
+        ];
+        let batch = crate::output::Batch::new(outputs).unwrap();
+        let receipt = batch.receipt(1, &anchor()).unwrap();
+        let (_, _, mut facts) = setup();
+        facts.batch = Some(OnChainBatch { root: batch.root(), count: 2 });
+        let judged =
+            |fp: Option<B256>, r: &Receipt| judge(&file, fp, r, &facts, &Policy::default());
+
+        // 31 bits off: still the picture.
+        let mut near = anchored;
+        for b in 0..31 {
+            near.0[b / 8] ^= 1 << (b % 8);
+        }
+        let v = judged(Some(near), &receipt);
+        assert_eq!(
+            (v.outcome, codes(&v)[..2].to_vec()),
+            (Outcome::Valid, vec!["output.anchored", "output.fingerprint_match"])
+        );
+        assert_eq!((v.checks[1].distance, v.perceptual_hash), (Some(31), Some(near)));
+        // 32 bits off: the anchored fingerprint is another picture's.
+        near.0[3] ^= 0x80;
+        let v = judged(Some(near), &receipt);
+        assert_eq!((v.outcome, v.codes[1]), (Outcome::Invalid, Code::OutputFingerprintMismatch));
+        assert_eq!(v.checks[1].distance, Some(32));
+        // Not decoded: the file is still the anchored one.
+        let v = judged(None, &receipt);
+        assert_eq!((v.outcome, v.codes[1]), (Outcome::Valid, Code::OutputFingerprintUnchecked));
+        // The leaf commits to the fingerprint: a receipt claiming another one, or none
+        // (its leaf would be the bare content hash), does not prove.
+        let swapped = Receipt { perceptual_hash: Some(near), ..receipt.clone() };
+        assert_eq!(judged(Some(near), &swapped).codes[0], Code::OutputProofInvalid);
+        let stripped = Receipt { perceptual_hash: None, version: 1, ..receipt.clone() };
+        assert_eq!(judged(None, &stripped).codes[0], Code::OutputProofInvalid);
+        // A version-1 receipt has no fingerprint check.
+        let (file1, receipt1, facts1) = setup();
+        let v = judge(&file1, Some(anchored), &receipt1, &facts1, &Policy::default());
+        assert!(!v.codes.iter().any(|c| c.as_str().starts_with("output.fingerprint")));
+    }
+
+    #[test]
     fn cannot_tell_cases() {
         let (file, receipt, mut facts) = setup();
         facts.batch = None;
-        let v = judge(&file, &receipt, &facts, &Policy::default());
+        let v = judge(&file, None, &receipt, &facts, &Policy::default());
         assert_eq!(codes(&v)[0], "output.unknown");
         assert_eq!((v.outcome, v.exit_code), (Outcome::CannotTell, 2));
 
         let (file, receipt, facts) = setup();
-        let v =
-            judge(&file, &receipt, &facts, &Policy { min_confirmations: 12, ..Policy::default() });
+        let v = judge(
+            &file,
+            None,
+            &receipt,
+            &facts,
+            &Policy { min_confirmations: 12, ..Policy::default() },
+        );
         assert_eq!(codes(&v)[..2], ["output.anchored", "output.unconfirmed"]);
         assert_eq!(v.outcome, Outcome::CannotTell);
 
         let (file, receipt, mut facts) = setup();
         facts.datasets[0].status = DatasetStatus::Registered;
-        assert_eq!(judge(&file, &receipt, &facts, &Policy::default()).outcome, Outcome::CannotTell);
+        assert_eq!(
+            judge(&file, None, &receipt, &facts, &Policy::default()).outcome,
+            Outcome::CannotTell
+        );
 
         // Invalid wins over CannotTell.
         let (file, receipt, mut facts) = setup();
         facts.batch = None;
         facts.attestation = AttestationStatus::Revoked;
-        assert_eq!(judge(&file, &receipt, &facts, &Policy::default()).outcome, Outcome::Invalid);
+        assert_eq!(
+            judge(&file, None, &receipt, &facts, &Policy::default()).outcome,
+            Outcome::Invalid
+        );
 
         let v = Verdict::no_receipt(&file);
         assert_eq!((codes(&v), v.exit_code), (vec!["output.unknown"], 2));
@@ -759,7 +903,7 @@ mod tests {
         let (file, receipt, mut facts) = setup();
         facts.attestation = AttestationStatus::Tainted;
         facts.datasets[1].status = DatasetStatus::Revoked;
-        let v = judge(&file, &receipt, &facts, &Policy::default());
+        let v = judge(&file, None, &receipt, &facts, &Policy::default());
         let json: serde_json::Value = serde_json::to_value(&v).unwrap();
         assert_eq!(json["outcome"], "invalid");
         assert_eq!(json["exitCode"], 1);

@@ -11,7 +11,7 @@ use alloy::{
     sol_types::SolCall,
 };
 use lineage_chain::bindings::{ILineageRegistry, LineageRegistry, RoyaltyVault};
-use lineage_core::output::{OutputHash, Receipt, RECEIPT_VERSION};
+use lineage_core::output::{OutputHash, Receipt, RECEIPT_V1};
 
 use super::Chain;
 
@@ -411,7 +411,7 @@ pub fn first_output_receipt(
 ) -> Receipt {
     assert_eq!(leaves[0], output.hash, "the output is the batch's first leaf");
     Receipt {
-        version: RECEIPT_VERSION,
+        version: RECEIPT_V1,
         chain_id: 31337,
         registry: chain.registry,
         model_id: model,
@@ -424,6 +424,7 @@ pub fn first_output_receipt(
         proof: lineage_indexer::outputs::proof(leaves, 0),
         anchor_tx: tx,
         anchor_block: 0,
+        perceptual_hash: None,
     }
 }
 
