@@ -311,7 +311,8 @@ pub struct OutputBatch {
     pub model_id: B256,
     /// The batch's index for the model.
     pub batch_index: u64,
-    /// The keccak Merkle root of its outputs' content hashes.
+    /// The keccak Merkle root of its outputs' leaves (content hashes, or version-2 leaves
+    /// over a content hash and a fingerprint).
     pub batch_root: B256,
     /// Outputs in the batch.
     pub count: String,
@@ -330,6 +331,9 @@ pub struct OutputAnchor {
     pub batch: OutputBatch,
     /// Its leaf index in the batch.
     pub leaf_index: u64,
+    /// The PDQ fingerprint its version-2 leaf commits to, as the manifest gave it; `null`
+    /// for a version-1 leaf (the content hash).
+    pub perceptual_hash: Option<B256>,
     /// The Merkle proof from the leaf to the batch root (`OutputMerkle`).
     pub merkle_proof: Vec<B256>,
     /// The model that produced it, with its datasets and status.
@@ -345,6 +349,28 @@ pub struct DatasetCreators {
     pub dataset_id: u32,
     /// Its creators.
     pub creators: Vec<CreatorWeight>,
+}
+
+/// An anchored output near a fingerprint: what `GET /v1/outputs/similar` lists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SimilarOutput {
+    /// Bits between its anchored fingerprint and the one asked about.
+    pub distance: u32,
+    /// Its content hash.
+    pub content_hash: B256,
+    /// Where it is anchored, its fingerprint, proof and lineage.
+    pub anchor: OutputAnchor,
+}
+
+/// The anchored outputs near a fingerprint, nearest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Similar {
+    /// The fingerprint asked about.
+    pub fingerprint: B256,
+    /// The largest distance listed.
+    pub max_distance: u32,
+    /// The outputs within `max_distance`, nearest first, then earliest anchored.
+    pub candidates: Vec<SimilarOutput>,
 }
 
 /// What an output's content hash resolves to.

@@ -14,8 +14,9 @@ use alloy_primitives::{address, b256, B256};
 use lineage_core::attestation::TrainingKind;
 use lineage_core::output::{
     content_hash, content_hash_as, embed_receipt, judge, leaf_v2, read_receipt, verify_proof,
-    Anchor, AttestationStatus, BaseFact, Batch, ChainFacts, Code, DatasetFact, DatasetStatus,
-    Error, HashKind, OnChainBatch, Output, OutputHash, OutputTree, Policy, Receipt, Verdict,
+    Anchor, AttestationStatus, BaseFact, Batch, Candidate, ChainFacts, Code, DatasetFact,
+    DatasetStatus, Error, HashKind, OnChainBatch, Output, OutputHash, OutputTree, Policy, Receipt,
+    Verdict,
 };
 use png::{BitDepth, ColorType, Filter};
 use serde_json::{json, Value};
@@ -1857,6 +1858,16 @@ fn verdicts(v: &mut Vectors) {
         "verdict": verdict,
     }));
 
+    let candidate = Candidate {
+        distance: 14,
+        model_id: anchor().model_id,
+        batch_index: 2,
+        leaf_index: 1,
+        content_hash: v2.content_hash,
+    };
+    let similar = Verdict::similar(&file, anchored, &candidate);
+    seen.extend(similar.codes.iter().map(|c| c.as_str()));
+
     // Every code appears in some case; the match fails to compile when a code is added.
     let all = [
         Code::OutputAnchored,
@@ -1867,6 +1878,7 @@ fn verdicts(v: &mut Vectors) {
         Code::OutputFingerprintMatch,
         Code::OutputFingerprintMismatch,
         Code::OutputFingerprintUnchecked,
+        Code::OutputSimilar,
         Code::ModelAttested,
         Code::ModelRevoked,
         Code::ModelTainted,
@@ -1891,6 +1903,7 @@ fn verdicts(v: &mut Vectors) {
             | Code::OutputFingerprintMatch
             | Code::OutputFingerprintMismatch
             | Code::OutputFingerprintUnchecked
+            | Code::OutputSimilar
             | Code::ModelAttested
             | Code::ModelRevoked
             | Code::ModelTainted
@@ -1914,6 +1927,7 @@ fn verdicts(v: &mut Vectors) {
             "codes": all.iter().map(|c| json!({"code": c.as_str(), "outcome": c.outcome()})).collect::<Vec<_>>(),
             "cases": cases,
             "noReceipt": {"file": file, "verdict": no_receipt},
+            "similar": {"file": file, "fingerprint": anchored, "candidate": candidate, "verdict": similar},
         }),
     );
 }
@@ -1957,7 +1971,9 @@ every vector.
   the verifier did not decode the image.
   `facts.training` is `attestation(modelId).kind` as `\"proven\"` or `\"declared\"`
   (absent: unknown, no training code); `policy.requireProvenTraining` makes
-  `model.training_declared` Invalid. `noReceipt`: the verdict on a file without a receipt.
+  `model.training_declared` Invalid. `noReceipt`: the verdict on a file without a receipt;
+  `similar`: `similar(file, fingerprint, candidate)`, the verdict on a file without a
+  receipt whose fingerprint is near an anchored output's (`candidate`).
 ";
 
 /// A smooth picture with finer detail, as a photograph has (its fingerprint's quality is

@@ -9,16 +9,16 @@ use axum::{
 use serde::{Deserialize, Serialize};
 
 use super::{
-    params::{self, ListQuery, PathParam, PathParams},
+    params::{self, ListQuery, PathParam, PathParams, SimilarQuery},
     Answer, ApiError, AppState, List,
 };
 use crate::{
     model::{
         Creator, Dataset, Model, ModelProof, ModelUse, Output, OutputBatch, Provenance,
-        RoyaltyEvent,
+        RoyaltyEvent, Similar,
     },
     outputs,
-    store::{PageKey, ProofLookup, UsesOf},
+    store::{ManifestEntry, PageKey, ProofLookup, UsesOf},
 };
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
@@ -131,13 +131,47 @@ pub(super) async fn model_proof(
     }
 }
 
-/// A batch manifest: the content hashes of an anchored batch's outputs, in leaf order.
+/// A batch manifest: an anchored batch's outputs, in leaf order.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Manifest {
     model_id: String,
     batch_index: u64,
-    outputs: Vec<String>,
+    outputs: Vec<ManifestOutput>,
+}
+
+/// One output of a manifest: its content hash (a version-1 leaf), or its content hash and
+/// the PDQ fingerprint its version-2 leaf commits to.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(super) enum ManifestOutput {
+    /// A version-1 leaf.
+    Hash(String),
+    /// A version-2 leaf when `perceptual_hash` is given.
+    Entry(ManifestEntryBody),
+}
+
+/// The object form of [`ManifestOutput`].
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ManifestEntryBody {
+    content_hash: String,
+    perceptual_hash: Option<String>,
+}
+
+impl ManifestOutput {
+    fn parse(&self) -> Result<ManifestEntry, ApiError> {
+        let (content, perceptual) = match self {
+            Self::Hash(h) => (h, None),
+            Self::Entry(e) => (&e.content_hash, e.perceptual_hash.as_ref()),
+        };
+        Ok(ManifestEntry {
+            content_hash: params::hash(content, "each output content hash")?,
+            perceptual_hash: perceptual
+                .map(|p| params::hash(p, "each output perceptual hash"))
+                .transpose()?,
+        })
+    }
 }
 
 /// What a posted manifest was matched with.
@@ -157,12 +191,8 @@ pub(super) async fn post_manifest(
 ) -> Result<Response, ApiError> {
     let Json(m) = body?;
     let model = params::hash(&m.model_id, "model_id")?;
-    let hashes = m
-        .outputs
-        .iter()
-        .map(|h| params::hash(h, "each output content hash"))
-        .collect::<Result<Vec<_>, _>>()?;
-    if hashes.is_empty() {
+    let entries = m.outputs.iter().map(ManifestOutput::parse).collect::<Result<Vec<_>, _>>()?;
+    if entries.is_empty() {
         // The registry refuses to anchor an empty batch: no empty manifest can match one.
         return Err(ApiError::bad_request("empty_manifest", "outputs lists no content hash"));
     }
@@ -173,18 +203,19 @@ pub(super) async fn post_manifest(
             format!("no batch {} anchored for model {model} (yet?)", m.batch_index),
         )
     })?;
-    if hashes.len() as u64 != batch.count {
+    if entries.len() as u64 != batch.count {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "count_mismatch",
             format!(
                 "the batch anchors {} outputs, the manifest lists {}",
                 batch.count,
-                hashes.len()
+                entries.len()
             ),
         ));
     }
-    let root = outputs::root(&hashes);
+    let leaves: Vec<_> = entries.iter().map(ManifestEntry::leaf).collect();
+    let root = outputs::root(&leaves);
     if root != batch.root {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -192,7 +223,7 @@ pub(super) async fn post_manifest(
             format!("the manifest's root is {root}, the anchored root is {}", batch.root),
         ));
     }
-    state.store.insert_manifest(model, m.batch_index, root, &hashes).await?;
+    state.store.insert_manifest(model, m.batch_index, root, &entries).await?;
     // Answers naming this batch (`manifest_posted`) or its outputs are stale now.
     state.cache.clear();
     let accepted = ManifestAccepted {
@@ -216,6 +247,18 @@ pub(super) async fn output(
         ApiError::not_found("output_not_found", format!("no posted manifest lists {hash}"))
     })?;
     Ok(Json(Answer { data: output, chain: tip }))
+}
+
+/// `GET /v1/outputs/similar?fingerprint=...`
+pub(super) async fn similar(
+    State(state): State<AppState>,
+    q: Result<Query<SimilarQuery>, QueryRejection>,
+) -> ApiResult<Answer<Similar>> {
+    let Query(q) = q?;
+    let (fingerprint, max_distance, limit) = q.parse()?;
+    let tip = state.tip();
+    let similar = state.store.similar(fingerprint, max_distance, limit as usize, &tip).await?;
+    Ok(Json(Answer { data: similar, chain: tip }))
 }
 
 /// `GET /v1/creators/{address}`

@@ -114,6 +114,7 @@ pub fn router(state: AppState) -> Router {
         .route("/models/{id}/derived", get(handlers::derived))
         .route("/models/{id}/batches/{index}", get(handlers::model_batch))
         .route("/outputs/batches", post(handlers::post_manifest))
+        .route("/outputs/similar", get(handlers::similar))
         .route("/outputs/{hash}", get(handlers::output))
         .route("/creators/{address}", get(handlers::creator))
         .route("/creators/{address}/usage", get(handlers::creator_usage))

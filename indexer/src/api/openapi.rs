@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 
 use super::{
     params::{ADDRESS_PATTERN, HASH_PATTERN, MAX_DATASET_ID},
-    verify::{IMAGE_MEDIA_TYPE, MAX_IMAGE_BYTES},
+    verify::{IMAGE_MEDIA_TYPES, MAX_IMAGE_BYTES},
     DEFAULT_LIMIT, MAX_LIMIT,
 };
 use crate::store::PageKey;
@@ -150,9 +150,19 @@ fn post_manifest() -> Value {
         "properties": {
             "model_id": pattern(HASH_PATTERN),
             "batch_index": integer(0, u64::MAX),
-            "outputs": {"type": "array", "minItems": 1, "items": pattern(HASH_PATTERN),
-                "description": "content hashes (32 bytes in hex, with or without 0x) in leaf \
-                    order; the registry anchors no empty batch"}
+            "outputs": {"type": "array", "minItems": 1, "items": {"anyOf": [
+                    pattern(HASH_PATTERN),
+                    {"type": "object", "additionalProperties": false,
+                     "required": ["content_hash"],
+                     "properties": {"content_hash": pattern(HASH_PATTERN),
+                        "perceptual_hash": {"anyOf": [pattern(HASH_PATTERN), {"type": "null"}]}}}
+                ]},
+                "description": "the outputs in leaf order: each a content hash (32 bytes in \
+                    hex, with or without 0x: a version-1 leaf), or {content_hash, \
+                    perceptual_hash}: a version-2 leaf, keccak256(\"lineage.output.leaf.v2\\0\" \
+                    || content_hash || perceptual_hash), over the output's PDQ fingerprint, \
+                    which is then indexed for GET /v1/outputs/similar; the registry anchors \
+                    no empty batch"}
         }
     });
     let example = json!({"model_id": example::MODEL_ID, "batch_index": 0,
@@ -169,16 +179,21 @@ fn post_manifest() -> Value {
 
 /// `POST /v1/verify-image`.
 fn post_image() -> Value {
+    let binary = json!({"schema": {"type": "string", "format": "binary"}});
+    let content: serde_json::Map<String, Value> =
+        IMAGE_MEDIA_TYPES.iter().map(|(t, _)| ((*t).to_owned(), binary.clone())).collect();
     json!({"post": {
-        "summary": "Verify a PNG as `lineage verify-image` does: pixel hash, receipt \
-            (embedded, or found by content hash among posted manifests), anchor, model, \
-            its kind of training (model.training_proven or model.training_declared), its \
-            datasets and the bases it was fine-tuned from",
+        "summary": "Verify a PNG, JPEG or WebP as `lineage verify-image` does: content hash, \
+            receipt (embedded, or found by content hash among posted manifests), anchor, the \
+            fingerprint a version-2 receipt anchors, model, its kind of training \
+            (model.training_proven or model.training_declared), its datasets and the bases \
+            it was fine-tuned from; without either, the anchored outputs whose fingerprints \
+            are within 31 bits (output.similar: a lead, cannot tell)",
         "requestBody": {"required": true,
-            "description": format!("The PNG file, at most {MAX_IMAGE_BYTES} bytes (413 over \
-                that). A body without the PNG signature is refused 415, a PNG that does not \
-                decode 422."),
-            "content": {IMAGE_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}},
+            "description": format!("The image file, at most {MAX_IMAGE_BYTES} bytes (413 \
+                over that). A body that is not the format its content type names is refused \
+                415, an image that does not parse 422."),
+            "content": content},
         "responses": responses(200, json_response("The verdict (outcome, stable codes, checks) \
             and the model's lineage", answer(schema("ImageCheck"))), &[400, 413, 415, 422])
     }})
@@ -253,6 +268,21 @@ pub fn document() -> Value {
                 "Proof, named public values, instances and verifier calldata", "ModelProof",
                 &[400, 404]),
             "/v1/outputs/batches": post_manifest(),
+            "/v1/outputs/similar": get_answer("The anchored outputs whose PDQ fingerprints \
+                (posted in manifests as version-2 leaves) are within max_distance bits of a \
+                fingerprint, nearest first, each with its lineage and Merkle proof: a lead to \
+                an output's provenance, never a proof (a publisher's fingerprint is its \
+                claim; perceptual hashes can be forged). Found by multi-index hashing, not a \
+                scan", json!([
+                    {"name": "fingerprint", "in": "query", "required": true,
+                     "description": "the PDQ fingerprint: 32 bytes in hex, with or without 0x",
+                     "schema": pattern(HASH_PATTERN), "example": example::OUTPUTS[0]},
+                    parameter("max_distance", "query", "the largest Hamming distance listed, \
+                        0 to 31 (default 31, Meta's ThreatExchange match threshold)",
+                        integer(0, 31), json!(31)),
+                    parameter("limit", "query", "the most outputs listed, 1 to 100 (default \
+                        25)", integer(1, 100), json!(5)),
+                ]), "The outputs near it", "Similar", &[400]),
             "/v1/outputs/{hash}": get_answer("An output by content hash, with its model's \
                 lineage and Merkle proof",
                 json!([hash_param("hash", "content hash", example::OUTPUTS[0])]),
@@ -336,10 +366,15 @@ mod tests {
                         ("query", "limit") => {
                             json!({"type": "integer", "minimum": 1, "maximum": 100})
                         }
+                        ("query", "fingerprint") => string(HASH),
+                        ("query", "max_distance") => {
+                            json!({"type": "integer", "minimum": 0, "maximum": 31})
+                        }
                         other => panic!("{method} {path}: unexpected parameter {other:?}"),
                     };
                     assert_eq!(p["schema"], expected, "{method} {path}: {name}");
-                    assert_eq!(p["required"], p["in"] == "path", "{method} {path}: {name}");
+                    let required = p["in"] == "path" || name == "fingerprint";
+                    assert_eq!(p["required"], required, "{method} {path}: {name}");
                     checked += 1;
                 }
                 for segment in path.split('/').filter(|s| s.starts_with('{')) {
@@ -352,7 +387,7 @@ mod tests {
                 assert!(op["responses"]["503"].is_object(), "{method} {path}: the timeout");
             }
         }
-        assert_eq!(checked, 24, "parameters checked");
+        assert_eq!(checked, 27, "parameters checked");
     }
 
     /// The request bodies: their content types and the manifest's shape.
@@ -362,7 +397,7 @@ mod tests {
         let image = &doc["paths"]["/v1/verify-image"]["post"]["requestBody"];
         assert_eq!(image["required"], true);
         let types: Vec<&String> = image["content"].as_object().unwrap().keys().collect();
-        assert_eq!(types, ["image/png"]);
+        assert_eq!(types, ["image/jpeg", "image/png", "image/webp"]);
 
         let manifest = &doc["paths"]["/v1/outputs/batches"]["post"]["requestBody"];
         assert_eq!(manifest["required"], true);
@@ -378,6 +413,9 @@ mod tests {
             json!({"type": "integer", "minimum": 0, "maximum": u64::MAX})
         );
         assert_eq!(properties["outputs"]["minItems"], 1);
-        assert_eq!(properties["outputs"]["items"], string(HASH));
+        assert_eq!(properties["outputs"]["items"]["anyOf"][0], string(HASH));
+        let entry = &properties["outputs"]["items"]["anyOf"][1];
+        assert_eq!(entry["additionalProperties"], false);
+        assert_eq!(entry["properties"]["content_hash"], string(HASH));
     }
 }

@@ -56,6 +56,40 @@ impl ListQuery {
     }
 }
 
+/// `?fingerprint=...&max_distance=...&limit=...` on `GET /v1/outputs/similar`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SimilarQuery {
+    /// The PDQ fingerprint, 32 bytes in hex.
+    pub fingerprint: Option<String>,
+    /// 0..=31, default 31.
+    pub max_distance: Option<String>,
+    /// 1..=100, default 25.
+    pub limit: Option<String>,
+}
+
+impl SimilarQuery {
+    /// The fingerprint, the largest distance and the most candidates asked for.
+    pub(super) fn parse(&self) -> Result<(B256, u32, u32), ApiError> {
+        let Some(raw) = &self.fingerprint else {
+            return Err(ApiError::bad_request("missing_fingerprint", "give ?fingerprint=<64 hex>"));
+        };
+        let fingerprint = hash(raw, "fingerprint")?;
+        let max = lineage_core::output::pdq::MATCH_DISTANCE;
+        let max_distance = match &self.max_distance {
+            None => max,
+            Some(raw) => decimal(raw).filter(|d| *d <= max).ok_or_else(|| {
+                ApiError::bad_request(
+                    "invalid_max_distance",
+                    format!("max_distance must be an integer from 0 to {max}, got {raw:?}"),
+                )
+            })?,
+        };
+        let limit = ListQuery { cursor: None, limit: self.limit.clone() }.limit()?;
+        Ok((fingerprint, max_distance, limit))
+    }
+}
+
 /// A `u32` written as JSON writes an integer: decimal digits, no sign, no leading zero.
 fn decimal<T: std::str::FromStr>(raw: &str) -> Option<T> {
     let digits = !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit());

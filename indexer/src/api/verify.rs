@@ -1,9 +1,11 @@
-//! `POST /v1/verify-image`: a wallet's check of one image, done server-side with the same
-//! code as `lineage verify-image` (`lineage_core::output`): the content hash over the
-//! decoded pixels, the receipt embedded in the PNG (or, without one, the anchor found by
+//! `POST /v1/verify-image`: a wallet's check of one image (PNG, JPEG or WebP), done
+//! server-side with the same code as `lineage verify-image` (`lineage_core::output`): the
+//! content hash, the receipt embedded in the file (or, without one, the anchor found by
 //! content hash among posted manifests), and `judge` over the facts the index holds, the
 //! model's kind of training included (`model.training_proven` or `model.training_declared`,
-//! under the default policy: a declared model's output is valid, and says so).
+//! under the default policy: a declared model's output is valid, and says so). A file with
+//! neither gets its fingerprint looked up among the posted manifests' (`output.similar`,
+//! cannot tell, with the nearest anchored outputs and their lineage).
 
 use alloy::primitives::B256;
 use axum::{
@@ -13,27 +15,35 @@ use axum::{
     Json,
 };
 use lineage_core::output::{
-    content_hash, decode::fingerprint_file, is_png, judge, read_receipt, AttestationStatus,
-    BaseFact, ChainFacts, DatasetFact, DatasetStatus, HashKind, OnChainBatch, Policy, Receipt,
-    Verdict, RECEIPT_V1,
+    content_hash, decode::fingerprint_file, judge, pdq, read_receipt, AttestationStatus, BaseFact,
+    Candidate, ChainFacts, DatasetFact, DatasetStatus, HashKind, OnChainBatch, Policy, Receipt,
+    Verdict, RECEIPT_V1, RECEIPT_V2,
 };
 use serde::Serialize;
 
 use super::{Answer, ApiError, AppState};
-use crate::model::{Model, Tip};
+use crate::model::{Model, SimilarOutput, Tip};
 
 /// The largest image accepted.
 pub(super) const MAX_IMAGE_BYTES: usize = 16 << 20;
-/// The one content type accepted.
-pub(super) const IMAGE_MEDIA_TYPE: &str = "image/png";
+/// The content types accepted, each with the format its body must be.
+pub(super) const IMAGE_MEDIA_TYPES: [(&str, HashKind); 3] = [
+    ("image/png", HashKind::PngPixels),
+    ("image/jpeg", HashKind::Jpeg),
+    ("image/webp", HashKind::Webp),
+];
+/// How many similar outputs an answer lists at most.
+const SIMILAR_LIMIT: usize = 5;
 
-/// Whether the request says it carries [`IMAGE_MEDIA_TYPE`] (parameters aside).
-fn is_png_media_type(headers: &HeaderMap) -> bool {
-    headers
+/// The format the request's content type names (parameters aside), if it is one of
+/// [`IMAGE_MEDIA_TYPES`].
+fn media_kind(headers: &HeaderMap) -> Option<HashKind> {
+    let essence = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case(IMAGE_MEDIA_TYPE))
+        .and_then(|v| v.split(';').next())?
+        .trim();
+    IMAGE_MEDIA_TYPES.iter().find(|(t, _)| essence.eq_ignore_ascii_case(t)).map(|&(_, k)| k)
 }
 
 /// A verdict and the lineage behind it.
@@ -45,6 +55,9 @@ pub(super) struct ImageCheck {
     verdict: Verdict,
     /// The model, its datasets, status and bases, when the output is anchored.
     model: Option<Model>,
+    /// Without a receipt: the anchored outputs whose fingerprints are near the image's,
+    /// nearest first (the verdict is then `output.similar`); otherwise empty.
+    similar: Vec<SimilarOutput>,
 }
 
 fn attestation(status: &str) -> AttestationStatus {
@@ -76,8 +89,7 @@ async fn receipt_from_index(
     let Some(anchor) = output.anchors.into_iter().next() else { return Ok(None) };
     let b = anchor.batch;
     Ok(Some(Receipt {
-        // Posted manifests list content hashes: version-1 leaves.
-        version: RECEIPT_V1,
+        version: if anchor.perceptual_hash.is_some() { RECEIPT_V2 } else { RECEIPT_V1 },
         chain_id: tip.chain_id,
         registry: state.registry,
         model_id: b.model_id,
@@ -90,23 +102,23 @@ async fn receipt_from_index(
         proof: anchor.merkle_proof,
         anchor_tx: b.provenance.tx_hash,
         anchor_block: b.provenance.block_number,
-        perceptual_hash: None,
+        perceptual_hash: anchor.perceptual_hash,
     }))
 }
 
-/// `POST /v1/verify-image` with the PNG as the body.
+/// `POST /v1/verify-image` with the PNG, JPEG or WebP as the body.
 pub(super) async fn verify_image(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Answer<ImageCheck>>, ApiError> {
-    if !is_png_media_type(&headers) {
+    let Some(kind) = media_kind(&headers) else {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
-            format!("send the image as content-type: {IMAGE_MEDIA_TYPE}"),
+            "send the image as content-type: image/png, image/jpeg or image/webp",
         ));
-    }
+    };
     let bytes = body.map_err(|r| {
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::new(
@@ -118,22 +130,30 @@ pub(super) async fn verify_image(
             ApiError::bad_request("invalid_body", r.body_text())
         }
     })?;
-    if !is_png(&bytes) {
+    if HashKind::sniff(&bytes) != kind {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "not_an_image",
-            "upload a PNG image (the body must start with the PNG signature)",
+            format!("the body is not the {} image its content type says", kind.format()),
         ));
     }
-    // Decoding a large PNG takes milliseconds: keep it off the async workers.
+    // Decoding a large image takes milliseconds: keep it off the async workers.
     let decoded = tokio::task::spawn_blocking(move || {
         let file = content_hash(&bytes)?;
         let receipt = read_receipt(&bytes)?;
-        // A version-2 receipt's fingerprint is checked against the image's own; one that
-        // does not decode is `output.fingerprint_unchecked`.
-        let fingerprint = match receipt.as_ref().and_then(|r| r.perceptual_hash) {
-            Some(_) => fingerprint_file(&bytes).ok().flatten().map(|f| f.hash),
-            None => None,
+        // A version-2 receipt's fingerprint is checked against the image's own (one that
+        // does not decode is `output.fingerprint_unchecked`); without a receipt it is what
+        // a similarity lookup needs, unless it says too little (quality under 50).
+        let fingerprint = match &receipt {
+            Some(r) if r.perceptual_hash.is_some() => {
+                fingerprint_file(&bytes).ok().flatten().map(|f| f.hash)
+            }
+            Some(_) => None,
+            None => fingerprint_file(&bytes)
+                .ok()
+                .flatten()
+                .filter(|f| f.quality >= pdq::MIN_QUALITY)
+                .map(|f| f.hash),
         };
         Ok::<_, lineage_core::output::Error>((file, receipt, fingerprint))
     })
@@ -153,8 +173,10 @@ pub(super) async fn verify_image(
         },
     };
     let Some(receipt) = receipt else {
-        let data = ImageCheck { receipt: source, verdict: Verdict::no_receipt(&file), model: None };
-        return Ok(Json(Answer { data, chain: tip }));
+        return Ok(Json(Answer {
+            data: by_fingerprint(&state, &file, fingerprint, &tip).await?,
+            chain: tip,
+        }));
     };
     if receipt.chain_id != tip.chain_id || receipt.registry != state.registry {
         return Err(ApiError::new(
@@ -189,5 +211,39 @@ pub(super) async fn verify_image(
         confirmations: batch.as_ref().map(|b| tip.confirmations(b.at.block_number)),
     };
     let verdict = judge(&file, fingerprint, &receipt, &facts, &Policy::default());
-    Ok(Json(Answer { data: ImageCheck { receipt: source, verdict, model }, chain: tip }))
+    let data = ImageCheck { receipt: source, verdict, model, similar: vec![] };
+    Ok(Json(Answer { data, chain: tip }))
+}
+
+/// The answer for an image with no receipt and no exact match: `output.similar` with the
+/// nearest anchored outputs when its fingerprint is near some, else `output.unknown`.
+async fn by_fingerprint(
+    state: &AppState,
+    file: &lineage_core::output::OutputHash,
+    fingerprint: Option<B256>,
+    tip: &Tip,
+) -> Result<ImageCheck, ApiError> {
+    let none = ImageCheck {
+        receipt: "none",
+        verdict: Verdict::no_receipt(file),
+        model: None,
+        similar: vec![],
+    };
+    let Some(fp) = fingerprint else { return Ok(none) };
+    let found = state.store.similar(fp, pdq::MATCH_DISTANCE, SIMILAR_LIMIT, tip).await?;
+    let Some(nearest) = found.candidates.first() else { return Ok(none) };
+    let a = &nearest.anchor;
+    let candidate = Candidate {
+        distance: nearest.distance,
+        model_id: a.batch.model_id,
+        batch_index: a.batch.batch_index,
+        leaf_index: a.leaf_index,
+        content_hash: nearest.content_hash,
+    };
+    Ok(ImageCheck {
+        receipt: "none",
+        verdict: Verdict::similar(file, fp, &candidate),
+        model: Some(a.model.clone()),
+        similar: found.candidates,
+    })
 }

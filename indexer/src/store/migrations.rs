@@ -24,6 +24,7 @@ pub(super) const SQLITE: Set = &[
     migration!("sqlite", 2, "0002_totals.sql", "totals"),
     migration!("sqlite", 3, "0003_model_bases.sql", "model bases"),
     migration!("sqlite", 4, "0004_training_kind.sql", "training kind"),
+    migration!("sqlite", 5, "0005_fingerprints.sql", "fingerprints"),
 ];
 
 /// `migrations/postgres`: the same versions, each with the same columns.
@@ -32,6 +33,7 @@ pub(super) const POSTGRES: Set = &[
     migration!("postgres", 2, "0002_totals.sql", "totals"),
     migration!("postgres", 3, "0003_model_bases.sql", "model bases"),
     migration!("postgres", 4, "0004_training_kind.sql", "training kind"),
+    migration!("postgres", 5, "0005_fingerprints.sql", "fingerprints"),
 ];
 
 /// The migrator of one set.

@@ -25,7 +25,7 @@ use sqlx::{
     PgPool, Row, SqlitePool,
 };
 
-pub use read::{AnchoredBatch, Page, PageKey, ProofLookup, UsesOf};
+pub use read::{AnchoredBatch, ManifestEntry, Page, PageKey, ProofLookup, UsesOf};
 pub use write::IndexedRange;
 
 use crate::{model::Tip, Error, Result};

@@ -685,10 +685,18 @@ async fn a_stalled_request_times_out() {
 }
 
 async fn post_image(running: &lineage_indexer::Running, bytes: Vec<u8>) -> (u16, Value) {
+    post_image_as(running, bytes, "image/png").await
+}
+
+async fn post_image_as(
+    running: &lineage_indexer::Running,
+    bytes: Vec<u8>,
+    content_type: &str,
+) -> (u16, Value) {
     let url = format!("http://{}/v1/verify-image", running.addr);
     let r = alloy::transports::http::reqwest::Client::new()
         .post(&url)
-        .header("content-type", "image/png")
+        .header("content-type", content_type)
         .body(bytes)
         .send()
         .await
@@ -782,6 +790,146 @@ async fn verify_image_gives_the_cli_verdicts(db: TestDb) {
     db.cleanup().await;
 }
 on_both_backends!(verify_image, verify_image_gives_the_cli_verdicts);
+
+/// `fingerprint` with `bits` bits flipped, `per_word` of them in each 16-bit word from the
+/// first (`bits <= 16 * per_word`).
+fn flipped(fingerprint: B256, per_word: usize, bits: usize) -> B256 {
+    let mut out = fingerprint;
+    for n in 0..bits {
+        let (word, bit) = (n / per_word, n % per_word);
+        out.0[2 * word + bit / 8] ^= 1 << (bit % 8);
+    }
+    out
+}
+
+/// Fingerprints posted in a manifest (version-2 leaves) are found by similarity: by
+/// `GET /v1/outputs/similar` within 31 bits, and by `POST /v1/verify-image` for a JPEG
+/// re-encoding of an anchored PNG that carries no receipt (`output.similar`).
+async fn fingerprints_find_re_encoded_copies(db: TestDb) {
+    use lineage_core::output::{
+        content_hash, decode::fingerprint_file, embed_receipt, leaf_v2, pdq::distance, Receipt,
+    };
+    let chain = Chain::deploy().await;
+    let world = scenario::populate(&chain).await;
+    let model = world.models[0];
+    let rgb = scenario::picture(120, 90, 5);
+    let png = scenario::png_of(120, 90, &rgb);
+    let c = content_hash(&png).unwrap();
+    let fp = fingerprint_file(&png).unwrap().unwrap();
+    assert!(fp.quality >= 50, "{fp:?}");
+    let other = B256::repeat_byte(7);
+    let leaves = vec![leaf_v2(&c.hash, &fp.hash), other];
+    let (index, tx) = scenario::anchor(&chain, chain.accounts[1], model, &leaves).await;
+    let running = spawn_indexer(&chain, &db).await;
+    caught_up(&running, &chain).await;
+
+    // A manifest claiming another fingerprint does not reproduce the root.
+    let entry = |p: B256| json!({"content_hash": c.hash, "perceptual_hash": p});
+    let wrong = json!({"model_id": model, "batch_index": index,
+        "outputs": [entry(flipped(fp.hash, 1, 1)), other]});
+    let (status, body) = post(&running, "/v1/outputs/batches", &wrong).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (422, Some("root_mismatch")), "{body}");
+    let bare = json!({"model_id": model, "batch_index": index, "outputs": [c.hash, other]});
+    let (status, _) = post(&running, "/v1/outputs/batches", &bare).await;
+    assert_eq!(status, 422, "the content hash alone is not the version-2 leaf");
+    let manifest = json!({"model_id": model, "batch_index": index,
+        "outputs": [entry(fp.hash), {"content_hash": other}]});
+    let (status, body) = post(&running, "/v1/outputs/batches", &manifest).await;
+    assert_eq!(status, 201, "{body}");
+
+    // By content hash: the anchor carries the fingerprint; its proof is from the v2 leaf.
+    let (status, body) = get(&running, &format!("/v1/outputs/{}", c.hash)).await;
+    assert_eq!(status, 200, "{body}");
+    let anchor = &body["data"]["anchors"][0];
+    assert_eq!(b256(&anchor["perceptual_hash"]), fp.hash);
+    let proof: Vec<B256> = anchor["merkle_proof"].as_array().unwrap().iter().map(b256).collect();
+    assert!(lineage_indexer::outputs::verify(
+        lineage_indexer::outputs::root(&leaves),
+        leaves[0],
+        0,
+        &proof
+    ));
+
+    // By similarity: 20 bits off, and the worst case the index must still find (31 bits,
+    // two in each of 15 words and one in the last); 32 bits (two in every word) is past
+    // the threshold.
+    let similar = |q: B256, extra: &str| {
+        let path = format!("/v1/outputs/similar?fingerprint={q}{extra}");
+        let running = &running;
+        async move { get(running, &path).await }
+    };
+    for (q, want) in [
+        (fp.hash, Some(0)),
+        (flipped(fp.hash, 2, 20), Some(20)),
+        (flipped(fp.hash, 2, 31), Some(31)),
+        (flipped(fp.hash, 2, 32), None),
+    ] {
+        let (status, body) = similar(q, "").await;
+        assert_eq!(status, 200, "{body}");
+        let found = body["data"]["candidates"].as_array().unwrap();
+        assert_eq!(distance(&q, &fp.hash), want.unwrap_or(32));
+        match want {
+            Some(d) => {
+                assert_eq!(found.len(), 1, "{body}");
+                assert_eq!(found[0]["distance"], d);
+                assert_eq!(b256(&found[0]["content_hash"]), c.hash);
+                assert_eq!(found[0]["anchor"]["model"]["model_id"], json!(model));
+                assert_eq!(found[0]["anchor"]["leaf_index"], 0);
+            }
+            None => assert!(found.is_empty(), "{body}"),
+        }
+    }
+    let (_, body) = similar(flipped(fp.hash, 2, 20), "&max_distance=19").await;
+    assert_eq!(body["data"]["candidates"], json!([]), "{body}");
+    for bad in ["&max_distance=32", "&limit=0"] {
+        let (status, _) = similar(fp.hash, bad).await;
+        assert_eq!(status, 400, "{bad}");
+    }
+    let (status, body) = get(&running, "/v1/outputs/similar").await;
+    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("missing_fingerprint")));
+
+    // A JPEG re-encoding (quality 80) without a receipt: output.similar, cannot tell, with
+    // the anchored PNG's lineage.
+    let jpeg = scenario::jpeg_of(120, 90, &rgb, 80);
+    let (status, body) = post_image_as(&running, jpeg.clone(), "image/jpeg").await;
+    assert_eq!(status, 200, "{body}");
+    let data = &body["data"];
+    assert_eq!(data["verdict"]["codes"], json!(["output.similar"]), "{body}");
+    assert_eq!(
+        (data["verdict"]["outcome"].as_str(), data["receipt"].as_str()),
+        (Some("cannotTell"), Some("none"))
+    );
+    assert_eq!(data["verdict"]["modelId"], json!(model));
+    assert_eq!(b256(&data["similar"][0]["content_hash"]), c.hash);
+    assert!(data["similar"][0]["distance"].as_u64().unwrap() <= 31);
+    assert_eq!(data["model"]["model_id"], json!(model));
+    // An unrelated picture's JPEG: nothing near, output.unknown.
+    let unrelated = scenario::jpeg_of(120, 90, &scenario::picture(120, 90, 40), 80);
+    let (_, body) = post_image_as(&running, unrelated, "image/jpeg").await;
+    assert_eq!(body["data"]["verdict"]["codes"], json!(["output.unknown"]), "{body}");
+    assert_eq!(body["data"]["similar"], json!([]));
+    // The body must be the format its content type names.
+    let (status, body) = post_image_as(&running, png.clone(), "image/jpeg").await;
+    assert_eq!((status, body["error"]["code"].as_str()), (415, Some("not_an_image")));
+
+    // The PNG with its version-2 receipt embedded: valid, its fingerprint its own.
+    let receipt = Receipt {
+        version: 2,
+        perceptual_hash: Some(fp.hash),
+        batch_root: lineage_indexer::outputs::root(&leaves),
+        proof: lineage_indexer::outputs::proof(&leaves, 0),
+        ..scenario::first_output_receipt(&chain, model, (index, tx), &[c.hash], &c)
+    };
+    let receipt = Receipt { batch_count: 2, ..receipt };
+    let (_, body) = post_image(&running, embed_receipt(&png, &receipt).unwrap()).await;
+    let verdict = &body["data"]["verdict"];
+    assert_eq!(verdict["outcome"], "valid", "{body}");
+    assert_eq!(verdict["codes"][1], "output.fingerprint_match", "{body}");
+
+    running.shutdown().await.unwrap();
+    db.cleanup().await;
+}
+on_both_backends!(fingerprints, fingerprints_find_re_encoded_copies);
 
 /// A second service with `follow: false` (`--api-only`) on the same database serves what
 /// the follower wrote: the replica path.

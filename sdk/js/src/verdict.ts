@@ -100,6 +100,7 @@ export type Code =
   | 'output.fingerprint_match'
   | 'output.fingerprint_mismatch'
   | 'output.fingerprint_unchecked'
+  | 'output.similar'
   | 'model.attested'
   | 'model.revoked'
   | 'model.tainted'
@@ -127,6 +128,7 @@ export const CODE_OUTCOMES: Readonly<Record<Code, Outcome>> = {
   'output.fingerprint_match': 'valid',
   'output.fingerprint_mismatch': 'invalid',
   'output.fingerprint_unchecked': 'valid',
+  'output.similar': 'cannotTell',
   'model.attested': 'valid',
   'model.revoked': 'invalid',
   'model.tainted': 'invalid',
@@ -213,6 +215,35 @@ function fromChecks(file: OutputHash, checks: Check[]): Verdict {
 /** The verdict on a file without a receipt: `output.unknown`, cannot tell. */
 export function noReceipt(file: OutputHash): Verdict {
   return fromChecks(file, [check('output.unknown', 'no receipt: neither embedded in the file nor in a sidecar')])
+}
+
+/** An anchored output found by its fingerprint (an indexer's similarity lookup). */
+export interface Candidate {
+  /** Bits between its anchored fingerprint and the file's. */
+  distance: number
+  modelId: Hex
+  batchIndex: number
+  leafIndex: number
+  contentHash: Hex
+}
+
+/**
+ * The verdict on a file with no receipt and no exact match whose fingerprint is near an
+ * anchored output's: `output.similar`, cannot tell, naming that output's model, batch and
+ * leaf. A fingerprint is evidence, not proof: never valid.
+ */
+export function similar(file: OutputHash, fingerprint: Hex, nearest: Candidate): Verdict {
+  const c = check(
+    'output.similar',
+    `no receipt; the file's fingerprint is ${nearest.distance} bits from that of output ${nearest.leafIndex} of batch ${nearest.batchIndex} of model ${nearest.modelId} (content ${nearest.contentHash}): a lead, not a proof`,
+  )
+  return {
+    ...fromChecks(file, [{ ...c, distance: nearest.distance }]),
+    perceptualHash: fingerprint,
+    modelId: nearest.modelId,
+    batchIndex: nearest.batchIndex,
+    leafIndex: nearest.leafIndex,
+  }
 }
 
 const show = (h: OutputHash) => `${h.hash} (${h.kind})`

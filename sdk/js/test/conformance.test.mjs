@@ -17,6 +17,7 @@ import {
   pngFingerprint,
   readReceipt,
   receiptLeaf,
+  similar,
   verifyProof,
 } from '../dist/index.js'
 
@@ -118,7 +119,7 @@ describe('judge', () => {
       Object.entries(CODE_OUTCOMES).map(([code, outcome]) => ({ code, outcome })).sort((a, b) => a.code.localeCompare(b.code)),
       [...v.codes].sort((a, b) => a.code.localeCompare(b.code)),
     )
-    const seen = new Set(v.cases.flatMap((c) => c.verdict.codes))
+    const seen = new Set([...v.cases, v.noReceipt, v.similar].flatMap((c) => c.verdict.codes))
     for (const { code } of v.codes) assert.ok(seen.has(code), `no vector yields ${code}`)
   })
   for (const c of v.cases) {
@@ -129,5 +130,9 @@ describe('judge', () => {
   }
   test('no receipt', () => {
     assert.deepEqual(noReceipt(v.noReceipt.file), v.noReceipt.verdict)
+  })
+  test('similar', () => {
+    const { file, fingerprint, candidate, verdict } = v.similar
+    assert.deepEqual(similar(file, fingerprint, candidate), verdict)
   })
 })

@@ -241,6 +241,6 @@ pub use receipt::{
     leaf, sidecar_path, Anchor, Batch, Output, Receipt, RECEIPT_V1, RECEIPT_V2, SIDECAR_SUFFIX,
 };
 pub use verdict::{
-    judge, AttestationStatus, BaseFact, ChainFacts, Check, Code, DatasetFact, DatasetStatus,
-    OnChainBatch, Outcome, Policy, Verdict,
+    judge, AttestationStatus, BaseFact, Candidate, ChainFacts, Check, Code, DatasetFact,
+    DatasetStatus, OnChainBatch, Outcome, Policy, Verdict,
 };

@@ -222,6 +222,11 @@ pub enum Code {
     /// only the publisher's fingerprint claim is untested (Valid).
     #[serde(rename = "output.fingerprint_unchecked")]
     OutputFingerprintUnchecked,
+    /// `output.similar`: no receipt and no exact match, but the file's fingerprint is
+    /// within [`MATCH_DISTANCE`] of an anchored output's: a lead to that output's lineage,
+    /// never a proof (CannotTell).
+    #[serde(rename = "output.similar")]
+    OutputSimilar,
     /// `model.attested`: the model's attestation is valid (Valid).
     #[serde(rename = "model.attested")]
     ModelAttested,
@@ -285,6 +290,7 @@ impl Code {
             Self::OutputFingerprintMatch => "output.fingerprint_match",
             Self::OutputFingerprintMismatch => "output.fingerprint_mismatch",
             Self::OutputFingerprintUnchecked => "output.fingerprint_unchecked",
+            Self::OutputSimilar => "output.similar",
             Self::ModelAttested => "model.attested",
             Self::ModelRevoked => "model.revoked",
             Self::ModelTainted => "model.tainted",
@@ -314,6 +320,7 @@ impl Code {
             | Self::DatasetCertified
             | Self::BaseAttested => Outcome::Valid,
             Self::OutputUnknown
+            | Self::OutputSimilar
             | Self::OutputUnconfirmed
             | Self::ModelUnknown
             | Self::DatasetUncertified
@@ -451,10 +458,52 @@ impl Verdict {
         )
     }
 
+    /// The verdict on a file with no receipt and no exact match whose fingerprint
+    /// (`fingerprint`) is near an anchored output's (`nearest`, found by similarity):
+    /// `output.similar`, CannotTell, naming that output's model, batch and leaf. A
+    /// fingerprint is evidence, not proof: this is never Valid.
+    pub fn similar(file: &OutputHash, fingerprint: B256, nearest: &Candidate) -> Self {
+        let check = Check::new(
+            Code::OutputSimilar,
+            format!(
+                "no receipt; the file's fingerprint is {} bits from that of output {} of batch {} \
+                 of model {} (content {}): a lead, not a proof",
+                nearest.distance,
+                nearest.leaf_index,
+                nearest.batch_index,
+                nearest.model_id,
+                nearest.content_hash
+            ),
+        );
+        Self {
+            perceptual_hash: Some(fingerprint),
+            model_id: Some(nearest.model_id),
+            batch_index: Some(nearest.batch_index),
+            leaf_index: Some(nearest.leaf_index),
+            ..Self::from_checks(file, vec![Check { distance: Some(nearest.distance), ..check }])
+        }
+    }
+
     /// Whether `code` is among the checks.
     pub fn has(&self, code: Code) -> bool {
         self.codes.contains(&code)
     }
+}
+
+/// An anchored output found by its fingerprint ([`Verdict::similar`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Candidate {
+    /// Bits between its anchored fingerprint and the file's.
+    pub distance: u32,
+    /// Its model.
+    pub model_id: B256,
+    /// Its batch.
+    pub batch_index: u64,
+    /// Its leaf.
+    pub leaf_index: u64,
+    /// Its content hash.
+    pub content_hash: B256,
 }
 
 /// Judges an output: `file` is its recomputed hash, `fingerprint` its recomputed PDQ hash
@@ -896,6 +945,24 @@ mod tests {
 
         let v = Verdict::no_receipt(&file);
         assert_eq!((codes(&v), v.exit_code), (vec!["output.unknown"], 2));
+
+        let near = Candidate {
+            distance: 12,
+            model_id: B256::repeat_byte(0x11),
+            batch_index: 4,
+            leaf_index: 7,
+            content_hash: B256::repeat_byte(0x22),
+        };
+        let v = Verdict::similar(&file, B256::repeat_byte(3), &near);
+        assert_eq!((codes(&v), v.outcome), (vec!["output.similar"], Outcome::CannotTell));
+        assert_eq!(
+            (v.model_id, v.batch_index, v.leaf_index),
+            (Some(near.model_id), Some(4), Some(7))
+        );
+        assert_eq!(
+            (v.checks[0].distance, v.perceptual_hash),
+            (Some(12), Some(B256::repeat_byte(3)))
+        );
     }
 
     #[test]

@@ -259,9 +259,20 @@ pub(super) fn components() -> Value {
         "OutputAnchor": object(&[
             ("batch", schema("OutputBatch")),
             ("leaf_index", uint()),
+            ("perceptual_hash", nullable(hash())),
             ("merkle_proof", array(hash())),
             ("model", schema("Model")),
             ("creators", array(schema("DatasetCreators"))),
+        ], &[]),
+        "SimilarOutput": object(&[
+            ("distance", json!({"type": "integer", "minimum": 0, "maximum": 31})),
+            ("content_hash", hash()),
+            ("anchor", schema("OutputAnchor")),
+        ], &[]),
+        "Similar": object(&[
+            ("fingerprint", hash()),
+            ("max_distance", json!({"type": "integer", "minimum": 0, "maximum": 31})),
+            ("candidates", array(schema("SimilarOutput"))),
         ], &[]),
         "Output": object(&[
             ("content_hash", hash()),
@@ -322,12 +333,13 @@ pub(super) fn components() -> Value {
                 "codes": array(json!({"type": "string"})),
                 "checks": array(json!({"type": "object", "required": ["code", "outcome", "detail"]})),
                 "contentHash": hash(),
-                "hashKind": one_of(&["png-pixels-v1", "bytes-v1"])
+                "hashKind": one_of(&["png-pixels-v1", "jpeg-v1", "webp-v1", "bytes-v1"])
             }},
         "ImageCheck": object(&[
             ("receipt", one_of(&["embedded", "index", "none"])),
             ("verdict", schema("Verdict")),
             ("model", nullable(schema("Model"))),
+            ("similar", array(schema("SimilarOutput"))),
         ], &[]),
         "Status": object(&[
             ("ready", json!({"type": "boolean"})),

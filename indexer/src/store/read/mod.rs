@@ -12,7 +12,7 @@ use alloy::primitives::{Address, BlockNumber, B256, U256, U512};
 use sqlx::{postgres::PgRow, sqlite::SqliteRow, Row};
 
 pub use models::ProofLookup;
-pub use outputs::AnchoredBatch;
+pub use outputs::{AnchoredBatch, ManifestEntry};
 pub use uses::UsesOf;
 
 use super::{address, b256, uint};

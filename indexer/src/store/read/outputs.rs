@@ -1,16 +1,57 @@
-//! Output batches: the anchored batch a manifest must reproduce, posted manifests, and
-//! outputs by content hash with their lineage.
+//! Output batches: the anchored batch a manifest must reproduce, posted manifests, outputs
+//! by content hash with their lineage, and outputs near a fingerprint (multi-index hashing,
+//! `migrations/*/0005_fingerprints.sql`).
 
 use alloy::primitives::B256;
+use lineage_core::output::pdq::MATCH_DISTANCE;
 
 use super::DbRow;
 use crate::{
     events::LogPosition,
-    model::{CreatorWeight, DatasetCreators, Model, Output, OutputAnchor, OutputBatch, Tip},
+    model::{
+        CreatorWeight, DatasetCreators, Model, Output, OutputAnchor, OutputBatch, Similar,
+        SimilarOutput, Tip,
+    },
     outputs,
     store::{int, with_db, Store},
     Error, Result,
 };
+
+/// One output of a posted manifest: its content hash and, for a version-2 leaf, its
+/// fingerprint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ManifestEntry {
+    /// The content hash.
+    pub content_hash: B256,
+    /// The PDQ fingerprint the leaf commits to, if any.
+    pub perceptual_hash: Option<B256>,
+}
+
+impl ManifestEntry {
+    /// The Merkle leaf (`lineage_core::output::leaf`).
+    pub fn leaf(&self) -> B256 {
+        lineage_core::output::leaf(self.content_hash, self.perceptual_hash)
+    }
+}
+
+/// The 16 index keys of a fingerprint: word `w` (bytes `2w`, `2w + 1`, big-endian) as
+/// `w * 65536 + value`.
+fn word_keys(fingerprint: &B256) -> [i64; 16] {
+    std::array::from_fn(|w| {
+        ((w as i64) << 16)
+            | i64::from(u16::from_be_bytes([fingerprint[2 * w], fingerprint[2 * w + 1]]))
+    })
+}
+
+/// The 272 keys a query probes: each word and its 16 one-bit neighbours. Any fingerprint
+/// within [`MATCH_DISTANCE`] bits has a word within one bit of the query's, so it holds
+/// one of these keys.
+fn probe_keys(fingerprint: &B256) -> Vec<i64> {
+    word_keys(fingerprint)
+        .into_iter()
+        .flat_map(|key| std::iter::once(key).chain((0..16).map(move |bit| key ^ (1 << bit))))
+        .collect()
+}
 
 /// An anchored batch, as needed to accept a manifest.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,28 +91,53 @@ impl Store {
         })
     }
 
-    /// Stores a batch manifest (already checked against the batch root). Idempotent.
+    /// Stores a batch manifest (already checked against the batch root): each output's
+    /// content hash and, for a version-2 leaf, its fingerprint, indexed by its 16 words.
+    /// Idempotent.
     pub async fn insert_manifest(
         &self,
         model: B256,
         index: u64,
         root: B256,
-        hashes: &[B256],
+        outputs: &[ManifestEntry],
     ) -> Result<()> {
+        let leaf = |i: usize| i64::try_from(i).unwrap_or(i64::MAX);
         with_db!(self, pool => {
             let mut tx = pool.begin().await?;
-            let rows: Vec<(usize, &B256)> = hashes.iter().enumerate().collect();
+            let rows: Vec<(usize, &ManifestEntry)> = outputs.iter().enumerate().collect();
             for chunk in rows.chunks(256) {
                 let mut qb = sqlx::QueryBuilder::<Db>::new(
                     "INSERT INTO output_entries (model_id, batch_index, batch_root, leaf_index, \
-                     content_hash) ",
+                     content_hash, perceptual_hash) ",
                 );
-                qb.push_values(chunk, |mut b, (i, hash)| {
+                qb.push_values(chunk, |mut b, (i, e)| {
                     b.push_bind(model.as_slice())
                         .push_bind(int(index))
                         .push_bind(root.as_slice())
-                        .push_bind(i64::try_from(*i).unwrap_or(i64::MAX))
-                        .push_bind(hash.as_slice());
+                        .push_bind(leaf(*i))
+                        .push_bind(e.content_hash.as_slice())
+                        .push_bind(e.perceptual_hash.map(|p| p.to_vec()));
+                });
+                qb.push(" ON CONFLICT DO NOTHING");
+                qb.build().execute(&mut *tx).await?;
+            }
+            let words: Vec<(i64, usize)> = outputs
+                .iter()
+                .enumerate()
+                .filter_map(|(i, e)| Some((e.perceptual_hash?, i)))
+                .flat_map(|(p, i)| word_keys(&p).map(|k| (k, i)))
+                .collect();
+            for chunk in words.chunks(512) {
+                let mut qb = sqlx::QueryBuilder::<Db>::new(
+                    "INSERT INTO output_fingerprint_words (word_key, model_id, batch_index, \
+                     batch_root, leaf_index) ",
+                );
+                qb.push_values(chunk, |mut b, (key, i)| {
+                    b.push_bind(*key)
+                        .push_bind(model.as_slice())
+                        .push_bind(int(index))
+                        .push_bind(root.as_slice())
+                        .push_bind(leaf(*i));
                 });
                 qb.push(" ON CONFLICT DO NOTHING");
                 qb.build().execute(&mut *tx).await?;
@@ -79,6 +145,60 @@ impl Store {
             tx.commit().await?;
             Ok(())
         })
+    }
+
+    /// The anchored outputs whose fingerprints are within `max_distance` (at most
+    /// [`MATCH_DISTANCE`]) of `fingerprint`, nearest first, then earliest anchored; at most
+    /// `limit`. Only batches whose manifest reproduced the root anchored now count.
+    pub async fn similar(
+        &self,
+        fingerprint: B256,
+        max_distance: u32,
+        limit: usize,
+        tip: &Tip,
+    ) -> Result<Similar> {
+        let max_distance = max_distance.min(MATCH_DISTANCE);
+        let found = with_db!(self, pool => {
+            let mut qb = sqlx::QueryBuilder::<Db>::new(
+                "SELECT DISTINCT e.model_id, e.batch_index, e.batch_root, e.leaf_index, \
+                 e.content_hash, e.perceptual_hash, o.block_number, o.log_index \
+                 FROM output_fingerprint_words w JOIN output_entries e \
+                 ON e.model_id = w.model_id AND e.batch_index = w.batch_index \
+                 AND e.batch_root = w.batch_root AND e.leaf_index = w.leaf_index \
+                 JOIN output_batches o ON o.model_id = e.model_id \
+                 AND o.batch_index = e.batch_index AND o.batch_root = e.batch_root \
+                 WHERE w.word_key IN (",
+            );
+            let mut keys = qb.separated(", ");
+            for key in probe_keys(&fingerprint) {
+                keys.push_bind(key);
+            }
+            qb.push(")");
+            let rows = qb.build().fetch_all(pool).await?;
+            let mut near = Vec::new();
+            for r in &rows {
+                let Some(p) = r.opt_blob(5)? else { continue };
+                let p = crate::store::b256("output_entries.perceptual_hash", &p)?;
+                let distance = lineage_core::output::pdq::distance(&fingerprint, &p);
+                if distance <= max_distance {
+                    let key = (distance, r.int(6)?, r.int(7)?, r.int(3)?);
+                    near.push((key, r.b256(0)?, r.uint(1)?, r.b256(2)?, r.uint(3)?, r.b256(4)?));
+                }
+            }
+            near.sort_by_key(|n| n.0);
+            near.truncate(limit);
+            near
+        });
+        let mut candidates = Vec::with_capacity(found.len());
+        for ((distance, ..), model, index, root, leaf_index, content_hash) in found {
+            let Some(batch) = self.output_batch(model, index, tip).await? else { continue };
+            if batch.batch_root != root {
+                continue;
+            }
+            let Some(anchor) = self.anchor(batch, leaf_index, tip).await? else { continue };
+            candidates.push(SimilarOutput { distance, content_hash, anchor });
+        }
+        Ok(Similar { fingerprint, max_distance, candidates })
     }
 
     /// A model's anchored batch, whether or not its manifest was posted.
@@ -151,27 +271,48 @@ impl Store {
         }
         let mut anchors = Vec::with_capacity(found.len());
         for (batch, leaf_index) in found {
-            let leaves = self.manifest(batch.model_id, batch.batch_index, batch.batch_root).await?;
-            let merkle_proof = outputs::proof(&leaves, leaf_index as usize);
-            let Some(model) = self.model(batch.model_id, tip).await? else { continue };
-            let creators = self.creators_of(&model).await?;
-            anchors.push(OutputAnchor { batch, leaf_index, merkle_proof, model, creators });
+            anchors.extend(self.anchor(batch, leaf_index, tip).await?);
         }
         Ok(Some(Output { content_hash: hash, anchors }))
     }
 
-    async fn manifest(&self, model: B256, index: u64, root: B256) -> Result<Vec<B256>> {
+    /// Output `leaf_index` of a batch whose manifest was posted: its fingerprint, proof and
+    /// lineage (`None` when its model is not indexed).
+    async fn anchor(
+        &self,
+        batch: OutputBatch,
+        leaf_index: u64,
+        tip: &Tip,
+    ) -> Result<Option<OutputAnchor>> {
+        let entries = self.manifest(batch.model_id, batch.batch_index, batch.batch_root).await?;
+        let leaves: Vec<B256> = entries.iter().map(ManifestEntry::leaf).collect();
+        let merkle_proof = outputs::proof(&leaves, leaf_index as usize);
+        let perceptual_hash = entries.get(leaf_index as usize).and_then(|e| e.perceptual_hash);
+        let Some(model) = self.model(batch.model_id, tip).await? else { return Ok(None) };
+        let creators = self.creators_of(&model).await?;
+        Ok(Some(OutputAnchor { batch, leaf_index, perceptual_hash, merkle_proof, model, creators }))
+    }
+
+    async fn manifest(&self, model: B256, index: u64, root: B256) -> Result<Vec<ManifestEntry>> {
         with_db!(self, pool => {
             let rows = sqlx::query(
-                "SELECT content_hash FROM output_entries WHERE model_id = $1 AND batch_index = $2 \
-                 AND batch_root = $3 ORDER BY leaf_index",
+                "SELECT content_hash, perceptual_hash FROM output_entries WHERE model_id = $1 \
+                 AND batch_index = $2 AND batch_root = $3 ORDER BY leaf_index",
             )
             .bind(model.as_slice())
             .bind(int(index))
             .bind(root.as_slice())
             .fetch_all(pool)
             .await?;
-            rows.iter().map(|r| r.b256(0)).collect()
+            rows.iter()
+                .map(|r| {
+                    let perceptual_hash = r
+                        .opt_blob(1)?
+                        .map(|p| crate::store::b256("output_entries.perceptual_hash", &p))
+                        .transpose()?;
+                    Ok(ManifestEntry { content_hash: r.b256(0)?, perceptual_hash })
+                })
+                .collect()
         })
     }
 

@@ -400,6 +400,45 @@ pub fn png(size: u32, seed: u8) -> Vec<u8> {
     out
 }
 
+/// A `width` x `height` RGB picture (waves and finer detail, as a photograph has: its PDQ
+/// fingerprint's quality is high) whose content depends on `seed`.
+pub fn picture(width: u32, height: u32, seed: u32) -> Vec<u8> {
+    let s = f64::from(seed % 89);
+    let mut rgb = Vec::with_capacity((width * height * 3) as usize);
+    for y in 0..height {
+        for x in 0..width {
+            let (u, v) = (f64::from(x) / f64::from(width), f64::from(y) / f64::from(height));
+            let detail = 60.0 * (40.0 * u + s).sin() * (30.0 * v + 2.0 * s).sin();
+            let r = 127.0 + 100.0 * (6.0 * u + 3.0 * s).sin() * (4.0 * v).cos() + detail;
+            let g = 127.0 + 90.0 * (5.0 * v + 7.0 * s).sin() + detail;
+            let b = 90.0 + 80.0 * (9.0 * u * v + s).sin() + detail;
+            rgb.extend([r, g, b].map(|c| c.clamp(0.0, 255.0) as u8));
+        }
+    }
+    rgb
+}
+
+/// `rgb` as an 8-bit RGB PNG.
+pub fn png_of(width: u32, height: u32, rgb: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, width, height);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut w = enc.write_header().unwrap();
+    w.write_image_data(rgb).unwrap();
+    w.finish().unwrap();
+    out
+}
+
+/// `rgb` as a baseline JPEG at `quality` (a re-encoded copy).
+pub fn jpeg_of(width: u32, height: u32, rgb: &[u8], quality: u8) -> Vec<u8> {
+    let mut out = Vec::new();
+    jpeg_encoder::Encoder::new(&mut out, quality)
+        .encode(rgb, width as u16, height as u16, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    out
+}
+
 /// The receipt of the first output of the batch `leaves` of `model`, anchored as batch
 /// `index` by `tx`; `output` is that output's content hash (`leaves[0]`).
 pub fn first_output_receipt(
