@@ -2,7 +2,8 @@
 # End to end on a real anvil: `lineage demo`, then every claim it makes checked by reading
 # the chain with `cast` (not the CLI's own memory), then the wallet's verdicts (a tampered
 # pixel, no receipt, a corrupted receipt, a revoked dataset; a JPEG and WebPs verified from
-# their embedded receipts, and refused with one byte changed), the demo's second model (a
+# their embedded receipts, and refused with one byte changed; a re-encoded JPEG without a
+# receipt found by its fingerprint through a real indexer: output.similar), the demo's second model (a
 # stand-in diffusion model, training declared: read back as declared, refused under a policy
 # that requires proven training, its proof refused for another model hash and as proven
 # training), a model fine-tuned from the demo model by another publisher (its committed proof
@@ -290,6 +291,34 @@ PY
     expect 1 "$lineage" verify-image "$file.changed" --json
     contains '"output.hash_mismatch"'
 done
+
+step "a re-encoded copy: an anchored PNG's JPEG re-encoding, without a receipt, is output.similar through a real indexer (lineage anchor --indexer posts the manifest; lineage verify-image --indexer asks)"
+indexer_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+indexer="http://127.0.0.1:$indexer_port"
+target/debug/lineage-indexer --rpc-url "$rpc" --registry "$registry" --vault "$vault" \
+    --database-url "sqlite:$out/indexer.db" --listen "127.0.0.1:$indexer_port" --confirmations 0 \
+    >"$out/indexer.log" 2>&1 &
+indexer_pid=$!
+trap 'kill $anvil_pid $indexer_pid 2>/dev/null || true' EXIT
+mkdir -p "$out/similar"
+cp crates/core/tests/vectors/pdq/picture-300x200-8.png "$out/similar/picture.png"
+expect 0 env LINEAGE_PRIVATE_KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80 \
+    "$lineage" anchor --model "$model" "$out/similar/picture.png" --indexer "$indexer" --indexer-wait 60 --json
+[[ $(node -p "const a = JSON.parse(process.argv[1]); a.manifestPostedTo + ' ' + !!a.outputs[0].perceptualHash" "$got") \
+    == "$indexer true" ]] || fail "anchor --indexer: $got"
+# The copy: jpeg-encoder's quality-80 re-encoding of that PNG (the conformance vectors'), no receipt.
+cp crates/core/tests/vectors/pdq/picture-300x200-q80.jpg "$out/similar/copy.jpg"
+expect 2 "$lineage" verify-image "$out/similar/copy.jpg" --json
+contains '"output.unknown"'
+expect 2 "$lineage" verify-image "$out/similar/copy.jpg" --indexer "$indexer" --json
+[[ $(node -p "const r = JSON.parse(process.argv[1]); [r.verdict.outcome, r.verdict.codes.join(), r.verdict.modelId, r.similar[0].anchor.model.datasets.map((d) => d.dataset_id).join()].join(' ')" "$got") \
+    == "cannotTell output.similar ${model,,} 1,2" ]] || fail "verify-image --indexer: $got"
+expect 2 "$lineage" verify-image "$out/similar/copy.jpg" --indexer "$indexer"
+contains "similar: 0 bits from output 0 of batch"
+# An unrelated picture's copy: nothing near.
+expect 2 "$lineage" verify-image crates/core/tests/vectors/pdq/picture-257x129-8.png --indexer "$indexer" --json
+contains '"output.unknown"'
+kill $indexer_pid
 
 step "lineage anchor keeps a file's mode, and gives a new receipt the umask's mode"
 mkdir -p "$out/fresh"

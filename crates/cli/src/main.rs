@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 mod chain;
 mod cmd;
+mod indexer;
 mod io;
 mod records;
 

@@ -2004,6 +2004,16 @@ fn pdq_picture(w: u32, h: u32, seed: u64, channels: usize, depth: u8) -> Img {
     Img { w, h, color, depth, samples, palette: None, trns: None }
 }
 
+/// An 8-bit RGB image as a baseline JPEG at `quality` (jpeg-encoder).
+fn jpeg_of(img: &Img, quality: u8) -> Vec<u8> {
+    let mut out = Vec::new();
+    let (w, h) = (u16::try_from(img.w).unwrap(), u16::try_from(img.h).unwrap());
+    jpeg_encoder::Encoder::new(&mut out, quality)
+        .encode(&img.samples_u8(), w, h, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    out
+}
+
 /// The DCT basis of PDQ as the module docs state it, independently of `output::pdq`: rows
 /// 1 to 16, `f32(f32(sqrt(2/64)) * cos(pi / 128 * (i + 1) * (2j + 1)))`, little-endian.
 fn pdq_dct_sha256() -> B256 {
@@ -2035,6 +2045,17 @@ fn pdq(v: &mut Vectors) {
         let path = format!("pdq/picture-{w}x{h}-{}.png", if depth == 16 { "16" } else { "8" });
         let bytes = encode(&img, Filter::Paeth);
         v.hash_case(&path, note, bytes, None);
+        if (w, h) == (300, 200) {
+            // A JPEG re-encoding of it (jpeg-encoder, quality 80): another file, the same
+            // picture: its fingerprint (zune-jpeg's pixels) is near the PNG's, not equal.
+            let jpeg = jpeg_of(&img, 80);
+            v.hash_case(
+                "pdq/picture-300x200-q80.jpg",
+                "a JPEG re-encoding of picture-300x200-8.png",
+                jpeg,
+                None,
+            );
+        }
     }
     let cases: Vec<Value> = v
         .files
@@ -2046,12 +2067,23 @@ fn pdq(v: &mut Vectors) {
         })
         .collect();
     assert!(cases.iter().filter(|c| c["quality"].as_u64() >= Some(50)).count() >= 6);
+    let fingerprint = |path: &str| {
+        lineage_core::output::decode::fingerprint_file(&v.files[path]).unwrap().unwrap().hash
+    };
+    let (png, jpeg) =
+        (fingerprint("pdq/picture-300x200-8.png"), fingerprint("pdq/picture-300x200-q80.jpg"));
+    let reencoded = json!({
+        "file": "pdq/picture-300x200-q80.jpg", "of": "pdq/picture-300x200-8.png",
+        "hash": jpeg, "distance": lineage_core::output::pdq::distance(&png, &jpeg),
+    });
+    assert!(reencoded["distance"].as_u64() <= Some(31), "{reencoded}");
     v.json(
         "pdq.json",
         &json!({
             "about": "pngFingerprint(file) -> {hash, quality}; dctSha256: SHA-256 of the f32 DCT basis; see README.md",
             "dctSha256": pdq_dct_sha256(),
             "cases": cases,
+            "reencoded": [reencoded],
         }),
     );
 }

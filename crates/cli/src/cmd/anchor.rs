@@ -11,8 +11,12 @@
 //! `--no-fingerprint`) a version-1 leaf, its content hash. A fingerprint of lower quality
 //! says too little to find copies by (Meta's ThreatExchange discards them), so it is not
 //! anchored as a claim.
+//!
+//! With `--indexer URL`, the batch's manifest (content hashes and fingerprints) is posted
+//! to that indexer once it has indexed the anchoring (waiting at most `--indexer-wait`
+//! seconds), so that the outputs can be found by content hash and by similarity.
 
-use crate::{chain::TxArgs, io::write_atomic};
+use crate::{chain::TxArgs, indexer::Indexer, io::write_atomic};
 use alloy::primitives::B256;
 use anyhow::{Context, Result};
 use lineage_chain::{Client, Sent};
@@ -38,6 +42,13 @@ pub(crate) struct Args {
     /// Anchor content hashes only (version-1 leaves), without the images' fingerprints.
     #[arg(long)]
     no_fingerprint: bool,
+    /// A Lineage indexer (http://host:port) to post the batch's manifest to, once it has
+    /// indexed the anchoring.
+    #[arg(long, env = "LINEAGE_INDEXER")]
+    indexer: Option<String>,
+    /// Seconds to wait for the indexer to index the anchoring.
+    #[arg(long, default_value_t = 120, requires = "indexer")]
+    indexer_wait: u64,
     #[command(flatten)]
     tx: TxArgs,
 }
@@ -53,6 +64,9 @@ pub(crate) struct Anchored {
     pub(crate) receipts: Vec<PathBuf>,
     /// Each file's leaf, in batch order.
     pub(crate) outputs: Vec<Leaf>,
+    /// The indexer the manifest was posted to (`--indexer`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) manifest_posted_to: Option<String>,
 }
 
 /// One anchored file.
@@ -75,7 +89,15 @@ impl Args {
     pub(crate) fn run(self) -> Result<()> {
         self.tx.run(
             async |client| {
-                anchor(client, self.model, &self.files, &self.uri, !self.no_fingerprint).await
+                let mut out =
+                    anchor(client, self.model, &self.files, &self.uri, !self.no_fingerprint)
+                        .await?;
+                if let Some(url) = &self.indexer {
+                    let wait = std::time::Duration::from_secs(self.indexer_wait);
+                    post_manifest(url, self.model, &out, wait, self.tx.chain.timeout).await?;
+                    out.manifest_posted_to = Some(url.clone());
+                }
+                Ok(out)
             },
             |out| {
                 eprintln!(
@@ -89,12 +111,40 @@ impl Args {
                 );
                 let fingerprinted = out.outputs.iter().filter(|o| o.perceptual_hash.is_some());
                 eprintln!("{} of them with a fingerprint (version-2 leaf)", fingerprinted.count());
+                if let Some(url) = &out.manifest_posted_to {
+                    eprintln!("posted the batch's manifest to {url}");
+                }
                 for r in &out.receipts {
                     println!("{}", r.display());
                 }
             },
         )
     }
+}
+
+/// Posts `anchored`'s manifest to the indexer at `url` once it has indexed the batch.
+async fn post_manifest(
+    url: &str,
+    model: B256,
+    anchored: &Anchored,
+    wait: std::time::Duration,
+    timeout: u64,
+) -> Result<()> {
+    let indexer = Indexer::new(url, std::time::Duration::from_secs(timeout))?;
+    indexer.wait_for_batch(model, anchored.batch_index, wait).await?;
+    let outputs: Vec<serde_json::Value> = anchored
+        .outputs
+        .iter()
+        .map(|o| match o.perceptual_hash {
+            Some(p) => serde_json::json!({"content_hash": o.content_hash, "perceptual_hash": p}),
+            None => serde_json::json!(o.content_hash),
+        })
+        .collect();
+    let manifest = serde_json::json!({
+        "model_id": model, "batch_index": anchored.batch_index, "outputs": outputs,
+    });
+    indexer.post_manifest(&manifest).await?;
+    Ok(())
 }
 
 /// Hashes `files` (and fingerprints them when `fingerprints`), anchors their batch for
@@ -165,5 +215,6 @@ pub(crate) async fn anchor(
         tx,
         receipts,
         outputs: leaves,
+        manifest_posted_to: None,
     })
 }

@@ -270,6 +270,7 @@ impl Args {
                     receipt: None,
                     min_confirmations: 1,
                     require_proven_training: false,
+                    indexer: None,
                     chain: chain.clone(),
                     json: false,
                 };

@@ -11,6 +11,11 @@
 //! publisher anchored another picture's fingerprint). Exit codes: 0 valid, 1 invalid,
 //! 2 cannot tell (no receipt, too few confirmations, bad input, unreachable RPC).
 //!
+//! Without a receipt, `--indexer URL` asks that Lineage indexer for the anchored outputs
+//! whose fingerprints are within 31 bits of the file's own: the nearest gives
+//! `output.similar` (cannot tell, exit 2) with its model and datasets. A fingerprint is
+//! evidence, not proof, so this is never VALID.
+//!
 //! The verdict names the model's kind of training, `model.training_proven` or
 //! `model.training_declared`; `--require-proven-training` makes a declared one INVALID
 //! (exit 1).
@@ -18,13 +23,14 @@
 use crate::{
     chain::{block_on, ChainArgs},
     cmd::status::render_lineage,
+    indexer::Indexer,
     io::print_json,
 };
 use anyhow::{bail, Context, Result};
 use lineage_chain::{client::ModelLineage, Client, Deployment};
 use lineage_core::output::{
-    content_hash, content_hash_as, decode::fingerprint_file, judge, read_receipt, sidecar_path,
-    verdict::Outcome, HashKind, OutputHash, Policy, Receipt, Verdict,
+    content_hash, content_hash_as, decode::fingerprint_file, judge, pdq, read_receipt,
+    sidecar_path, verdict::Outcome, Candidate, HashKind, OutputHash, Policy, Receipt, Verdict,
 };
 use serde::Serialize;
 use std::{path::PathBuf, process::ExitCode};
@@ -45,6 +51,10 @@ pub(crate) struct Args {
     /// `model.training_declared` check becomes INVALID (exit 1).
     #[arg(long)]
     pub(crate) require_proven_training: bool,
+    /// A Lineage indexer (http://host:port) to ask for anchored outputs that look like the
+    /// file when it has no receipt.
+    #[arg(long, env = "LINEAGE_INDEXER")]
+    pub(crate) indexer: Option<String>,
     #[command(flatten)]
     pub(crate) chain: ChainArgs,
     /// Print the verdict (codes, checks, lineage) as JSON on stdout.
@@ -61,6 +71,10 @@ pub(crate) struct Report {
     pub(crate) verdict: Verdict,
     pub(crate) lineage: Option<ModelLineage>,
     pub(crate) receipt: Option<Receipt>,
+    /// Without a receipt, with `--indexer`: the anchored outputs near the file's
+    /// fingerprint, nearest first, as the indexer lists them (model and datasets included).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) similar: Vec<serde_json::Value>,
 }
 
 const CANNOT_TELL: u8 = 2;
@@ -98,12 +112,17 @@ pub(crate) async fn verify(args: &Args) -> Result<Report> {
             );
         }
         let hash = content_hash(&bytes).with_context(|| format!("{}", args.file.display()))?;
+        let (verdict, similar) = match &args.indexer {
+            Some(url) => by_fingerprint(url, &bytes, &hash, args).await?,
+            None => (Verdict::no_receipt(&hash), vec![]),
+        };
         return Ok(Report {
             file: args.file.clone(),
             content_hash: hash,
-            verdict: Verdict::no_receipt(&hash),
+            verdict,
             lineage: None,
             receipt: None,
+            similar,
         });
     };
     // The kind the receipt names, whatever the format: a JPEG anchored as bytes-v1 keeps
@@ -140,7 +159,42 @@ pub(crate) async fn verify(args: &Args) -> Result<Report> {
         verdict,
         lineage,
         receipt: Some(receipt),
+        similar: vec![],
     })
+}
+
+/// `output.similar` with the indexer's nearest outputs when the file's fingerprint is near
+/// some, else `output.unknown`.
+async fn by_fingerprint(
+    url: &str,
+    bytes: &[u8],
+    hash: &OutputHash,
+    args: &Args,
+) -> Result<(Verdict, Vec<serde_json::Value>)> {
+    let fingerprint =
+        fingerprint_file(bytes).with_context(|| format!("{}", args.file.display()))?;
+    let Some(fp) = fingerprint.filter(|f| f.quality >= pdq::MIN_QUALITY) else {
+        eprintln!("{}: its fingerprint says too little to look it up", args.file.display());
+        return Ok((Verdict::no_receipt(hash), vec![]));
+    };
+    let indexer = Indexer::new(url, std::time::Duration::from_secs(args.chain.timeout))?;
+    let similar = indexer.similar(fp.hash, 5).await?;
+    let Some(nearest) = similar.first() else { return Ok((Verdict::no_receipt(hash), similar)) };
+    let field = |v: &serde_json::Value, what: &str| -> Result<alloy::primitives::B256> {
+        Ok(v.as_str().with_context(|| format!("the indexer's {what}"))?.parse()?)
+    };
+    let anchor = &nearest["anchor"];
+    let index = |v: &serde_json::Value, what: &str| {
+        v.as_u64().with_context(|| format!("the indexer's {what}"))
+    };
+    let candidate = Candidate {
+        distance: index(&nearest["distance"], "distance")? as u32,
+        model_id: field(&anchor["batch"]["model_id"], "model id")?,
+        batch_index: index(&anchor["batch"]["batch_index"], "batch index")?,
+        leaf_index: index(&anchor["leaf_index"], "leaf index")?,
+        content_hash: field(&nearest["content_hash"], "content hash")?,
+    };
+    Ok((Verdict::similar(hash, fp.hash, &candidate), similar))
 }
 
 /// The file's own fingerprint, or `None` (`output.fingerprint_unchecked`) when it does not
@@ -193,6 +247,26 @@ pub(crate) fn render_report(r: &Report) -> String {
     }
     if let Some(l) = &r.lineage {
         o.push_str(&render_lineage(l));
+    }
+    for s in &r.similar {
+        let model = &s["anchor"]["model"];
+        let _ = writeln!(
+            o,
+            "  similar: {} bits from output {} of batch {} of model {} ({})",
+            s["distance"],
+            s["anchor"]["leaf_index"],
+            s["anchor"]["batch"]["batch_index"],
+            model["model_id"].as_str().unwrap_or("?"),
+            model["status"].as_str().unwrap_or("?"),
+        );
+        for d in model["datasets"].as_array().into_iter().flatten() {
+            let _ = writeln!(
+                o,
+                "    dataset {}: {}",
+                d["dataset_id"],
+                d["status"].as_str().unwrap_or("?")
+            );
+        }
     }
     o
 }
