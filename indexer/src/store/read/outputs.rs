@@ -92,7 +92,7 @@ impl Store {
     }
 
     /// Stores a batch manifest (already checked against the batch root): each output's
-    /// content hash and, for a version-2 leaf, its fingerprint, indexed by its 16 words.
+    /// content hash and, for a version-2 leaf, its fingerprint, whose 16 words are indexed.
     /// Idempotent.
     pub async fn insert_manifest(
         &self,
@@ -121,23 +121,20 @@ impl Store {
                 qb.push(" ON CONFLICT DO NOTHING");
                 qb.build().execute(&mut *tx).await?;
             }
-            let words: Vec<(i64, usize)> = outputs
+            let mut words: Vec<(i64, B256)> = outputs
                 .iter()
-                .enumerate()
-                .filter_map(|(i, e)| Some((e.perceptual_hash?, i)))
-                .flat_map(|(p, i)| word_keys(&p).map(|k| (k, i)))
+                .filter_map(|e| e.perceptual_hash)
+                .flat_map(|p| word_keys(&p).map(|k| (k, p)))
                 .collect();
+            // One row per word of each distinct fingerprint (a batch may repeat one).
+            words.sort_unstable();
+            words.dedup();
             for chunk in words.chunks(512) {
                 let mut qb = sqlx::QueryBuilder::<Db>::new(
-                    "INSERT INTO output_fingerprint_words (word_key, model_id, batch_index, \
-                     batch_root, leaf_index) ",
+                    "INSERT INTO output_fingerprint_words (word_key, perceptual_hash) ",
                 );
-                qb.push_values(chunk, |mut b, (key, i)| {
-                    b.push_bind(*key)
-                        .push_bind(model.as_slice())
-                        .push_bind(int(index))
-                        .push_bind(root.as_slice())
-                        .push_bind(leaf(*i));
+                qb.push_values(chunk, |mut b, (key, p)| {
+                    b.push_bind(*key).push_bind(p.as_slice());
                 });
                 qb.push(" ON CONFLICT DO NOTHING");
                 qb.build().execute(&mut *tx).await?;
@@ -158,16 +155,12 @@ impl Store {
         tip: &Tip,
     ) -> Result<Similar> {
         let max_distance = max_distance.min(MATCH_DISTANCE);
-        let found = with_db!(self, pool => {
+        // The distinct fingerprints holding one of the probe keys, read from the words'
+        // index alone; the near ones' entries after.
+        let near: Vec<(B256, u32)> = with_db!(self, pool => {
             let mut qb = sqlx::QueryBuilder::<Db>::new(
-                "SELECT DISTINCT e.model_id, e.batch_index, e.batch_root, e.leaf_index, \
-                 e.content_hash, e.perceptual_hash, o.block_number, o.log_index \
-                 FROM output_fingerprint_words w JOIN output_entries e \
-                 ON e.model_id = w.model_id AND e.batch_index = w.batch_index \
-                 AND e.batch_root = w.batch_root AND e.leaf_index = w.leaf_index \
-                 JOIN output_batches o ON o.model_id = e.model_id \
-                 AND o.batch_index = e.batch_index AND o.batch_root = e.batch_root \
-                 WHERE w.word_key IN (",
+                "SELECT DISTINCT perceptual_hash FROM output_fingerprint_words \
+                 WHERE word_key IN (",
             );
             let mut keys = qb.separated(", ");
             for key in probe_keys(&fingerprint) {
@@ -177,17 +170,41 @@ impl Store {
             let rows = qb.build().fetch_all(pool).await?;
             let mut near = Vec::new();
             for r in &rows {
-                let Some(p) = r.opt_blob(5)? else { continue };
-                let p = crate::store::b256("output_entries.perceptual_hash", &p)?;
-                let distance = lineage_core::output::pdq::distance(&fingerprint, &p);
-                if distance <= max_distance {
-                    let key = (distance, r.int(6)?, r.int(7)?, r.int(3)?);
-                    near.push((key, r.b256(0)?, r.uint(1)?, r.b256(2)?, r.uint(3)?, r.b256(4)?));
+                let p = crate::store::b256("output_fingerprint_words.perceptual_hash", &r.blob(0)?)?;
+                let d = lineage_core::output::pdq::distance(&fingerprint, &p);
+                if d <= max_distance {
+                    near.push((p, d));
                 }
             }
-            near.sort_by_key(|n| n.0);
-            near.truncate(limit);
             near
+        });
+        if near.is_empty() {
+            return Ok(Similar { fingerprint, max_distance, candidates: vec![] });
+        }
+        let found = with_db!(self, pool => {
+            let mut qb = sqlx::QueryBuilder::<Db>::new(
+                "SELECT e.model_id, e.batch_index, e.batch_root, e.leaf_index, e.content_hash, \
+                 e.perceptual_hash, o.block_number, o.log_index \
+                 FROM output_entries e JOIN output_batches o ON o.model_id = e.model_id \
+                 AND o.batch_index = e.batch_index AND o.batch_root = e.batch_root \
+                 WHERE e.perceptual_hash IN (",
+            );
+            let mut hashes = qb.separated(", ");
+            for (p, _) in &near {
+                hashes.push_bind(p.as_slice());
+            }
+            qb.push(")");
+            let rows = qb.build().fetch_all(pool).await?;
+            let mut found = Vec::with_capacity(rows.len());
+            for r in &rows {
+                let p = r.b256(5)?;
+                let Some(&(_, distance)) = near.iter().find(|(q, _)| *q == p) else { continue };
+                let key = (distance, r.int(6)?, r.int(7)?, r.int(3)?);
+                found.push((key, r.b256(0)?, r.uint(1)?, r.b256(2)?, r.uint(3)?, r.b256(4)?));
+            }
+            found.sort_by_key(|n| n.0);
+            found.truncate(limit);
+            found
         });
         let mut candidates = Vec::with_capacity(found.len());
         for ((distance, ..), model, index, root, leaf_index, content_hash) in found {
