@@ -5,7 +5,7 @@
 pub mod scenario;
 
 use std::{
-    net::TcpListener,
+    io::{BufRead, BufReader},
     path::PathBuf,
     process::{Child, Command, Stdio},
     sync::Mutex,
@@ -23,10 +23,6 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
 /// A Foundry tool's native binary, linked by script/bootstrap.sh: `node_modules/.bin/<tool>`
 /// is a Node wrapper that always exits 0, and killing it would leave the tool running.
 fn foundry_binary(tool: &str) -> PathBuf {
@@ -35,23 +31,43 @@ fn foundry_binary(tool: &str) -> PathBuf {
     bin
 }
 
-/// An anvil process on a free port, killed on drop.
+/// An anvil process on a port of its own, killed on drop.
 pub struct Anvil {
     child: Child,
     pub url: String,
 }
 
 impl Anvil {
+    /// Starts anvil on port 0 and reads the port it bound from its `Listening on` line. A
+    /// port chosen here and handed over would race: two tests could be given the same
+    /// one, and the loser's deploy would land on the winner's chain (whose automine may
+    /// be off: the deploy then waits forever).
     pub async fn start() -> Self {
         let bin = foundry_binary("anvil");
-        let port = free_port();
-        let child = Command::new(bin)
-            .args(["--port", &port.to_string(), "--silent", "--gas-limit", "300000000"])
-            .stdout(Stdio::null())
+        let mut child = Command::new(bin)
+            .args(["--port", "0", "--gas-limit", "300000000"])
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("spawn anvil");
-        let url = format!("http://127.0.0.1:{port}");
+        let stdout = child.stdout.take().expect("anvil's stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        // Reads the address, then drains anvil's request log so that it never blocks.
+        std::thread::spawn(move || {
+            let mut tx = Some(tx);
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(addr) = line.strip_prefix("Listening on ") {
+                    if let Some(tx) = tx.take() {
+                        let _ = tx.send(addr.trim().to_owned());
+                    }
+                }
+            }
+        });
+        let addr = tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(30)))
+            .await
+            .unwrap()
+            .expect("anvil did not say where it listens");
+        let url = format!("http://{addr}");
         let anvil = Self { child, url };
         let provider = ProviderBuilder::new().connect_http(anvil.url.parse().unwrap());
         let started = Instant::now();
