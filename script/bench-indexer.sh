@@ -28,36 +28,9 @@ say "building (release)"
 cargo build --release --locked -p lineage-indexer --bin lineage-indexer --example bench_chain
 BIN=target/release/lineage-indexer
 
-WORK="$(mktemp -d)"
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-PORT=$((20000 + RANDOM % 20000))
-RPC="http://127.0.0.1:$PORT"
-anvil --port "$PORT" --silent --gas-limit 1000000000 >/dev/null 2>&1 &
-PIDS+=($!)
-for _ in $(seq 50); do cast block-number --rpc-url "$RPC" >/dev/null 2>&1 && break; sleep 0.1; done
-
+source script/bench-anvil.sh
 say "deploying (script/Deploy.s.sol) and filling anvil with >= $EVENTS events"
-forge script script/Deploy.s.sol --rpc-url "$RPC" --broadcast --json >"$WORK/deploy.json" 2>/dev/null
-read -r REGISTRY VAULT < <(python3 - "$WORK/deploy.json" <<'PY'
-import json, sys
-for line in open(sys.argv[1]):
-    try:
-        v = json.loads(line)
-    except ValueError:
-        continue
-    if "returned" in v:
-        r = v["returned"][2:]
-        words = [r[i * 64:(i + 1) * 64] for i in range(len(r) // 64)]
-        print("0x" + words[3][24:], "0x" + words[4][24:])
-        break
-PY
-)
+start_anvil
 LOGS="$(target/release/examples/bench_chain "$RPC" "$REGISTRY" "$VAULT" "$EVENTS")"
 HEAD="$(cast block-number --rpc-url "$RPC")"
 echo "chain: $LOGS events of the registry and vault in $HEAD blocks"

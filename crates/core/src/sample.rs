@@ -33,11 +33,15 @@ pub struct SampleFile {
     pub bytes: Vec<u8>,
 }
 
-/// SplitMix64: a tiny deterministic generator, enough for sample data.
-struct SplitMix(u64);
+/// SplitMix64: a tiny deterministic generator, enough for sample data (and for the test
+/// vectors and benchmarks that must not depend on a crate's RNG). The field is the state:
+/// `SplitMix(seed)`.
+pub struct SplitMix(pub u64);
 
 impl SplitMix {
-    fn next(&mut self) -> u64 {
+    /// The next 64 bits.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);

@@ -103,16 +103,7 @@ fn bit_depth(d: u8) -> BitDepth {
 }
 
 /// A deterministic generator (splitmix64), so the vectors never depend on a crate's RNG.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
+use lineage_core::sample::SplitMix as Rng;
 
 /// Pseudo-random samples; for indexed colour, indices below `palette_len`.
 fn image(w: u32, h: u32, color: ColorType, depth: u8, seed: u64, palette_len: usize) -> Img {

@@ -94,7 +94,15 @@ impl Args {
                         .await?;
                 if let Some(url) = &self.indexer {
                     let wait = std::time::Duration::from_secs(self.indexer_wait);
-                    post_manifest(url, self.model, &out, wait, self.tx.chain.timeout).await?;
+                    post_manifest(url, self.model, &out, wait, self.tx.chain.timeout)
+                        .await
+                        .with_context(|| {
+                            format!(
+                                "batch {} is anchored and its receipts are written, but its \
+                                 manifest was not posted to {url}",
+                                out.batch_index
+                            )
+                        })?;
                     out.manifest_posted_to = Some(url.clone());
                 }
                 Ok(out)
