@@ -149,11 +149,7 @@ pub(super) async fn verify_image(
                 fingerprint_file(&bytes).ok().flatten().map(|f| f.hash)
             }
             Some(_) => None,
-            None => fingerprint_file(&bytes)
-                .ok()
-                .flatten()
-                .filter(|f| f.quality >= pdq::MIN_QUALITY)
-                .map(|f| f.hash),
+            None => fingerprint_file(&bytes).ok().flatten().filter(|f| f.usable()).map(|f| f.hash),
         };
         Ok::<_, lineage_core::output::Error>((file, receipt, fingerprint))
     })

@@ -176,8 +176,8 @@ pub(crate) async fn anchor(
             })?,
             false => None,
         };
-        let perceptual_hash = fingerprint.filter(|f| f.quality >= MIN_QUALITY).map(|f| f.hash);
-        if let Some(f) = fingerprint.filter(|f| f.quality < MIN_QUALITY) {
+        let perceptual_hash = fingerprint.filter(|f| f.usable()).map(|f| f.hash);
+        if let Some(f) = fingerprint.filter(|f| !f.usable()) {
             eprintln!(
                 "{}: fingerprint quality {} is under {MIN_QUALITY}: anchored without it",
                 file.display(),

@@ -29,8 +29,8 @@ use crate::{
 use anyhow::{bail, Context, Result};
 use lineage_chain::{client::ModelLineage, Client, Deployment};
 use lineage_core::output::{
-    content_hash, content_hash_as, decode::fingerprint_file, judge, pdq, read_receipt,
-    sidecar_path, verdict::Outcome, Candidate, HashKind, OutputHash, Policy, Receipt, Verdict,
+    content_hash, content_hash_as, decode::fingerprint_file, judge, read_receipt, sidecar_path,
+    verdict::Outcome, Candidate, HashKind, OutputHash, Policy, Receipt, Verdict,
 };
 use serde::Serialize;
 use std::{path::PathBuf, process::ExitCode};
@@ -173,7 +173,7 @@ async fn by_fingerprint(
 ) -> Result<(Verdict, Vec<serde_json::Value>)> {
     let fingerprint =
         fingerprint_file(bytes).with_context(|| format!("{}", args.file.display()))?;
-    let Some(fp) = fingerprint.filter(|f| f.quality >= pdq::MIN_QUALITY) else {
+    let Some(fp) = fingerprint.filter(|f| f.usable()) else {
         eprintln!("{}: its fingerprint says too little to look it up", args.file.display());
         return Ok((Verdict::no_receipt(hash), vec![]));
     };

@@ -196,11 +196,9 @@ mod tests {
     #[test]
     fn broken_and_oversized_images_are_typed_errors() {
         let jpeg = testutil::jpeg_of(16, 16, &testutil::picture(16, 16, 1), 80);
-        let cut = &jpeg[..jpeg.len() / 2];
-        // zune-jpeg pads a truncated scan; a cut header is refused.
+        // A cut header is refused (zune-jpeg pads a truncated scan instead).
         let header = &jpeg[..40];
         assert!(matches!(decode(header), Err(Error::ImageDecode { format: "JPEG", .. })));
-        assert!(decode(cut).is_ok() || matches!(decode(cut), Err(Error::ImageDecode { .. })));
         let webp = testutil::webp_of(16, 16, &testutil::picture(16, 16, 1));
         assert!(matches!(
             decode(&webp[..webp.len() - 8]),

@@ -49,6 +49,14 @@ pub struct Fingerprint {
     pub quality: u8,
 }
 
+impl Fingerprint {
+    /// Whether it says enough to find copies by: quality [`MIN_QUALITY`] or more. Only such
+    /// fingerprints are anchored and looked up.
+    pub fn usable(&self) -> bool {
+        self.quality >= MIN_QUALITY
+    }
+}
+
 /// The number of bits in which two fingerprints differ, 0 to 256.
 pub fn distance(a: &B256, b: &B256) -> u32 {
     a.iter().zip(b.iter()).map(|(x, y)| (x ^ y).count_ones()).sum()
@@ -297,6 +305,13 @@ mod tests {
         assert_eq!(fingerprint(9, 9, 3, &[0; 9 * 9 * 3 - 1]), None);
         assert_eq!(fingerprint(9, 9, 2, &[0; 9 * 9 * 2]), None);
         assert_eq!(fingerprint(usize::MAX, 2, 3, &[]), None);
+    }
+
+    #[test]
+    fn only_quality_fifty_or_more_is_usable() {
+        let at = |quality| Fingerprint { hash: B256::ZERO, quality };
+        assert!(!at(MIN_QUALITY - 1).usable());
+        assert!(at(MIN_QUALITY).usable() && at(100).usable());
     }
 
     #[test]
